@@ -32,7 +32,7 @@ def hbar(items: Sequence[tuple[str, float]], *, title: str, width: int = 520, co
     row, left, right = 22, 170, 60
     height = 30 + row * max(1, len(items))
     vmax = _nice_max(max((v for _, v in items), default=0))
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
              f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
     for i, (label, value) in enumerate(items):
         y = 20 + i * row
@@ -60,7 +60,7 @@ def stacked_columns(x_labels: Sequence[str], series: dict[str, Sequence[float]],
     vmax = _nice_max(max(totals, default=0))
     plot_w, plot_h = width - left - 10, height - top - bottom
     col = plot_w / n
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
              f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
     for k in range(5):
         v = vmax * k / 4
@@ -103,7 +103,7 @@ def lines(x_labels: Sequence[str], series: dict[str, Sequence[float]], *, title:
     vmax = _nice_max(max((max(s, default=0) for s in series.values()), default=0))
     plot_w, plot_h = width - left - 10, height - top - bottom
     step = plot_w / max(1, n - 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
              f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
     for k in range(5):
         y = top + plot_h - plot_h * k / 4

@@ -23,7 +23,7 @@ from config import Settings
 from store.db import Store
 from web import labels
 from web.auth import CurrentUser, csrf_ok
-from web.models import CASE_OUTCOMES, NOTICE_KINDS, ROLE_LABELS
+from web.models import CASE_OUTCOMES, CASE_STATUS_LABELS, NOTICE_KINDS, ROLE_LABELS
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -45,7 +45,7 @@ class WebState:
             status_label=labels.status_label, article_label=labels.article_label,
             CATEGORY_LABELS=labels.CATEGORY_LABELS, SEVERITY_LABELS=labels.SEVERITY_LABELS,
             STATUS_LABELS=labels.STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, CASE_OUTCOMES=CASE_OUTCOMES,
-            NOTICE_KINDS=NOTICE_KINDS, REGULATION=labels.REGULATION,
+            NOTICE_KINDS=NOTICE_KINDS, CASE_STATUS_LABELS=CASE_STATUS_LABELS, REGULATION=labels.REGULATION,
         )
         self.env.filters["dt"] = self.fmt_dt
         self.env.filters["d"] = self.fmt_date

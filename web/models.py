@@ -18,6 +18,7 @@ ROLE_RANK = {"analyst": 1, "supervisor": 2, "admin": 3}
 ROLE_LABELS = {"analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
 
 CASE_STATUSES = ("open", "notified", "rechecking", "closed")
+CASE_STATUS_LABELS = {"open": "已立案", "notified": "已通知整改", "rechecking": "待复查", "closed": "已结案"}
 CASE_OUTCOMES = {
     "rectified": "已整改",
     "penalized": "已作出行政处罚",

@@ -152,31 +152,42 @@ def search(session: Session, query: str = "", filters: Filters | None = None, *,
     terms = [_term_clause(t) for t in parse_query(query)]
     where = terms + _filter_clauses(filters)
     page = max(1, page)
-    total = session.scalar(select(func.count()).select_from(Finding).where(and_(True, *where))) or 0
+    result = SearchResult(hits=[], total=0, page=page, per_page=per_page)
+    if facets:
+        # one scan: counts per combination of facet values under the text terms and dates; each
+        # facet then sums the combinations that pass every *other* facet filter (and the total all)
+        dims = [FIELDS[name] for name in FACETS]
+        base = terms + _filter_clauses(Filters(date_from=filters.date_from, date_to=filters.date_to,
+                                               finding_ids=filters.finding_ids))
+        cube = session.execute(select(*dims, func.count()).where(and_(True, *base)).group_by(*dims)).all()
+        wanted = [set(getattr(filters, name)) for name in FACETS]
+        counts: list[dict[Any, int]] = [{} for _ in FACETS]
+        for row in cube:
+            values, n = row[:-1], row[-1]
+            passes = [not wanted[i] or values[i] in wanted[i] for i in range(len(FACETS))]
+            if all(passes):
+                result.total += n
+            for i in range(len(FACETS)):
+                if all(passes[:i]) and all(passes[i + 1:]) and values[i] is not None:
+                    counts[i][values[i]] = counts[i].get(values[i], 0) + n
+        for i, name in enumerate(FACETS):
+            top = sorted(counts[i].items(), key=lambda kv: -kv[1])[:30]
+            labels: dict[Any, str] = {}
+            if name == "storefront" and top:
+                labels = dict(session.execute(select(Storefront.id, Storefront.name)
+                                              .where(Storefront.id.in_([v for v, _ in top]))).all())
+            result.facets[name] = [(v, labels.get(v, str(v)), n) for v, n in top]
+    else:
+        result.total = session.scalar(select(func.count()).select_from(Finding).where(and_(True, *where))) or 0
     q: Select[Any] = (select(Finding, Storefront.name, Storefront.domain)
                       .outerjoin(Storefront, Storefront.id == Finding.storefront_id)
                       .where(and_(True, *where)).order_by(*_order(sort))
                       .limit(per_page).offset((page - 1) * per_page))
-    hits = []
     for f, name, domain in session.execute(q):
         d = f.to_dict()
         d.update(storefront_name=name or "", storefront_domain=domain or "", page_title=f.page_title,
                  page_id=f.page_id, first_seen_at=f.first_seen, last_seen_at=f.last_seen)
-        hits.append(d)
-    result = SearchResult(hits=hits, total=total, page=page, per_page=per_page)
-    if facets:
-        for name in FACETS:
-            col = FIELDS[name]
-            fw = terms + _filter_clauses(filters, skip=name)
-            cnt = func.count().label("n")
-            fq = select(col, cnt).where(and_(True, *fw)).group_by(col).order_by(cnt.desc()).limit(30)
-            rows = session.execute(fq).all()
-            labels: dict[Any, str] = {}
-            if name == "storefront":
-                ids = [r[0] for r in rows if r[0] is not None]
-                labels = dict(session.execute(select(Storefront.id, Storefront.name)
-                                              .where(Storefront.id.in_(ids))).all()) if ids else {}
-            result.facets[name] = [(v, labels.get(v, str(v)), n) for v, n in rows if v is not None]
+        result.hits.append(d)
     return result
 
 

@@ -175,7 +175,7 @@ def bulk_findings(session: Session, n: int, storefront_ids: list[int], now: date
                      "rule_id": rule, "category": cat, "article": art, "law": [], "severity": sev,
                      "confidence": 0.8, "url": f"http://bulk.example/{i}.html", "match": w,
                      "excerpt": f"商品{i}号 本店{w}产品，欢迎选购", "location": {}, "explanation": "批量测试数据",
-                     "page_title": "", "first_seen": first, "last_seen": first + timedelta(days=rnd.randint(0, 60)),
+                     "page_title": "", "first_seen": first, "last_seen": min(now, first + timedelta(days=rnd.randint(0, 60))),
                      "status": rnd.choice(statuses), "status_changed_at": first})
         if len(rows) == 5000:
             session.execute(insert(Finding), rows)

@@ -21,9 +21,16 @@ from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
 from web.common import WebState, form, in_db, render, state, user
-from web.models import CASE_OUTCOMES, CASE_STATUSES, NOTICE_KINDS, Case, CaseEvent, CaseFinding, CaseNotice
-
-CASE_STATUS_LABELS = {"open": "已立案", "notified": "已通知整改", "rechecking": "待复查", "closed": "已结案"}
+from web.models import (
+    CASE_OUTCOMES,
+    CASE_STATUS_LABELS,
+    CASE_STATUSES,
+    NOTICE_KINDS,
+    Case,
+    CaseEvent,
+    CaseFinding,
+    CaseNotice,
+)
 
 
 def _next_number(session: Session, year: int) -> str:

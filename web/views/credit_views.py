@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from store.models import OPEN_STATUSES, CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import charts, credit, stats
+from web.cache import cached
 from web.common import WebState, in_db, render, state
 from web.labels import SEVERITY_LABELS, category_label
 from web.models import Case
@@ -31,6 +32,11 @@ def _last_runs(session: Session) -> dict[int, CrawlRun]:
 
 
 def merchant_rows(session: Session, st: WebState, now: datetime) -> list[dict[str, Any]]:
+    """Every storefront with its grade, open findings, open cases and last crawl (cached)."""
+    return list(cached(st, "merchant_rows", session, lambda: _merchant_rows(session, st, now)))
+
+
+def _merchant_rows(session: Session, st: WebState, now: datetime) -> list[dict[str, Any]]:
     sfs = session.scalars(select(Storefront).order_by(Storefront.id)).all()
     grades = credit.grade_all(session, [s.id for s in sfs], st.settings.credit, now)
     open_counts = dict(session.execute(select(Finding.storefront_id, func.count())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from store.models import OPEN_STATUSES, Finding, FindingEvent, Storefront, utcnow
 from web import charts, stats
+from web.cache import cached
 from web.common import WebState, in_db, render, require, state
 from web.labels import CATEGORY_LABELS, SEVERITY_LABELS, article_label
 from web.models import Case
@@ -58,21 +59,39 @@ def dashboard_data(session: Session, st: WebState, months_n: int = 12) -> dict[s
             coverage["7日内抓取成功"] += 1
     kpi["crawled7"] = coverage["7日内抓取成功"] + coverage["7日内部分完成"]
     kpi["unreachable"] = coverage["无法访问"]
-    by_cat = session.execute(select(Finding.category, func.count()).where(is_open)
-                             .group_by(Finding.category).order_by(func.count().desc())).all()
-    by_art = session.execute(select(Finding.article, func.count()).where(is_open)
-                             .group_by(Finding.article).order_by(func.count().desc()).limit(15)).all()
-    sev_m = stats.series(stats.monthly(session, Finding.first_seen, since, by=Finding.severity), months, SEVERITIES)
+    by_cat_d: dict[str, int] = {}
+    by_art_d: dict[str, int] = {}
+    for cat, art, n in session.execute(select(Finding.category, Finding.article, func.count()).where(is_open)
+                                       .group_by(Finding.category, Finding.article)):
+        by_cat_d[cat] = by_cat_d.get(cat, 0) + n
+        by_art_d[art] = by_art_d.get(art, 0) + n
+    by_cat = sorted(by_cat_d.items(), key=lambda kv: -kv[1])
+    by_art = sorted(by_art_d.items(), key=lambda kv: -kv[1])[:15]
     top_cats = [c for c, _ in by_cat[:6]]
-    cat_m = stats.series(stats.monthly(session, Finding.first_seen, since, Finding.category.in_(top_cats),
-                                       by=Finding.category), months, top_cats)
+    month = stats.month_expr(session, Finding.first_seen)
+    sev_counts: dict[tuple[str, object], int] = {}
+    cat_counts: dict[tuple[str, object], int] = {}
+    for m, sev, cat, n in session.execute(select(month, Finding.severity, Finding.category, func.count())
+                                          .where(Finding.first_seen >= since)
+                                          .group_by(month, Finding.severity, Finding.category)):
+        sev_counts[(m, sev)] = sev_counts.get((m, sev), 0) + n
+        cat_counts[(m, cat)] = cat_counts.get((m, cat), 0) + n
+    sev_m = stats.series(sev_counts, months, SEVERITIES)
+    cat_m = stats.series(cat_counts, months, top_cats)
     new_m = [sum(v) for v in zip(*sev_m.values(), strict=True)]
     res_m = stats.series(stats.monthly(session, FindingEvent.at, since, FindingEvent.to_status.in_(RESOLVED)),
                          months, [None])[None]
-    weight = func.sum(case(WEIGHT, value=Finding.severity, else_=0)).label("w")
-    top = session.execute(select(Finding.storefront_id, Storefront.name, func.count(), weight)
-                          .join(Storefront, Storefront.id == Finding.storefront_id).where(is_open)
-                          .group_by(Finding.storefront_id, Storefront.name).order_by(weight.desc()).limit(10)).all()
+    per_sf: dict[int, list[float]] = {}
+    for sid, sev, n in session.execute(select(Finding.storefront_id, Finding.severity, func.count())
+                                       .where(is_open, Finding.storefront_id.is_not(None))
+                                       .group_by(Finding.storefront_id, Finding.severity)):
+        acc = per_sf.setdefault(sid, [0, 0])
+        acc[0] += n
+        acc[1] += n * WEIGHT.get(sev, 0)
+    best = sorted(per_sf.items(), key=lambda kv: -kv[1][1])[:10]
+    names = dict(session.execute(select(Storefront.id, Storefront.name)
+                                 .where(Storefront.id.in_([sid for sid, _ in best]))).all()) if best else {}
+    top = [(sid, names.get(sid, str(sid)), int(v[0]), int(v[1])) for sid, v in best]
     return {
         "kpi": kpi, "coverage": coverage, "top": top,
         "chart_category": charts.hbar([(CATEGORY_LABELS.get(c, c), n) for c, n in by_cat], title="未结问题（按类别）",
@@ -93,7 +112,7 @@ def dashboard_data(session: Session, st: WebState, months_n: int = 12) -> dict[s
 async def dashboard(request: Request) -> Response:
     require(request, "supervisor")
     st = state(request)
-    ctx = await in_db(request, lambda s: dashboard_data(s, st))
+    ctx = await in_db(request, lambda s: cached(st, "dashboard", s, lambda: dashboard_data(s, st)))
     return render(request, "dashboard.html", **ctx)
 
 
