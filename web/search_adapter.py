@@ -157,6 +157,8 @@ def search(session: Session, query: str = "", filters: Filters | None = None, *,
         # one scan: counts per combination of facet values under the text terms and dates; each
         # facet then sums the combinations that pass every *other* facet filter (and the total all)
         dims = [FIELDS[name] for name in FACETS]
+        if terms:  # rows must be read anyway: keep the planner off the facet index (SQLite would
+            dims = [func.coalesce(d, None) for d in dims]  # walk it in order and look up every row)
         base = terms + _filter_clauses(Filters(date_from=filters.date_from, date_to=filters.date_to,
                                                finding_ids=filters.finding_ids))
         cube = session.execute(select(*dims, func.count()).where(and_(True, *base)).group_by(*dims)).all()
