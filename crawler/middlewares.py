@@ -171,3 +171,18 @@ class BrowserGuard:
             self.blocked.append({"url": url, "reason": self._verdicts[host]})
             return True
         return False
+
+
+_GUARD: BrowserGuard | None = None  # one crawl per process (crawler.run sets it)
+
+
+def set_browser_guard(guard: BrowserGuard | None) -> None:
+    global _GUARD
+    _GUARD = guard
+
+
+async def abort_browser_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: delegate to this process's :class:`BrowserGuard`."""
+    if _GUARD is None:
+        return False
+    return await _GUARD(request)

@@ -78,7 +78,8 @@ INIT_SCRIPT = r"""
   const ev = (window.__swEvents = window.__swEvents || []);
   const origOpen = window.open;
   window.open = function (url, name, features) {
-    try { ev.push({kind: "window_open", detail: String(url || ""), user_initiated: !!(navigator.userActivation && navigator.userActivation.isActive)}); } catch (e) {}
+    // storewatch never clicks or types, so nothing a page does while rendered is user-initiated
+    try { ev.push({kind: "window_open", detail: String(url || ""), user_initiated: false}); } catch (e) {}
     return null;
   };
 })();

@@ -28,7 +28,7 @@ def run_job(job: CrawlJob) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from crawler.middlewares import BrowserGuard
+    from crawler.middlewares import BrowserGuard, set_browser_guard
     from crawler.settings import scrapy_settings
     from pipelines.finish import finish_run
     from spiders.storefront import StorefrontSpider
@@ -48,7 +48,8 @@ def run_job(job: CrawlJob) -> dict[str, Any]:
     })
     state.out = open(out_dir / "pages.jsonl", "w", encoding="utf-8")  # noqa: SIM115
     guard = BrowserGuard(state) if job.options.render != "never" else None
-    settings = Settings(scrapy_settings(job, browser_guard=guard))
+    set_browser_guard(guard)
+    settings = Settings(scrapy_settings(job))
     settings.set("LOG_LEVEL", job.log_level)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(StorefrontSpider)
@@ -71,8 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__)
     parser.add_argument("--job", required=True, type=Path, help="job JSON written by the parent")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     job = CrawlJob.load(args.job)
     try:
         summary = run_job(job)

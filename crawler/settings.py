@@ -33,13 +33,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def scrapy_settings(job: Any, *, browser_guard: Any = None) -> dict[str, Any]:
+def scrapy_settings(job: Any) -> dict[str, Any]:
     """Every Scrapy setting of one storewatch crawl, derived from ``job.options``.
 
     ``job`` is a :class:`crawler.job.CrawlJob`. Rendering (scrapy-playwright) is only wired in
     when the render mode is not ``never``, so a static crawl never starts a browser.
-    ``browser_guard`` decides which requests the browser may make (see
-    :class:`crawler.middlewares.BrowserGuard`).
+    The browser's requests are vetted by :func:`crawler.middlewares.abort_browser_request`.
     """
     o = job.options
     s: dict[str, Any] = {
@@ -114,7 +113,7 @@ def scrapy_settings(job: Any, *, browser_guard: Any = None) -> dict[str, Any]:
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(o.render_timeout * 1000),
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
             "PLAYWRIGHT_MAX_CONTEXTS": 2,
-            "PLAYWRIGHT_ABORT_REQUEST": browser_guard,
+            "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.abort_browser_request",
             "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,  # the browser's own headers
         })
     return s

@@ -70,7 +70,7 @@ class StorefrontSpider(scrapy.Spider):
     def _render_request(self, url: str, meta: dict[str, Any], capture: PageCapture | None,
                         reason: str) -> scrapy.Request:
         ctx = self.state.context_name()
-        m = dict(meta)
+        m = {k: v for k, v in meta.items() if k.startswith("sw_")}
         m.update({
             "playwright": True,
             "playwright_include_page": True,
@@ -184,8 +184,8 @@ class StorefrontSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         error, cut = describe_failure(failure)
-        if error.startswith(("page budget", "off-host URL")):
-            self.state.cut(request.url, error)
+        if type(failure.value).__name__ == "IgnoreRequest" and not error.startswith("refused"):
+            self.state.cut(request.url, error)  # budget, robots.txt, off-host: not a page
             return
         if cut:
             self.state.cut(request.url, cut)
