@@ -48,8 +48,8 @@ SECTIONS = {"config": config_table, "rules": rule_catalogue}
 
 def render(text: str) -> str:
     for name, fn in SECTIONS.items():
-        pattern = re.compile(rf"(<!-- BEGIN GENERATED {name} -->\n).*?(\n<!-- END GENERATED {name} -->)", re.S)
-        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + m.group(2), text)
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED {name} -->\n)(?:.*?\n)?(<!-- END GENERATED {name} -->)", re.S)
+        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
     return text
 
 
