@@ -38,7 +38,8 @@ def _font(size: int):  # -> ImageFont.FreeTypeFont
                 font = ImageFont.truetype(path, size, index=index)
             except OSError:
                 break
-            if "SC" in font.getname()[0] or "WenQuanYi" in font.getname()[0]:
+            family = font.getname()[0] or ""
+            if "SC" in family or "WenQuanYi" in family:
                 return font
     raise SystemExit("no CJK font found; install fonts-noto-cjk")
 
