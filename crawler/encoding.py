@@ -47,6 +47,13 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     if declared is None:
         m = _META.search(body[:4096])
         declared = _normal(m.group(1).decode("ascii", "replace")) if m else None
+    if declared and declared not in ("utf-8", "utf-8-sig") and not body.isascii():
+        # valid multi-byte UTF-8 is almost never legacy-encoded Chinese: the bytes win over the label
+        try:
+            body.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
     if declared:
         try:
             body.decode(declared)

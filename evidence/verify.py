@@ -214,6 +214,9 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
                          "uri": rec.headers.get("warc-target-uri", "")}
     for e in expected or []:
         merged = {**refs.get(e["record_id"], {}), **{k: v for k, v in e.items() if v is not None}}
+        if merged.get("offset") is None:
+            report.problems.append(Problem("record expected by the store is not in the WARC", e["record_id"]))
+            continue
         refs[e["record_id"]] = merged
     covered = 0
     for rid, ref in sorted(refs.items(), key=lambda kv: int(kv[1]["offset"])):
