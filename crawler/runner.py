@@ -67,10 +67,21 @@ def run_crawl(job: CrawlJob, *, timeout: float | None = None, stderr: Any = None
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [sys.executable, "-m", "crawler.run", "--job", str(job_path)]
     log.info("crawl child: %s", " ".join(cmd))
-    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL,
-                            stderr=stderr if stderr is not None else sys.stderr, start_new_session=True)
+    target = stderr if stderr is not None else sys.stderr
     try:
-        rc = proc.wait(timeout=limit)
+        target.fileno()
+        relay = False
+    except (AttributeError, OSError, ValueError):  # e.g. captured by a test runner: relay afterwards
+        relay = True
+    proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE if relay else target, start_new_session=True)
+    try:
+        if relay:
+            _out, err = proc.communicate(timeout=limit)
+            target.write(err.decode("utf-8", "replace"))
+            rc = proc.returncode
+        else:
+            rc = proc.wait(timeout=limit)
     except subprocess.TimeoutExpired:
         _kill(proc)
         return read_outcome(job, None, f"killed after the wall-clock limit of {limit:g} s")
