@@ -80,7 +80,7 @@ def test_payload_tampering_with_recompression_is_caught(tmp_path: Path) -> None:
                              "2024-05-01T00:00:00Z")
     arc.close()
     data = (tmp_path / "r.warc.gz").read_bytes()
-    record = gzip.decompress(data[ref.offset:ref.offset + ref.length]).replace("99".encode(), "19".encode())
+    record = gzip.decompress(data[ref.offset:ref.offset + ref.length]).replace(b"99", b"19")
     forged = data[:ref.offset] + gzip.compress(record) + data[ref.offset + ref.length:]
     (tmp_path / "f.warc.gz").write_bytes(forged)
     (tmp_path / "f.warc.gz.idx.json").write_text((tmp_path / "r.warc.gz.idx.json").read_text())
