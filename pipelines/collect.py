@@ -10,6 +10,17 @@ from crawler.items import PageCapture
 from pipelines.extract import capture_html
 
 
+def plain(obj: Any) -> Any:
+    """JSON-ready form of the page model (a faster ``dataclasses.asdict`` for these flat records)."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: plain(getattr(obj, name)) for name in obj.__dataclass_fields__}
+    if isinstance(obj, tuple | list):
+        return [plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return dict(obj)
+    return obj
+
+
 def page_line(cap: PageCapture) -> dict[str, Any]:
     """The per-page line of ``pages.jsonl`` (the page model plus capture facts and evidence)."""
     return {
@@ -29,7 +40,7 @@ def page_line(cap: PageCapture) -> dict[str, Any]:
         "encoding": cap.encoding,
         "title": cap.page.title if cap.page is not None else "",
         "evidence": cap.evidence,
-        "page": cap.page.to_dict() if cap.page is not None else None,
+        "page": plain(cap.page) if cap.page is not None else None,
     }
 
 

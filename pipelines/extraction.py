@@ -121,7 +121,9 @@ def _region_of(el: Any, inherited: Region) -> Region:
     return inherited
 
 
-def _segment(el: Any) -> str:
+def _segment(el: Any, nth: int = 0) -> str:
+    """Path segment: ``tag#id``, else ``tag.class`` plus ``:nth-of-type(n)`` when siblings share the tag
+    (``nth`` = 1-based position among same-tag siblings, 0 when unique; computed when not given)."""
     tag = el.tag
     ident = el.get("id")
     if ident and " " not in ident:
@@ -130,11 +132,12 @@ def _segment(el: Any) -> str:
     classes = (el.get("class") or "").split()
     if classes:
         seg += "." + classes[0]
-    parent = el.getparent()
-    if parent is not None:
-        same = [c for c in parent if c.tag == tag]
-        if len(same) > 1:
-            seg += f":nth-of-type({same.index(el) + 1})"
+    if nth < 0:
+        parent = el.getparent()
+        same = [c for c in parent if c.tag == tag] if parent is not None else [el]
+        nth = same.index(el) + 1 if len(same) > 1 else 0
+    if nth:
+        seg += f":nth-of-type({nth})"
     return seg
 
 
@@ -169,20 +172,26 @@ class _Walker:
             block_el = el
         if el.text:
             target.append(el.text)
+        totals: dict[Any, int] = {}
+        for child in el:
+            totals[child.tag] = totals.get(child.tag, 0) + 1
+        seen: dict[Any, int] = {}
         for child in el:
             if not isinstance(child.tag, str):
                 if child.tail:
                     target.append(child.tail)
                 continue
             tag = child.tag
+            seen[tag] = seen.get(tag, 0) + 1
+            nth = seen[tag] if totals[tag] > 1 else 0
             if tag == "br":
                 target.append("\n")
             elif tag in SKIP_TAGS:
-                self.paths[child] = path + ">" + _segment(child)
+                self.paths[child] = path + ">" + _segment(child, nth)
                 self.regions[child] = region
                 self.block_of[child] = block_el
             else:
-                child_path = path + ">" + _segment(child)
+                child_path = path + ">" + _segment(child, nth)
                 self._visit(child, child_path, _region_of(child, region), own_hidden, target, block_el)
             if child.tail:
                 target.append(child.tail)
