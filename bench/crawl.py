@@ -95,10 +95,19 @@ p.start()
 '''
 
 
-def run_bare(url: str) -> float:
+def run_bare(url: str, tmp: Path) -> tuple[float, int]:
+    """Wall time and pages of the bare spider (run from a file: Scrapy inspects spider source)."""
+    script = tmp / "bare_spider.py"
+    script.write_text(BARE.replace('"LOG_LEVEL": "WARNING"', '"LOG_LEVEL": "INFO"'), encoding="utf-8")
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BARE, url], check=True, cwd=tempfile.gettempdir())
-    return time.perf_counter() - t
+    r = subprocess.run([sys.executable, str(script), url], check=True, cwd=str(tmp), capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if "spider_exceptions" in r.stderr:
+        raise SystemExit("bare spider raised exceptions:\n" + r.stderr[-2000:])
+    import re
+
+    m = re.search(r"'item_scraped_count': (\d+)", r.stderr)
+    return elapsed, int(m.group(1)) if m else 0
 
 
 def run_storewatch(url: str, out: Path, render: str, max_pages: int) -> tuple[float, dict]:
@@ -126,12 +135,12 @@ def main() -> None:
     from pipelines.analyze import engine_status
 
     with tempfile.TemporaryDirectory() as tmp:
-        bare_s = run_bare(url)
+        bare_s, bare_pages = run_bare(url, Path(tmp))
         sw_s, summary = run_storewatch(url, Path(tmp) / "sw", "never", total + 10)
         fetched = summary.get("pages_fetched", 0)
-        res = {"site_pages": total, "bare_scrapy_pages_per_s": round(total / bare_s, 1),
+        res = {"site_pages": total, "bare_scrapy_pages": bare_pages, "bare_scrapy_pages_per_s": round(bare_pages / bare_s, 1),
                "storewatch_pages": fetched, "storewatch_pages_per_s": round(fetched / sw_s, 1),
-               "ratio": round((fetched / sw_s) / (total / bare_s), 2),
+               "ratio": round((fetched / sw_s) / (bare_pages / bare_s), 2),
                "analysis": summary.get("analysis") or engine_status() or "ran",
                "warc_mb": round(Path(summary["warc"]).stat().st_size / 1e6, 1) if summary.get("warc") else 0}
         if args.rendered:
