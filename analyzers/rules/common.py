@@ -12,11 +12,11 @@ _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书
 
 
 def longest(cands: Iterable[Candidate]) -> list[Candidate]:
-    """Drop candidates contained in a longer one (全网最低 and 最低价 overlapping keep both)."""
+    """Leftmost-longest, non-overlapping candidates (最终解释权 + 解释权归本店 -> one match)."""
     cs = sorted(cands, key=lambda c: (c.start, -(c.end - c.start)))
     out: list[Candidate] = []
     for c in cs:
-        if out and out[-1].start <= c.start and c.end <= out[-1].end:
+        if out and c.start < out[-1].end:
             continue
         out.append(c)
     return out
