@@ -32,6 +32,11 @@ CLAUSE_END = frozenset(",;!?:。\n")
 SENTENCE_END = frozenset("。!?;\n")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
 _LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零0-9]+条")
+_NEG_PREFIX = frozenset("不没未别勿")
+# words that start with a negation character but do not negate what follows
+_NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "不错", "不断", "不过", "不久", "不同", "不锈钢",
+                           "不粘", "不粘锅", "不如", "不止", "不光", "不单", "没想到", "未来", "别人", "别的", "别致",
+                           "不可思议", "不二", "不二之选", "勿忘"})
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
 
@@ -94,7 +99,7 @@ class TextDoc:
             return False
         toks = nlp.tokens(before)[-window:]
         neg = terms("negation")
-        return any(tok in neg for _, _, tok in toks)
+        return any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks)
 
     def quoted(self, c: Candidate) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""

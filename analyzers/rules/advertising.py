@@ -16,9 +16,23 @@ from analyzers.text import TextDoc
 CAT = "false_advertising"
 
 
+_QUESTION = ("哪款", "哪个", "哪种", "哪家", "什么", "谁")
+
+
+def _verb_use(doc: TextDoc, c: Any) -> bool:
+    """首选顺丰快递: 首选 as a verb at the start of a clause, not a claim."""
+    cs, ce = doc.clause(c.start)
+    return c.start == cs and ce - c.end >= 2
+
+
 def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in longest(doc.get("absolute_terms")):
-        if doc.covered(c, "absolute_exempt") or not doc.plain(c):
+        if doc.covered(c, "absolute_exempt", "counterfeit") or not doc.plain(c):
+            continue
+        if c.term == "首选" and _verb_use(doc, c):
+            continue
+        cs, _ = doc.clause(c.start)
+        if any(q in doc.text[cs:c.start] for q in _QUESTION):
             continue
         if doc.before("aspiration", c) or doc.in_sentence("self_comparison", c):
             continue
@@ -32,10 +46,20 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     if doc.anywhere("medical_context"):  # registered drug or device: 广告法 第十六条 applies instead
         return
+    spans = []
     for c in lexicon_hits(doc, "medical_claims"):
+        spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.85)
+    for m in _TREATS.finditer(doc.text):
+        span = (m.start(), m.end())
+        if any(a < span[1] and span[0] < b for a, b in spans):
+            continue
+        if not (doc.negated(span) or doc.compliance(span)):
+            yield Hit(m.start(), m.end(), confidence=0.8)
 
 
+_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
+                     r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺)")
 _WARNING = "不能代替药物"
 
 

@@ -22,7 +22,7 @@ from analyzers.rules.base import HOME, REGISTRY, Hit, Link, Rule, Site, TextBloc
 from analyzers.text import TextDoc
 from analyzers.urls import host, host_matches
 
-_USCC_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z\n]{0,6}([0-9a-z]{15,20})(?![0-9a-z])")
+_USCC_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z\n]{0,6}([0-9a-z](?: ?[0-9a-z]){14,21})(?![0-9a-z])")
 _USCC_ANY = re.compile(r"(?<![0-9a-z])([0-9][0-9a-hj-npqrtuwxy][0-9]{6}[0-9a-hj-npqrtuwxy]{10})(?![0-9a-z])")
 _ICP = re.compile(r"(?P<prov>[\u4e00-\u9fff])?\s?icp(?P<kind>备|证)(?:案)?(?:号)?[:：]?\s*(?P<num>\d+)(?P<hao>号)?(?:-(?P<site>\d+))?")
 _POLICE = re.compile(r"(?P<prov>[\u4e00-\u9fff])?公网安备(?:号)?[:：]?\s*(?P<num>\d+)(?P<hao>号)?")
@@ -36,7 +36,7 @@ _NAME = re.compile(
 # ---- text rules: malformed identifiers -------------------------------------------------------
 def check_uscc_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for m in _USCC_LABELLED.finditer(doc.text):
-        problem = uscc_problem(m.group(1).upper())
+        problem = uscc_problem(m.group(1).replace(" ", "").upper())
         if problem:
             yield Hit(m.start(1), m.end(1), confidence=0.95, detail=f"（{problem}）")
 
@@ -88,7 +88,7 @@ def _licence_text(s: Site, h: Page) -> str:
 
 
 def _uscc_shown(text: str) -> list[str]:
-    codes = [m.group(1).upper() for m in _USCC_LABELLED.finditer(text)]
+    codes = [m.group(1).replace(" ", "").upper() for m in _USCC_LABELLED.finditer(text)]
     return codes or [m.group(1).upper() for m in _USCC_ANY.finditer(text)]
 
 

@@ -18,13 +18,18 @@ from analyzers.text import TextDoc
 def _unfair(tag: str):  # type: ignore[no-untyped-def]
     def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         for c in lexicon_hits(doc, "unfair_terms", tag=tag):
-            if tag == "noreturn" and "质量" not in c.term and doc.in_sentence("return_exempt", c):
-                continue  # lawfully exempt goods (定制、鲜活、拆封的食品等)
+            if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
+                continue  # lawfully exempt goods (定制、鲜活、食品等), not mere conditions (拆封、清仓)
             if tag == "liability" and "不可抗力" in doc.text[slice(*doc.sentence(c.start, c.end))]:
                 continue
             yield Hit(c.start, c.end, confidence=0.9)
     check.__name__ = f"check_unfair_{tag}"
     return check
+
+
+def _exempt_goods(doc: TextDoc, c: Any) -> bool:
+    ss, se = doc.sentence(c.start, c.end)
+    return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
 
 
 def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
