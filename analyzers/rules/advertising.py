@@ -50,7 +50,7 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in lexicon_hits(doc, "medical_claims"):
         spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.85)
-    for m in _TREATS.finditer(doc.text):
+    for m in [*_TREATS.finditer(doc.text), *_NO_MEDICINE.finditer(doc.text)]:
         span = (m.start(), m.end())
         if any(a < span[1] and span[0] < b for a, b in spans):
             continue
@@ -60,6 +60,7 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 _TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
                      r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺)")
+_NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
 _WARNING = "不能代替药物"
 
 

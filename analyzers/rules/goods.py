@@ -5,6 +5,7 @@ Xining rules Art. 11(1), 15(2), 15(9), 15(10).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,9 +24,14 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(c.start, c.end, confidence=0.9)
 
 
+_NOT_USED = ("不使用", "不得使用", "禁止使用", "不再使用", "已取消", "已于")
+
+
 def check_well_known(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in lexicon_hits(doc, "trademark"):
-        yield Hit(c.start, c.end, confidence=0.9)
+        ss, se = doc.sentence(c.start, c.end)
+        if not any(w in doc.text[ss:se] for w in _NOT_USED):
+            yield Hit(c.start, c.end, confidence=0.9)
 
 
 _BAN_WORDS = ("禁止", "严禁", "不得", "不销售", "不出售", "不售", "谢绝", "拒绝", "违禁", "禁售", "禁运",
@@ -35,7 +41,15 @@ _KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精�
           "pharma": "处方药"}
 
 
+_INVOICE = re.compile(r"代开[\u4e00-\u9fff]{1,5}发票")
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _INVOICE.finditer(doc.text):
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
+            yield Hit(m.start(), m.end(), confidence=0.85, detail="（发票、证件、银行卡）")
     for c in lexicon_hits(doc, "prohibited", "prohibited_exempt"):
         ss, se = doc.sentence(c.start, c.end)
         if any(w in doc.text[ss:se] for w in _BAN_WORDS):

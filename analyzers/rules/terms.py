@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import lexicon_hits
+from analyzers.rules.common import lexicon_hits, longest
 from analyzers.text import TextDoc
 
 
@@ -35,6 +35,8 @@ def _exempt_goods(doc: TextDoc, c: Any) -> bool:
 def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
     """Exempt goods named in the sentence, or in the list a colon introduces right after."""
     ss, se = doc.sentence(start, end)
+    if any(w in doc.text[ss:se] for w in ("未拆封", "未使用", "未激活", "未开封")):
+        return False  # the exemptions apply only once goods are unsealed or activated
     if doc.has("return_exempt", ss, se):
         return True
     tail = doc.text[end:end + 12]
@@ -43,7 +45,10 @@ def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
 
 
 def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    for c in lexicon_hits(doc, "return_denial"):
+    # The terms carry their own negation (不支持…); a 未 before them (未拆封也不支持) does not cancel them.
+    for c in longest(doc.get("return_denial")):
+        if doc.quoted(c) or doc.compliance(c):
+            continue
         if not _exempt_nearby(doc, c.start, c.end):
             yield Hit(c.start, c.end, confidence=0.9)
 
