@@ -89,7 +89,7 @@ def _active(opts: Options, scope: str) -> list[Rule]:
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
              storefront_id: int | None) -> Finding:
     return Finding(rule_id=rule.id, category=rule.category, article=rule.article, law=rule.law,
-                   severity=rule.severity, confidence=round(hit.confidence, 2), url=url, match=match,
+                   severity=rule.severity, confidence=round(hit.confidence, 2), url=url, match=match,  # type: ignore[arg-type]
                    excerpt=excerpt, location=location, explanation=rule.explanation + hit.detail,
                    storefront_id=storefront_id)
 

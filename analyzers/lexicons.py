@@ -103,7 +103,7 @@ class Scanner:
             for e in lexicon(name):
                 table.setdefault(e.term, []).append(e)
         for term, entries in table.items():
-            auto.add_word(term, (len(term), tuple(entries)))
+            auto.add_word(term, (len(term), tuple(entries), _is_word(term[0]), _is_word(term[-1])))
         if table:
             auto.make_automaton()
         self._auto = auto
@@ -114,16 +114,18 @@ class Scanner:
         if self._empty:
             return out
         n = len(text)
-        for end, (length, entries) in self._auto.iter(text):
+        for end, (length, entries, word_start, word_end) in self._auto.iter(text):
             start = end - length + 1
             stop = end + 1
             # ASCII entries must sit on word boundaries (超a must not match 超amoled)
-            if _is_word(text[start]) and start > 0 and _is_word(text[start - 1]):
+            if word_start and start > 0 and _is_word(text[start - 1]):
                 continue
-            if _is_word(text[end]) and stop < n and _is_word(text[stop]):
+            if word_end and stop < n and _is_word(text[stop]):
                 continue
             for e in entries:
                 out.setdefault(e.lexicon, []).append(Candidate(start, stop, e))
+        for found in out.values():
+            found.sort(key=lambda c: (c.start, c.end))
         return out
 
 

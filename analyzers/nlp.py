@@ -20,7 +20,7 @@ _lock = threading.Lock()
 _nlp: Any = None
 
 
-def _load() -> Any:
+def _load(cache_dir: str | None = None) -> Any:
     global _nlp
     with _lock:
         if _nlp is None:
@@ -28,6 +28,8 @@ def _load() -> Any:
             import spacy
 
             jieba.setLogLevel(logging.WARNING)
+            if cache_dir:
+                jieba.dt.tmp_dir = cache_dir  # jieba.cache is written there once, then reused
             jieba.initialize()
             for entry in lexicon("jieba_words"):
                 jieba.add_word(entry.term, freq=200000)
@@ -36,9 +38,13 @@ def _load() -> Any:
     return _nlp
 
 
-def warm_up() -> None:
-    """Load jieba's dictionary and spaCy now (start-up), not on the first page."""
-    _load()
+def warm_up(cache_dir: str | None = None) -> None:
+    """Load jieba's dictionary and spaCy now (start-up), not on the first page.
+
+    ``cache_dir`` (e.g. the data folder) is where jieba keeps its prefix-dictionary cache; the
+    caller owns that I/O decision, analyzers read no settings.
+    """
+    _load(cache_dir)
 
 
 @lru_cache(maxsize=4096)

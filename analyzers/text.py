@@ -7,7 +7,7 @@ text; the engine maps them back to the original (``TextDoc.norm.span``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
@@ -30,6 +30,8 @@ CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_
 
 CLAUSE_END = frozenset(",;!?:。\n")
 SENTENCE_END = frozenset("。!?;\n")
+_CLAUSE_RE = re.compile("[,;!?:。\n]")
+_SENTENCE_RE = re.compile("[。!?;\n]")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
 _LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零0-9]+条")
 _NEG_PREFIX = frozenset("不没未别勿")
@@ -47,7 +49,7 @@ class TextDoc:
         self.norm: Normalised = normalise(text)
         self.text: str = self.norm.text
         self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
-        self._starts: list[int] | None = None
+        self._start_cache: dict[str, list[int]] = {}
 
     # ---- candidates -------------------------------------------------------------------------
     def get(self, lexicon: str, tag: str | None = None) -> list[Candidate]:
@@ -56,7 +58,23 @@ class TextDoc:
 
     def has(self, lexicon: str, start: int, end: int, tag: str | None = None) -> bool:
         """Does a candidate of ``lexicon`` lie within [start, end)?"""
-        return any(start <= c.start and c.end <= end for c in self.get(lexicon, tag))
+        found = self.cands.get(lexicon)
+        if not found:
+            return False
+        starts = self._starts_of(lexicon)
+        k = bisect_left(starts, start)
+        while k < len(found) and found[k].start < end:
+            c = found[k]
+            if c.end <= end and (tag is None or c.tag == tag):
+                return True
+            k += 1
+        return False
+
+    def _starts_of(self, lexicon: str) -> list[int]:
+        cache = self._start_cache
+        if lexicon not in cache:
+            cache[lexicon] = [c.start for c in self.cands[lexicon]]
+        return cache[lexicon]
 
     def covered(self, c: Candidate, *exempt: str) -> bool:
         """Is ``c`` part of a longer exempt phrase (最好 in 最好不要)?"""
@@ -71,23 +89,27 @@ class TextDoc:
         return any(k not in CONTEXT_ONLY for k in self.cands)
 
     # ---- boundaries -------------------------------------------------------------------------
-    def _bounds(self, start: int, end: int, stops: frozenset[str], limit: int) -> tuple[int, int]:
-        t = self.text
-        s = start
-        lo = max(0, start - limit)
-        while s > lo and t[s - 1] not in stops:
-            s -= 1
-        e = end
-        hi = min(len(t), end + limit)
-        while e < hi and t[e] not in stops:
-            e += 1
-        return s, e
+    @cached_property
+    def _clause_stops(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_RE.finditer(self.text)]
+
+    @cached_property
+    def _sentence_stops(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_RE.finditer(self.text)]
+
+    def _bounds(self, start: int, end: int, stops: list[int], limit: int) -> tuple[int, int]:
+        """[s, e) around the span up to the nearest stop characters (at most ``limit`` away)."""
+        k = bisect_left(stops, start)
+        s = stops[k - 1] + 1 if k > 0 else 0
+        k2 = bisect_left(stops, end)
+        e = stops[k2] if k2 < len(stops) else len(self.text)
+        return max(s, start - limit), min(e, end + limit)
 
     def clause(self, start: int, end: int | None = None) -> tuple[int, int]:
-        return self._bounds(start, start if end is None else end, CLAUSE_END, 60)
+        return self._bounds(start, start if end is None else end, self._clause_stops, 60)
 
     def sentence(self, start: int, end: int | None = None) -> tuple[int, int]:
-        return self._bounds(start, start if end is None else end, SENTENCE_END, 150)
+        return self._bounds(start, start if end is None else end, self._sentence_stops, 150)
 
     # ---- context ----------------------------------------------------------------------------
     def negated(self, c: Candidate | tuple[int, int], window: int = 4) -> bool:

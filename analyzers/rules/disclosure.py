@@ -73,13 +73,22 @@ def check_privacy_missing(p: Page, registry: Any, opts: dict[str, Any]) -> Itera
                       confidence=0.8, excerpt=f"表单收集：{names}", detail="（页面未提供隐私政策或个人信息收集说明）")
 
 
+def _lawful_id_context(p: Page) -> bool:
+    found = scanner(("privacy",)).scan(normalise_term(p.visible_text)).get("privacy", [])
+    return any(c.tag == "lawful_id" for c in found)
+
+
 def check_privacy_excessive(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
-    lawful_id = bool(scanner(("privacy",)).scan(normalise_term(p.visible_text)).get("privacy")) and any(
-        c.tag == "lawful_id" for c in scanner(("privacy",)).scan(normalise_term(p.visible_text))["privacy"])
+    lawful_id: bool | None = None
     for form in p.forms:
         for f in form.fields:
             tags = _field_tags(f)
-            if "pin" in tags or ("idcard" in tags and not lawful_id):
+            if "idcard" in tags and "pin" not in tags:
+                if lawful_id is None:
+                    lawful_id = _lawful_id_context(p)
+                if lawful_id:
+                    continue
+            if tags & {"pin", "idcard"}:
                 kind = "银行卡/支付密码" if "pin" in tags else "身份证号码"
                 yield Hit(match=f.label or f.name, location=Location(kind="form", selector=form.path or form.action),
                           confidence=0.9 if "pin" in tags else 0.75, excerpt=f"表单字段“{f.label or f.name}”",
