@@ -32,6 +32,8 @@ def check_impersonation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         ss, se = doc.sentence(b.start, e.end)
         if doc.has("negation", b.end, e.start) or doc.has("compliance_markers", ss, se):
             continue
+        if "老字号" in doc.text[ss:se]:
+            continue  # 中华老字号 is a real designation by 商务部
         yield Hit(b.start, e.end, confidence=0.6 if b.term in _ORGS else 0.85)
 
 

@@ -72,3 +72,12 @@ def test_registered_in_the_storewatch_group() -> None:
     result = CliRunner().invoke(main_group, ["analyze-text"], input='{"id":1,"text":"高仿名表"}\n'.encode())
     assert result.exit_code == 0
     assert json.loads(result.output)["findings"][0]["category"] == "counterfeit_goods"
+
+
+def test_docs_page_is_generated_from_the_catalogue() -> None:
+    from pathlib import Path
+
+    from analyzers.catalogue import as_markdown
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    assert docs.read_text("utf-8") == as_markdown(), "regenerate: storewatch rules --format markdown > docs/rules.md"
