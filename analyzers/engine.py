@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ class _Unit:
     kind: str  # Location.kind
     selector: str
     start: int  # offset in the joined original text
+    hidden: bool = False
 
 
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
@@ -111,6 +113,8 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
+            if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
+                hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id))
     return out
 
@@ -120,18 +124,17 @@ def _page_units(page: Page) -> tuple[str, list[_Unit]]:
     units: list[_Unit] = []
     pos = 0
 
-    def add(text: str, kind: str, selector: str) -> None:
+    def add(text: str, kind: str, selector: str, hidden: bool = False) -> None:
         nonlocal pos
         if not text:
             return
-        units.append(_Unit(kind, selector, pos))
+        units.append(_Unit(kind, selector, pos, hidden))
         parts.append(text)
         pos += len(text) + 1
 
     add(page.title, "title", "title")
     for block in page.blocks:
-        if not block.hidden:
-            add(block.text, "text", block.path)
+        add(block.text, "text", block.path, block.hidden)
     for img in page.images:
         add(img.ocr_text, "image", img.path or img.src)
     return "\n".join(parts), units

@@ -62,6 +62,10 @@ RULES: tuple[Rule, ...] = (
     *code.RULES,
 )
 BY_ID = validate(RULES)
+for _r in RULES:
+    for _other in _r.fires_with:
+        if _other not in BY_ID:
+            raise RuleRegistryError(f"rule {_r.id!r}: fires_with names unknown rule {_other!r}")
 
 
 def get(rule_id: str) -> Rule:

@@ -60,6 +60,7 @@ class Rule:
     references: tuple[str, ...]
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     old_ids: tuple[str, ...] = ()
+    fires_with: tuple[str, ...] = ()  # rules that by design fire on the same text (one act, two articles)
     per_site: bool = False  # report a match once per storefront (footers repeat on every page)
 
 
@@ -120,7 +121,7 @@ class Site:
         for p in self.pages:
             if p.kind == "home":
                 return p
-        return self.pages[0] if self.pages else None
+        return None  # no home page among the pages: home-page rules cannot judge
 
     def text(self, p: Page) -> str:
         return self.texts.get(p.url, "")

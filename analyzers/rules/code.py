@@ -23,6 +23,9 @@ def check_self_opening(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator
         if ev.kind in ("popup", "window_open") and not ev.user_initiated:
             yield Hit(match=ev.detail or ev.kind, location=Location(kind="event", selector=ev.detail), confidence=0.9,
                       excerpt=f"页面未经点击自行打开窗口：{ev.detail}")
+        elif ev.kind == "dialog" and not ev.user_initiated and ev.detail:
+            yield Hit(match=ev.detail, location=Location(kind="event", selector="dialog"), confidence=0.6,
+                      excerpt=f"页面加载时自行弹出对话框：{ev.detail}")
 
 
 _OPEN = re.compile(r"window\.open\s*\(")

@@ -22,7 +22,7 @@ PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
     "支付方式": re.compile(r"支付方式|付款方式|支付宝|微信支付|银联|货到付款|在线支付|网银|信用卡|花呗|payment"),
     "退换货方式": re.compile(r"退换货|退货|换货|退款|售后|无理由"),
 }
-_PAGE_ONLY = ("价格", "生产者")  # must be on the product page itself; the rest may be on a help/terms page
+_PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page itself; the rest may be on a help/terms page
 
 
 def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:

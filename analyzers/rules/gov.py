@@ -162,7 +162,7 @@ RULES: tuple[Rule, ...] = (
         bad=(site(home("欢迎光临", images=[_img("工商网监电子标识", HOME + "img/gswj.png", "")]),
                   description="首页页脚有“工商网监”标识图片，没有链接"),),
         good=(site(home("欢迎光临", images=[_GOOD_POLICE]), description="公安备案图标链接到 beian.mps.gov.cn"),),
-        references=_LAW_BADGE,
+        references=_LAW_BADGE, per_site=True,
     ),
     Rule(
         id="GOV-BADGE-SELF-HOSTED", category="gov_badge_forgery", article="15(4)", law=_LAW_BADGE, severity="critical",
@@ -174,7 +174,7 @@ RULES: tuple[Rule, ...] = (
         good=(site(home("欢迎光临", images=[_img("电子营业执照", HOME + "img/lz.png",
                                                       "https://zzlz.gsxt.gov.cn/businessShow/abc")]),
                    description="亮照标识链接到 zzlz.gsxt.gov.cn"),),
-        references=_LAW_BADGE,
+        references=_LAW_BADGE, per_site=True,
     ),
     Rule(
         id="GOV-BADGE-FAKE-LINK", category="gov_badge_forgery", article="15(4)", law=_LAW_BADGE, severity="critical",
@@ -187,6 +187,6 @@ RULES: tuple[Rule, ...] = (
         good=(site(home("欢迎光临", images=[_img("网络110报警服务", HOME + "img/110.png",
                                                       "http://www.cyberpolice.cn/wfjb/")]),
                    description="网络110 标识链接到 cyberpolice.cn"),),
-        references=_LAW_BADGE,
+        references=_LAW_BADGE, per_site=True,
     ),
 )

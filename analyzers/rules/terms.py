@@ -53,6 +53,14 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(c.start, c.end, confidence=0.9)
 
 
+def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """概不退换 on goods that are not exempt also denies the 7-day no-reason return (Art. 11(4))."""
+    for c in lexicon_hits(doc, "unfair_terms", tag="noreturn"):
+        if "质量" in c.term or _exempt_goods(doc, c):
+            continue
+        yield Hit(c.start, c.end, confidence=0.85)
+
+
 _SHORT = re.compile(r"(?<![0-9])([1-6一二两三四五六]|24|48|72)\s*(?:个)?(天|日|小时)内?(?:可|可以|支持|享受)?(?:无理由|无条件)退")
 
 
@@ -100,7 +108,7 @@ RULES: tuple[Rule, ...] = (
         what="Blanket exclusions of returns and exchanges (售出概不退换, 不退不换), including for quality defects.",
         why="消费者权益保护法第二十四条规定质量不合格商品的退货、更换、修理义务，第二十六条规定排除这些权利的格式条款无效；"
             "违反第十一条第（五）项、第十五条第（六）项。",
-        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。"),
+        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。"), fires_with=("RET-BLANKET-NO-RETURN",),
         good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。"),
         references=("消费者权益保护法 第二十四条、第二十六条",),
     ),
@@ -125,6 +133,17 @@ RULES: tuple[Rule, ...] = (
         good=("定制商品不支持七天无理由退货。", "以下商品不支持七天无理由退货：生鲜水果、鲜花绿植、已激活的软件。",
               "本店所有商品支持七天无理由退货。"),
         references=("消费者权益保护法 第二十五条", "西宁市电子商务信用管理制度 第十一条第（四）项"),
+    ),
+    Rule(
+        id="RET-BLANKET-NO-RETURN", category="return_policy", article="11(4)",
+        law=("消费者权益保护法 第二十五条",), severity="high",
+        explanation="以“概不退换”“不退不换”等表述排除七日无理由退货", check=check_blanket_no_return, scope="text",
+        what="Blanket no-return statements (售出概不退换, 不退不换) for goods that are not lawfully exempt: they deny the "
+             "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
+        why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
+        bad=("报单产品不退不换。",), fires_with=("UNF-NO-RETURN-EXCHANGE",),
+        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。"),
+        references=("消费者权益保护法 第二十五条",),
     ),
     Rule(
         id="RET-SHORT-PERIOD", category="return_policy", article="11(4)",

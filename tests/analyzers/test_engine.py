@@ -60,7 +60,7 @@ def test_findings_quote_the_page_and_locate_the_block() -> None:
         TextBlock("本品全網銷量 第一，质量可靠", path="div.desc>p"),
         TextBlock("最佳", path="div.hidden", hidden=True),
     ))
-    (f,) = analyze_page(page, storefront_id=7)
+    f, hidden = analyze_page(page, storefront_id=7)
     assert f.rule_id == "AD-ABSOLUTE-TERM"
     assert f.match == "銷量 第一"
     assert f.location.selector == "div.desc>p"
@@ -69,6 +69,10 @@ def test_findings_quote_the_page_and_locate_the_block() -> None:
     assert f.url == page.url
     assert "本品全網銷量 第一" in f.excerpt
     assert f.to_dict()["finding_id"] == f.finding_id
+    # hidden text (keyword stuffing) is still judged, with less confidence and said so
+    assert hidden.location.selector == "div.hidden"
+    assert hidden.confidence < f.confidence
+    assert "隐藏文字" in hidden.explanation
 
 
 def test_ocr_text_of_images_is_judged() -> None:
