@@ -123,5 +123,14 @@ class Site:
                 return p
         return None  # no home page among the pages: home-page rules cannot judge
 
+    @property
+    def judgeable_home(self) -> Page | None:
+        """The home page, unless it is an unrendered JavaScript shell (absence cannot be judged from it)."""
+        h = self.home
+        if h is None:
+            return None
+        shell = not h.rendered and bool(h.scripts) and len(h.visible_text.strip()) < 40
+        return None if shell else h
+
     def text(self, p: Page) -> str:
         return self.texts.get(p.url, "")

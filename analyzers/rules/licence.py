@@ -97,7 +97,7 @@ def _here(p: Page) -> Location:
 
 
 def check_licence_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
-    h = s.home
+    h = s.judgeable_home
     if h is None:
         return
     text = _licence_text(s, h)
@@ -138,7 +138,7 @@ def _polices(text: str) -> list[str]:
 
 
 def check_icp_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
-    h = s.home
+    h = s.judgeable_home
     if h is not None and not _icps(s.text(h)):
         yield Hit(match="ICP备案号", location=_here(h), url=h.url, confidence=0.8, excerpt="首页未展示ICP备案号或许可证号")
 
@@ -155,7 +155,7 @@ def check_icp_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 def check_police_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
-    h = s.home
+    h = s.judgeable_home
     if h is not None and not _polices(s.text(h)):
         yield Hit(match="公网安备号", location=_here(h), url=h.url, confidence=0.7, excerpt="首页未展示公安机关互联网站安全管理备案号")
 

@@ -160,3 +160,12 @@ def test_engine_exports() -> None:
     assert callable(engine.analyze_site)
     assert callable(engine.analyze_page)
     assert callable(engine.analyze_text)
+
+
+def test_unrendered_javascript_shell_is_not_judged_for_absence() -> None:
+    from analyzers.model import Script
+
+    shell = Page(url=HOME, blocks=(TextBlock("加载中…"),), scripts=(Script(src=HOME + "js/app.js"),), is_home=True)
+    assert analyze_site([shell], None) == []
+    rendered = dataclasses.replace(shell, rendered=True)
+    assert {f.rule_id for f in analyze_site([rendered], None)} >= {"LIC-MISSING", "FIL-ICP-MISSING"}
