@@ -89,8 +89,16 @@ def read_record(path: Path, offset: int | None, record_id: str | None = None) ->
 
 def find_screenshot(path: Path, sha256: str | None, page_record_id: str | None,
                     page_uri: str | None) -> ArchivedRecord | None:
-    """The PNG resource record of the page: by SHA-256 of its bytes, else by WARC-Concurrent-To,
-    else by target URI."""
+    """The PNG resource record of the page: through the WARC's index (``.idx.json``, written by
+    ``evidence.warc``) when there is one; else by scanning: SHA-256 of the bytes, WARC-Concurrent-To,
+    target URI."""
+    index = _index(path)
+    if index is not None:
+        for ref in index.get("records", []):
+            if (sha256 and ref.get("payload_sha256") == sha256) or \
+                    (not sha256 and ref.get("kind") == "screenshot" and page_uri and ref.get("uri", "").endswith(page_uri)):
+                return read_record(path, int(ref["offset"]))
+        return None
     fallback = None
     try:
         with path.open("rb") as fh:
@@ -111,6 +119,17 @@ def find_screenshot(path: Path, sha256: str | None, page_record_id: str | None,
     except (OSError, ValueError, EOFError) as exc:
         raise EvidenceError(f"存档文件无法读取 (cannot read WARC {path}): {exc}") from exc
     return None if sha256 and fallback is None else fallback
+
+
+def _index(path: Path) -> dict[str, Any] | None:
+    try:
+        from evidence.warc import load_index
+    except ImportError:  # the evidence package is optional for the UI
+        return None
+    try:
+        return load_index(path)
+    except (OSError, ValueError):
+        return None
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -142,30 +161,53 @@ def verify(page: Any, evidence_dir: Path, finding_evidence: dict[str, Any] | Non
         checks.append(("截图 SHA-256 一致", shot is not None, page.screenshot_sha256))
     external = _external_verify(path, page)
     if external is not None:
-        checks.append(("evidence.verify 复核", external[0], external[1]))
+        checks.append(("证据文件完整性复核（WARC 索引、文件及记录摘要）", external[0], external[1]))
     ok = all(passed is not False for _, passed, _ in checks)
     return Verification(ok=ok, checks=checks)
 
 
 def _external_verify(path: Path, page: Any) -> tuple[bool, str] | None:
-    """The evidence package's own verifier, when it exists (``evidence.verify.verify_record``)."""
+    """``evidence.verify.verify_warc`` on the page's records and the whole file, when available."""
     try:
-        from evidence.verify import verify_record  # type: ignore[import-not-found]
+        from evidence.verify import verify_warc
     except ImportError:
         return None
+    ids = {page.warc_record_id} if page.warc_record_id else set()
+    index = _index(path)
+    if index is not None and page.screenshot_sha256:
+        ids |= {r["record_id"] for r in index.get("records", []) if r.get("payload_sha256") == page.screenshot_sha256}
+    expected = [{"record_id": page.warc_record_id, "offset": page.warc_offset,
+                 "expected_sha256": page.content_sha256 or None}] if page.warc_record_id else []
     try:
-        result = verify_record(path, page.warc_offset)
-    except EvidenceError as exc:
-        return False, str(exc)
-    except TypeError:  # a different signature than expected: say nothing rather than guess
-        log.warning("evidence.verify.verify_record has an unexpected signature; skipped")
-        return None
-    ok = bool(getattr(result, "ok", result))
-    return ok, str(getattr(result, "detail", ""))
+        report = verify_warc(path, expected=expected, only=ids or None)
+    except (OSError, ValueError, KeyError) as exc:
+        return False, f"无法校验：{exc}"
+    if report.ok:
+        return True, f"已复核 {report.checked} 条记录及整个 WARC 文件的 SHA-256"
+    return False, "；".join(str(p) for p in report.problems[:5])
 
 
-def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path) -> bytes:
-    """A zip: finding.json, page.warc.gz (the judged record as stored), screenshot.png, SHA256SUMS."""
+def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path, timezone: str = "Asia/Shanghai") -> bytes:
+    """The evidence zip of a finding: ``evidence.export.export_finding`` (records.warc.gz cut from
+    the run's WARC, screenshot, DOM, manifest.json) when the finding carries evidence pointers and
+    the package is there; otherwise finding.json, page.warc.gz, screenshot.png and SHA256SUMS."""
+    ev = finding.get("evidence") or {}
+    note: str | None = None
+    if ev.get("warc"):
+        try:
+            from evidence.export import export_finding
+        except ImportError:
+            export_finding = None
+        if export_finding is not None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                try:
+                    out = export_finding(finding, Path(tmp) / "e.zip", timezone=timezone)
+                    return out.read_bytes()
+                except (EvidenceError, ValueError, OSError, EOFError) as exc:  # a damaged WARC may raise any
+                    log.warning("evidence export of %s failed, falling back: %s", finding.get("finding_id"), exc)
+                    note = f"证据校验未通过，以下为原样导出（evidence does not verify）：{exc}\n"
     buf = io.BytesIO()
     sums: list[str] = []
 
@@ -174,6 +216,8 @@ def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path) ->
         sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
 
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        if note:
+            put("EXPORT-NOTE.txt", note.encode())
         put("finding.json", json.dumps(finding, ensure_ascii=False, indent=2, default=str).encode())
         if page is not None and page.warc_path:
             try:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from analyzers.model import finding_id
+from evidence.timefmt import utc_iso
+from evidence.warc import WarcArchive
 from store.models import CrawlRun, Finding, FindingEvent, PageRecord, Storefront
 from web import auth
 
@@ -84,17 +84,16 @@ class Seeded:
     xss_page: int = 0
 
 
-def _archive(writer: WARCWriter, fh: io.BufferedWriter, url: str, html: str, png: bytes) -> tuple[int, str]:
-    offset = fh.tell()
-    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-    rec = writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=headers)
-    writer.write_record(rec)
-    rid = rec.rec_headers.get_header("WARC-Record-ID")
-    shot = writer.create_warc_record("urn:screenshot:" + url, "resource", payload=io.BytesIO(png),
-                                     warc_content_type="image/png")
-    shot.rec_headers.add_header("WARC-Concurrent-To", rid)
-    writer.write_record(shot)
-    return offset, rid
+def _archive(archive: WarcArchive, url: str, html: str, png: bytes, at: str) -> dict[str, str | int]:
+    """The page as the crawler archives it (evidence.warc): response, screenshot, metadata."""
+    resp = archive.write_response(url, 200, [("Content-Type", "text/html; charset=utf-8")], html.encode(), at)
+    shot = archive.write_resource(f"urn:storewatch:screenshot:{url}", "screenshot", "image/png", png, at,
+                                  resp.record_id)
+    meta = archive.write_metadata(url, {"url": url, "records": {"response": resp.record_id,
+                                                                "screenshot": shot.record_id}}, at, resp.record_id)
+    return {"warc": str(archive.path), "record_id": resp.record_id, "offset": resp.offset,
+            "page_sha256": resp.payload_sha256, "screenshot_sha256": shot.payload_sha256,
+            "metadata_record_id": meta.record_id}
 
 
 def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> Seeded:
@@ -114,11 +113,12 @@ def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> S
         warc = evidence_dir / f"run-{sf_id}.warc.gz"
         run = CrawlRun(storefront_id=sf_id, trigger="schedule", status="unreachable" if i == 3 else "complete",
                        started_at=now - timedelta(days=1), finished_at=now - timedelta(days=1) + timedelta(minutes=3),
-                       pages_fetched=12, warc_path=str(warc.name))
+                       pages_fetched=12, warc_path=str(warc))
         session.add(run)
         session.flush()
         runs[sf_id] = (run, warc)
-    handles = {sf_id: warc.open("wb") for sf_id, (_run, warc) in runs.items()}
+    archives = {sf_id: WarcArchive(warc, info={"storefront": sf_id, "run": run.id})
+                for sf_id, (run, warc) in runs.items()}
     try:
         for n, (si, rule, cat, art, sev, match, excerpt, expl) in enumerate(FINDINGS):
             sf_id = out.storefront_ids[si]
@@ -127,12 +127,11 @@ def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> S
             html = (f"<html><head><title>商品 {n}</title></head><body><h1>{STOREFRONTS[si][3]}</h1>"
                     f"<p class='desc'>{excerpt}</p><script>document.title='pwned'</script></body></html>")
             png = make_png(f"{STOREFRONTS[si][3]} 商品 {n}")
-            fh = handles[sf_id]
-            offset, rid = _archive(WARCWriter(fh, gzip=True), fh, url, html, png)
+            ev = _archive(archives[sf_id], url, html, png, utc_iso(now - timedelta(days=1)))
             page = PageRecord(crawl_run_id=run.id, storefront_id=sf_id, url=url, fetched_at=now - timedelta(days=1),
-                              status_code=200, content_sha256=hashlib.sha256(html.encode()).hexdigest(),
-                              title=f"商品 {n}", text=excerpt, warc_path=_warc.name, warc_offset=offset,
-                              warc_record_id=rid, screenshot_sha256=hashlib.sha256(png).hexdigest())
+                              status_code=200, content_sha256=str(ev["page_sha256"]),
+                              title=f"商品 {n}", text=excerpt, warc_path=str(ev["warc"]), warc_offset=int(ev["offset"]),
+                              warc_record_id=str(ev["record_id"]), screenshot_sha256=str(ev["screenshot_sha256"]))
             session.add(page)
             session.flush()
             out.page_ids.append(page.id)
@@ -143,6 +142,7 @@ def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> S
                                 confidence=0.9, url=url, match=match, excerpt=excerpt,
                                 location={"kind": "text", "selector": "p.desc", "bbox": [20, 90, 760, 50]},
                                 explanation=expl, page_title=page.title, page_id=page.id, crawl_run_id=run.id,
+                                evidence={k: v for k, v in ev.items() if k != "offset"},
                                 first_seen=first, last_seen=now - timedelta(days=1), status="open",
                                 status_changed_at=first))
             session.flush()
@@ -151,8 +151,8 @@ def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> S
             if XSS in excerpt:
                 out.xss_finding, out.xss_page = fid, page.id
     finally:
-        for fh in handles.values():
-            fh.close()
+        for archive in archives.values():
+            archive.close()
     for role, pw in PASSWORDS.items():
         auth.add_user(session, role, role, pw, actor="seed")
     return out

@@ -88,7 +88,7 @@ def test_analyst_workflow_in_chromium(server, browser) -> None:  # noqa: ANN001
     with page.expect_download() as dl:
         page.click("#export-evidence")
     names = zipfile.ZipFile(io.BytesIO(Path(dl.value.path()).read_bytes())).namelist()
-    assert "page.warc.gz" in names and "screenshot.png" in names
+    assert "records.warc.gz" in names and "screenshot.png" in names and "manifest.json" in names
 
     # confirm this one
     page.select_option("#status-select", "confirmed")

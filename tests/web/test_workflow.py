@@ -104,8 +104,8 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     summary = zf.read("案件摘要.html").decode()
     assert "西宁雪域健康科技有限公司" in summary and "责令整改通知书" in summary and "已整改" in summary
     assert sorted(f["finding_id"] for f in json.loads(zf.read("findings.json"))) == sorted(ids)
-    inner = zipfile.ZipFile(io.BytesIO(zf.read(f"evidence/{ids[0]}.zip")))
-    assert {"finding.json", "page.warc.gz", "screenshot.png", "SHA256SUMS"} <= set(inner.namelist())
+    inner = zipfile.ZipFile(io.BytesIO(zf.read(f"evidence/{ids[0]}.zip")))  # made by evidence.export
+    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json"} <= set(inner.namelist())
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001
@@ -115,18 +115,26 @@ def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None
     assert 'id="verify">证据完整' in page
     assert f"/evidence/pages/{seeded.page_ids[0]}/screenshot" in page and "<rect" in page
     assert "首次发现" in page
+    assert "已复核" in page  # evidence.verify.verify_warc ran on the records and the whole file
     r = client.get(f"/findings/{seeded.finding_ids[0]}/export")
     zf = zipfile.ZipFile(io.BytesIO(r.content))
-    sums = zf.read("SHA256SUMS").decode()
-    assert "page.warc.gz" in sums and "screenshot.png" in sums
+    manifest = json.loads(zf.read("manifest.json"))
+    assert {f["name"] for f in manifest["files"]} >= {"records.warc.gz", "screenshot.png", "finding.json"}
 
 
 def test_tampered_evidence_fails_verification(as_role, seeded, settings) -> None:  # noqa: ANN001
     client, _ = as_role("analyst")
     warc = next(settings.evidence_dir.glob("run-1.warc.gz"))
-    warc.write_bytes(warc.read_bytes()[:200])  # truncated
+    data = bytearray(warc.read_bytes())
+    data[-10] ^= 0xFF  # one flipped byte in the last record (another page's metadata)
+    warc.write_bytes(bytes(data))
+    page = client.get(f"/findings/{seeded.finding_ids[0]}").text
+    assert 'id="verify">证据校验未通过' in page and "file SHA-256 differs" in page
+    warc.write_bytes(warc.read_bytes()[:200])  # truncated: the page's own record is gone
     page = client.get(f"/findings/{seeded.finding_ids[0]}").text
     assert 'id="verify">证据校验未通过' in page
+    r = client.get(f"/findings/{seeded.finding_ids[0]}/export")  # still exported, with a note
+    assert "EXPORT-NOTE.txt" in zipfile.ZipFile(io.BytesIO(r.content)).namelist()
 
 
 def test_credit_file_warning_list_and_exports(as_role, seeded) -> None:  # noqa: ANN001
