@@ -1,15 +1,14 @@
 """The one place where the UI asks for findings: query + filters + sort + page -> hits and facets.
 
 For now a plain SQLAlchemy query over ``store.models.Finding``; when ``index.search`` lands,
-only :func:`search` changes (the query syntax is meant to be the same as ``storewatch search``).
+only :func:`search` changes. The query syntax is that of ``storewatch search`` (README)::
 
-Query syntax (the subset both backends accept)::
-
-    国家级 最佳              every word must appear (match, excerpt, explanation, title, rule id)
-    "最终解释权"             an exact phrase
-    -包邮                   must not appear
+    国家级 最佳                  both words (substring of match, excerpt, explanation, title, rule id)
+    "最终解释权"                 an exact phrase
     category:false_advertising  severity:high  status:open  article:15(5)  rule:AD-ABSOLUTE-TERM
-    storefront:12           field filters (``field:"quoted value"`` also works)
+    storefront:12  uscc:9163…  domain:shop.example      field terms (``field:"quoted value"`` too)
+    since:2026-11-01  until:2026-11-30                   seen in that period
+    a b  ==  a AND b;   a OR b;   NOT a  ==  -a;   ( … ) groups
 
 A query that does not parse raises :class:`errors.QuerySyntaxError` naming the position.
 """
@@ -20,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from errors import QuerySyntaxError
 from store.models import Finding, Storefront
 
-FIELDS = {"category": Finding.category, "severity": Finding.severity, "status": Finding.status,
-          "article": Finding.article, "rule": Finding.rule_id, "storefront": Finding.storefront_id}
+FIELDS: dict[str, Any] = {"category": Finding.category, "severity": Finding.severity, "status": Finding.status,
+                          "article": Finding.article, "rule": Finding.rule_id, "storefront": Finding.storefront_id}
+QUERY_FIELDS = (*FIELDS, "uscc", "domain", "since", "until")
 FACETS = ("category", "article", "severity", "status", "storefront")
 SEVERITY_ORDER = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
 SORTS = {
@@ -39,7 +40,7 @@ SORTS = {
     "storefront": "网站",
 }
 TEXT_COLUMNS = (Finding.match, Finding.excerpt, Finding.explanation, Finding.page_title, Finding.rule_id)
-_TOKEN = re.compile(r'\s*(-?)(?:(\w+):)?("([^"]*)"|[^\s"]+)?')
+_TOKEN = re.compile(r'\s*(?:(\()|(\))|(-?)(?:(\w+):)?(?:"([^"]*)"|([^\s()"]+)))')
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class Term:
     text: str
     negate: bool = False
     field: str | None = None
+
+
+@dataclass(frozen=True)
+class Bool:
+    """``op`` is "and" or "or"; ``NOT x`` is a Bool("not", (x,))."""
+
+    op: str
+    items: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -76,31 +85,102 @@ class SearchResult:
         return max(1, -(-self.total // self.per_page))
 
 
-def parse_query(query: str) -> list[Term]:
-    """Split a query into terms; raises QuerySyntaxError on an unclosed quote or unknown field."""
-    terms: list[Term] = []
+def _error(msg_zh: str, msg_en: str, pos: int) -> QuerySyntaxError:
+    return QuerySyntaxError(f"查询语法错误：第 {pos} 个字符处{msg_zh} ({msg_en} at position {pos})")
+
+
+def _tokens(query: str) -> list[tuple[int, str, Any]]:
     if query.count('"') % 2:
-        pos = query.rfind('"')
-        raise QuerySyntaxError(f"查询语法错误：第 {pos + 1} 个字符处的引号没有闭合 (unclosed quote at position {pos + 1})")
+        raise _error("的引号没有闭合", "unclosed quote", query.rfind('"') + 1)
+    out: list[tuple[int, str, Any]] = []
     pos = 0
-    query = query.strip()
     while pos < len(query):
+        if not query[pos:].strip():
+            break
         m = _TOKEN.match(query, pos)
         if m is None or m.end() == pos:
-            raise QuerySyntaxError(f"查询语法错误：第 {pos + 1} 个字符处无法解析 (cannot parse at position {pos + 1})")
-        neg, fname, raw, quoted = m.group(1), m.group(2), m.group(3), m.group(4)
-        if raw is None:
-            raise QuerySyntaxError(f"查询语法错误：第 {m.end()} 个字符处缺少内容 (empty term at position {m.end()})")
-        if fname is not None and fname not in FIELDS:
-            raise QuerySyntaxError(f"查询语法错误：未知字段 “{fname}”，可用字段：{', '.join(FIELDS)} "
-                                   f"(unknown field {fname!r} at position {m.start(2) + 1})")
-        value = quoted if quoted is not None else raw
-        if fname == "storefront" and not value.isdigit():
-            raise QuerySyntaxError(f"查询语法错误：storefront: 后应为网站编号 (storefront id must be a number: {value!r})")
-        if value:
-            terms.append(Term(text=value, negate=bool(neg), field=fname))
+            raise _error("无法解析", "cannot parse", pos + 1)
+        start = m.start(m.lastindex or 0) + 1
+        lparen, rparen, neg, fname, quoted, word = m.groups()
+        if lparen:
+            out.append((start, "(", None))
+        elif rparen:
+            out.append((start, ")", None))
+        elif quoted is None and fname is None and word in ("AND", "OR", "NOT") and not neg:
+            out.append((start, word, None))
+        else:
+            if fname is not None and fname not in QUERY_FIELDS:
+                raise _error(f"为未知字段 “{fname}”，可用字段：{', '.join(QUERY_FIELDS)}", f"unknown field {fname!r}",
+                             start)
+            value = quoted if quoted is not None else word
+            if fname == "storefront" and not (value or "").isdigit():
+                raise _error(f"storefront: 后应为网站编号（{value}）", "storefront id must be a number", start)
+            if fname in ("since", "until"):
+                try:
+                    date.fromisoformat(value or "")
+                except ValueError:
+                    raise _error(f"{fname}: 后应为日期 YYYY-MM-DD", f"{fname}: needs a date", start) from None
+            out.append((start, "term", Term(text=value or "", negate=bool(neg), field=fname)))
         pos = m.end()
-    return terms
+    return out
+
+
+def parse_query(query: str) -> Any:
+    """The query as a tree of :class:`Term` and :class:`Bool` (None for an empty query)."""
+    toks = _tokens(query)
+    i = 0
+
+    def peek() -> str | None:
+        return toks[i][1] if i < len(toks) else None
+
+    def where() -> int:
+        return toks[i][0] if i < len(toks) else len(query) + 1
+
+    def parse_or() -> Any:
+        nonlocal i
+        items = [parse_and()]
+        while peek() == "OR":
+            i += 1
+            items.append(parse_and())
+        return items[0] if len(items) == 1 else Bool("or", tuple(items))
+
+    def parse_and() -> Any:
+        nonlocal i
+        items = [parse_unary()]
+        while peek() not in (None, "OR", ")"):
+            if peek() == "AND":
+                i += 1
+            items.append(parse_unary())
+        return items[0] if len(items) == 1 else Bool("and", tuple(items))
+
+    def parse_unary() -> Any:
+        nonlocal i
+        if peek() == "NOT":
+            i += 1
+            return Bool("not", (parse_unary(),))
+        if peek() == "(":
+            i += 1
+            inner = parse_or()
+            if peek() != ")":
+                raise _error("缺少右括号", "missing ')'", where())
+            i += 1
+            return inner
+        if peek() == "term":
+            i += 1
+            return toks[i - 1][2]
+        raise _error("缺少查询词" if peek() in (None, ")") else f"不应出现 “{peek()}”",
+                     "a term was expected", where())
+
+    if not toks:
+        return None
+    tree = parse_or()
+    if i < len(toks):
+        raise _error(f"不应出现 “{toks[i][1]}”", "unexpected token", where())
+    return tree
+
+
+def _local_day(day: date, end: bool = False) -> datetime:
+    return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _like(text: str) -> str:
@@ -108,13 +188,29 @@ def _like(text: str) -> str:
 
 
 def _term_clause(term: Term) -> Any:
-    if term.field is not None:
+    if term.field in ("uscc", "domain"):
+        col = Storefront.uscc if term.field == "uscc" else Storefront.domain
+        clause = Finding.storefront_id.in_(select(Storefront.id).where(col == term.text))
+    elif term.field == "since":
+        clause = Finding.last_seen >= _local_day(date.fromisoformat(term.text))
+    elif term.field == "until":
+        clause = Finding.first_seen < _local_day(date.fromisoformat(term.text), end=True)
+    elif term.field is not None:
         col = FIELDS[term.field]
         clause = col == (int(term.text) if term.field == "storefront" else term.text)
     else:
         pattern = _like(term.text)
         clause = or_(*(c.like(pattern, escape="\\") for c in TEXT_COLUMNS))
     return not_(clause) if term.negate else clause
+
+
+def _clause(node: Any) -> Any:
+    if isinstance(node, Term):
+        return _term_clause(node)
+    if node.op == "not":
+        return not_(_clause(node.items[0]))
+    parts = [_clause(n) for n in node.items]
+    return and_(*parts) if node.op == "and" else or_(*parts)
 
 
 def _filter_clauses(filters: Filters, skip: str | None = None) -> list[Any]:
@@ -124,9 +220,9 @@ def _filter_clauses(filters: Filters, skip: str | None = None) -> list[Any]:
         if values and name != skip:
             out.append(FIELDS[name].in_(values))
     if filters.date_from:
-        out.append(Finding.last_seen >= datetime.combine(filters.date_from, time.min).astimezone())
+        out.append(Finding.last_seen >= _local_day(filters.date_from))
     if filters.date_to:
-        out.append(Finding.first_seen < datetime.combine(filters.date_to + timedelta(days=1), time.min).astimezone())
+        out.append(Finding.first_seen < _local_day(filters.date_to, end=True))
     if filters.finding_ids:
         out.append(Finding.finding_id.in_(filters.finding_ids))
     return out
@@ -149,7 +245,8 @@ def search(session: Session, query: str = "", filters: Filters | None = None, *,
     Facet counts for one field ignore that field's own filter (so more values can be ticked).
     """
     filters = filters or Filters()
-    terms = [_term_clause(t) for t in parse_query(query)]
+    tree = parse_query(query)
+    terms = [_clause(tree)] if tree is not None else []
     where = terms + _filter_clauses(filters)
     page = max(1, page)
     result = SearchResult(hits=[], total=0, page=page, per_page=per_page)

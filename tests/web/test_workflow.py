@@ -29,6 +29,10 @@ def test_search_in_chinese_with_filters_and_facets(as_role, seeded) -> None:  # 
     page = client.get("/findings", params={"storefront": str(seeded.storefront_ids[2])}).text
     assert 'id="total">2<' in page and "概不退换" in page and "本品为国家级" not in page
     assert "没有符合条件" in client.get("/findings", params={"q": "根本不存在的词"}).text
+    page = client.get("/findings", params={"q": "(国家级 OR 高仿) AND NOT severity:critical"}).text
+    assert 'id="total">1<' in page and "<mark>国家级</mark>" in page
+    page = client.get("/findings", params={"q": "uscc:91630100MA754RGT8N"}).text  # 青河茶业
+    assert 'id="total">2<' in page
 
 
 def test_status_change_writes_audit_event_and_outbox(as_role, seeded, store) -> None:  # noqa: ANN001
