@@ -31,6 +31,7 @@ from web.models import (
     CaseFinding,
     CaseNotice,
 )
+from web.search_adapter import SEVERITY_ORDER
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -97,8 +98,8 @@ def load_case(session: Session, case_id: int) -> dict[str, Any]:
         raise HTTPException(404, f"没有编号为 {case_id} 的案件")
     sf = session.get(Storefront, case.storefront_id)
     fids = [cf.finding_id for cf in case.findings]
-    findings = session.scalars(select(Finding).where(Finding.finding_id.in_(fids))
-                               .order_by(Finding.severity, Finding.first_seen)).all()
+    findings = sorted(session.scalars(select(Finding).where(Finding.finding_id.in_(fids))),
+                      key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.first_seen))
     runs = session.scalars(select(CrawlRun).where(CrawlRun.storefront_id == case.storefront_id,
                                                   CrawlRun.started_at >= case.opened_at)
                            .order_by(CrawlRun.started_at.desc()).limit(10)).all()
