@@ -130,7 +130,8 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
     run_id = new_run_id()
     out_dir = evidence_dir or data_dir(settings) / "evidence" / "scans" / run_id
     job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
-                   registry=asdict(record) if record is not None else None, trigger="scan")
+                   registry=asdict(record) if record is not None else None, trigger="scan",
+                   ocr_cache_dir=str(data_dir(settings) / "ocr-cache"))
     outcome = run_crawl(job)
     result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":
