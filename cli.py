@@ -106,4 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import cli  # the commands import ``cli``; run that module, not a second copy named __main__
+
+    sys.exit(cli.main())

@@ -1,0 +1,178 @@
+"""Crawl runs, pages and the finding lifecycle, each change with its outbox row.
+
+Automatic transitions (from crawling):
+    new finding                     -> open
+    seen again                      -> last_seen updated (resolved -> reopened;
+                                       ready_to_close -> the status it had before)
+    absent from a *complete* fetch of its page:
+        open, reopened              -> resolved
+        confirmed, case_opened, notified -> ready_to_close  (Art. 24 rectification check)
+A page not fetched, or cut at a limit, resolves nothing: coverage gaps are never compliance.
+Analyst transitions go through :func:`set_status`, each an audit event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analyzers.model import Finding as FindingRecord
+from errors import InputError
+from store.models import (
+    FINDING_STATUSES,
+    CrawlRun,
+    Finding,
+    FindingEvent,
+    OutboxEntry,
+    PageRecord,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+RUN_STATUSES = ("running", "complete", "partial", "unreachable", "failed", "interrupted")
+AUTO_RESOLVE = {"open": "resolved", "reopened": "resolved", "confirmed": "ready_to_close",
+                "case_opened": "ready_to_close", "notified": "ready_to_close"}
+# analyst moves allowed from each status (anything may go to dismissed/closed with a note)
+ANALYST_STATUSES = ("confirmed", "dismissed", "case_opened", "notified", "rectified", "closed", "open")
+
+
+def enqueue(session: Session, entity: str, entity_id: str | int, op: str = "upsert") -> None:
+    session.add(OutboxEntry(entity=entity, entity_id=str(entity_id), op=op))
+
+
+def start_run(session: Session, storefront_id: int, trigger: str = "manual", *, pid: int | None = None,
+              settings_digest: str | None = None) -> CrawlRun:
+    run = CrawlRun(storefront_id=storefront_id, trigger=trigger, status="running", pid=pid,
+                   settings_digest=settings_digest)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: CrawlRun, status: str, error: str | None = None,
+               stats: dict[str, Any] | None = None) -> None:
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown crawl run status {status!r}")
+    run.status = status
+    run.error = error
+    run.finished_at = utcnow()
+    if stats is not None:
+        run.stats = stats
+
+
+def record_page(session: Session, run: CrawlRun, **fields: Any) -> PageRecord:
+    """Store one fetched page of ``run`` (fields of PageRecord) and queue it for the pages index."""
+    page = PageRecord(crawl_run_id=run.id, storefront_id=run.storefront_id, **fields)
+    session.add(page)
+    session.flush()
+    enqueue(session, "page", page.id)
+    return page
+
+
+def _event(session: Session, finding: Finding, to_status: str, *, actor: str = "system", note: str = "",
+           run_id: int | None = None, at: datetime | None = None) -> None:
+    session.add(FindingEvent(finding_id=finding.finding_id, at=at or utcnow(), actor=actor,
+                             from_status=finding.status if finding.status != to_status else None,
+                             to_status=to_status, note=note, crawl_run_id=run_id))
+
+
+def _previous_status(session: Session, finding: Finding) -> str:
+    ev = session.scalars(select(FindingEvent).where(FindingEvent.finding_id == finding.finding_id,
+                                                    FindingEvent.to_status == "ready_to_close")
+                         .order_by(FindingEvent.id.desc()).limit(1)).first()
+    return (ev.from_status if ev and ev.from_status else "reopened")
+
+
+def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
+                  findings: Sequence[FindingRecord], *, page_url: str | None = None) -> dict[str, int]:
+    """Upsert the findings judged on one page of ``run`` and resolve those no longer seen there.
+
+    Resolution happens only when ``page`` is given and complete. Returns counts by outcome.
+    """
+    now = utcnow()
+    counts = {"new": 0, "seen": 0, "reopened": 0, "resolved": 0}
+    seen_ids = set()
+    for f in findings:
+        fid = f.finding_id
+        if fid in seen_ids:
+            continue
+        seen_ids.add(fid)
+        row = session.get(Finding, fid)
+        data = f.to_dict()
+        if row is None:
+            row = Finding(finding_id=fid, storefront_id=f.storefront_id, rule_id=f.rule_id,
+                          category=f.category, article=f.article, law=list(f.law), severity=f.severity,
+                          confidence=f.confidence, url=f.url, match=f.match, excerpt=f.excerpt,
+                          location=data["location"], explanation=f.explanation, evidence=f.evidence,
+                          page_title=getattr(page, "title", "") or "", page_id=getattr(page, "id", None),
+                          crawl_run_id=run.id, first_seen=now, last_seen=now, status="open",
+                          status_changed_at=now)
+            session.add(row)
+            session.flush()
+            _event(session, row, "open", run_id=run.id, note="首次发现")
+            counts["new"] += 1
+        else:
+            row.last_seen = now
+            row.crawl_run_id = run.id
+            row.excerpt, row.confidence, row.location = f.excerpt, f.confidence, data["location"]
+            row.severity, row.explanation = f.severity, f.explanation
+            if f.evidence:
+                row.evidence = f.evidence
+            if page is not None:
+                row.page_id, row.page_title = page.id, page.title
+            if row.status == "resolved":
+                _event(session, row, "reopened", run_id=run.id, note="复查再次发现")
+                row.status, row.status_changed_at = "reopened", now
+                counts["reopened"] += 1
+            elif row.status == "ready_to_close":
+                back = _previous_status(session, row)
+                _event(session, row, back, run_id=run.id, note="复查仍发现，未整改")
+                row.status, row.status_changed_at = back, now
+                counts["reopened"] += 1
+            else:
+                counts["seen"] += 1
+        enqueue(session, "finding", fid)
+    if page is not None and page.complete and 200 <= page.status_code < 400:
+        url = page_url or page.url
+        stale = session.scalars(select(Finding).where(
+            Finding.storefront_id == run.storefront_id, Finding.url == url,
+            Finding.status.in_(tuple(AUTO_RESOLVE)))).all()
+        for row in stale:
+            if row.finding_id in seen_ids:
+                continue
+            to = AUTO_RESOLVE[row.status]
+            _event(session, row, to, run_id=run.id,
+                   note="复查未再发现" + ("，待结案（第二十四条整改复查）" if to == "ready_to_close" else ""))
+            row.status, row.status_changed_at = to, now
+            enqueue(session, "finding", row.finding_id)
+            counts["resolved"] += 1
+    return counts
+
+
+def set_status(session: Session, finding_id: str, status: str, *, actor: str, note: str = "") -> Finding:
+    """An analyst's decision: change a finding's status with an audit event and an outbox row."""
+    if status not in FINDING_STATUSES:
+        raise InputError(f"unknown status {status!r}; one of: {', '.join(FINDING_STATUSES)}")
+    if status == "dismissed" and not note.strip():
+        raise InputError("dismissing a finding needs a reason (--note)")
+    row = session.get(Finding, finding_id)
+    if row is None:
+        raise InputError(f"no finding with id {finding_id}")
+    if row.status != status:
+        _event(session, row, status, actor=actor, note=note)
+        row.status, row.status_changed_at = status, utcnow()
+        enqueue(session, "finding", row.finding_id)
+    return row
+
+
+def mark_interrupted(session: Session, runs: Iterable[CrawlRun], reason: str) -> int:
+    n = 0
+    for run in runs:
+        finish_run(session, run, "interrupted", error=reason)
+        n += 1
+    return n
