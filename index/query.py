@@ -127,7 +127,7 @@ def parse_day(value: str, tz: str = "Asia/Shanghai", *, end: bool = False) -> st
     return iso(moment) or ""
 
 
-_TOKEN = re.compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<word>[^\s()"]+))""")
+_TOKEN = re.compile(r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<quote>")|(?P<word>[^\s()"]+(?:\([^\s()"]*\)[^\s()"]*)*))""")
 
 
 class _Parser:
