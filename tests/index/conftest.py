@@ -69,8 +69,7 @@ def store(tmp_path) -> Store:
     s.dispose()
 
 
-@pytest.fixture
-def dataset(store) -> dict[str, int]:
+def load_dataset(store: Store) -> dict[int, int]:
     """Shops, findings and pages in the store, each with its outbox row. Returns shop index -> id."""
     with store.session() as s:
         shops = [Storefront(**kw) for kw in SHOPS]
@@ -93,6 +92,11 @@ def dataset(store) -> dict[str, int]:
             s.flush()
             enqueue(s, "page", page.id)
         return {i: shop.id for i, shop in enumerate(shops)}
+
+
+@pytest.fixture
+def dataset(store) -> dict[int, int]:
+    return load_dataset(store)
 
 
 @pytest.fixture(params=["fts", "es"])
