@@ -314,10 +314,10 @@ class EsBackend:
 def _bulk_error(info: dict[str, Any]) -> str:
     err = info.get("error")
     if isinstance(err, dict):
-        text = f"{err.get('type')}: {err.get('reason')}"
+        text = f"{err.get('type')}: {str(err.get('reason'))[:200]}"
         cause = err.get("caused_by")
         if isinstance(cause, dict):
-            text += f" ({cause.get('type')}: {cause.get('reason')})"
+            text += f" (caused by {cause.get('type')}: {str(cause.get('reason'))[:200]})"
     else:
         text = str(err or f"HTTP {info.get('status')}")
     return " ".join(text.split())[:500]

@@ -26,6 +26,15 @@ class EsServer:
     username: str
     password: str
     index_prefix: str = ES_TEST_PREFIX
+    script_env: dict[str, str] | None = None  # set when this session started the node (it may restart it)
+
+    def script(self, command: str) -> None:
+        """Run scripts/elasticsearch.sh stop|start for this node (tests that stop the server)."""
+        if self.script_env is None:
+            pytest.skip("the Elasticsearch node was not started by this test session")
+        run = subprocess.run([str(ES_SCRIPT), command], env=self.script_env, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr
 
     def client(self, password: str | None = None):  # a raw client, for fixtures and assertions
         from elasticsearch import Elasticsearch
@@ -55,7 +64,7 @@ def es_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EsServer]:
                                                   for line in run.stdout.splitlines() if line.startswith("export "))}
     try:
         yield EsServer(exports["STOREWATCH_ELASTICSEARCH__URL"], exports["STOREWATCH_ELASTICSEARCH__USERNAME"],
-                       exports["STOREWATCH_ELASTICSEARCH__PASSWORD"])
+                       exports["STOREWATCH_ELASTICSEARCH__PASSWORD"], script_env=env)
     finally:
         subprocess.run([str(ES_SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
 
