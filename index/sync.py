@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -121,36 +122,51 @@ def _record(session: Session, entries: Sequence[OutboxEntry], settles: dict[int,
         report.errors.append(f"outbox {oid}: {error}")
 
 
+def _load_batch(store: Store, after_id: int, batch_size: int) -> tuple[list[OutboxEntry], list[Action],
+                                                                     dict[int, tuple[str, str]]]:
+    with store.session() as session:
+        entries = list(session.scalars(
+            select(OutboxEntry).where(OutboxEntry.done_at.is_(None), OutboxEntry.id > after_id)
+            .order_by(OutboxEntry.id).limit(batch_size)))
+        if not entries:
+            return [], [], {}
+        actions, settles = _build(session, entries)
+    return entries, actions, settles
+
+
 def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_rows: int | None = None) -> SyncReport:
-    """Push pending outbox rows to the backend, oldest first; each row is tried once per run."""
+    """Push pending outbox rows to the backend, oldest first; each row is tried once per run.
+
+    The next batch is read and its documents built (jieba) in a helper thread while the current
+    one is in flight, so tokenising overlaps with Elasticsearch's indexing.
+    """
     backend.ensure()
     report = SyncReport()
-    last_id = 0
-    while max_rows is None or report.processed < max_rows:
-        with store.session() as session:
-            entries = list(session.scalars(
-                select(OutboxEntry).where(OutboxEntry.done_at.is_(None), OutboxEntry.id > last_id)
-                .order_by(OutboxEntry.id).limit(batch_size)))
-            if not entries:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-sync") as pool:
+        upcoming = pool.submit(_load_batch, store, 0, batch_size)
+        while True:
+            entries, actions, settles = upcoming.result()
+            if not entries or (max_rows is not None and report.processed >= max_rows):
                 break
-            last_id = entries[-1].id
-            actions, settles = _build(session, entries)
-        try:
-            results = backend.apply(actions)
-        except SearchBackendError as exc:
-            partial = list(getattr(exc, "results", []))
+            upcoming = pool.submit(_load_batch, store, entries[-1].id, batch_size)
+            try:
+                results = backend.apply(actions)
+            except SearchBackendError as exc:
+                partial = list(getattr(exc, "results", []))
+                keys = {(r.kind, r.doc_id) for r in partial}
+                with store.session() as session:
+                    _record(session, [e for e in entries if settles[e.id] in keys], settles, partial, report,
+                            utcnow())
+                    session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
+                                                              OutboxEntry.done_at.is_(None))
+                                    .values(last_error=str(exc)[:2000]))
+                report.stopped = str(exc)
+                break
             with store.session() as session:
-                _record(session, [e for e in entries if settles[e.id] in {(r.kind, r.doc_id) for r in partial}],
-                        settles, partial, report, utcnow())
-                ids = [e.id for e in entries]
-                session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids), OutboxEntry.done_at.is_(None))
-                                .values(last_error=str(exc)[:2000]))
-            report.stopped = str(exc)
-            break
-        with store.session() as session:
-            _record(session, entries, settles, results, report, utcnow())
-        report.deleted += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
-        report.indexed += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+                _record(session, entries, settles, results, report, utcnow())
+            report.deleted += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
+            report.indexed += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+        upcoming.cancel()
     with store.session() as session:
         report.pending = session.scalar(select(func.count()).select_from(OutboxEntry)
                                         .where(OutboxEntry.done_at.is_(None))) or 0
