@@ -45,16 +45,21 @@ def _storefronts(session: Session, ids: set[int]) -> dict[int, Storefront]:
     return {s.id: s for s in session.scalars(select(Storefront).where(Storefront.id.in_(ids)))}
 
 
+FINDINGS = Finding.__table__
+
+
 def finding_actions(session: Session, ids: Sequence[str]) -> list[Action]:
-    rows = {f.finding_id: f for f in session.scalars(select(Finding).where(Finding.finding_id.in_(ids)))}
-    shops = _storefronts(session, {f.storefront_id for f in rows.values() if f.storefront_id is not None})
+    # plain rows, not ORM objects: this runs for every finding at every sync
+    rows = {r["finding_id"]: r for r in session.execute(
+        select(FINDINGS).where(FINDINGS.c.finding_id.in_(ids))).mappings()}
+    shops = _storefronts(session, {r["storefront_id"] for r in rows.values() if r["storefront_id"] is not None})
     out = []
     for fid in ids:
         row = rows.get(fid)
         if row is None:
             out.append(Action("finding", fid, None))
         else:
-            out.append(Action("finding", fid, finding_document(row, shops.get(row.storefront_id or -1))))
+            out.append(Action("finding", fid, finding_document(row, shops.get(row["storefront_id"] or -1))))
     return out
 
 
@@ -179,13 +184,13 @@ def _all_findings(store: Store, chunk: int = 1000) -> Iterator[dict[str, Any]]:
     last = ""
     while True:
         with store.session() as session:
-            rows = list(session.scalars(select(Finding).where(Finding.finding_id > last)
-                                        .order_by(Finding.finding_id).limit(chunk)))
+            rows = list(session.execute(select(FINDINGS).where(FINDINGS.c.finding_id > last)
+                                        .order_by(FINDINGS.c.finding_id).limit(chunk)).mappings())
             if not rows:
                 return
-            shops = _storefronts(session, {f.storefront_id for f in rows if f.storefront_id is not None})
-            docs = [finding_document(f, shops.get(f.storefront_id or -1)) for f in rows]
-        last = rows[-1].finding_id
+            shops = _storefronts(session, {r["storefront_id"] for r in rows if r["storefront_id"] is not None})
+            docs = [finding_document(r, shops.get(r["storefront_id"] or -1)) for r in rows]
+        last = rows[-1]["finding_id"]
         yield from docs
 
 
