@@ -13,7 +13,7 @@ from cli import Context, pass_ctx
 from errors import SearchBackendError
 from index.search import SORTS, SearchRequest, open_backend
 
-_multi = {"multiple": True, "metavar": "VALUE"}
+_multi: dict[str, Any] = {"multiple": True, "metavar": "VALUE"}
 
 
 def _local(value: str | None, tz: str) -> str:

@@ -107,7 +107,7 @@ def _build(session: Session, entries: Sequence[OutboxEntry]) -> tuple[list[Actio
 
 def _record(session: Session, entries: Sequence[OutboxEntry], settles: dict[int, tuple[str, str]],
             results: Sequence[ActionResult], report: SyncReport, now: datetime) -> None:
-    by_key = {(r.kind, r.doc_id): r for r in results}
+    by_key: dict[tuple[str, str], ActionResult] = {(r.kind, r.doc_id): r for r in results}
     done, failed = [], []
     for e in entries:
         key = settles[e.id]

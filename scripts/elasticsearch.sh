@@ -18,6 +18,10 @@
 #   STOREWATCH_ES_HEAP       JVM heap                  (default 512m)
 #   ES_JAVA_HOME             JDK >= 21 to run it with  (default: JAVA_HOME, else the newest JDK >= 21 in /usr/lib/jvm)
 #
+# The zip and its unpacked copy (shared, read-only, by every instance) live in $CACHE/elasticsearch/;
+# an instance folder holds config (with the keystore), data, logs and elastic-password (0600).
+# `status` exits 0 when running, 3 when not. This distribution bundles no JDK: it needs Java >= 21.
+#
 # `start` is idempotent (a running node just prints its environment); all commands print the
 # node's settings as `export STOREWATCH_ELASTICSEARCH__…` lines on stdout, progress on stderr, so
 #   eval "$(scripts/elasticsearch.sh start)"

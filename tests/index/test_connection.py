@@ -74,3 +74,14 @@ def test_no_url_is_a_config_error():
 ])
 def test_redact_url(url, shown):
     assert redact_url(url) == shown
+
+
+def test_api_key_works_and_a_revoked_one_is_refused(es_settings, es):
+    key = es.client().security.create_api_key(name="storewatch-test")
+    conf = dataclasses.replace(es_settings, username=None, password=None, api_key=SecretStr(key["encoded"]))
+    assert check_connection(make_client(conf), conf.url)["status"] in ("green", "yellow")
+    es.client().security.invalidate_api_key(ids=[key["id"]])
+    with pytest.raises(SearchBackendError) as caught:
+        check_connection(make_client(conf), conf.url)
+    assert "refused the credentials (HTTP 401)" in str(caught.value)
+    assert key["encoded"] not in str(caught.value)
