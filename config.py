@@ -16,7 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -202,6 +210,72 @@ class LogSettings(_Section):
     format: Literal["plain", "json"] = "plain"
 
 
+class WebSettings(_Section):
+    """The triage web UI (``storewatch web``).
+
+    Sessions are kept server-side (table ``web_sessions``); the cookie carries only a random
+    token, so no signing key is needed and logout or disabling a user ends the session at once.
+    ``behind_tls`` marks the cookie ``Secure`` and sends HSTS (set it when a TLS proxy is in front).
+    Login throttling: after ``login_max_failures`` wrong passwords for one user name or from one
+    address within ``login_window``, further attempts are refused until the window has passed.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = Field(8700, ge=1, le=65535)
+    behind_tls: bool = False
+    session_lifetime: str = "12h"
+    session_idle_timeout: str = "2h"
+    login_max_failures: int = Field(5, ge=1, le=1000)
+    login_window: str = "15m"
+    page_size: int = Field(50, ge=10, le=500)
+
+    @field_validator("session_lifetime", "session_idle_timeout", "login_window")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        if parse_duration(v) <= 0:
+            raise ValueError("must be longer than zero")
+        return v
+
+
+class CreditSettings(_Section):
+    """Merchant credit grade (Art. 6), computed by ``web/credit.py`` (formula in its docstring).
+
+    score = 100 − Σ points(severity) × 0.5^(age_days / half_life_days) × (1 − rectification_credit
+    if the finding was rectified); grade A ≥ grade_a, B ≥ grade_b, C ≥ grade_c, else D.
+    """
+
+    points_info: float = Field(0.0, ge=0)
+    points_low: float = Field(2.0, ge=0)
+    points_medium: float = Field(5.0, ge=0)
+    points_high: float = Field(10.0, ge=0)
+    points_critical: float = Field(20.0, ge=0)
+    half_life_days: float = Field(365.0, gt=0)
+    rectification_credit: float = Field(0.5, ge=0, le=1)
+    grade_a: float = Field(90.0, ge=0, le=100)
+    grade_b: float = Field(75.0, ge=0, le=100)
+    grade_c: float = Field(60.0, ge=0, le=100)
+    warning_grades: CommaList = ["C", "D"]
+
+    _split = field_validator("warning_grades", mode="before")(_split_commas)
+
+    @field_validator("warning_grades")
+    @classmethod
+    def _grades(cls, v: list[str]) -> list[str]:
+        bad = [g for g in v if g not in ("A", "B", "C", "D")]
+        if bad:
+            raise ValueError(f"unknown grade(s) {', '.join(bad)}; grades are A, B, C, D")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> CreditSettings:
+        if not self.grade_a > self.grade_b > self.grade_c:
+            raise ValueError("thresholds must satisfy grade_a > grade_b > grade_c")
+        return self
+
+    def points(self, severity: str) -> float:
+        return float(getattr(self, f"points_{severity}", 0.0))
+
+
 class Settings(BaseSettings):
     """Every setting storewatch has. See the README's configuration table."""
 
@@ -224,6 +298,8 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     retention: RetentionSettings = RetentionSettings()
     log: LogSettings = LogSettings()
+    web: WebSettings = WebSettings()
+    credit: CreditSettings = CreditSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -340,3 +416,100 @@ def load(config_file: Path | None = None, overrides: Mapping[str, Any] | None = 
         if saved is not None:
             os.environ.clear()
             os.environ.update(saved)
+
+
+# What each key means (rendered into the README's configuration table by scripts/gen_docs.py;
+# a test fails when a key has no description).
+DESCRIPTIONS: dict[str, str] = {
+    "data_dir": "Data folder: SQLite store, evidence (WARC), outbox of digests, logs.",
+    "database_url": "SQLAlchemy URL of the store; default `sqlite:///<data_dir>/storewatch.db` (WAL). "
+                    "PostgreSQL: `postgresql+psycopg://user@host/db`.",
+    "timezone": "Time zone for schedules, digests and evidence times.",
+    "elasticsearch.url": "Elasticsearch URL; unset = embedded search (SQLite FTS5 in the store).",
+    "elasticsearch.username": "Elasticsearch user (with `password`).",
+    "elasticsearch.password": "Elasticsearch password (secret: environment or private file only).",
+    "elasticsearch.api_key": "Elasticsearch API key, instead of user and password (secret).",
+    "elasticsearch.ca_file": "CA certificate file for an https:// Elasticsearch.",
+    "elasticsearch.verify_certs": "Verify the server's TLS certificate.",
+    "elasticsearch.index_prefix": "Prefix of index and alias names (`<prefix>findings`, `<prefix>pages`).",
+    "elasticsearch.request_timeout": "Seconds before an Elasticsearch request is abandoned.",
+    "smtp.host": "Mail server for digests; unset = digests written as .eml files to `<data_dir>/outbox`.",
+    "smtp.port": "Mail server port.",
+    "smtp.username": "SMTP login (optional).",
+    "smtp.password": "SMTP password (secret).",
+    "smtp.security": "`none`, `starttls` or `ssl`.",
+    "smtp.timeout": "Seconds before an SMTP connection is abandoned.",
+    "digest.recipients": "Who receives digests and alerts (comma-separated in the environment).",
+    "digest.sender": "From address of digests.",
+    "digest.ui_base_url": "Base URL of the triage UI, for links in digests.",
+    "digest.daily_at": "Time of the daily digest (HH:MM, in `timezone`).",
+    "digest.weekly_day": "Day of the weekly digest.",
+    "digest.stale_days": "Open findings older than this many days are repeated in the digest.",
+    "digest.critical_categories": "Categories alerted immediately, not only in the digest.",
+    "webhook.url": "Webhook for digests and alerts (unset = none).",
+    "webhook.kind": "`generic` JSON, `dingtalk` or `wecom` robot markdown.",
+    "webhook.secret": "Signing secret of a DingTalk robot (secret).",
+    "crawler.max_pages": "Most pages fetched per storefront and crawl.",
+    "crawler.max_depth": "Most link hops from the home page.",
+    "crawler.max_page_bytes": "Largest response read; bigger pages are cut and the cut recorded.",
+    "crawler.page_timeout": "Seconds for one page download.",
+    "crawler.crawl_timeout": "Seconds for a whole storefront crawl.",
+    "crawler.render_timeout": "Seconds the browser may spend on one page.",
+    "crawler.concurrency": "Concurrent requests in one crawl.",
+    "crawler.per_host_concurrency": "Concurrent requests to one host.",
+    "crawler.download_delay": "Seconds between requests to one host.",
+    "crawler.autothrottle": "Adapt the delay to the server's response times (Scrapy AutoThrottle).",
+    "crawler.render": "`auto` (render pages that need JavaScript, and the home page), `always`, `never`.",
+    "crawler.user_agent": "User-Agent header sent to storefronts.",
+    "crawler.obey_robots": "Obey robots.txt (a storefront's registry entry may override it; logged).",
+    "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
+    "crawler.allow_private": "Allow crawling private and link-local addresses.",
+    "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
+    "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
+    "crawler.retries": "Retries of a failed download (with backoff).",
+    "crawler.ocr": "Read the text inside badge-sized images (offline OCR) to spot forged government marks.",
+    "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
+    "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
+    "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",
+    "scheduler.crawl_wall_limit": "A crawl still running after this is killed and recorded.",
+    "scheduler.index_sync_interval": "Time between index syncs from the outbox.",
+    "scheduler.heartbeat_interval": "Time between daemon heartbeats.",
+    "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
+    "scheduler.jitter": "Random spread of crawl start times.",
+    "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
+    "log.level": "`DEBUG`, `INFO`, `WARNING` or `ERROR`.",
+    "log.format": "`plain` or `json` (one JSON object per line).",
+    "web.host": "Address the web UI listens on (`storewatch web --host`).",
+    "web.port": "Port of the web UI (`storewatch web --port`).",
+    "web.behind_tls": "A TLS proxy is in front: Secure session cookies, HSTS, trust its forwarded headers.",
+    "web.session_lifetime": "A web session ends this long after sign-in.",
+    "web.session_idle_timeout": "A web session ends after this long without a request.",
+    "web.login_max_failures": "Wrong passwords for one user (4× for one address) before sign-in is refused.",
+    "web.login_window": "Window over which failed sign-ins are counted (and refused).",
+    "web.page_size": "Findings per page in the web UI.",
+    "credit.points_info": "Credit points deducted per confirmed `info` finding (Art. 6 credit grade).",
+    "credit.points_low": "Credit points deducted per confirmed `low` finding.",
+    "credit.points_medium": "Credit points deducted per confirmed `medium` finding.",
+    "credit.points_high": "Credit points deducted per confirmed `high` finding.",
+    "credit.points_critical": "Credit points deducted per confirmed `critical` finding.",
+    "credit.half_life_days": "Days after which a finding's deduction has halved (counted from its last sighting).",
+    "credit.rectification_credit": "Share of a deduction forgiven once the finding is rectified (0–1).",
+    "credit.grade_a": "Lowest score of grade A (守信); scores start at 100.",
+    "credit.grade_b": "Lowest score of grade B (基本守信).",
+    "credit.grade_c": "Lowest score of grade C (失信风险); below is D (严重失信).",
+    "credit.warning_grades": "Grades listed on the warning list (公示及预警).",
+}
+
+
+def documented_keys() -> list[tuple[str, Any]]:
+    """Every settings key with its default, in declaration order (for the docs and their test)."""
+    out: list[tuple[str, Any]] = []
+    for name, fld in Settings.model_fields.items():
+        default = fld.default
+        if isinstance(default, BaseModel):
+            for sub, subfld in type(default).model_fields.items():
+                out.append((f"{name}.{sub}", subfld.default))
+        else:
+            out.append((name, default))
+    return out

@@ -1,12 +1,15 @@
-"""Shared fixtures."""
+"""Shared fixtures. Package-specific ones live in tests/<package>/conftest.py."""
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("STOREWATCH_LOG__LEVEL", "WARNING")
 
 # ---------------------------------------------------------------------------------------------
 # Elasticsearch: a real node started by scripts/elasticsearch.sh on a free port for the session
 # (or the one named by STOREWATCH_TEST_ES_URL / _USERNAME / _PASSWORD), wiped between tests.
 # ---------------------------------------------------------------------------------------------
-import os
 import shlex
 import socket
 import subprocess

@@ -1,0 +1,58 @@
+"""Analysis glue: run the rule engine over a crawl's pages and point findings at their evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from analyzers.engine import AllowEntry, analyze_site
+from analyzers.model import Finding, Page, RegistryRecord, normalise_url
+
+log = logging.getLogger(__name__)
+
+
+def allow_entries(allow_list: Iterable[str | dict[str, Any]]) -> tuple[AllowEntry, ...]:
+    """Allow-list entries of a crawl job (``"RULE-ID"``, ``"RULE-ID:match"`` or dicts) as engine entries."""
+    out = []
+    for entry in allow_list:
+        if isinstance(entry, dict):
+            out.append(AllowEntry(entry["rule_id"], entry.get("match") or None, entry.get("reason", "")))
+        else:
+            rule_id, _, match = entry.partition(":")
+            out.append(AllowEntry(rule_id, match or None))
+    return tuple(out)
+
+
+def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
+                  allow_list: Iterable[str | dict[str, Any]] = (),
+                  options: dict[str, Any] | None = None) -> list[Finding]:
+    """Findings of the rule engine over all pages of one storefront."""
+    return analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
+                        options=options)
+
+
+def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict[str, Any]],
+                    home_url: str) -> list[Finding]:
+    """Point each finding at the archived bytes it was judged on (Art. 22-23)."""
+    out: list[Finding] = []
+    home = evidence_by_url.get(normalise_url(home_url), {})
+    for f in findings:
+        ev = evidence_by_url.get(normalise_url(f.url)) or home
+        if not ev:
+            out.append(f)
+            continue
+        records = ev.get("records", {})
+        pointer = {
+            "warc": ev.get("warc", ""),
+            "record_id": ev.get("record_id", ""),
+            "page_sha256": ev.get("page_sha256", ""),
+            "screenshot_sha256": ev.get("screenshot_sha256", ""),
+            "metadata_record_id": ev.get("metadata_record_id", ""),
+        }
+        for kind in ("dom", "screenshot", "pdf"):
+            if kind in records:
+                pointer[f"{kind}_record_id"] = records[kind]["record_id"]
+        out.append(dataclasses.replace(f, evidence={**(f.evidence or {}), **pointer}))
+    return out
