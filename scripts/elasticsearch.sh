@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Elasticsearch for development and tests: one node on 127.0.0.1, security on.
 #
-#   scripts/elasticsearch.sh start|stop|status|env|fetch
+#   scripts/elasticsearch.sh start|stop|status|env|fetch|java
 #
 # Fetches Elasticsearch's integration-test distribution from Maven Central
 # (org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION, a zip; same major
@@ -20,7 +20,7 @@
 #
 # The zip and its unpacked copy (shared, read-only, by every instance) live in $CACHE/elasticsearch/;
 # an instance folder holds config (with the keystore), data, logs and elastic-password (0600).
-# `fetch` only downloads, verifies and unpacks (and checks for a JDK). `status` exits 0 when
+# `fetch` only downloads, verifies and unpacks (and checks for a JDK); `java` prints the JDK it uses. `status` exits 0 when
 # running, 3 when not. This distribution bundles no JDK: it needs Java >= 21.
 #
 # `start` is idempotent (a running node just prints its environment); all commands print the
@@ -268,10 +268,11 @@ status() {
 }
 
 case "${1:-}" in
+    java) find_java ;;
     fetch) fetch; es_env; say "Elasticsearch ${ES_VERSION} ready in $ES_HOME (Java: $ES_JAVA_HOME)" ;;
     start) start ;;
     stop) stop ;;
     status) status ;;
     env) running_pid >/dev/null || die "not running at $URL (instance $INSTANCE); run: $0 start"; print_env ;;
-    *) echo "usage: $0 start|stop|status|env|fetch" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|env|fetch|java" >&2; exit 2 ;;
 esac
