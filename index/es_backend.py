@@ -284,8 +284,14 @@ class EsBackend:
         if aggs:
             body["aggs"] = aggs
         started = time.perf_counter()
-        with self._errors():
-            resp = self.client.search(index=self.alias(kind), **body)
+        try:
+            with self._errors():
+                resp = self.client.search(index=self.alias(kind), **body)
+        except SearchBackendError as exc:
+            if isinstance(exc.__cause__, ApiError) and exc.__cause__.meta.status == 404:
+                raise SearchBackendError(f"Elasticsearch at {self.url} has no {self.alias(kind)} index yet: "
+                                         "run `storewatch index sync` (or `storewatch index rebuild`)") from exc
+            raise
         hits = resp["hits"]["hits"]
         facets = {}
         for name, agg in (resp.get("aggregations") or {}).items():

@@ -87,3 +87,12 @@ def test_unknown_api_key_is_refused_in_one_line(es_settings):
     assert message.startswith(f"Elasticsearch at {conf.url} refused the credentials (HTTP 401)")
     assert "api_key" in message
     assert "bm90LWEta2V5" not in message
+
+
+def test_search_before_any_index_exists_says_what_to_run(es_settings):
+    from index.es_backend import EsBackend
+    from index.search import SearchRequest
+
+    backend = EsBackend.from_settings(es_settings)
+    with pytest.raises(SearchBackendError, match=r"has no storewatch-test-findings index yet: run `storewatch index sync`"):
+        backend.search(SearchRequest(query="国家级"))
