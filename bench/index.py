@@ -1,0 +1,237 @@
+"""Benchmark of index/: outbox sync against raw ``helpers.streaming_bulk``, and analyst search latency.
+
+    python bench/index.py                # 200,000 synthetic findings, a fresh Elasticsearch node
+    python bench/index.py -n 50000 --no-fts
+
+Starts its own Elasticsearch with scripts/elasticsearch.sh on a free port (or uses the one named
+by STOREWATCH_BENCH_ES_URL / _USERNAME / _PASSWORD), fills a temporary SQLite store with synthetic
+findings over 500 storefronts and 180 days, each with its outbox row, then measures
+
+* sync: ``index.sync.sync`` draining the outbox (reads the store, builds documents with jieba
+  tokens, bulk-indexes, marks the outbox), findings/s;
+* raw: ``helpers.streaming_bulk`` of the same, already built documents into an index with the same
+  mapping, findings/s; and the ratio sync/raw (target >= 0.7);
+* search p50/p95 of five analyst queries on Elasticsearch (and on the embedded FTS5 backend).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from elasticsearch import helpers  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from index import documents  # noqa: E402
+from index.es_backend import EsBackend, load_mapping  # noqa: E402
+from index.search import SearchRequest  # noqa: E402
+from index.sync import _all_findings, sync  # noqa: E402
+from store.db import Store  # noqa: E402
+from store.models import Finding, OutboxEntry, Storefront  # noqa: E402
+
+RULES = [  # rule, category, article, severity, matched phrase
+    ("AD-ABSOLUTE-TERM", "false_advertising", "15(5)", "medium", "国家级"),
+    ("AD-ABSOLUTE-TERM", "false_advertising", "15(5)", "medium", "全网最低价"),
+    ("AD-MEDICAL-CLAIM", "false_advertising", "15(1)", "high", "根治糖尿病"),
+    ("TERMS-FINAL-SAY", "unfair_terms", "15(6)", "high", "最终解释权归本店所有"),
+    ("TERMS-NO-RETURN", "return_policy", "11(4)", "medium", "概不退换"),
+    ("CF-REPLICA", "counterfeit_goods", "15(9)", "critical", "高仿"),
+    ("CF-REPLICA", "counterfeit_goods", "15(9)", "critical", "1:1复刻"),
+    ("PRIV-UNRELATED-DATA", "privacy", "13(4)", "high", "银行卡密码"),
+    ("LIC-MISSING", "license_display", "9", "low", "营业执照"),
+    ("FILING-ICP-MISSING", "filing_display", "16", "low", "ICP备案"),
+    ("GOV-ENDORSE", "gov_impersonation", "15(7)", "critical", "市场监管局推荐"),
+    ("PYRAMID-RECRUIT", "pyramid_scheme", "15(10)", "critical", "发展下线"),
+]
+CONTEXT = ("本店商品均为正品，支持全国包邮，青海特产牦牛肉干、枸杞、藏红花、冬虫夏草热销中，"
+           "欢迎新老顾客选购，会员积分可抵现金，节假日正常发货，详情请咨询在线客服。")
+STATUSES = ["open"] * 6 + ["confirmed", "resolved", "dismissed", "case_opened"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_es(tmp: Path) -> tuple[dict[str, str], dict[str, str] | None]:
+    if os.environ.get("STOREWATCH_BENCH_ES_URL"):
+        return ({"url": os.environ["STOREWATCH_BENCH_ES_URL"],
+                 "username": os.environ.get("STOREWATCH_BENCH_ES_USERNAME", "elastic"),
+                 "password": os.environ.get("STOREWATCH_BENCH_ES_PASSWORD", "")}, None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_ES_")}
+    env.update(STOREWATCH_ES_PORT=str(free_port()), STOREWATCH_ES_HOME=str(tmp / "es"))
+    t0 = time.perf_counter()
+    run = subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "start"], env=env, capture_output=True,
+                         text=True, check=False)
+    if run.returncode:
+        sys.exit(f"could not start Elasticsearch:\n{run.stderr}")
+    print(f"Elasticsearch started in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    exports = {k.split("__")[-1].lower(): shlex.split(v)[0] for k, v in
+               (line.removeprefix("export ").split("=", 1) for line in run.stdout.splitlines() if "=" in line)}
+    return exports, env
+
+
+def fill_store(store: Store, n: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    with store.session() as s:
+        s.execute(insert(Storefront), [
+            {"id": i + 1, "name": f"西宁第{i + 1}号商贸有限公司", "uscc": f"91630100MA7{i:07d}",
+             "domain": f"shop{i + 1}.example", "site_name": f"第{i + 1}号商城"} for i in range(500)])
+    batch: list[dict[str, Any]] = []
+    for i in range(n):
+        rule, cat, art, sev, phrase = rnd.choice(RULES)
+        a = rnd.randrange(0, len(CONTEXT) - 30)
+        excerpt = CONTEXT[a:a + rnd.randint(8, 25)] + phrase + CONTEXT[a + 25:a + 25 + rnd.randint(8, 25)]
+        first = start + timedelta(minutes=rnd.randrange(0, 180 * 24 * 60))
+        shop = rnd.randrange(1, 501)
+        batch.append({"finding_id": f"{i:012x}", "storefront_id": shop, "rule_id": rule, "category": cat,
+                      "article": art, "law": [], "severity": sev, "confidence": 0.9,
+                      "url": f"http://shop{shop}.example/item/{rnd.randrange(1, 400)}.html", "match": phrase,
+                      "excerpt": excerpt, "location": {}, "explanation": "测试", "evidence": None,
+                      "page_title": f"第{shop}号商城 商品详情", "first_seen": first,
+                      "last_seen": first + timedelta(days=rnd.randrange(0, 30)), "status": rnd.choice(STATUSES),
+                      "status_changed_at": first})
+        if len(batch) == 10000 or i == n - 1:
+            with store.session() as s:
+                s.execute(insert(Finding), batch)
+                s.execute(insert(OutboxEntry), [{"entity": "finding", "entity_id": b["finding_id"], "op": "upsert",
+                                                 "attempts": 0} for b in batch])
+            batch = []
+
+
+def latency(backend: Any, request: SearchRequest, runs: int) -> dict[str, float]:
+    for _ in range(3):
+        backend.search(request)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        backend.search(request)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
+
+
+def queries(backend: Any) -> dict[str, SearchRequest]:
+    deep = SearchRequest(sort="newest", limit=1000)
+    for _ in range(10):  # cursor after 10,000 findings
+        deep = SearchRequest(sort="newest", limit=1000, cursor=backend.search(deep).next_cursor)
+    return {
+        "phrase 国家级": SearchRequest(query="国家级", limit=20),
+        "phrase+category+30 days": SearchRequest(query='"最终解释权" category:unfair_terms', since="2026-07-01",
+                                                 until="2026-07-31", limit=20),
+        "facets over everything": SearchRequest(facets=("all",), limit=0),
+        "one storefront's history": SearchRequest(storefront=["42"], sort="newest", limit=50),
+        "deep page (after 10,000)": SearchRequest(sort="newest", limit=20, cursor=deep.cursor),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=200_000, help="number of findings (default 200,000)")
+    ap.add_argument("--runs", type=int, default=30, help="timed runs per query")
+    ap.add_argument("--no-fts", action="store_true", help="skip the embedded FTS5 backend")
+    args = ap.parse_args(argv)
+    out: dict[str, Any] = {"findings": args.n, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="storewatch-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        conf, script_env = start_es(tmp)
+        try:
+            store = Store(f"sqlite:///{tmp / 'store.db'}")
+            store.upgrade()
+            t0 = time.perf_counter()
+            fill_store(store, args.n)
+            print(f"store filled with {args.n} findings in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+            class Conf:
+                url, username = conf["url"], conf["username"]
+                password, api_key, ca_file = SecretStr(conf["password"]), None, None
+                verify_certs, index_prefix, request_timeout = True, "storewatch-bench-", 120.0
+
+            backend = EsBackend.from_settings(Conf)
+            client = backend.client
+            old = client.indices.get(index="storewatch-bench-*", expand_wildcards="all")
+            if old:
+                client.indices.delete(index=",".join(old))
+            docs = list(_all_findings(store))  # the documents sync will build, built beforehand for raw bulk
+            spec = load_mapping("finding")
+
+            def raw_bulk(index: str, some: Iterable[dict[str, Any]]) -> float:
+                client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
+                t0 = time.perf_counter()
+                for ok, item in helpers.streaming_bulk(client, ({"_index": index, "_id": d["finding_id"],
+                                                                 "_source": d} for d in some), chunk_size=500):
+                    if not ok:
+                        sys.exit(f"raw bulk failed: {item}")
+                client.indices.refresh(index=index)
+                took = time.perf_counter() - t0
+                client.indices.delete(index=index)
+                return took
+
+            raw_bulk("storewatch-bench-warmup", docs[:20000])  # JIT warm-up of the node, not measured
+            raw_before = raw_bulk("storewatch-bench-raw", docs)
+            documents._cut.cache_clear()  # sync tokenises from scratch
+            t0 = time.perf_counter()
+            report = sync(store, backend)
+            backend.refresh()
+            sync_s = time.perf_counter() - t0
+            if report.failed or report.pending:
+                sys.exit(f"sync incomplete: {report}")
+            if backend.count("finding") != args.n:
+                sys.exit("sync lost findings")
+            raw_after = raw_bulk("storewatch-bench-raw", docs)  # once before and once after: no order bias
+            raw_s = (raw_before + raw_after) / 2
+            documents._cut.cache_clear()
+            built_s = raw_bulk("storewatch-bench-raw", _all_findings(store))  # raw bulk + building documents
+            out["raw_plus_building_per_s"] = round(args.n / built_s)
+            out["raw_runs_s"] = [round(raw_before, 1), round(raw_after, 1)]
+            out["sync_s"] = round(sync_s, 1)
+            out["sync_findings_per_s"] = round(args.n / sync_s)
+            out["raw_streaming_bulk_per_s"] = round(args.n / raw_s)
+            out["ratio"] = round(raw_s / sync_s, 2)
+            print(f"sync {out['sync_findings_per_s']}/s, raw streaming_bulk {out['raw_streaming_bulk_per_s']}/s, "
+                  f"ratio {out['ratio']}; raw bulk building the documents on the fly "
+                  f"{out['raw_plus_building_per_s']}/s", file=sys.stderr)
+            # no shard request cache: facet queries (size 0) would otherwise be answered from it
+            client.indices.put_settings(index=backend.alias("finding"), settings={"index.requests.cache.enable": False})
+            out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
+            backend.close()
+            if not args.no_fts:
+                from index.fts_backend import FtsBackend
+
+                fts = FtsBackend(tmp / "store.db")
+                t0 = time.perf_counter()
+                fts.rebuild("finding", iter(docs))
+                out["fts_rebuild_per_s"] = round(args.n / (time.perf_counter() - t0))
+                out["sqlite_fts5"] = {name: latency(fts, req, max(5, args.runs // 3))
+                                      for name, req in queries(fts).items()}
+                fts.close()
+            store.dispose()
+        finally:
+            if script_env is not None:
+                subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "stop"], env=script_env,
+                               capture_output=True, check=False)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""The embedded backend: SQLite FTS5 in the store's own database, same interface as Elasticsearch.
+
+Tables (created here, not by the store's migrations; ``IF NOT EXISTS`` so it is safe to repeat):
+
+* ``search_docs``  one row per document (kind, id, sort columns, the document as JSON)
+* ``search_terms`` (doc, field, value) for every keyword value — filters, prefixes and facets
+* ``search_fts``   FTS5 over the text fields. Han characters are indexed one token each, like
+  Elasticsearch's standard analyzer, so a phrase query finds exact Chinese substrings; the jieba
+  tokens are keyword values (``token:`` queries and term statistics).
+
+With a PostgreSQL store the same tables live in ``<data_dir>/search.db``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from errors import SearchBackendError
+from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term
+from index.search import (
+    FACET_SIZE,
+    FACETS,
+    Action,
+    ActionResult,
+    RebuildReport,
+    SearchRequest,
+    SearchResult,
+    check_request,
+    compile_request,
+    decode_cursor,
+    encode_cursor,
+    facet_names,
+)
+
+log = logging.getLogger(__name__)
+
+FTS_COLUMNS = {"excerpt": "excerpt", "page_title": "page_title", "match": "match", "explanation": "explanation",
+               "merchant_name.text": "merchant", "title": "title", "text": "body"}
+KEYWORDS: dict[Kind, tuple[str, ...]] = {
+    "finding": ("rule_id", "category", "article", "article_root", "law", "severity", "status", "storefront_id",
+                "uscc", "domain", "site_name", "url", "tokens"),
+    "page": ("storefront_id", "uscc", "domain", "site_name", "url", "kind", "tokens"),
+}
+SORT_COLUMNS = ("first_seen", "last_seen", "fetched_at", "severity_rank")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_docs (
+    rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, doc_id TEXT NOT NULL,
+    first_seen TEXT, last_seen TEXT, fetched_at TEXT, severity_rank INTEGER, doc TEXT NOT NULL,
+    UNIQUE (kind, doc_id));
+CREATE INDEX IF NOT EXISTS ix_search_docs_first ON search_docs (kind, first_seen, doc_id);
+CREATE INDEX IF NOT EXISTS ix_search_docs_sev ON search_docs (kind, severity_rank, first_seen, doc_id);
+CREATE INDEX IF NOT EXISTS ix_search_docs_last ON search_docs (kind, last_seen, doc_id);
+CREATE INDEX IF NOT EXISTS ix_search_docs_fetched ON search_docs (kind, fetched_at, doc_id);
+CREATE TABLE IF NOT EXISTS search_terms (doc INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_search_terms ON search_terms (field, value, doc);
+CREATE INDEX IF NOT EXISTS ix_search_terms_doc ON search_terms (doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
+    excerpt, page_title, match, explanation, merchant, title, body, tokenize = 'unicode61');
+"""
+_HAN = re.compile(r"([\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff])")
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def spaced(text: str) -> str:
+    """One token per Han (and Hiragana) character, as the standard analyzer makes them."""
+    return _HAN.sub(r" \1 ", text or "")
+
+
+def _fts_phrase(text: str) -> str | None:
+    body = spaced(text)
+    if not _WORD.search(body):
+        return None
+    return '"' + body.replace('"', '""') + '"'
+
+
+def _doc_value(doc: dict[str, Any], field: str) -> Any:
+    if field == "merchant_name.text":
+        return doc.get("merchant_name")
+    return doc.get(field)
+
+
+class FtsBackend:
+    name = "sqlite-fts5"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as exc:
+            raise SearchBackendError(f"embedded search: cannot open {self.path}: {exc}") from exc
+        self._ready = False
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> FtsBackend:
+        url: str = settings.db_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            return cls(url.removeprefix("sqlite:///"))
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        return cls(Path(settings.data_dir) / "search.db")
+
+    def ensure(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            try:
+                self.db.executescript(SCHEMA)
+            except sqlite3.Error as exc:
+                raise SearchBackendError(f"embedded search: cannot create tables in {self.path}: {exc}") from exc
+            self._ready = True
+
+    # -- writing --------------------------------------------------------------------------------
+    def _delete(self, kind: str, doc_id: str) -> None:
+        row = self.db.execute("SELECT rowid FROM search_docs WHERE kind=? AND doc_id=?", (kind, doc_id)).fetchone()
+        if row:
+            self.db.execute("DELETE FROM search_terms WHERE doc=?", row)
+            self.db.execute("DELETE FROM search_fts WHERE rowid=?", row)
+            self.db.execute("DELETE FROM search_docs WHERE rowid=?", row)
+
+    def _insert(self, kind: Kind, doc_id: str, doc: dict[str, Any]) -> None:
+        cur = self.db.execute(
+            "INSERT INTO search_docs (kind, doc_id, first_seen, last_seen, fetched_at, severity_rank, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, doc_id, doc.get("first_seen"), doc.get("last_seen"), doc.get("fetched_at"),
+             doc.get("severity_rank"), json.dumps(doc, ensure_ascii=False)))
+        rowid = cur.lastrowid
+        terms = []
+        for field in KEYWORDS[kind]:
+            value = doc.get(field)
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and v != "":
+                    terms.append((rowid, field, str(v)))
+        self.db.executemany("INSERT INTO search_terms (doc, field, value) VALUES (?, ?, ?)", terms)
+        cols = [spaced(str(_doc_value(doc, f) or "")) if f in TEXT_FIELDS[kind] else ""
+                for f in FTS_COLUMNS]
+        self.db.execute("INSERT INTO search_fts (rowid, excerpt, page_title, match, explanation, merchant, title, body)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rowid, *cols))
+
+    def apply(self, actions: Sequence[Action]) -> list[ActionResult]:
+        self.ensure()
+        results = []
+        with self._lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                for a in actions:
+                    self.db.execute("SAVEPOINT doc")
+                    try:
+                        self._delete(a.kind, a.doc_id)
+                        if a.doc is not None:
+                            self._insert(a.kind, a.doc_id, a.doc)
+                        self.db.execute("RELEASE doc")
+                        results.append(ActionResult(a.kind, a.doc_id, True))
+                    except (sqlite3.IntegrityError, sqlite3.DataError, TypeError, ValueError) as exc:
+                        self.db.execute("ROLLBACK TO doc")
+                        self.db.execute("RELEASE doc")
+                        results.append(ActionResult(a.kind, a.doc_id, False, f"{type(exc).__name__}: {exc}"))
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise SearchBackendError(f"embedded search: writing to {self.path} failed: {exc}") from exc
+        return results
+
+    def refresh(self) -> None:
+        """Nothing to do: committed rows are visible at once."""
+
+    def count(self, kind: Kind) -> int:
+        self.ensure()
+        with self._lock:
+            return int(self.db.execute("SELECT count(*) FROM search_docs WHERE kind=?", (kind,)).fetchone()[0])
+
+    def rebuild(self, kind: Kind, docs: Iterable[dict[str, Any]]) -> RebuildReport:
+        """Replace every document of ``kind`` in one transaction (readers see the old set until commit)."""
+        from index.search import ID_FIELD
+
+        self.ensure()
+        count = 0
+        with self._lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("DELETE FROM search_terms WHERE doc IN (SELECT rowid FROM search_docs WHERE kind=?)",
+                                (kind,))
+                self.db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT rowid FROM search_docs WHERE kind=?)",
+                                (kind,))
+                self.db.execute("DELETE FROM search_docs WHERE kind=?", (kind,))
+                for doc in docs:
+                    self._insert(kind, str(doc[ID_FIELD[kind]]), doc)
+                    count += 1
+                self.db.execute("COMMIT")
+            except BaseException as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise SearchBackendError(f"embedded search: rebuild in {self.path} failed: {exc}") from exc
+                raise
+        return RebuildReport(kind, count, f"{self.path}#search_docs[{kind}]")
+
+    # -- search ---------------------------------------------------------------------------------
+    def _where(self, node: Node, kind: Kind, params: list[Any]) -> str:
+        if isinstance(node, All):
+            return "1"
+        if isinstance(node, Phrase):
+            phrase = _fts_phrase(node.text)
+            if phrase is None:
+                return "0"
+            fields = TEXT_FIELDS[kind] if node.field == "*" else (node.field,)
+            params.append("{" + " ".join(FTS_COLUMNS[f] for f in fields) + "} : " + phrase)
+            return "d.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+        if isinstance(node, Term):
+            if node.field in ("finding_id", "page_key"):
+                if node.prefix:
+                    params.extend([node.value, node.value + "\U0010ffff"])
+                    return "(d.doc_id >= ? AND d.doc_id < ?)"
+                params.append(node.value)
+                return "d.doc_id = ?"
+            if node.prefix:
+                params.extend([node.field, node.value, node.value + "\U0010ffff"])
+                return "d.rowid IN (SELECT doc FROM search_terms WHERE field = ? AND value >= ? AND value < ?)"
+            params.extend([node.field, node.value])
+            return "d.rowid IN (SELECT doc FROM search_terms WHERE field = ? AND value = ?)"
+        if isinstance(node, Range):
+            parts = []
+            if node.gte is not None:
+                parts.append(f"d.{node.field} >= ?")
+                params.append(node.gte)
+            if node.lt is not None:
+                parts.append(f"d.{node.field} < ?")
+                params.append(node.lt)
+            return "(" + " AND ".join(parts or ["1"]) + ")"
+        if isinstance(node, And):
+            return "(" + " AND ".join(self._where(n, kind, params) for n in node.items) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self._where(n, kind, params) for n in node.items) + ")"
+        if isinstance(node, Not):
+            return "NOT " + self._where(node.item, kind, params)
+        raise TypeError(f"unknown query node {node!r}")
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        sort_spec = check_request(request)
+        node = compile_request(request)
+        kind = request.kind
+        self.ensure()
+        started = time.perf_counter()
+        params: list[Any] = [kind]
+        where = "d.kind = ? AND " + self._where(node, kind, params)
+        cols = [("d." + f if f in SORT_COLUMNS else f, d) for f, d in sort_spec] + [("d.doc_id", "asc")]
+        page_where, page_params = where, list(params)
+        if request.cursor:
+            values = decode_cursor(request.cursor, len(cols))
+            ors = []
+            for i, (col, direction) in enumerate(cols):
+                eq = [f"{c} = ?" for c, _ in cols[:i]]
+                ors.append("(" + " AND ".join([*eq, f"{col} {'<' if direction == 'desc' else '>'} ?"]) + ")")
+                page_params.extend([*values[:i], values[i]])
+            page_where += " AND (" + " OR ".join(ors) + ")"
+        order = ", ".join(f"{c} {d.upper()}" for c, d in cols)
+        sql = (f"SELECT d.doc, {', '.join(c for c, _ in cols)} FROM search_docs d WHERE {page_where} "
+               f"ORDER BY {order} LIMIT ?")
+        with self._lock:
+            try:
+                rows = self.db.execute(sql, [*page_params, request.limit]).fetchall()
+                total = self.db.execute(f"SELECT count(*) FROM search_docs d WHERE {where}", params).fetchone()[0]
+                facets = {name: self._facet(kind, name, where, params, request.tz)
+                          for name in facet_names(request)}
+            except sqlite3.OperationalError as exc:
+                raise SearchBackendError(f"embedded search in {self.path} failed: {exc}") from exc
+        hits = []
+        for row in rows:
+            doc = json.loads(row[0])
+            doc.pop("tokens", None)
+            hits.append(doc)
+        cursor = encode_cursor(list(rows[-1][1:])) if rows and len(rows) == request.limit else None
+        return SearchResult(total=int(total), hits=hits, next_cursor=cursor, facets=facets,
+                            took_ms=(time.perf_counter() - started) * 1000)
+
+    def _facet(self, kind: Kind, name: str, where: str, params: list[Any], tz: str) -> list[tuple[str, int]]:
+        field = FACETS[kind][name]
+        if name == "day":
+            offset = ZoneInfo(tz).utcoffset(datetime.now())
+            minutes = int(offset.total_seconds() // 60) if offset else 0
+            sql = (f"SELECT strftime('%Y-%m-%d', d.{field}, '{minutes:+d} minutes') AS day, count(*) "
+                   f"FROM search_docs d WHERE {where} AND d.{field} IS NOT NULL "
+                   f"GROUP BY day ORDER BY day DESC LIMIT {FACET_SIZE}")
+            rows = self.db.execute(sql, params).fetchall()
+        else:
+            sql = (f"SELECT t.value, count(*) AS n FROM search_terms t WHERE t.field = ? AND t.doc IN "
+                   f"(SELECT d.rowid FROM search_docs d WHERE {where}) GROUP BY t.value "
+                   f"ORDER BY n DESC, t.value ASC LIMIT {FACET_SIZE}")
+            rows = self.db.execute(sql, [field, *params]).fetchall()
+        return [(str(k), int(n)) for k, n in rows]
+
+    def describe(self) -> dict[str, Any]:
+        return {"backend": self.name, "database": self.path,
+                "findings": {"documents": self.count("finding")}, "pages": {"documents": self.count("page")}}
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()

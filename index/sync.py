@@ -1,0 +1,264 @@
+"""Keep the search index in step with the store: drain the outbox, rebuild from scratch.
+
+The store is the truth. An outbox row only says *which* finding or page changed; sync reads the
+current row from the store and indexes that (a row that no longer exists is deleted from the
+index), so replaying, reordering or repeating outbox rows is harmless. A row is marked done only
+after the backend confirmed its document; failures keep it pending with ``attempts`` and
+``last_error``, and Elasticsearch being away just leaves the outbox to grow until the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from errors import SearchBackendError
+from index.documents import finding_document, page_document, page_key
+from index.search import Action, ActionResult, RebuildReport, SearchBackend
+from store.db import Store
+from store.models import Finding, OutboxEntry, PageRecord, Storefront, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    processed: int = 0  # outbox rows handled (done or failed)
+    indexed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    pending: int = 0  # rows still pending afterwards
+    errors: list[str] = field(default_factory=list)  # first few per-document errors
+    stopped: str | None = None  # why the run stopped early (backend unavailable)
+
+
+def _storefronts(session: Session, ids: set[int]) -> dict[int, Storefront]:
+    if not ids:
+        return {}
+    return {s.id: s for s in session.scalars(select(Storefront).where(Storefront.id.in_(ids)))}
+
+
+FINDINGS = Finding.__table__
+
+
+def finding_actions(session: Session, ids: Sequence[str]) -> list[Action]:
+    # plain rows, not ORM objects: this runs for every finding at every sync
+    rows = {r["finding_id"]: r for r in session.execute(
+        select(FINDINGS).where(FINDINGS.c.finding_id.in_(ids))).mappings()}
+    shops = _storefronts(session, {r["storefront_id"] for r in rows.values() if r["storefront_id"] is not None})
+    out = []
+    for fid in ids:
+        row = rows.get(fid)
+        if row is None:
+            out.append(Action("finding", fid, None))
+        else:
+            out.append(Action("finding", fid, finding_document(row, shops.get(row["storefront_id"] or -1))))
+    return out
+
+
+def latest_page(session: Session, storefront_id: int, url: str) -> PageRecord | None:
+    return session.scalars(select(PageRecord).where(PageRecord.storefront_id == storefront_id,
+                                                    PageRecord.url == url)
+                           .order_by(PageRecord.fetched_at.desc(), PageRecord.id.desc()).limit(1)).first()
+
+
+def page_actions(session: Session, ids: Sequence[str]) -> tuple[list[Action], dict[str, str]]:
+    """Actions for page outbox ids, and which document each page id maps to (latest fetch per URL)."""
+    numeric = [int(i) for i in ids if i.isdigit()]
+    rows = list(session.scalars(select(PageRecord).where(PageRecord.id.in_(numeric))))
+    shops = _storefronts(session, {p.storefront_id for p in rows})
+    actions: dict[str, Action] = {}
+    key_of: dict[str, str] = {}
+    for page in rows:
+        key = page_key(page.storefront_id, page.url)
+        key_of[str(page.id)] = key
+        if key not in actions:
+            latest = latest_page(session, page.storefront_id, page.url) or page
+            actions[key] = Action("page", key, page_document(latest, shops.get(page.storefront_id)))
+    return list(actions.values()), key_of
+
+
+def _build(session: Session, entries: Sequence[Any]) -> tuple[list[Action], dict[int, tuple[str, str]]]:
+    """Actions for a batch of outbox rows, and for each row the (kind, doc id) that settles it."""
+    finding_ids = list(dict.fromkeys(e.entity_id for e in entries if e.entity == "finding"))
+    page_ids = list(dict.fromkeys(e.entity_id for e in entries if e.entity == "page"))
+    actions = finding_actions(session, finding_ids) if finding_ids else []
+    key_of: dict[str, str] = {}
+    if page_ids:
+        more, key_of = page_actions(session, page_ids)
+        actions += more
+    settles: dict[int, tuple[str, str]] = {}
+    for e in entries:
+        if e.entity == "finding":
+            settles[e.id] = ("finding", e.entity_id)
+        elif e.entity == "page" and e.entity_id in key_of:
+            settles[e.id] = ("page", key_of[e.entity_id])
+        else:
+            settles[e.id] = ("none", "")  # unknown entity or a page row gone from the store: nothing to do
+    return actions, settles
+
+
+def _record(session: Session, entries: Sequence[Any], settles: dict[int, tuple[str, str]],
+            results: Sequence[ActionResult], report: SyncReport, now: datetime) -> None:
+    by_key: dict[tuple[str, str], ActionResult] = {(r.kind, r.doc_id): r for r in results}
+    done, failed = [], []
+    for e in entries:
+        key = settles[e.id]
+        result = by_key.get(key)
+        if key[0] == "none" or (result is not None and result.ok):
+            done.append(e.id)
+        elif result is not None:
+            failed.append((e.id, result.error or "failed"))
+    if done:
+        session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(done)).values(done_at=now))
+    for oid, error in failed:
+        session.execute(update(OutboxEntry).where(OutboxEntry.id == oid)
+                        .values(attempts=OutboxEntry.attempts + 1, last_error=error[:2000]))
+    report.processed += len(done) + len(failed)
+    report.failed += len(failed)
+    for oid, error in failed[: max(0, 5 - len(report.errors))]:
+        report.errors.append(f"outbox {oid}: {error}")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What sync needs of an outbox row (detached from the session that read it)."""
+
+    id: int
+    entity: str
+    entity_id: str
+
+
+def _load_range(store: Store, lo: int, hi: int) -> tuple[list[_Row], list[Action], dict[int, tuple[str, str]]]:
+    """Read the pending outbox rows with ids in [lo, hi] and build their actions (documents)."""
+    with store.session() as session:
+        entries = [_Row(e.id, e.entity, e.entity_id) for e in session.scalars(
+            select(OutboxEntry).where(OutboxEntry.done_at.is_(None), OutboxEntry.id >= lo, OutboxEntry.id <= hi)
+            .order_by(OutboxEntry.id))]
+        if not entries:
+            return [], [], {}
+        actions, settles = _build(session, entries)
+    return entries, actions, settles
+
+
+def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_rows: int | None = None) -> SyncReport:
+    """Push the outbox rows pending now to the backend, oldest first, each once per run.
+
+    The next two batches are read and their documents built (jieba) in a helper thread while the
+    current one is in flight, so tokenising overlaps with Elasticsearch's indexing (a helper
+    process measured no faster on two cores); rows added meanwhile wait for the next run (the
+    daemon runs it every minute).
+    """
+    backend.ensure()
+    report = SyncReport()
+    with store.session() as session:
+        ids = list(session.scalars(select(OutboxEntry.id).where(OutboxEntry.done_at.is_(None))
+                                   .order_by(OutboxEntry.id).limit(max_rows)))
+    ranges = iter([(ids[i], ids[min(i + batch_size, len(ids)) - 1]) for i in range(0, len(ids), batch_size)])
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-sync")
+    upcoming: deque[Future[Any]] = deque()
+
+    def top_up() -> None:
+        while len(upcoming) < 2 and (r := next(ranges, None)) is not None:
+            upcoming.append(pool.submit(_load_range, store, *r))
+
+    try:
+        top_up()
+        while upcoming:
+            entries, actions, settles = upcoming.popleft().result()
+            top_up()
+            if not entries:
+                continue
+            try:
+                results = backend.apply(actions)
+            except SearchBackendError as exc:
+                partial = list(getattr(exc, "results", []))
+                keys = {(r.kind, r.doc_id) for r in partial}
+                with store.session() as session:
+                    _record(session, [e for e in entries if settles[e.id] in keys], settles, partial, report,
+                            utcnow())
+                    session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries]),
+                                                              OutboxEntry.done_at.is_(None))
+                                    .values(last_error=str(exc)[:2000]))
+                report.stopped = str(exc)
+                break
+            with store.session() as session:
+                _record(session, entries, settles, results, report, utcnow())
+            report.deleted += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
+            report.indexed += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+    finally:
+        for f in upcoming:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+    with store.session() as session:
+        report.pending = session.scalar(select(func.count()).select_from(OutboxEntry)
+                                        .where(OutboxEntry.done_at.is_(None))) or 0
+    log.info("index sync: %d rows, %d indexed, %d deleted, %d failed, %d pending",
+             report.processed, report.indexed, report.deleted, report.failed, report.pending)
+    return report
+
+
+def _all_findings(store: Store, chunk: int = 1000) -> Iterator[dict[str, Any]]:
+    last = ""
+    while True:
+        with store.session() as session:
+            rows = list(session.execute(select(FINDINGS).where(FINDINGS.c.finding_id > last)
+                                        .order_by(FINDINGS.c.finding_id).limit(chunk)).mappings())
+            if not rows:
+                return
+            shops = _storefronts(session, {r["storefront_id"] for r in rows if r["storefront_id"] is not None})
+            docs = [finding_document(r, shops.get(r["storefront_id"] or -1)) for r in rows]
+        last = rows[-1]["finding_id"]
+        yield from docs
+
+
+def _all_pages(store: Store, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """The latest fetch of every (storefront, URL)."""
+    last = 0
+    while True:
+        with store.session() as session:
+            newest = (select(func.max(PageRecord.id).label("id"))
+                      .group_by(PageRecord.storefront_id, PageRecord.url).subquery())
+            rows = list(session.scalars(select(PageRecord).join(newest, PageRecord.id == newest.c.id)
+                                        .where(PageRecord.id > last).order_by(PageRecord.id).limit(chunk)))
+            if not rows:
+                return
+            shops = _storefronts(session, {p.storefront_id for p in rows})
+            docs = [page_document(p, shops.get(p.storefront_id)) for p in rows]
+        last = rows[-1].id
+        yield from docs
+
+
+def rebuild(store: Store, backend: SearchBackend, kinds: Sequence[str] = ("finding", "page")) -> list[RebuildReport]:
+    """Recreate the index from the store, then replay what changed meanwhile.
+
+    Changes committed while the new index fills reach the old one through sync (its alias still
+    points there); after the switch every outbox row newer than the start, or settled since the
+    start, is applied again to the new index, so nothing committed during the rebuild is missed.
+    """
+    backend.ensure()
+    started = utcnow()
+    with store.session() as session:
+        mark = session.scalar(select(func.max(OutboxEntry.id))) or 0
+    reports = []
+    for kind in kinds:
+        docs = _all_findings(store) if kind == "finding" else _all_pages(store)
+        reports.append(backend.rebuild(kind, docs))  # type: ignore[arg-type]
+    with store.session() as session:
+        entries = list(session.scalars(select(OutboxEntry).where(
+            or_(OutboxEntry.id > mark, OutboxEntry.done_at >= started),
+            OutboxEntry.entity.in_([k for k in kinds]))))
+        actions, _ = _build(session, entries) if entries else ([], {})
+    if actions:
+        failed = [r for r in backend.apply(actions) if not r.ok]
+        log.info("rebuild replayed %d change(s) made meanwhile (%d failed; they stay in the outbox)",
+                 len(actions), len(failed))
+    return reports

@@ -1,0 +1,132 @@
+"""The search contract, run against both backends (Elasticsearch and SQLite FTS5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from errors import InputError, QuerySyntaxError
+from index.search import SearchRequest
+
+
+def ids(backend, query="", **kw):
+    result = backend.search(SearchRequest(query=query, limit=100, **kw))
+    assert result.total == len(result.hits)
+    return [h.get("finding_id") or h.get("url") for h in result.hits]
+
+
+def idset(backend, query="", **kw):
+    return set(ids(backend, query, **kw))
+
+
+def test_chinese_phrase_finds_exact_substring_not_scattered_characters(synced):
+    assert idset(synced, "国家级") == {"f1"}  # f5 has 国家 … 级 apart: not a match
+    assert idset(synced, "解释权归本店") == {"f3"}
+    assert idset(synced, '"最终 解释权"') == {"f3"}  # spaces inside a phrase do not matter
+    assert idset(synced, "权归本店所有权") == set()
+    assert idset(synced, "高仿名牌") == {"f4"}
+    assert idset(synced, "best seller") == {"f4"}  # Latin words: case-insensitive, in order
+    assert idset(synced, '"seller best"') == set()
+
+
+def test_field_values_prefixes_and_boolean_operators(synced):
+    assert idset(synced, "category:false_advertising") == {"f1", "f2"}
+    assert idset(synced, "rule:ad-*") == {"f1", "f2"}
+    assert idset(synced, "article:15") == {"f1", "f2", "f3", "f4"}
+    assert idset(synced, "article:15(9)") == {"f4"}
+    assert idset(synced, "article:第9条") == {"f5"}
+    assert idset(synced, "severity:critical OR severity:high") == {"f3", "f4", "f7"}
+    assert idset(synced, "category:false_advertising NOT 国家级") == {"f2"}
+    assert idset(synced, "category:false_advertising -国家级") == {"f2"}
+    assert idset(synced, "(国家级 OR 最终解释权) AND -status:resolved") == {"f1", "f3"}
+    assert idset(synced, "excerpt:销量第一") == {"f2"}
+    assert idset(synced, 'excerpt:"身份证号"') == {"f7"}
+    assert idset(synced, "title:身份证号") == set()
+    assert idset(synced, "merchant:高原特产") == {"f3", "f4"}
+    assert idset(synced, "domain:SHUMA.example") == {"f5", "f6"}
+    assert idset(synced, "token:最终") == {"f3"}
+    assert idset(synced, "law:\"广告法 第九条\"") == {"f1", "f2"}
+
+
+def test_filters_and_dates(synced, dataset):
+    assert idset(synced, category=["false_advertising", "privacy"]) == {"f1", "f2", "f7"}
+    assert idset(synced, storefront=[str(dataset[1])]) == {"f3", "f4"}
+    assert idset(synced, uscc=["91630100MA7XXXX003"], severity=["low"]) == {"f5", "f6"}
+    assert idset(synced, status=["open"], severity=["high"]) == {"f3", "f7"}
+    # seen during 11-09..11-10: first_seen <= 10th and last_seen (= first + 2 days) >= 9th
+    assert idset(synced, since="2026-11-09", until="2026-11-10") == {"f4", "f6"}
+    assert idset(synced, "since:2026-11-09 until:2026-11-10") == {"f4", "f6"}
+    assert idset(synced, "国家级 category:false_advertising", since="2026-11-01", until="2026-11-02") == {"f1"}
+    assert idset(synced, "国家级", since="2026-11-04") == set()
+
+
+def test_sort_orders(synced):
+    assert ids(synced, sort="newest") == ["f6", "f4", "f3", "f7", "f2", "f5", "f1"]
+    assert ids(synced, sort="oldest") == ["f1", "f5", "f2", "f7", "f3", "f4", "f6"]
+    assert ids(synced, sort="severity") == ["f4", "f3", "f7", "f2", "f1", "f6", "f5"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "severity", "oldest"])
+def test_search_after_pages_through_everything_once(synced, sort):
+    everything = ids(synced, sort=sort)
+    seen, cursor, pages = [], None, 0
+    while True:
+        result = synced.search(SearchRequest(limit=3, sort=sort, cursor=cursor))
+        assert result.total == 7
+        seen += [h["finding_id"] for h in result.hits]
+        pages += 1
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert seen == everything
+    assert pages == 3
+
+
+def test_facets(synced, dataset):
+    result = synced.search(SearchRequest(facets=("all",), limit=0))
+    assert result.total == 7
+    assert result.hits == []
+    f = result.facets
+    assert f["category"][0] == ("false_advertising", 2)
+    assert dict(f["category"]) == {"false_advertising": 2, "unfair_terms": 1, "counterfeit_goods": 1,
+                                   "license_display": 1, "filing_display": 1, "privacy": 1}
+    assert dict(f["severity"]) == {"medium": 2, "high": 2, "critical": 1, "low": 2}
+    assert dict(f["article"])["15(5)"] == 2
+    assert dict(f["storefront"]) == {str(dataset[0]): 3, str(dataset[1]): 2, str(dataset[2]): 2}
+    assert f["day"][0] == ("2026-11-08", 1)
+    assert len(f["day"]) == 7
+    narrowed = synced.search(SearchRequest(query="category:false_advertising", facets=("severity", "day")))
+    assert narrowed.facets == {"severity": [("medium", 2)], "day": [("2026-11-03", 1), ("2026-11-01", 1)]}
+
+
+@pytest.mark.parametrize(("query", "position", "words"), [
+    ("category:", 10, "needs a value"),
+    ('国家级 "最终', 5, "unclosed quote"),
+    ("(国家级 OR 高仿", 1, "never closed"),
+    ("国家级 AND", 8, "ends where a term"),
+    ("OR 国家级", 1, "'OR' where a term"),
+    ("colour:red", 1, "unknown field 'colour'"),
+    ("国家级)", 4, "unbalanced ')'"),
+    ("since:yesterday", 7, "not a date"),
+    ("国家*", 1, "wildcards"),
+])
+def test_bad_query_is_a_clear_error_with_position(synced, query, position, words):
+    with pytest.raises(QuerySyntaxError) as caught:
+        synced.search(SearchRequest(query=query))
+    assert caught.value.position == position
+    assert words in str(caught.value)
+    assert f"position {position}" in str(caught.value)
+
+
+def test_bad_options_are_input_errors(synced):
+    with pytest.raises(InputError, match="--sort"):
+        synced.search(SearchRequest(sort="random"))
+    with pytest.raises(InputError, match="--cursor"):
+        synced.search(SearchRequest(cursor="garbage!"))
+    with pytest.raises(InputError, match="facet"):
+        synced.search(SearchRequest(facets=("colour",)))
+
+
+def test_pages_are_searchable(synced, dataset):
+    assert idset(synced, "七天无理由", kind="page") == {"http://haowu.example/"}
+    assert idset(synced, "title:关于我们", kind="page") == {"http://gaoyuan.example/about"}
+    assert idset(synced, "三江源", kind="page", storefront=[str(dataset[0])]) == set()
