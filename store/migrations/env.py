@@ -8,13 +8,20 @@ from store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# tables owned by others in the same database: the embedded search index (index/fts.py) and
+# APScheduler's job store; autogenerate must neither create nor drop them
+FOREIGN_TABLES = ("search_", "apscheduler_")
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    return not (type_ == "table" and name and name.startswith(FOREIGN_TABLES))
 
 
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite", include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -22,7 +29,7 @@ def run() -> None:
                                 prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata,
-                          render_as_batch=conn.dialect.name == "sqlite")
+                          render_as_batch=conn.dialect.name == "sqlite", include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
 
