@@ -55,6 +55,7 @@ class Selection:
     gaps: tuple[dict[str, Any], ...] = ()
     counts: dict[str, int] = field(default_factory=dict)  # period activity, for the change vs previous
     previous_counts: dict[str, int] = field(default_factory=dict)
+    previous_gaps: frozenset[int] = frozenset()  # storefronts listed as gaps by the previous digest
 
 
 def _carry_state(session: Session, kind: str) -> dict[str, tuple[int, datetime]]:
@@ -147,7 +148,9 @@ def select_daily(session: Session, now: datetime, *, stale_days: int) -> Selecti
     return Selection(kind="daily", period_start=start, period_end=now,
                      items=tuple(select_findings(session, "daily", now, stale_days=stale_days)),
                      gaps=tuple(coverage_gaps(session, start)), counts=period_counts(session, start, now),
-                     previous_counts=dict((prev.summary or {}).get("counts", {})) if prev else {})
+                     previous_counts=dict((prev.summary or {}).get("counts", {})) if prev else {},
+                     previous_gaps=frozenset(g["storefront_id"] for g in
+                                             ((prev.summary or {}).get("digest", {}).get("gaps", []) if prev else [])))
 
 
 def select_alert(session: Session, now: datetime, *, categories: Sequence[str]) -> Selection:
@@ -233,5 +236,6 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
 
 
 def has_news(sel: Selection) -> bool:
-    """Whether a digest is worth sending: something carried, or a coverage gap that is new."""
-    return bool(sel.items) or any(g["new_in_period"] for g in sel.gaps)
+    """Worth sending: something carried, or a coverage gap the previous digest did not list yet
+    (an outage that goes on is listed in every digest sent, but does not trigger one by itself)."""
+    return bool(sel.items) or any(g["storefront_id"] not in sel.previous_gaps for g in sel.gaps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,14 @@ class _Handler:
     def __init__(self, box: SmtpServer) -> None:
         self.box = box
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        while self.box.hold:  # an outage in the middle of a session: nothing accepted yet
+            self.box.held = True
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
         self.box.received(envelope)
         return "250 OK"
@@ -45,6 +54,8 @@ class SmtpServer:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self.hold = False  # while True, sessions hang at RCPT TO
+        self.held = False  # a session has hung there
 
     def received(self, envelope: Any) -> None:
         with self._lock:

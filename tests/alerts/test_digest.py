@@ -166,6 +166,8 @@ def test_offline_storefront_is_a_gap_not_a_resolution(sqlite_store: Store, tmp_p
     gaps = row.summary["digest"]["gaps"]
     assert [(g["storefront_id"], g["status"]) for g in gaps] == [(1, "partial")]
     assert row.summary["digest"]["counts"]["period_resolved"] == 0
+    crawl(st, 1, [], status="unreachable")  # the outage goes on: listed when sent, but no digest by itself
+    assert queue_daily(st, settings) is None
 
 
 def test_weekly_trends_once_per_week(sqlite_store: Store, tmp_path: Path) -> None:
