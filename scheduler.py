@@ -283,7 +283,7 @@ class Daemon:
             n = mark_interrupted(s, dead, "守护进程重启，抓取进程已不在 daemon restarted; crawl process gone")
             latest = (select(CrawlRun.storefront_id, func.max(CrawlRun.id).label("rid"))
                       .group_by(CrawlRun.storefront_id).subquery())
-            last = dict(s.execute(select(latest.c.storefront_id, CrawlRun).join(
+            last: dict[int, Any] = dict(s.execute(select(latest.c.storefront_id, CrawlRun).join(
                 CrawlRun, CrawlRun.id == latest.c.rid)).all())
             shops = s.execute(select(Storefront.id, Storefront.schedule).where(Storefront.active.is_(True))).all()
         now = datetime.now(self.tz)

@@ -67,9 +67,9 @@ def build_weekly(data: WeeklyData, *, ui_base_url: str, timezone: str) -> dict[s
     this_w, last_w = keys[-1], keys[-2]
     cats_this = Counter(c for t, _, c in data.first_seen if week_key(t, tz) == this_w)
     cats_last = Counter(c for t, _, c in data.first_seen if week_key(t, tz) == last_w)
-    categories = sorted(({"category": c, "category_zh": CATEGORY_ZH.get(c, c), "this_week": cats_this.get(c, 0),
+    categories: list[dict[str, Any]] = sorted(({"category": c, "category_zh": CATEGORY_ZH.get(c, c), "this_week": cats_this.get(c, 0),
                           "last_week": cats_last.get(c, 0), "change": cats_this.get(c, 0) - cats_last.get(c, 0)}
-                         for c in set(cats_this) | set(cats_last)), key=lambda r: (-r["this_week"], r["category"]))
+                         for c in set(cats_this) | set(cats_last)), key=lambda r: (-int(r["this_week"]), str(r["category"])))
     base = ui_base_url.rstrip("/")
     top = [{"storefront_id": i, "name": n, "domain": d, "open": c, "link": f"{base}/storefronts/{i}"}
            for i, n, d, c in data.open_by_storefront]

@@ -93,3 +93,24 @@ def test_sigkill_mid_crawl_and_mid_digest_then_restart_loses_nothing_sends_once(
     assert len(carried) == len(set(carried)) == 1  # the finding was carried by exactly one digest
     assert "running" not in statuses and statuses.count("complete") >= 1
     assert "storefront 1: crawl rescheduled soon" in d2.log() + d3.log()
+
+
+def test_once_without_smtp_writes_eml_and_logs_json_lines(db: Store, sites: Any, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.scheduler.conftest import FAKE_CRAWL, ROOT
+
+    add_storefront(db, 1, sites.page("/s1/", "加入会员即可发展下线，国家级"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    env.update(STOREWATCH_LOG__FORMAT="json", STOREWATCH_LOG__LEVEL="INFO", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url", db.url,
+                          "run", "--once", "--crawl-command", json.dumps(FAKE_CRAWL)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stderr.splitlines() if line.strip()]
+    assert any(rec["msg"].startswith("critical alert") and rec["level"] == "WARNING" for rec in lines)
+    emls = sorted(p.name for p in (tmp_path / "data" / "outbox").glob("*.eml"))
+    assert len(emls) == 2 and "-alert-" in emls[0] and "-daily-" in emls[1]
+    assert runs(db, 1)[0][1] == "complete"
