@@ -154,6 +154,7 @@ class Daemon:
         self._lock = threading.Lock()
         self._active = 0
         self._soon: set[int] = set()
+        self._sync_lock = threading.Lock()
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
         self._index_missing_logged = False
@@ -202,12 +203,19 @@ class Daemon:
 
     def sync_jobs(self) -> None:
         """Make the crawl jobs match the active storefronts and their intervals (cheap; run often)."""
+
+        with self._sync_lock:
+            self._sync_jobs()
+
+    def _sync_jobs(self) -> None:
         from apscheduler.triggers.interval import IntervalTrigger
 
         desired = self._desired_crawls()
         now = datetime.now(self.tz)
         existing = {j.id: j for j in self.scheduler.get_jobs() if j.id.startswith("crawl-")}
-        soon = sorted(self._soon)
+        with self._lock:
+            soon = sorted(self._soon)
+            self._soon.clear()
         for sid, interval in desired.items():
             job_id = f"crawl-{sid}"
             trigger = IntervalTrigger(seconds=interval, jitter=self._jitter(interval) or None, timezone=self.tz)
@@ -220,10 +228,9 @@ class Daemon:
             elif job.trigger.interval.total_seconds() != interval:
                 job.reschedule(trigger)
                 log.info("storefront %d now crawled every %.0fs", sid, interval)
-            if sid in self._soon:
+            if sid in soon:
                 self.scheduler.modify_job(job_id, next_run_time=now + timedelta(seconds=1 + 2 * soon.index(sid)))
                 log.info("storefront %d: crawl rescheduled soon (interrupted or overdue)", sid)
-        self._soon.clear()
         for job_id in existing:
             self.scheduler.remove_job(job_id)
             log.info("job %s removed (storefront inactive or gone)", job_id)
@@ -321,12 +328,20 @@ class Daemon:
             self._leave()
 
     def _crawl(self, sid: int) -> None:
-        from store.models import Storefront, utcnow
+        from sqlalchemy import select
+
+        from store.models import CrawlRun, Storefront, utcnow
 
         with self.store.session() as s:
             shop = s.get(Storefront, sid)
             if shop is None or not shop.active:
                 log.info("storefront %d inactive or gone: no crawl", sid)
+                return
+            busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
+                                                                    CrawlRun.status == "running"))
+                    if pid_alive(r.pid)]
+            if busy:
+                log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
                 return
         argv = [*self.crawl_command, "--storefront", str(sid), "--trigger", "schedule"]
         env = dict(os.environ)
@@ -407,7 +422,8 @@ class Daemon:
         log.log(level, "crawl of storefront %d ended: exit %s, run %s", sid, rc,
                 f"#{last.id} {final}" if last else "missing")
         if status == "interrupted":
-            self._soon.add(sid)
+            with self._lock:
+                self._soon.add(sid)
 
     def index_sync(self) -> None:
         try:
