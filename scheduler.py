@@ -106,22 +106,58 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (from /proc), children first."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text(errors="replace").rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(entry)] = int(fields[1])
+    out, frontier = [], [pid]
+    while frontier:
+        kids = [p for p, pp in parent.items() if pp in frontier]
+        out.extend(kids)
+        frontier = kids
+    return out
+
+
 def stop_group(proc: subprocess.Popen[bytes] | int, grace: float) -> None:
-    """SIGTERM the process group, then SIGKILL after ``grace`` seconds."""
+    """SIGTERM the process tree (each process group in it: a crawl may start its own session, and its
+    browser another), then SIGKILL what is left after ``grace`` seconds."""
     pid = proc if isinstance(proc, int) else proc.pid
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+    tree = [pid, *descendants(pid)]  # collected before the parent dies and its children are reparented
+    groups = set()
+    for p in tree:
         try:
-            os.killpg(pid, sig)
+            groups.add(os.getpgid(p))
         except (ProcessLookupError, PermissionError):
-            return
+            pass
+    groups.discard(os.getpgid(0))  # never our own group
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        for g in groups:
+            try:
+                os.killpg(g, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if isinstance(proc, int):
-                if not pid_alive(pid):
-                    return
-            elif proc.poll() is not None:
+            if not isinstance(proc, int):
+                proc.poll()
+            if not any(pid_alive(p) for p in tree):
                 return
             time.sleep(0.1)
+
+
+def _crawl_takes_trigger() -> bool:
+    """Whether ``storewatch crawl`` has ``--trigger`` (then runs are labelled ``schedule``)."""
+    try:
+        from crawler.commands import crawl_cmd  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    return any(p.name == "trigger" for p in crawl_cmd.params)
 
 
 class Daemon:
@@ -146,6 +182,7 @@ class Daemon:
         self.crawl_command = list(crawl_command) if crawl_command else [
             sys.executable, "-m", "cli", "--data-dir", str(self.data_dir),
             *(["--config", str(config_file)] if config_file else []), "crawl"]
+        self.pass_trigger = bool(crawl_command) or _crawl_takes_trigger()
         sch = settings.scheduler
         self.wall_limit = parse_duration(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
@@ -343,7 +380,8 @@ class Daemon:
             if busy:
                 log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
                 return
-        argv = [*self.crawl_command, "--storefront", str(sid), "--trigger", "schedule"]
+        argv = [*self.crawl_command, "--storefront", str(sid),
+                *(["--trigger", "schedule"] if self.pass_trigger else [])]
         env = dict(os.environ)
         env.update(STOREWATCH_DATA_DIR=str(self.data_dir), STOREWATCH_DATABASE_URL=self.settings.db_url,
                    PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent),
