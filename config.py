@@ -348,3 +348,81 @@ def load(config_file: Path | None = None, overrides: Mapping[str, Any] | None = 
         if saved is not None:
             os.environ.clear()
             os.environ.update(saved)
+
+
+# What each key means (rendered into the README's configuration table by scripts/gen_docs.py;
+# a test fails when a key has no description).
+DESCRIPTIONS: dict[str, str] = {
+    "data_dir": "Data folder: SQLite store, evidence (WARC), outbox of digests, logs.",
+    "database_url": "SQLAlchemy URL of the store; default `sqlite:///<data_dir>/storewatch.db` (WAL). "
+                    "PostgreSQL: `postgresql+psycopg://user@host/db`.",
+    "timezone": "Time zone for schedules, digests and evidence times.",
+    "elasticsearch.url": "Elasticsearch URL; unset = embedded search (SQLite FTS5 in the store).",
+    "elasticsearch.username": "Elasticsearch user (with `password`).",
+    "elasticsearch.password": "Elasticsearch password (secret: environment or private file only).",
+    "elasticsearch.api_key": "Elasticsearch API key, instead of user and password (secret).",
+    "elasticsearch.ca_file": "CA certificate file for an https:// Elasticsearch.",
+    "elasticsearch.verify_certs": "Verify the server's TLS certificate.",
+    "elasticsearch.index_prefix": "Prefix of index and alias names (`<prefix>findings`, `<prefix>pages`).",
+    "elasticsearch.request_timeout": "Seconds before an Elasticsearch request is abandoned.",
+    "smtp.host": "Mail server for digests; unset = digests written as .eml files to `<data_dir>/outbox`.",
+    "smtp.port": "Mail server port.",
+    "smtp.username": "SMTP login (optional).",
+    "smtp.password": "SMTP password (secret).",
+    "smtp.security": "`none`, `starttls` or `ssl`.",
+    "smtp.timeout": "Seconds before an SMTP connection is abandoned.",
+    "digest.recipients": "Who receives digests and alerts (comma-separated in the environment).",
+    "digest.sender": "From address of digests.",
+    "digest.ui_base_url": "Base URL of the triage UI, for links in digests.",
+    "digest.daily_at": "Time of the daily digest (HH:MM, in `timezone`).",
+    "digest.weekly_day": "Day of the weekly digest.",
+    "digest.stale_days": "Open findings older than this many days are repeated in the digest.",
+    "digest.critical_categories": "Categories alerted immediately, not only in the digest.",
+    "webhook.url": "Webhook for digests and alerts (unset = none).",
+    "webhook.kind": "`generic` JSON, `dingtalk` or `wecom` robot markdown.",
+    "webhook.secret": "Signing secret of a DingTalk robot (secret).",
+    "crawler.max_pages": "Most pages fetched per storefront and crawl.",
+    "crawler.max_depth": "Most link hops from the home page.",
+    "crawler.max_page_bytes": "Largest response read; bigger pages are cut and the cut recorded.",
+    "crawler.page_timeout": "Seconds for one page download.",
+    "crawler.crawl_timeout": "Seconds for a whole storefront crawl.",
+    "crawler.render_timeout": "Seconds the browser may spend on one page.",
+    "crawler.concurrency": "Concurrent requests in one crawl.",
+    "crawler.per_host_concurrency": "Concurrent requests to one host.",
+    "crawler.download_delay": "Seconds between requests to one host.",
+    "crawler.autothrottle": "Adapt the delay to the server's response times (Scrapy AutoThrottle).",
+    "crawler.render": "`auto` (render pages that need JavaScript, and the home page), `always`, `never`.",
+    "crawler.user_agent": "User-Agent header sent to storefronts.",
+    "crawler.obey_robots": "Obey robots.txt (a storefront's registry entry may override it; logged).",
+    "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
+    "crawler.allow_private": "Allow crawling private and link-local addresses.",
+    "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
+    "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
+    "crawler.retries": "Retries of a failed download (with backoff).",
+    "crawler.ocr": "Read the text inside badge-sized images (offline OCR) to spot forged government marks.",
+    "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
+    "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
+    "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",
+    "scheduler.crawl_wall_limit": "A crawl still running after this is killed and recorded.",
+    "scheduler.index_sync_interval": "Time between index syncs from the outbox.",
+    "scheduler.heartbeat_interval": "Time between daemon heartbeats.",
+    "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
+    "scheduler.jitter": "Random spread of crawl start times.",
+    "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
+    "log.level": "`DEBUG`, `INFO`, `WARNING` or `ERROR`.",
+    "log.format": "`plain` or `json` (one JSON object per line).",
+}
+
+
+def documented_keys() -> list[tuple[str, Any]]:
+    """Every settings key with its default, in declaration order (for the docs and their test)."""
+    out: list[tuple[str, Any]] = []
+    for name, fld in Settings.model_fields.items():
+        default = fld.default
+        if isinstance(default, BaseModel):
+            for sub, subfld in type(default).model_fields.items():
+                out.append((f"{name}.{sub}", subfld.default))
+        else:
+            out.append((name, default))
+    return out

@@ -1,0 +1,155 @@
+"""Crawl benchmark: ``python bench/crawl.py [--pages 500] [--rendered 20]``.
+
+Serves a local shop of N realistic Chinese product pages (~20 KB each) on 127.0.0.1 and measures,
+in the same run: pages/second of a storewatch crawl (child process, extraction + WARC evidence +
+OCR step + analysis when the rule engine is present) against a bare Scrapy spider fetching the
+same pages (its own child process: the reactor cannot restart), and the ratio; then rendered
+pages/second with one browser (render=always).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORDS = ("青海 牦牛 肉干 枸杞 藏茶 青稞 特产 包邮 正品 产地 直发 新鲜 手工 传统 工艺 高原 有机 绿色 礼盒 送礼 "
+         "优惠 活动 会员 积分 售后 退换 七天 无理由 快递 顺丰 支付宝 微信 支付 发票 品质 保证 口感 营养 健康").split()
+
+
+def make_page(i: int, n: int, per_cat: int) -> bytes:
+    rnd = random.Random(i)
+    cat = (i - 1) // per_cat if i else 0
+    paras = []
+    size = 0
+    while size < 19_000:
+        p = "".join(rnd.choice(WORDS) for _ in range(60)) + "。"
+        paras.append(f"<p>{p}</p>")
+        size += len(p.encode()) + 7
+    if i == 0:
+        links = "".join(f'<li><a href="/cat/{c}.html">分类{c}</a></li>' for c in range((n + per_cat - 1) // per_cat))
+    else:
+        links = "".join(f'<li><a href="/item/{j}.html">商品{j}</a></li>'
+                        for j in range(cat * per_cat + 1, min((cat + 1) * per_cat, n) + 1))
+    html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>商品{i} - 高原好物</title></head><body>'
+            f'<div class="header"><a href="/">首页</a> <a href="/about.html">关于我们</a></div>'
+            f'<div class="main"><h1>商品{i} 青海牦牛肉干</h1><p class="price">￥{i % 300 + 19}</p>{"".join(paras)}'
+            f"<ul>{links}</ul></div><div class='footer'>青ICP备2024000001号</div></body></html>")
+    return html.encode()
+
+
+def serve(n: int) -> ThreadingHTTPServer:
+    per_cat = 20
+    pages = {"/": make_page(0, n, per_cat), "/about.html": make_page(0, n, per_cat)}
+    for c in range((n + per_cat - 1) // per_cat):
+        pages[f"/cat/{c}.html"] = make_page(c * per_cat + 1, n, per_cat)
+    for i in range(1, n + 1):
+        pages[f"/item/{i}.html"] = make_page(i, n, per_cat)
+
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            body = body or b"not found"
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    server.daemon_threads = True
+    Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+BARE = r'''
+import sys, scrapy
+from scrapy.crawler import CrawlerProcess
+start = sys.argv[1]
+class Bare(scrapy.Spider):
+    name = "bare"
+    start_urls = [start]
+    def parse(self, response):
+        yield {"url": response.url, "title": response.css("title::text").get()}
+        for href in response.css("a::attr(href)").getall():
+            yield response.follow(href, self.parse)
+p = CrawlerProcess({"LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 8, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                    "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": True})
+p.crawl(Bare)
+p.start()
+'''
+
+
+def run_bare(url: str, tmp: Path) -> tuple[float, int]:
+    """Wall time and pages of the bare spider (run from a file: Scrapy inspects spider source)."""
+    script = tmp / "bare_spider.py"
+    script.write_text(BARE.replace('"LOG_LEVEL": "WARNING"', '"LOG_LEVEL": "INFO"'), encoding="utf-8")
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, str(script), url], check=True, cwd=str(tmp), capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if "spider_exceptions" in r.stderr:
+        raise SystemExit("bare spider raised exceptions:\n" + r.stderr[-2000:])
+    import re
+
+    m = re.search(r"'item_scraped_count': (\d+)", r.stderr)
+    return elapsed, int(m.group(1)) if m else 0
+
+
+def run_storewatch(url: str, out: Path, render: str, max_pages: int) -> tuple[float, dict]:
+    from crawler.job import CrawlJob
+    from crawler.options import CrawlOptions
+    from crawler.runner import run_crawl
+
+    opts = CrawlOptions(allow_loopback=True, render=render, max_pages=max_pages, max_depth=5, concurrency=8,
+                        per_host_concurrency=8, autothrottle=False, retries=0, max_pages_per_pattern=100_000,
+                        context_recycle_pages=20, pdf_pages=False)
+    job = CrawlJob(start_url=url, out_dir=str(out), options=opts, progress=False)
+    t = time.perf_counter()
+    outcome = run_crawl(job)
+    return time.perf_counter() - t, outcome.summary
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=int, default=500)
+    ap.add_argument("--rendered", type=int, default=20, help="pages for the rendering measurement (0: skip)")
+    args = ap.parse_args()
+    server = serve(args.pages)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    total = args.pages + (args.pages + 19) // 20 + 2  # items + categories + home + about
+    from pipelines.analyze import engine_status
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_s, bare_pages = run_bare(url, Path(tmp))
+        sw_s, summary = run_storewatch(url, Path(tmp) / "sw", "never", total + 10)
+        fetched = summary.get("pages_fetched", 0)
+        res = {"site_pages": total, "bare_scrapy_pages": bare_pages, "bare_scrapy_pages_per_s": round(bare_pages / bare_s, 1),
+               "storewatch_pages": fetched, "storewatch_pages_per_s": round(fetched / sw_s, 1),
+               "ratio": round((fetched / sw_s) / (bare_pages / bare_s), 2),
+               "analysis": summary.get("analysis") or engine_status() or "ran",
+               "warc_mb": round(Path(summary["warc"]).stat().st_size / 1e6, 1) if summary.get("warc") else 0}
+        if args.rendered:
+            r_s, r_summary = run_storewatch(url, Path(tmp) / "r", "always", args.rendered)
+            res["rendered_pages"] = r_summary.get("pages_fetched", 0)
+            res["rendered_pages_per_s_one_browser"] = round(res["rendered_pages"] / r_s, 2)
+    print(json.dumps(res, ensure_ascii=False, indent=1))
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""``storewatch scan`` and ``storewatch crawl``.
+
+``scan URL`` crawls and judges one storefront now, without the daemon, the store or
+Elasticsearch: the crawl runs in a child process, its evidence stays under
+``<data_dir>/evidence/scans/<run>/``, and the JSON of DESIGN.md goes to stdout (progress to stderr).
+``crawl --storefront ID | --all`` crawls registered storefronts into the store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from cli import pass_ctx
+from crawler.job import CrawlJob, new_run_id
+from crawler.options import RENDER_MODES, CrawlOptions, options_from_settings
+from crawler.runner import CrawlOutcome, run_crawl
+from errors import InputError
+
+log = logging.getLogger(__name__)
+
+
+def settings_or_none(ctx: Any) -> Any:
+    """The settings object, or None while ``config.py`` is not there (defaults apply)."""
+    try:
+        return ctx.settings
+    except ModuleNotFoundError as exc:
+        if exc.name == "config":
+            return None
+        raise
+
+
+def data_dir(settings: Any) -> Path:
+    return Path(getattr(settings, "data_dir", None) or "./storewatch-data")
+
+
+def normalise_start_url(url: str) -> str:
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"not a web address: {url!r} (expected http://host/…)")
+    try:
+        parts.port  # noqa: B018 (validates the port)
+    except ValueError as exc:
+        raise InputError(f"bad port in {url!r}: {exc}") from None
+    return url if parts.path else url + "/"
+
+
+def scan_result(url: str, registry: dict[str, Any] | None, outcome: CrawlOutcome) -> dict[str, Any]:
+    """The ``scan`` JSON contract (DESIGN.md) plus a ``crawl`` section explaining coverage."""
+    s = outcome.summary
+    notes = list(s.get("notes", []))
+    needs = [p["url"] for p in outcome.pages if p.get("needs_render") and not p.get("rendered")]
+    if needs and s.get("render_mode") == "never":
+        notes.insert(0, f"{len(needs)} page(s) need JavaScript and were NOT rendered (--render never): "
+                        "content inserted by scripts was not seen")
+    if outcome.error:
+        notes.insert(0, outcome.error)
+    return {
+        "storefront": url,
+        "registry_record": registry,
+        "pages": [{"url": p["url"], "status": p["status"], "rendered": p["rendered"], "sha256": p["sha256"]}
+                  for p in outcome.pages],
+        "findings": outcome.findings,
+        "crawl": {
+            "status": outcome.status,
+            "run_id": outcome.job.run_id,
+            "render_mode": s.get("render_mode", outcome.job.options.render),
+            "pages_needing_javascript_not_rendered": needs,
+            "analysis": s.get("analysis", ""),
+            "warc": s.get("warc", ""),
+            "robots_obeyed": s.get("robots_obeyed"),
+            "cuts": s.get("cuts", []),
+            "offsite_links": s.get("offsite_links", []),
+            "redirects": s.get("redirects", []),
+            "notes": notes,
+        },
+    }
+
+
+def render_text(result: dict[str, Any]) -> str:
+    c = result["crawl"]
+    lines = [f"店铺 Storefront: {result['storefront']}",
+             f"抓取状态 Crawl: {c['status']} · {len(result['pages'])} 页 pages · 渲染 render={c['render_mode']}",
+             f"备案记录 Registry record: {'已找到 found' if result['registry_record'] else '未找到 none'}"]
+    for n in c["notes"]:
+        lines.append(f"注意 Note: {n}")
+    for cut in c["cuts"][:20]:
+        lines.append(f"截断 Cut: {cut['url']} — {cut['reason']}")
+    lines.append(f"发现 Findings: {len(result['findings'])}")
+    for f in result["findings"]:
+        lines.append(f"  [{f['severity']}] {f['rule_id']} 第{f['article']}条 {f['url']}\n      {f['explanation']} «{f['match']}»")
+    lines.append(f"证据 Evidence: {c['warc']}")
+    return "\n".join(lines)
+
+
+@click.command("scan")
+@click.argument("url")
+@click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Registry file (CSV/XLSX); the row whose 网站域名 matches the URL's host is used.")
+@click.option("--render", type=click.Choice(RENDER_MODES), default=None, help="Render pages with Chromium.")
+@click.option("--max-pages", type=click.IntRange(1, 100000), default=None, help="Page budget.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where the run's WARC and outputs go (default: <data_dir>/evidence/scans/<run>).")
+@pass_ctx
+def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None, max_pages: int | None, fmt: str,
+             evidence_dir: Path | None) -> None:
+    """Crawl and judge one storefront now (JSON on stdout, progress on stderr)."""
+    from crawler.registry_file import find_record
+
+    url = normalise_start_url(url)
+    settings = settings_or_none(ctx)
+    options = options_from_settings(settings) if settings is not None else CrawlOptions()
+    options = options.with_overrides(render=render, max_pages=max_pages)
+    record = None
+    if registry_file is not None:
+        record = find_record(registry_file, url)
+        if record is None:
+            click.echo(f"未找到备案记录 no filing record for {urlsplit(url).netloc} in {registry_file}", err=True)
+    run_id = new_run_id()
+    out_dir = evidence_dir or data_dir(settings) / "evidence" / "scans" / run_id
+    job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
+                   registry=asdict(record) if record is not None else None, trigger="scan")
+    outcome = run_crawl(job)
+    result = scan_result(url, asdict(record) if record is not None else None, outcome)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(result))
+    if outcome.status in ("failed", "interrupted", "unreachable"):
+        click.echo(f"抓取未完成 crawl {outcome.status}: {outcome.error or url}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@click.command("crawl")
+@click.option("--storefront", "storefront_id", type=int, default=None, help="Storefront id in the store.")
+@click.option("--all", "crawl_all", is_flag=True, help="Every active storefront.")
+@click.option("--render", type=click.Choice(RENDER_MODES), default=None)
+@click.option("--max-pages", type=click.IntRange(1, 100000), default=None)
+@pass_ctx
+def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str | None,
+              max_pages: int | None) -> None:
+    """Crawl registered storefronts into the store (one child process each)."""
+    from crawler.storefronts import crawl_storefronts
+
+    if (storefront_id is None) == (not crawl_all):
+        raise click.UsageError("give exactly one of --storefront ID or --all")
+    settings = ctx.settings
+    options = options_from_settings(settings).with_overrides(render=render, max_pages=max_pages)
+    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger="manual")
+    for sid, outcome in results:
+        click.echo(f"storefront {sid}: {outcome.status} · {outcome.summary.get('pages_fetched', 0)} pages · "
+                   f"{len(outcome.findings)} findings · {outcome.summary.get('warc', '')}", err=False)
+    if any(o.status == "failed" for _sid, o in results):
+        sys.exit(1)
+
+
+COMMANDS = [scan_cmd, crawl_cmd]

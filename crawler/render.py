@@ -1,0 +1,232 @@
+"""Rendering: when a page needs a browser, and what to do with the page once it is open.
+
+:func:`needs_render` is pure (HTML in, reason out). :func:`finish_render` runs inside the
+spider's callback on a Playwright page opened by scrapy-playwright: it waits for the network to go
+quiet (bounded), scrolls to trigger lazy content, then takes the DOM, a layout-annotated copy of
+it (for hidden text and iframe visibility), the events the page caused, a full-page screenshot
+and, on request, a PDF print. Every browser step has a time bound: a page that loops forever,
+opens windows or starts downloads is cut off and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
+_HAS_SCRIPT = re.compile(r"<script\b", re.I)
+_SPA_ROOT = re.compile(
+    r"""<(div|main|section)\b[^>]*\bid\s*=\s*["']?(app|root|__next|__nuxt|q-app|main-app)["']?[^>]*>\s*</\1>"""
+    r"""|<app-root\b|\bng-app\b|\bng-version\b|\bdata-reactroot\b|\bv-cloak\b""",
+    re.I,
+)
+_NOSCRIPT = re.compile(r"<noscript\b[^>]*>(.*?)</noscript>", re.I | re.S)
+_NOSCRIPT_WARN = re.compile(r"javascript|启用|开启|打开|浏览器|脚本|enable", re.I)
+_HASH_LINK = re.compile(r"""href\s*=\s*["']#[!/]""", re.I)
+_HISTORY = re.compile(r"pushState|replaceState|createWebHistory|createRouter|BrowserRouter|vue-router|react-router")
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.I | re.S)
+_MUTATES = re.compile(r"innerHTML|insertAdjacentHTML|document\.write|appendChild|textContent\s*=|innerText\s*="
+                      r"|\.append\(|\.html\(|\.text\(")
+_LOADS = re.compile(r"\bfetch\(|XMLHttpRequest|\$\.(ajax|get|getJSON|post)\(|axios")
+_CJK = re.compile(r"[\u3400-\u9fff]|\\u[34-9][0-9a-fA-F]{3}")
+_APP_BUNDLE = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["'][^"']*(app|main|bundle|chunk|index|vendor)[.\-\w]*\.js""",
+                         re.I)
+
+LITTLE_TEXT = 150  # visible characters below which a page with scripts is rendered
+
+
+def visible_text_length(html: str) -> int:
+    body = _SCRIPT_OR_STYLE.sub(" ", html)
+    return len(_WS.sub("", _TAG.sub(" ", body)))
+
+
+def needs_render(html: str) -> str:
+    """Why this HTML needs a browser to be read as a visitor sees it ('' when it does not)."""
+    if not _HAS_SCRIPT.search(html):
+        return ""
+    if visible_text_length(html) < LITTLE_TEXT:
+        return "little visible text but scripts"
+    if _SPA_ROOT.search(html):
+        return "single-page-app root element"
+    for m in _NOSCRIPT.finditer(html):
+        if _NOSCRIPT_WARN.search(m.group(1)):
+            return "noscript warning"
+    if _HASH_LINK.search(html):
+        return "hash routing"
+    inline = " ".join(m.group(1) for m in _INLINE_SCRIPT.finditer(html))
+    if _HISTORY.search(inline):
+        return "history routing"
+    if _LOADS.search(inline):
+        return "script loads content"
+    if _MUTATES.search(inline) and _CJK.search(inline):
+        return "script inserts text"
+    if _APP_BUNDLE.search(html):
+        return "application bundle"
+    return ""
+
+
+# Runs before any page script: records window.open instead of opening windows.
+INIT_SCRIPT = r"""
+(() => {
+  const ev = (window.__swEvents = window.__swEvents || []);
+  const origOpen = window.open;
+  window.open = function (url, name, features) {
+    // storewatch never clicks or types, so nothing a page does while rendered is user-initiated
+    try { ev.push({kind: "window_open", detail: String(url || ""), user_initiated: false}); } catch (e) {}
+    return null;
+  };
+})();
+"""
+
+# Marks hidden elements and element boxes on the live DOM, for extraction only (the evidence DOM
+# is serialised before this runs).
+ANNOTATE_SCRIPT = r"""
+() => {
+  const W = Math.max(document.documentElement.scrollWidth, window.innerWidth);
+  const H = Math.max(document.documentElement.scrollHeight, window.innerHeight);
+  const hidden = (el) => {
+    const s = getComputedStyle(el);
+    if (s.display === "none" || s.visibility === "hidden" || s.visibility === "collapse") return true;
+    if (parseFloat(s.opacity) === 0) return true;
+    const fs = parseFloat(s.fontSize);
+    if (!isNaN(fs) && fs < 2 && (el.textContent || "").trim()) return true;
+    const r = el.getBoundingClientRect();
+    const x = r.left + window.scrollX, y = r.top + window.scrollY;
+    if (r.width > 0 && r.height > 0 && (x + r.width <= 0 || y + r.height <= 0 || x >= W + 2000 || y >= H + 2000)) return true;
+    if ((s.overflow === "hidden" || s.position === "absolute") && (r.width <= 1 || r.height <= 1) && (el.textContent || "").trim()) return true;
+    if (s.color && s.color === s.backgroundColor && s.color !== "rgba(0, 0, 0, 0)" && (el.textContent || "").trim()) return true;
+    return false;
+  };
+  const walk = (el) => {
+    if (["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD"].includes(el.tagName)) return;
+    if (hidden(el)) { el.setAttribute("data-sw-hidden", "1"); return; }
+    if (el.tagName === "IMG" || el.tagName === "IFRAME") {
+      const r = el.getBoundingClientRect();
+      el.setAttribute("data-sw-w", String(Math.round(el.naturalWidth || r.width)));
+      el.setAttribute("data-sw-h", String(Math.round(el.naturalHeight || r.height)));
+      el.setAttribute("data-sw-box", `${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+    for (const c of el.children) walk(c);
+  };
+  if (document.body) walk(document.body);
+  return (window.__swEvents || []).slice(0, 200);
+}
+"""
+
+SCROLL_SCRIPT = r"""
+async (steps) => {
+  for (let i = 0; i < steps; i++) {
+    window.scrollBy(0, window.innerHeight);
+    await new Promise((r) => setTimeout(r, 120));
+    if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight) break;
+  }
+  window.scrollTo(0, 0);
+}
+"""
+
+MAX_SCREENSHOT_HEIGHT = 16000
+
+
+@dataclass
+class RenderResult:
+    dom: str = ""
+    dom_annotated: str = ""
+    screenshot: bytes | None = None
+    pdf: bytes | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    final_url: str = ""
+    cut_reason: str = ""
+
+
+class EventRecorder:
+    """Listens on a Playwright page for what it does by itself (popups, dialogs, downloads)."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def attach(self, page: Any) -> None:
+        page.on("popup", self._on_popup)
+        page.on("dialog", self._on_dialog)
+        page.on("download", self._on_download)
+
+    async def _on_popup(self, popup: Any) -> None:
+        self.events.append({"kind": "popup", "detail": popup.url, "user_initiated": False})
+        try:
+            await popup.close()
+        except Exception:
+            log.debug("closing popup failed", exc_info=True)
+
+    async def _on_dialog(self, dialog: Any) -> None:
+        self.events.append({"kind": "dialog", "detail": f"{dialog.type}: {dialog.message}"[:500],
+                            "user_initiated": False})
+        try:
+            await dialog.dismiss()
+        except Exception:
+            log.debug("dismissing dialog failed", exc_info=True)
+
+    async def _on_download(self, download: Any) -> None:
+        self.events.append({"kind": "download", "detail": download.url, "user_initiated": False})
+        try:
+            await download.cancel()
+        except Exception:
+            log.debug("cancelling download failed", exc_info=True)
+
+
+async def init_page(page: Any, request: Any) -> None:
+    """scrapy-playwright page-init callback: install the recorder before the page loads."""
+    recorder = EventRecorder()
+    recorder.attach(page)
+    request.meta["sw_recorder"] = recorder
+    await page.add_init_script(INIT_SCRIPT)
+
+
+async def _bounded(coro: Any, seconds: float, what: str, result: RenderResult) -> Any:
+    try:
+        return await asyncio.wait_for(coro, timeout=max(seconds, 0.1))
+    except TimeoutError:
+        result.cut_reason = result.cut_reason or f"render time limit ({what})"
+        return None
+    except Exception as exc:  # a browser error on one step must not lose the rest
+        log.debug("render step %s failed: %s", what, exc)
+        return None
+
+
+async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, pdf: bool = False,
+                        recorder: EventRecorder | None = None) -> RenderResult:
+    """Settle, scroll and capture an opened page, all within ``timeout`` seconds overall."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    result = RenderResult()
+
+    def left(cap: float) -> float:
+        return min(cap, deadline - loop.time())
+
+    await _bounded(page.wait_for_load_state("networkidle"), left(timeout * 0.4), "network idle", result)
+    await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
+    await _bounded(page.wait_for_load_state("networkidle"), left(2.0), "network idle after scroll", result)
+    result.final_url = page.url
+    result.dom = await _bounded(page.content(), left(5.0), "DOM", result) or ""
+    events = await _bounded(page.evaluate(ANNOTATE_SCRIPT), left(5.0), "layout", result)
+    result.dom_annotated = await _bounded(page.content(), left(5.0), "annotated DOM", result) or result.dom
+    result.events = list(events or [])
+    if recorder is not None:
+        result.events.extend(recorder.events)
+    if screenshot:
+        height = await _bounded(page.evaluate("document.documentElement.scrollHeight"), left(2.0), "size",
+                                result) or 0
+        kwargs: dict[str, Any] = {"full_page": True, "type": "png"}
+        if height > MAX_SCREENSHOT_HEIGHT:
+            vw = (page.viewport_size or {}).get("width", 1280)
+            kwargs = {"full_page": True, "type": "png",
+                      "clip": {"x": 0, "y": 0, "width": vw, "height": MAX_SCREENSHOT_HEIGHT}}
+        result.screenshot = await _bounded(page.screenshot(**kwargs), left(10.0), "screenshot", result)
+    if pdf:
+        result.pdf = await _bounded(page.pdf(format="A4", print_background=True), left(15.0), "PDF", result)
+    return result

@@ -1,0 +1,145 @@
+"""Which URLs and addresses a crawl may touch (DESIGN.md, "Safety").
+
+Two questions, kept apart:
+
+* **host scope** — only the storefront's registered host(s) are crawled; a host is compared with
+  its port (``127.0.0.1:8001`` and ``127.0.0.1:8002`` are different sites) and a leading ``www.``
+  is ignored;
+* **address policy** — private, loopback, link-local, multicast, reserved and unspecified
+  addresses are refused unless the settings allow them (``allow_loopback``, ``allow_private``,
+  ``allowed_networks``). The policy is applied to IP literals, to every DNS answer (a name that
+  resolves to 10.0.0.1 is refused) and, through the Scrapy resolver, at connect time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class UnsafeTarget(Exception):
+    """A URL or address the crawl must not touch; ``reason`` says why (recorded as a cut)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class AddressPolicy:
+    allow_loopback: bool = False
+    allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()
+
+    def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(n, strict=False) for n in self.allowed_networks]
+
+    def check_ip(self, ip: str | IPAddress) -> None:
+        """Raise :class:`UnsafeTarget` if this address may not be contacted."""
+        addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+            addr = addr.ipv4_mapped
+        if any(addr in net for net in self.networks()):
+            return
+        if addr.is_loopback:
+            if self.allow_loopback:
+                return
+            raise UnsafeTarget(f"loopback address {addr} refused (allow_loopback is off)")
+        if addr.is_unspecified or addr.is_multicast or addr.is_reserved:
+            raise UnsafeTarget(f"address {addr} is not a routable host address")
+        if addr.is_link_local:
+            raise UnsafeTarget(f"link-local address {addr} refused")
+        if addr.is_private or not addr.is_global:
+            if self.allow_private:
+                return
+            raise UnsafeTarget(f"private address {addr} refused (allow_private is off)")
+
+
+def host_key(url_or_host: str) -> str:
+    """``host[:port]`` of a URL, lower-cased, default ports dropped, leading ``www.`` removed."""
+    if "://" in url_or_host:
+        parts = urlsplit(url_or_host)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if port is not None and (parts.scheme, port) in (("http", 80), ("https", 443)):
+            port = None
+    else:
+        raw = url_or_host.strip().lower().rstrip("/")
+        host, port = raw, None
+        if raw.startswith("["):
+            end = raw.find("]")
+            host = raw[1:end]
+            if raw[end + 1:end + 2] == ":":
+                port = int(raw[end + 2:])
+        elif raw.count(":") == 1:
+            h, _, p = raw.partition(":")
+            host = h
+            port = int(p) if p.isdigit() else None
+            if port in (80, 443):
+                port = None
+    host = host.rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return f"{host}:{port}" if port is not None else host
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The registered host(s) of one storefront."""
+
+    hosts: frozenset[str]
+
+    @classmethod
+    def for_urls(cls, urls: Iterable[str]) -> Scope:
+        return cls(frozenset(host_key(u) for u in urls if u))
+
+    def in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        return host_key(url) in self.hosts
+
+
+def resolve(host: str) -> list[str]:
+    """All addresses a name resolves to (IP literals resolve to themselves)."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise UnsafeTarget(f"DNS lookup of {host} failed: {exc}") from exc
+    return sorted({info[4][0] for info in infos})
+
+
+def check_host(host: str, policy: AddressPolicy) -> list[str]:
+    """Resolve ``host`` and check every answer; return the addresses or raise UnsafeTarget."""
+    addresses = resolve(host)
+    if not addresses:
+        raise UnsafeTarget(f"{host} has no address")
+    for address in addresses:
+        try:
+            policy.check_ip(address)
+        except UnsafeTarget as exc:
+            raise UnsafeTarget(f"{host} resolves to {exc.reason}") from None
+    return addresses
+
+
+def check_url(url: str, policy: AddressPolicy) -> list[str]:
+    """Check the scheme and the address(es) behind a URL's host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeTarget(f"scheme {parts.scheme!r} is not crawled")
+    if not parts.hostname:
+        raise UnsafeTarget(f"URL without host: {url}")
+    return check_host(parts.hostname, policy)

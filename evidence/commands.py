@@ -1,0 +1,161 @@
+"""``storewatch evidence verify [RUN|FINDING|WARC]`` and ``storewatch evidence export FINDING_ID``.
+
+Targets are found in the store when there is one (a thin adapter: evidence/ itself never imports
+the store), else in the run folders under ``<data_dir>/evidence`` (``findings.jsonl``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli import pass_ctx
+from errors import EvidenceError, InputError
+from evidence.export import export_finding, page_record_ids
+from evidence.verify import VerifyReport, verify_warc
+
+_FINDING_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _evidence_root(ctx: Any) -> Path:
+    settings = ctx.settings
+    return Path(getattr(settings, "evidence_dir", None) or Path(settings.data_dir) / "evidence")
+
+
+def _finding_from_files(root: Path, finding_id: str) -> dict[str, Any] | None:
+    for path in sorted(root.rglob("findings.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if finding_id in line:
+                data = json.loads(line)
+                if data.get("finding_id") == finding_id:
+                    return data
+    return None
+
+
+def _finding_from_store(ctx: Any, finding_id: str) -> dict[str, Any] | None:
+    try:
+        from store.db import Store
+        from store.models import Finding
+    except ImportError:
+        return None
+    try:
+        with Store.from_settings(ctx.settings).session() as s:
+            row = s.get(Finding, finding_id)
+            if row is None:
+                return None
+            return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
+                    "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
+                    "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
+                    "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
+    except Exception:
+        return None
+
+
+def _run_from_store(ctx: Any, run_id: int) -> tuple[Path, list[dict[str, Any]]] | None:
+    try:
+        from sqlalchemy import select
+
+        from store.db import Store
+        from store.models import CrawlRun, PageRecord
+    except ImportError:
+        return None
+    with Store.from_settings(ctx.settings).session() as s:
+        run = s.get(CrawlRun, run_id)
+        if run is None or not run.warc_path:
+            return None
+        pages = s.scalars(select(PageRecord).where(PageRecord.crawl_run_id == run_id)).all()
+        expected = [{"record_id": p.warc_record_id, "offset": p.warc_offset,
+                     "expected_sha256": p.content_sha256 or None}
+                    for p in pages if p.warc_record_id and p.warc_offset is not None]
+        return Path(run.warc_path), expected
+
+
+def find_finding(ctx: Any, finding_id: str) -> dict[str, Any]:
+    finding = _finding_from_store(ctx, finding_id) or _finding_from_files(_evidence_root(ctx), finding_id)
+    if finding is None:
+        raise InputError(f"finding {finding_id} not found in the store nor under {_evidence_root(ctx)}")
+    return finding
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("storewatch")
+    except Exception:
+        return ""
+
+
+def _print(report: VerifyReport, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    verdict = "通过 OK" if report.ok else "不一致 FAILED"
+    click.echo(f"{verdict}: {report.path} ({report.checked} records checked)")
+    for p in report.problems:
+        click.echo(f"  - {p}")
+
+
+@click.group("evidence")
+def evidence_group() -> None:
+    """Check and export archived evidence (WARC files)."""
+
+
+@evidence_group.command("verify")
+@click.argument("target", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
+    """Re-read and re-hash evidence: a WARC file, a crawl run (id), a finding (id), or everything."""
+    reports: list[VerifyReport] = []
+    if target is None:
+        warcs = sorted(_evidence_root(ctx).rglob("*.warc.gz"))
+        if not warcs:
+            raise InputError(f"no WARC files under {_evidence_root(ctx)}")
+        reports = [verify_warc(w) for w in warcs]
+    elif Path(target).exists():
+        reports = [verify_warc(Path(target))]
+    elif _FINDING_ID.match(target):
+        finding = find_finding(ctx, target)
+        ev = finding.get("evidence") or {}
+        warc = Path(ev.get("warc", ""))
+        ids = set(page_record_ids(warc, ev)) if warc.exists() else set()
+        expected = [{"record_id": ev["record_id"], "expected_sha256": ev.get("page_sha256") or None}] \
+            if ev.get("record_id") else []
+        reports = [verify_warc(warc, expected=expected, only=ids or None)]
+    elif target.isdigit():
+        found = _run_from_store(ctx, int(target))
+        if found is None:
+            raise InputError(f"crawl run {target} not found in the store (or it has no WARC)")
+        reports = [verify_warc(found[0], expected=found[1])]
+    else:
+        warcs = sorted(_evidence_root(ctx).rglob(f"{target}.warc.gz"))
+        if not warcs:
+            raise InputError(f"{target!r} is neither a file, a finding id, a run id nor a run name")
+        reports = [verify_warc(w) for w in warcs]
+    for r in reports:
+        _print(r, fmt)
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        raise EvidenceError(f"{len(bad)} evidence file(s) do not verify")
+
+
+@evidence_group.command("export")
+@click.argument("finding_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Zip file to write (default: ./evidence-<FINDING_ID>.zip).")
+@pass_ctx
+def export_cmd(ctx: Any, finding_id: str, output: Path | None) -> None:
+    """Write a zip with the finding's PDF, screenshot, WARC records and a manifest of hashes."""
+    finding = find_finding(ctx, finding_id)
+    out = output or Path(f"evidence-{finding_id}.zip")
+    path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
+                          version=_version())
+    click.echo(str(path))
+
+
+COMMANDS = [evidence_group]

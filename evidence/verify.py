@@ -1,0 +1,231 @@
+"""Re-read an evidence WARC, re-hash everything and say exactly what no longer matches.
+
+Checks, per record: the gzip member's bytes against the index, that it still decompresses, that
+the record id is the one recorded, the WARC block digest (SHA-1, written by warcio) and the
+payload SHA-256 (``Storewatch-Payload-SHA256``, the index, and any hash the caller expects, e.g.
+the store's page hash). Then the whole file: size and SHA-256 against the index, and any bytes
+that belong to no record. A problem names the record (id, type, URI, offset).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence.warc import load_index, sha256
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    message: str
+    record_id: str = ""
+    type: str = ""
+    uri: str = ""
+    offset: int | None = None
+
+    def __str__(self) -> str:
+        where = f"record {self.record_id} ({self.type} {self.uri}) at offset {self.offset}" if self.record_id \
+            else (f"offset {self.offset}" if self.offset is not None else "file")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    path: str
+    checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ok": self.ok, "records_checked": self.checked,
+                "problems": [{**asdict(p), "text": str(p)} for p in self.problems]}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRecord:
+    headers: dict[str, str]
+    block: bytes
+    payload: bytes
+
+
+def parse_member(raw: bytes) -> ParsedRecord:
+    """Decompress one gzip member and split it into WARC headers, block and payload."""
+    data = gzip.decompress(raw)
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"WARC/"):
+        raise ValueError("not a WARC record")
+    headers: dict[str, str] = {}
+    for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    length = int(headers.get("content-length", "0"))
+    block = rest[:length]
+    if len(block) != length:
+        raise ValueError(f"block shorter than Content-Length ({len(block)} < {length})")
+    payload = block
+    if headers.get("content-type", "").startswith("application/http"):
+        _h, sep2, body = block.partition(b"\r\n\r\n")
+        payload = body if sep2 else b""
+    return ParsedRecord(headers, block, payload)
+
+
+def read_record(warc_path: Path, offset: int, length: int | None = None) -> ParsedRecord:
+    """One record by offset (length optional: the gzip member is found by decompressing)."""
+    with open(warc_path, "rb") as fh:
+        fh.seek(offset)
+        if length is not None:
+            return parse_member(fh.read(length))
+        raw = _member_at(fh)
+    return parse_member(raw)
+
+
+def _member_at(fh: Any) -> bytes:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    consumed = bytearray()
+    while not d.eof:
+        chunk = fh.read(65536)
+        if not chunk:
+            raise EOFError("truncated gzip member")
+        d.decompress(chunk)
+        if d.eof:
+            consumed += chunk[: len(chunk) - len(d.unused_data)]
+        else:
+            consumed += chunk
+    return bytes(consumed)
+
+
+def _block_digest_ok(headers: dict[str, str], block: bytes) -> bool | None:
+    value = headers.get("warc-block-digest", "")
+    if not value.startswith("sha1:"):
+        return None
+    return base64.b32encode(hashlib.sha1(block).digest()).decode() == value[5:]  # noqa: S324 (WARC's own digest)
+
+
+def _members(data: bytes) -> list[tuple[int, int]]:
+    """(offset, length) of each gzip member; stops at the first damaged one."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(data):
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            d.decompress(data[pos:])
+        except zlib.error:
+            break
+        if not d.eof:
+            break
+        length = len(data) - pos - len(d.unused_data)
+        out.append((pos, length))
+        pos += length
+    return out
+
+
+def _member_length(data: bytes, offset: int) -> int | None:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        d.decompress(data[offset:])
+    except zlib.error:
+        return None
+    return len(data) - offset - len(d.unused_data) if d.eof else None
+
+
+def check_record(warc_path: Path, ref: dict[str, Any], data: bytes | None = None) -> list[Problem]:
+    """All problems of one record described by an index entry or a store reference."""
+    rid, rtype, uri = ref.get("record_id", ""), ref.get("type", ""), ref.get("uri", "")
+    offset = int(ref["offset"])
+    length = ref.get("length")
+
+    def problem(msg: str) -> Problem:
+        return Problem(msg, rid, rtype, uri, offset)
+
+    if data is None:
+        data = Path(warc_path).read_bytes()
+    if length is None:
+        length = _member_length(data, offset)
+        if length is None:
+            return [problem("no intact gzip member starts here")]
+    raw = data[offset:offset + int(length)]
+    problems: list[Problem] = []
+    if len(raw) < int(length):
+        return [problem("file ends inside this record (truncated)")]
+    if ref.get("member_sha256") and sha256(raw) != ref["member_sha256"]:
+        problems.append(problem("bytes differ from those written (SHA-256 of the record changed)"))
+    try:
+        rec = parse_member(raw)
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        problems.append(problem(f"record is damaged and cannot be read: {exc}"))
+        return problems
+    if rid and rec.headers.get("warc-record-id") != rid:
+        problems.append(problem(f"a different record is here: {rec.headers.get('warc-record-id')}"))
+    if _block_digest_ok(rec.headers, rec.block) is False:
+        problems.append(problem("WARC-Block-Digest does not match the record's content"))
+    actual = sha256(rec.payload)
+    declared = rec.headers.get("storewatch-payload-sha256")
+    if declared and declared != actual:
+        problems.append(problem(f"payload SHA-256 {actual} differs from the recorded {declared}"))
+    for key in ("payload_sha256", "expected_sha256"):
+        want = ref.get(key)
+        if want and want != actual:
+            problems.append(problem(f"payload SHA-256 {actual} differs from the expected {want} ({key})"))
+    return problems
+
+
+def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
+                only: set[str] | None = None) -> VerifyReport:
+    """Verify a WARC against its index and, optionally, records the store expects.
+
+    ``expected`` items: ``{"record_id", "offset", ["length"], ["expected_sha256"]}``.
+    ``only``: restrict the per-record checks to these record ids (the file-level checks still run).
+    """
+    path = Path(warc_path)
+    report = VerifyReport(str(path))
+    if not path.exists():
+        part = path.with_name(path.name + ".part")
+        msg = "WARC file is missing" + (" (an unfinished .part file exists: the crawl did not close it)"
+                                        if part.exists() else "")
+        report.problems.append(Problem(msg))
+        return report
+    data = path.read_bytes()
+    index = load_index(path)
+    refs: dict[str, dict[str, Any]] = {}
+    if index is not None:
+        for r in index.get("records", []):
+            refs[r["record_id"]] = dict(r)
+        if index.get("size") != len(data):
+            report.problems.append(Problem(f"file size {len(data)} differs from the recorded {index.get('size')}"))
+        if index.get("sha256") and index["sha256"] != sha256(data):
+            report.problems.append(Problem("file SHA-256 differs from the one recorded at close"))
+    else:
+        report.problems.append(Problem("index file (.idx.json) is missing: records checked by their own digests"))
+        for off, length in _members(data):
+            try:
+                rec = parse_member(data[off:off + length])
+            except (OSError, EOFError, zlib.error, ValueError):
+                continue
+            rid = rec.headers.get("warc-record-id", f"@{off}")
+            refs[rid] = {"record_id": rid, "offset": off, "length": length, "type": rec.headers.get("warc-type", ""),
+                         "uri": rec.headers.get("warc-target-uri", "")}
+    for e in expected or []:
+        merged = {**refs.get(e["record_id"], {}), **{k: v for k, v in e.items() if v is not None}}
+        if merged.get("offset") is None:
+            report.problems.append(Problem("record expected by the store is not in the WARC", e["record_id"]))
+            continue
+        refs[e["record_id"]] = merged
+    covered = 0
+    for rid, ref in sorted(refs.items(), key=lambda kv: int(kv[1]["offset"])):
+        if only is not None and rid not in only:
+            continue
+        report.checked += 1
+        report.problems.extend(check_record(path, ref, data))
+        covered = max(covered, int(ref["offset"]) + int(ref.get("length") or 0))
+    if only is None and index is not None and covered < len(data):
+        report.problems.append(Problem(f"{len(data) - covered} bytes after the last record belong to no record",
+                                       offset=covered))
+    return report

@@ -1,0 +1,114 @@
+"""The end of a crawl, in the child process: analyse, print PDFs of judged pages, write the
+run's outputs, close the WARC (atomically) and, when asked, record everything in the store.
+
+Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during the crawl),
+``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from analyzers.model import RegistryRecord, normalise_url
+from evidence.pages import pdf_record
+from evidence.timefmt import utc_iso
+from pipelines.analyze import analyze_pages, attach_evidence, engine_status
+
+log = logging.getLogger(__name__)
+MAX_FINDING_PDFS = 30
+
+
+def run_status(state: Any) -> str:
+    """complete | partial | unreachable — a site that is down is a coverage gap, not a clean bill."""
+    home = next((p for p in state.pages if p.is_home), None)
+    if home is None or home.error or home.status is None or (home.status >= 400 and home.page is None):
+        return "unreachable"
+    if home.redirect_to and len([p for p in state.pages if p.page is not None]) == 0:
+        return "unreachable"
+    if state.cuts or any(p.error for p in state.pages) or state.close_reason not in ("finished", ""):
+        return "partial"
+    return "complete"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
+    job = state.job
+    out_dir = Path(job.out_dir)
+    pages = [p for p in state.pages if p.page is not None]
+    registry = RegistryRecord(**job.registry) if job.registry else None
+    findings: list[Any] = []
+    analysis = "skipped"
+    if job.analyze:
+        analysis = engine_status() or "ran"
+        try:
+            findings = analyze_pages([p.page for p in pages], registry, storefront_id=job.storefront_id,
+                                     allow_list=job.allow_list)
+        except Exception as exc:
+            log.exception("analysis failed")
+            analysis = f"failed: {exc}"
+    evidence_by_url = {normalise_url(p.url): p.evidence for p in state.pages if p.evidence}
+    # PDFs of pages with findings (home page PDFs are taken while rendering)
+    if findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None:
+        want: list[tuple[str, str]] = []
+        for url in dict.fromkeys(normalise_url(f.url) for f in findings):
+            ev = evidence_by_url.get(url)
+            cap = next((p for p in pages if normalise_url(p.url) == url), None)
+            if ev is None or cap is None or ev.get("pdf_sha256") or not state.html_for_pdf.get(cap.url):
+                continue
+            want.append((cap.url, state.html_for_pdf[cap.url]))
+        for url, pdf in _print(want[:MAX_FINDING_PDFS], job.options, guard).items():
+            ev = evidence_by_url[normalise_url(url)]
+            ref = pdf_record(state.archive, url, pdf, ev.get("record_id", ""))
+            ev.setdefault("records", {})["pdf"] = ref
+            ev["pdf_sha256"] = ref["payload_sha256"]
+    home_url = next((p.url for p in state.pages if p.is_home), job.start_url)
+    findings = attach_evidence(findings, evidence_by_url, home_url)
+    warc_path = ""
+    if state.archive is not None:
+        warc_path = str(state.archive.close())
+    status = run_status(state)
+    summary = {
+        "run_id": job.run_id,
+        "storefront_id": job.storefront_id,
+        "start_url": job.start_url,
+        "status": status,
+        "started_at": state.started_at,
+        "finished_at": utc_iso(),
+        "close_reason": state.close_reason,
+        "pages_fetched": len([p for p in state.pages if p.status is not None and not p.error]),
+        "pages_failed": len([p for p in state.pages if p.error]),
+        "render_mode": job.options.render,
+        "robots_obeyed": job.robots,
+        "analysis": analysis,
+        "findings": len(findings),
+        "warc": warc_path,
+        "settings_digest": job.options.digest(),
+        "cuts": state.cuts,
+        "redirects": state.redirects,
+        "offsite_links": list(state.offsite_links.values()),
+        "notes": state.notes,
+        "browser_blocked": list(getattr(guard, "blocked", []))[:500],
+    }
+    _write_atomic(out_dir / "findings.jsonl",
+                  "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
+    _write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))
+    if job.database_url:
+        from pipelines.store import store_run
+
+        store_run(job, state, findings, summary)
+    return summary
+
+
+def _print(pages: list[tuple[str, str]], options: Any, guard: Any) -> dict[str, bytes]:
+    from crawler.printing import print_pdfs
+
+    return print_pdfs(pages, options, guard)

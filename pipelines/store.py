@@ -1,0 +1,87 @@
+"""Recording a finished crawl in the store (runs in the crawl child, after the WARC is closed).
+
+One transaction: the run's pages (each linked to its WARC file, offset and record id), then the
+findings of each page (``store.lifecycle.save_findings`` upserts by finding id, resolves what a
+complete fetch no longer shows and writes the outbox rows), then the run's final status.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from analyzers.model import Finding, normalise_url
+
+log = logging.getLogger(__name__)
+
+
+def _dt(iso: str) -> datetime | None:
+    if not iso:
+        return None
+    from evidence.timefmt import parse_utc
+
+    return parse_utc(iso)
+
+
+def page_fields(cap: Any) -> dict[str, Any]:
+    """PageRecord columns of one capture."""
+    ev = cap.evidence or {}
+    rec = (ev.get("records") or {}).get("response") or (ev.get("records") or {}).get("dom") or {}
+    page = cap.page
+    return {
+        "url": cap.url,
+        "fetched_at": _dt(cap.fetched_at),
+        "status_code": cap.status or 0,
+        "content_sha256": ev.get("page_sha256", ""),
+        "rendered": cap.rendered,
+        "kind": cap.kind,
+        "title": page.title if page is not None else "",
+        "text": page.visible_text[:200_000] if page is not None else "",
+        "complete": not cap.cut_reason and not cap.error,
+        "cut_reason": (cap.cut_reason or cap.error or None) and (cap.cut_reason or cap.error)[:200],
+        "warc_path": ev.get("warc"),
+        "warc_offset": rec.get("offset"),
+        "warc_record_id": rec.get("record_id"),
+        "screenshot_sha256": ev.get("screenshot_sha256") or None,
+        "pdf_sha256": ev.get("pdf_sha256") or None,
+    }
+
+
+def store_run(job: Any, state: Any, findings: list[Finding], summary: dict[str, Any]) -> None:
+    from store.db import Store
+    from store.lifecycle import finish_run, record_page, save_findings, start_run
+    from store.models import CrawlRun
+
+    store = Store(job.database_url)
+    by_url: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_url.setdefault(normalise_url(f.url), []).append(f)
+    with store.session() as s:
+        run = s.get(CrawlRun, job.crawl_run_id) if job.crawl_run_id else None
+        if run is None:
+            run = start_run(s, job.storefront_id, job.trigger, settings_digest=summary["settings_digest"])
+        run.warc_path = summary["warc"]
+        run.pages_fetched = summary["pages_fetched"]
+        run.pages_failed = summary["pages_failed"]
+        run.settings_digest = summary["settings_digest"]
+        stored = set()
+        for cap in state.pages:
+            if cap.status is None and not cap.evidence:
+                continue
+            fields = {k: v for k, v in page_fields(cap).items() if v is not None or k == "cut_reason"}
+            if fields.get("fetched_at") is None:
+                fields.pop("fetched_at", None)
+            rec = record_page(s, run, **fields)
+            key = normalise_url(cap.url)
+            if cap.page is not None:
+                save_findings(s, run, rec, by_url.get(key, []), page_url=cap.url)
+                stored.add(key)
+        rest = [f for k, fs in by_url.items() if k not in stored for f in fs]
+        if rest:  # site-level findings, or findings on URLs that are not pages of this run
+            save_findings(s, run, None, rest)
+        stats = {k: summary[k] for k in ("cuts", "redirects", "notes", "analysis", "render_mode", "robots_obeyed")}
+        stats["offsite_links"] = summary["offsite_links"][:200]
+        finish_run(s, run, summary["status"], error=None if summary["status"] in ("complete", "partial") else
+                   "; ".join(p.error for p in state.pages if p.error)[:2000] or None, stats=stats)
+    log.info("run stored: %s pages, %s findings", len(state.pages), len(findings))

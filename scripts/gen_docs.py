@@ -1,0 +1,71 @@
+"""Regenerate the generated parts of README.md (configuration table, rule catalogue).
+
+    .venv/bin/python scripts/gen_docs.py          # rewrite README.md in place
+    .venv/bin/python scripts/gen_docs.py --check  # exit 1 if README.md is out of date (tests run this)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import config  # noqa: E402
+
+
+def _default(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"`{value}`"
+
+
+def config_table() -> str:
+    lines = ["| key | environment | default | meaning |", "|---|---|---|---|"]
+    for key, default in config.documented_keys():
+        env = config.ENV_PREFIX + key.replace(".", "__").upper()
+        lines.append(f"| `{key}` | `{env}` | {_default(default)} | {config.DESCRIPTIONS[key]} |")
+    return "\n".join(lines)
+
+
+def rule_catalogue() -> str:
+    try:
+        from analyzers.catalogue import markdown
+    except ModuleNotFoundError:
+        return "_(the rule catalogue is generated from `storewatch rules --format markdown`)_"
+    return markdown()
+
+
+SECTIONS = {"config": config_table, "rules": rule_catalogue}
+
+
+def render(text: str) -> str:
+    for name, fn in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- BEGIN GENERATED {name} -->\n)(?:.*?\n)?(<!-- END GENERATED {name} -->)", re.S)
+        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    readme = ROOT / "README.md"
+    old = readme.read_text(encoding="utf-8")
+    new = render(old)
+    if "--check" in argv:
+        if new != old:
+            print("README.md is out of date: run .venv/bin/python scripts/gen_docs.py", file=sys.stderr)
+            return 1
+        return 0
+    readme.write_text(new, encoding="utf-8")
+    print(json.dumps({"updated": new != old}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

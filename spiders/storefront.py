@@ -1,0 +1,218 @@
+"""The storefront spider: navigates one storefront like an inspector, and nothing more.
+
+Breadth-first within priorities (licence pages, terms, privacy, products, then the rest), page
+budget and depth from the job's options. Every fetched page becomes a
+:class:`crawler.items.PageCapture`; pages that need JavaScript are rendered (scrapy-playwright)
+and their DOM, screenshot and events join the capture. Off-host links are recorded, never
+fetched. All decisions live in plain functions of ``crawler/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+
+from crawler.capture import capture_from_response, describe_failure, find_links, utc_now
+from crawler.items import PageCapture
+from crawler.links import classify, is_hash_route, is_page_link, priority
+from crawler.render import finish_render, init_page, needs_render
+from crawler.state import RunState
+
+log = logging.getLogger(__name__)
+
+
+class StorefrontSpider(scrapy.Spider):
+    name = "storefront"
+
+    def __init__(self, state: RunState, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.state = state
+        self.options = state.job.options
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kw: Any) -> StorefrontSpider:
+        spider = super().from_crawler(crawler, *args, **kw)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        return spider
+
+    def _bytes_received(self, data: bytes, request: Any, spider: Any = None) -> None:
+        got = request.meta.get("sw_bytes", 0) + len(data)
+        request.meta["sw_bytes"] = got
+        if got > self.options.max_page_bytes and not request.meta.get("playwright"):
+            raise StopDownload(fail=False)
+
+    async def start(self) -> AsyncIterator[Any]:
+        url = self.state.job.start_url
+        self.state.admit_link(url)
+        log.info("crawl of %s: robots.txt %s", url, "obeyed" if self.state.job.robots else "IGNORED (override)")
+        yield self._page_request(url, depth=0, kind="home", anchor="", referer="", home=True)
+
+    # -- requests -----------------------------------------------------------------------------
+    def _meta(self, url: str, depth: int, kind: str, anchor: str, referer: str, home: bool) -> dict[str, Any]:
+        return {"sw_new_page": True, "sw_url": url, "sw_depth": depth, "sw_kind": kind, "sw_anchor": anchor,
+                "sw_referer": referer, "sw_home": home, "sw_fetched_at": ""}
+
+    def _page_request(self, url: str, *, depth: int, kind: str, anchor: str, referer: str,
+                      home: bool = False) -> scrapy.Request:
+        meta = self._meta(url, depth, kind, anchor, referer, home)
+        if is_hash_route(urlsplit(url).fragment):
+            return self._render_request(url, meta, None, "hash route")
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta, dont_filter=True,
+                              priority=priority(kind, depth),
+                              headers={"Referer": referer} if referer else None)
+
+    def _render_request(self, url: str, meta: dict[str, Any], capture: PageCapture | None,
+                        reason: str) -> scrapy.Request:
+        ctx = self.state.context_name()
+        m = {k: v for k, v in meta.items() if k.startswith("sw_")}
+        m.update({
+            "playwright": True,
+            "playwright_include_page": True,
+            "playwright_context": ctx,
+            "playwright_context_kwargs": {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True,
+                                          "locale": "zh-CN", "timezone_id": self.options.timezone,
+                                          "user_agent": self.options.user_agent + " (rendering)"},
+            "playwright_page_init_callback": init_page,
+            "playwright_page_goto_kwargs": {"wait_until": "load",
+                                            "timeout": int(self.options.render_timeout * 1000)},
+            "sw_capture": capture,
+            "sw_render_reason": reason,
+            "download_timeout": self.options.render_timeout + 15,
+        })
+        if capture is not None:
+            m["sw_new_page"] = False  # already counted by its plain fetch
+        return scrapy.Request(url, callback=self.parse_rendered, errback=self.on_render_error, meta=m,
+                              dont_filter=True, priority=priority(m["sw_kind"], m["sw_depth"]) + 1)
+
+    def _follow(self, html_text: str, base_url: str, meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+        depth = meta.get("sw_depth", 0)
+        for url, text, image in find_links(html_text, base_url):
+            if not url.startswith(("http://", "https://")):
+                continue
+            if not self.state.scope.in_scope(url):
+                self.state.record_offsite(url, text, image, base_url)
+                continue
+            if depth + 1 > self.options.max_depth or not is_page_link(url):
+                continue
+            fragment = url.split("#", 1)[1] if "#" in url else ""
+            if is_hash_route(fragment) and self.options.render == "never":
+                if self.state.admit_link(url):
+                    self.state.cut(url, "hash route not followed: rendering is off (--render never)")
+                continue
+            if not self.state.admit_link(url):
+                continue
+            kind = classify(url, text)
+            yield self._page_request(url, depth=depth + 1, kind=kind, anchor=text, referer=base_url)
+
+    # -- callbacks ----------------------------------------------------------------------------
+    def parse(self, response: Any) -> Iterator[Any]:
+        meta = response.meta
+        cap, text = capture_from_response(response, meta, self.options.max_page_bytes)
+        offsite = meta.get("sw_redirect_offsite")
+        if offsite:
+            cap.redirect_to = offsite
+            self.state.record_offsite(offsite, "redirect", "", response.url)
+            yield cap
+            return
+        if not text:
+            yield cap
+            return
+        reason = needs_render(text)
+        cap.needs_render = bool(reason)
+        mode = self.options.render
+        if mode == "always":
+            reason = "always"
+        elif mode == "auto" and cap.is_home:
+            reason = reason or "home page (screenshot for evidence)"
+        if mode != "never" and reason and 200 <= (cap.status or 0) < 400:
+            yield self._render_request(response.url, meta, cap, reason)
+            return
+        if reason and mode == "never":
+            cap.render_reason = f"needs JavaScript ({reason}); not rendered: --render never"
+            self.state.notes.append(f"{cap.url}: {cap.render_reason}")
+        yield cap
+        yield from self._follow(text, response.url, meta)
+
+    async def parse_rendered(self, response: Any) -> AsyncIterator[Any]:
+        meta = response.meta
+        page = meta["playwright_page"]
+        cap: PageCapture | None = meta.get("sw_capture")
+        if cap is None:
+            cap = PageCapture(url=meta["sw_url"], request_url=meta["sw_url"], fetched_at=utc_now(),
+                              depth=meta["sw_depth"], kind=meta["sw_kind"], is_home=meta["sw_home"],
+                              anchor_text=meta["sw_anchor"], referer=meta["sw_referer"], status=response.status)
+        try:
+            result = await finish_render(page, timeout=self.options.render_timeout,
+                                         pdf=cap.is_home and self.options.pdf_pages,
+                                         recorder=meta.get("sw_recorder"))
+        finally:
+            await self._close_page(page, meta.get("playwright_context", ""))
+        cap.rendered = True
+        cap.render_reason = meta.get("sw_render_reason", "")
+        cap.rendered_at = utc_now()
+        cap.browser_status = response.status
+        cap.dom, cap.dom_annotated = result.dom, result.dom_annotated
+        cap.screenshot, cap.pdf, cap.events = result.screenshot, result.pdf, result.events
+        if result.cut_reason:
+            cap.cut_reason = "; ".join(x for x in (cap.cut_reason, result.cut_reason) if x)
+        if cap.status is None:
+            cap.status = response.status
+        yield cap
+        if result.dom:
+            for request in self._follow(result.dom, result.final_url or cap.url, meta):
+                yield request
+
+    async def _close_page(self, page: Any, context: str) -> None:
+        try:
+            await page.close()
+        except Exception:
+            log.debug("page close failed", exc_info=True)
+        if context and self.state.context_done(context):
+            try:
+                await page.context.close()
+                log.info("browser context %s recycled", context)
+            except Exception:
+                log.debug("context close failed", exc_info=True)
+
+    def on_error(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        error, cut = describe_failure(failure)
+        if type(failure.value).__name__ == "IgnoreRequest" and not error.startswith("refused"):
+            self.state.cut(request.url, error)  # budget, robots.txt, off-host: not a page
+            return
+        if cut:
+            self.state.cut(request.url, cut)
+        yield PageCapture(url=request.url, request_url=request.url, fetched_at=utc_now(), depth=meta.get("sw_depth", 0),
+                          kind=meta.get("sw_kind", "other"), is_home=bool(meta.get("sw_home")),
+                          anchor_text=meta.get("sw_anchor", ""), referer=meta.get("sw_referer", ""),
+                          error=error, cut_reason=cut)
+
+    async def on_render_error(self, failure: Any) -> AsyncIterator[Any]:
+        request = failure.request
+        meta = request.meta
+        page = meta.get("playwright_page")
+        if page is not None:
+            await self._close_page(page, meta.get("playwright_context", ""))
+        elif meta.get("playwright_context"):
+            self.state.context_done(meta["playwright_context"])
+        error, _cut = describe_failure(failure)
+        cap: PageCapture | None = meta.get("sw_capture")
+        if cap is None:
+            yield PageCapture(url=request.url, request_url=request.url, fetched_at=utc_now(),
+                              depth=meta.get("sw_depth", 0), kind=meta.get("sw_kind", "other"),
+                              is_home=bool(meta.get("sw_home")), error=f"render failed: {error}",
+                              cut_reason="render failed")
+            return
+        cap.cut_reason = "; ".join(x for x in (cap.cut_reason, f"render failed: {error}") if x)
+        self.state.cut(request.url, f"render failed: {error}")
+        yield cap
+        text = cap.body.decode(cap.encoding or "utf-8", "replace") if cap.body else ""
+        for r in self._follow(text, cap.url, meta):
+            yield r
