@@ -525,12 +525,14 @@ class Daemon:
 
     # --- running ----------------------------------------------------------------------------------
 
-    def run(self, *, once: bool = False) -> int:
+    def run(self, *, once: bool = False, crawl_now: bool = False) -> int:
         global _DAEMON
         _DAEMON = self
         self._install_signals()
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
         self.recover()
+        if crawl_now:
+            self._soon |= set(self._desired_crawls())
         if once:
             return self.run_once()
         self.scheduler = self._build()
@@ -630,19 +632,21 @@ def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
 @click.option("--sync-every", callback=_duration, help="Index sync and alert delivery this often.")
 @click.option("--retry-every", callback=_duration, help="First retry delay of a failed digest send (doubles).")
 @click.option("--once", is_flag=True, help="Run every job once (crawl all, sync, digest, deliver) and exit.")
+@click.option("--crawl-now", is_flag=True, help="Crawl every active storefront right after start, then on schedule.")
 @click.option("--stop-grace", type=float, default=10.0, show_default=True,
               help="Seconds a running crawl gets to stop on SIGTERM before it is killed.")
 @click.option("--crawl-command", hidden=True, default=None, help="argv prefix of a crawl, JSON list (tests).")
 @pass_ctx
 def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None, sync_every: float | None,
-            retry_every: float | None, once: bool, stop_grace: float, crawl_command: str | None) -> None:
+            retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float,
+            crawl_command: str | None) -> None:
     """Run the monitor: scheduled crawls, index sync, alerts, digests, retention (stop with SIGTERM)."""
     settings = ctx.settings
     setup_logging(settings)
     daemon = Daemon(settings, crawl_command=json.loads(crawl_command) if crawl_command else None,
                     overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
                     config_file=ctx.config_file, stop_grace=stop_grace, term_grace=min(5.0, stop_grace / 2))
-    rc = daemon.run(once=once)
+    rc = daemon.run(once=once, crawl_now=crawl_now)
     if rc:
         raise click.exceptions.Exit(rc)
 

@@ -1,0 +1,67 @@
+"""End to end with the real `storewatch crawl` child (Scrapy, static pages): the daemon crawls a
+storefront served over HTTP, the findings reach the store, and one digest reaches the SMTP server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from store.db import Store
+from store.models import CrawlRun, Digest, Finding, PageRecord
+from tests.alerts.conftest import SmtpServer
+from tests.scheduler.conftest import ROOT, add_storefront, free_port, wait_for
+
+HOME = ("<html><head><title>高原好物商城</title></head><body><h1>高原好物商城</h1>"
+        "<p>本店枸杞为国家级特供产品，全网最低价，最终解释权归本店所有。</p>"
+        "<a href='/item/1.html'>枸杞</a></body></html>")
+
+
+@pytest.mark.integration
+def test_daemon_runs_the_real_crawler_and_sends_its_findings(db: Store, sites: Any, smtp_server: SmtpServer,
+                                                             tmp_path: Path) -> None:
+    sites.pages["/"] = (HOME, 0.0)
+    sites.page("/item/1.html", "宁夏枸杞 500克 价格 39元")
+    add_storefront(db, 1, sites.base + "/")
+    add_storefront(db, 2, f"http://127.0.0.1:{free_port()}/")  # offline
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    env.update(PYTHONPATH=str(ROOT), STOREWATCH_SMTP__HOST="127.0.0.1", STOREWATCH_SMTP__PORT=str(smtp_server.port),
+               STOREWATCH_DIGEST__RECIPIENTS="bureau@example.cn", STOREWATCH_LOG__LEVEL="INFO",
+               STOREWATCH_CRAWLER__ALLOW_LOOPBACK="true", STOREWATCH_CRAWLER__RENDER="never",
+               STOREWATCH_CRAWLER__RETRIES="0", STOREWATCH_CRAWLER__PAGE_TIMEOUT="5",
+               STOREWATCH_CRAWLER__MAX_PAGES="5", STOREWATCH_CRAWLER__OCR="false")
+    log = tmp_path / "daemon.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url",
+                                 db.url, "run", "--crawl-every", "10m", "--digest-every", "5s", "--sync-every", "2s",
+                                 "--crawl-now"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        def finished() -> bool:
+            with db.session() as s:
+                st = dict(s.execute(select(CrawlRun.storefront_id, CrawlRun.status)).all())
+            return st.get(1) not in (None, "running") and st.get(2) not in (None, "running")
+
+        wait_for(finished, timeout=180, what="both real crawls to finish")
+        wait_for(lambda: smtp_server.messages, timeout=60, what="the digest")
+        with db.session() as s:
+            runs = dict(s.execute(select(CrawlRun.storefront_id, CrawlRun.status)).all())
+            n_pages = len(s.scalars(select(PageRecord.id)).all())
+            findings = s.scalars(select(Finding)).all()
+            digest = s.scalars(select(Digest).where(Digest.kind == "daily")).first()
+        assert runs[1] in ("complete", "partial") and runs[2] == "unreachable", log.read_text()[-3000:]
+        assert n_pages >= 1 and findings, log.read_text()[-3000:]
+        text = smtp_server.messages[0].get_body(preferencelist=("plain",)).get_content()
+        assert findings[0].excerpt[:8] in text or findings[0].match in text
+        assert "无法访问" in text and digest is not None and digest.status == "sent"
+        assert digest.summary["counts"]["carried"] == len(
+            [f for f in findings if f.status == "open"])
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
