@@ -1,44 +1,116 @@
-"""Identifiers printed on storefronts and in the registry: USCC, ICP filing, public-security filing."""
+"""Identifier checks (pure): USCC (GB 32100-2015), ICP numbers, public-security filing numbers.
+
+See ``shared/reference/LAW.md``, "Identifiers". The store's registry import calls :func:`uscc_valid`.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+__all__ = [
+    "USCC_CHARS", "uscc_problem", "uscc_valid", "uscc_check_char", "icp_problem", "icp_valid",
+    "police_filing_problem", "police_filing_valid", "PROVINCE_CODES", "canonical_icp",
+    "canonical_police",
+]
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, S, V, Z
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新"
-ICP_RE = re.compile(rf"^(?:[{PROVINCES}]ICP备\d{{6,10}}号(?:-\d{{1,3}})?|[{PROVINCES}]ICP证\d{{6}}号|[{PROVINCES}]B2-\d{{8}}(?:-\d+)?)$")
-POLICE_RE = re.compile(rf"^[{PROVINCES}]公网安备\s?\d{{14}}号$")
+
+# province abbreviation (as used in ICP and 公网安备 numbers) -> GB/T 2260 province code
+PROVINCE_CODES: dict[str, str] = {
+    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23",
+    "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41",
+    "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "蜀": "51",
+    "贵": "52", "黔": "52", "云": "53", "滇": "53", "藏": "54", "陕": "61", "甘": "62", "陇": "62",
+    "青": "63", "宁": "64", "新": "65",
+}
+
+
+def _clean(code: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", code or "")).upper()
 
 
 def uscc_check_char(first17: str) -> str:
-    """The 18th character of a USCC whose first 17 characters are given (GB 32100-2015)."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    """The 18th (check) character for the first 17 characters of a USCC."""
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
 
 
 def uscc_problem(code: str) -> str | None:
-    """Why ``code`` is not a valid unified social credit code, or None if it is."""
-    if len(code) != 18:
-        return f"统一社会信用代码应为18位，实为{len(code)}位"
-    bad = [c for c in code if c not in USCC_ALPHABET]
+    """Why ``code`` is not a valid USCC, in Chinese; ``None`` when it is valid."""
+    c = _clean(code)
+    if len(c) != 18:
+        return f"长度为{len(c)}位，应为18位"
+    bad = sorted({ch for ch in c if ch not in _USCC_VALUE})
     if bad:
-        return f"含非法字符“{bad[0]}”（GB 32100-2015 不使用 I、O、S、V、Z）"
-    if code[17] != uscc_check_char(code[:17]):
-        return f"校验位错误：应为“{uscc_check_char(code[:17])}”，实为“{code[17]}”（GB 32100-2015）"
+        return f"含有不允许的字符 {''.join(bad)}（不使用 I、O、S、V、Z）"
+    if not c[2:8].isdigit():
+        return "第3–8位（登记管理机关行政区划码）应为数字"
+    expected = uscc_check_char(c[:17])
+    if c[17] != expected:
+        return f"校验位错误：应为 {expected}，实为 {c[17]}（GB 32100-2015）"
     return None
 
 
 def uscc_valid(code: str) -> bool:
+    """True when ``code`` is a well-formed USCC whose check character is right (GB 32100-2015)."""
     return uscc_problem(code) is None
 
 
-def icp_valid(number: str) -> bool:
-    """ICP filing or licence number, e.g. 青ICP备19000123号-1 or 青ICP证000123号."""
-    return bool(ICP_RE.match(number.strip()))
+_ICP = re.compile(r"^(?P<prov>\w)ICP(?P<kind>备|证)(?P<num>\d+)号?(?:-(?P<site>\d+))?$")
 
 
-def police_filing_valid(number: str) -> bool:
-    """Public-security filing number, e.g. 青公网安备 63010002000123号."""
-    return bool(POLICE_RE.match(number.strip()))
+def canonical_icp(text: str) -> str:
+    """ICP number without spaces and site suffix, upper case (for comparison with the registry)."""
+    c = _clean(text).replace("ICP备案", "ICP备")
+    return re.sub(r"-\d+$", "", c)
+
+
+def icp_problem(text: str) -> str | None:
+    """Why ``text`` is not a well-formed ICP filing/licence number; ``None`` when it is."""
+    c = _clean(text)
+    m = _ICP.match(c)
+    if not m:
+        return "格式应为“省份简称ICP备xxxxxxxx号”或“省份简称ICP证xxxxxx号”"
+    if m["prov"] not in PROVINCE_CODES:
+        return f"省份简称“{m['prov']}”不存在"
+    n = len(m["num"])
+    if m["kind"] == "备" and not 5 <= n <= 10:
+        return f"备案号为{n}位数字，应为5–10位"
+    if m["kind"] == "证" and not 6 <= n <= 8:
+        return f"许可证号为{n}位数字，应为6–8位"
+    if not c.split("-")[0].endswith("号"):
+        return "缺少“号”字"
+    return None
+
+
+def icp_valid(text: str) -> bool:
+    return icp_problem(text) is None
+
+
+_POLICE = re.compile(r"^(?P<prov>\w)公网安备(?P<num>\d+)号$")
+
+
+def canonical_police(text: str) -> str:
+    return _clean(text)
+
+
+def police_filing_problem(text: str) -> str | None:
+    """Why ``text`` is not a well-formed 公网安备 number; ``None`` when it is."""
+    c = _clean(text)
+    m = _POLICE.match(c)
+    if not m:
+        return "格式应为“省份简称公网安备 14位数字号”"
+    if m["prov"] not in PROVINCE_CODES:
+        return f"省份简称“{m['prov']}”不存在"
+    if len(m["num"]) != 14:
+        return f"备案号为{len(m['num'])}位数字，应为14位"
+    if m["num"][:2] != PROVINCE_CODES[m["prov"]]:
+        return f"前两位 {m['num'][:2]} 与省份简称“{m['prov']}”（{PROVINCE_CODES[m['prov']]}）不符"
+    return None
+
+
+def police_filing_valid(text: str) -> bool:
+    return police_filing_problem(text) is None

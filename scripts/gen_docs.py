@@ -36,11 +36,11 @@ def config_table() -> str:
 
 
 def rule_catalogue() -> str:
-    try:
-        from analyzers.catalogue import markdown
-    except ModuleNotFoundError:
-        return "_(the rule catalogue is generated from `storewatch rules --format markdown`)_"
-    return markdown()
+    """The catalogue's summary table (the full rule pages, with examples, are docs/rules.md)."""
+    from analyzers.catalogue import as_markdown
+
+    table = [line for line in as_markdown().splitlines() if line.startswith("|")]
+    return "\n".join(table)
 
 
 SECTIONS = {"config": config_table, "rules": rule_catalogue}

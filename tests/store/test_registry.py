@@ -68,7 +68,7 @@ def test_xlsx(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("bad", "column", "reason"), [
     (row(2, code="91630100MA750000X0"), "统一社会信用代码", "校验位错误"),
-    (row(2, code="91630100MA7500O00Q"), "统一社会信用代码", "非法字符"),
+    (row(2, code="91630100MA7500O00Q"), "统一社会信用代码", "不允许的字符"),
     (row(2, code="9163"), "统一社会信用代码", "18位"),
     (row(2, domain="not a domain"), "网站域名", "不是合法域名"),
     (row(2, domain="ftp://shop.example.cn"), "网站域名", "不是 http/https"),

@@ -1,0 +1,75 @@
+"""``storewatch rules`` and ``storewatch analyze-text``: no settings, no store, no network."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from errors import InputError
+
+__all__ = ["COMMANDS", "rules_cmd", "analyze_text_cmd", "analyze_lines"]
+
+
+@click.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="Catalogue format (markdown is the docs page).")
+def rules_cmd(fmt: str) -> None:
+    """Print the rule catalogue (规则目录)."""
+    from analyzers import catalogue
+
+    render = {"text": catalogue.as_text, "json": catalogue.as_json, "markdown": catalogue.as_markdown}[fmt]
+    click.echo(render(), nl=False)
+
+
+def _one(lineno: int, raw: bytes, options: dict[str, Any]) -> dict[str, Any]:
+    from analyzers.engine import analyze_text
+
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {"id": None, "error": f"line {lineno}: not UTF-8 ({exc.reason} at byte {exc.start})"}
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"}
+    if not isinstance(obj, dict):
+        return {"id": None, "error": f"line {lineno}: expected a JSON object with \"id\" and \"text\""}
+    ident = obj.get("id")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return {"id": ident, "error": f"line {lineno}: \"text\" must be a string"}
+    findings = analyze_text(text, options=options)
+    return {"id": ident, "findings": [f.to_dict() for f in findings]}
+
+
+def analyze_lines(lines: Any, out: Any, options: dict[str, Any] | None = None) -> int:
+    """Read JSON Lines (bytes) from ``lines``, write one JSON line per input line to ``out``."""
+    n = 0
+    for n, raw in enumerate(lines, 1):
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        raw = raw.rstrip(b"\r\n")
+        result = _one(n, raw, options or {})
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return n
+
+
+@click.command("analyze-text")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Drop findings below this confidence.")
+def analyze_text_cmd(min_confidence: float) -> None:
+    """Text rules over JSON Lines on stdin ({"id","text"}) -> JSON Lines on stdout ({"id","findings"})."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    try:
+        analyze_lines(stream, sys.stdout, {"min_confidence": min_confidence})
+    except OSError as exc:
+        raise InputError(f"analyze-text: cannot read standard input: {exc}") from exc
+    finally:
+        sys.stdout.flush()
+
+
+COMMANDS = [rules_cmd, analyze_text_cmd]

@@ -1,0 +1,211 @@
+"""The engine: run the rules over text, a page, or a whole storefront and return findings.
+
+* text rules run on every text unit of a page (title, visible blocks, OCR text of badge images),
+  normalised and scanned once per page;
+* page rules run on every page; site rules (licence on the home page or a licence page linked from
+  it, filing numbers, product disclosure, platform rules) run once per storefront;
+* the per-storefront allow-list (rule id, optionally the matched text, and a reason) is honoured for
+  every rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
+from analyzers.normalise import normalise_term
+from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
+from analyzers.text import TextDoc
+from errors import ConfigError
+
+__all__ = ["AllowEntry", "analyze_text", "analyze_page", "analyze_site", "Options", "parse_options"]
+
+
+@dataclass(frozen=True, slots=True)
+class AllowEntry:
+    """Suppress ``rule_id`` for one storefront (only where the match equals ``match``, if given)."""
+
+    rule_id: str
+    match: str | None = None
+    reason: str = ""
+
+    def covers(self, f: Finding) -> bool:
+        rule = BY_ID.get(self.rule_id)
+        if rule is None or rule.id != f.rule_id:
+            return False
+        return self.match is None or normalise_key(self.match) == normalise_key(f.match)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    min_confidence: float = 0.5
+    disabled: frozenset[str] = frozenset()
+    rule_options: Mapping[str, Mapping[str, Any]] = ()  # type: ignore[assignment]
+
+    def for_rule(self, rule: Rule) -> dict[str, Any]:
+        merged = dict(rule.options)
+        merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
+        return merged
+
+
+_OPTION_KEYS = {"min_confidence", "disabled_rules", "rules"}
+
+
+def parse_options(options: Mapping[str, Any] | None) -> Options:
+    """Validate analyzer options: ``min_confidence``, ``disabled_rules``, ``rules`` ({id: {name: value}})."""
+    if not options:
+        return Options()
+    unknown = set(options) - _OPTION_KEYS
+    if unknown:
+        raise ConfigError(f"analyzer options: unknown key(s) {sorted(unknown)}; allowed: {sorted(_OPTION_KEYS)}")
+    mc = options.get("min_confidence", 0.5)
+    if not isinstance(mc, int | float) or not 0 <= mc <= 1:
+        raise ConfigError(f"analyzer options: min_confidence must be a number in [0, 1], got {mc!r}")
+    disabled = frozenset(options.get("disabled_rules", ()))
+    bad = sorted(d for d in disabled if d not in BY_ID)
+    if bad:
+        raise ConfigError(f"analyzer options: disabled_rules names unknown rule(s) {bad}")
+    per_rule: dict[str, dict[str, Any]] = {}
+    for rid, opts in dict(options.get("rules", {})).items():
+        rule = BY_ID.get(rid)
+        if rule is None:
+            raise ConfigError(f"analyzer options: rules.{rid}: no such rule")
+        for k, v in dict(opts).items():
+            if k not in rule.options:
+                raise ConfigError(f"analyzer options: rules.{rid}.{k}: unknown option (has {sorted(rule.options)})")
+            if type(v) is not type(rule.options[k]) and not (isinstance(v, int) and isinstance(rule.options[k], float)):
+                raise ConfigError(f"analyzer options: rules.{rid}.{k}: expected {type(rule.options[k]).__name__}")
+        per_rule[BY_ID[rid].id] = dict(opts)
+    return Options(float(mc), frozenset(BY_ID[d].id for d in disabled), per_rule)
+
+
+def _active(opts: Options, scope: str) -> list[Rule]:
+    return [r for r in RULES if r.scope == scope and r.id not in opts.disabled]
+
+
+def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
+             storefront_id: int | None) -> Finding:
+    return Finding(rule_id=rule.id, category=rule.category, article=rule.article, law=rule.law,
+                   severity=rule.severity, confidence=round(hit.confidence, 2), url=url, match=match,  # type: ignore[arg-type]
+                   excerpt=excerpt, location=location, explanation=rule.explanation + hit.detail,
+                   storefront_id=storefront_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    kind: str  # Location.kind
+    selector: str
+    start: int  # offset in the joined original text
+    hidden: bool = False
+
+
+def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
+                   storefront_id: int | None) -> list[Finding]:
+    starts = [u.start for u in units]
+    out: list[Finding] = []
+    for rule in _active(opts, "text"):
+        for hit in rule.check(doc, opts.for_rule(rule)):
+            a, b = doc.norm.span(hit.start, hit.end)
+            u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
+            loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
+            match = doc.norm.original[a:b]
+            if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
+                hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
+            out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id))
+    return out
+
+
+def _page_units(page: Page) -> tuple[str, list[_Unit]]:
+    parts: list[str] = []
+    units: list[_Unit] = []
+    pos = 0
+
+    def add(text: str, kind: str, selector: str, hidden: bool = False) -> None:
+        nonlocal pos
+        if not text:
+            return
+        units.append(_Unit(kind, selector, pos, hidden))
+        parts.append(text)
+        pos += len(text) + 1
+
+    add(page.title, "title", "title")
+    for block in page.blocks:
+        add(block.text, "text", block.path, block.hidden)
+    for img in page.images:
+        add(img.ocr_text, "image", img.path or img.src)
+    return "\n".join(parts), units
+
+
+def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[AllowEntry]) -> list[Finding]:
+    seen: set[str] = set()
+    site_seen: set[tuple[str, str]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        if f.confidence < opts.min_confidence or f.finding_id in seen:
+            continue
+        if BY_ID[f.rule_id].per_site:
+            key = (f.rule_id, normalise_key(f.match))
+            if key in site_seen:
+                continue
+            site_seen.add(key)
+        if any(a.covers(f) for a in allow_list):
+            continue
+        seen.add(f.finding_id)
+        out.append(f)
+    return out
+
+
+def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),
+                 options: Mapping[str, Any] | None = None, url: str = "") -> list[Finding]:
+    """Text rules only (``storewatch analyze-text``): no page context, no site rules."""
+    opts = parse_options(options)
+    doc = TextDoc(text)
+    found = _text_findings(doc, [_Unit("text", "", 0)], url, opts, storefront_id)
+    return _finish(found, opts, allow_list)
+
+
+def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,
+                   storefront_id: int | None) -> tuple[list[Finding], str]:
+    joined, units = _page_units(page)
+    doc = TextDoc(joined)
+    found = _text_findings(doc, units, page.url, opts, storefront_id)
+    for rule in _active(opts, "page"):
+        for hit in rule.check(page, registry, opts.for_rule(rule)):
+            loc = hit.location or Location(kind="page", selector=page.url)
+            found.append(_finding(rule, hit, page.url, hit.match, hit.excerpt, loc, storefront_id))
+    links = " ".join(f"{lk.text} {lk.title} {lk.image_alt}" for lk in page.links)
+    return found, doc.text + "\n" + normalise_term(links)
+
+
+def analyze_page(page: Page, *, registry: RegistryRecord | None = None, storefront_id: int | None = None,
+                 allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None) -> list[Finding]:
+    """Text and page rules on one page (site rules need the whole storefront: see :func:`analyze_site`)."""
+    opts = parse_options(options)
+    sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
+    found, _ = _page_findings(page, registry, opts, sid)
+    return _finish(found, opts, allow_list)
+
+
+def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
+                 allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None) -> list[Finding]:
+    """All rules over one storefront's pages: text and page rules per page, site rules once."""
+    opts = parse_options(options)
+    sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
+    ordered = sorted(pages, key=lambda p: not p.is_home)  # home first: per-site matches are reported there
+    found: list[Finding] = []
+    texts: dict[str, str] = {}
+    for page in ordered:
+        page_found, text = _page_findings(page, registry, opts, sid)
+        found.extend(page_found)
+        texts[page.url] = text
+    site = Site(tuple(ordered), registry, texts)
+    for rule in _active(opts, "site"):
+        for hit in rule.check(site, opts.for_rule(rule)):
+            url = hit.url or (site.home.url if site.home else "")
+            loc = hit.location or Location(kind="site", selector=url)
+            found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid))
+    return _finish(found, opts, allow_list)

@@ -1,0 +1,230 @@
+"""Chinese text normalisation with a map back to the original offsets.
+
+Pipeline (DESIGN.md, "Chinese text"):
+
+1. per character: NFKC (full-width to half-width, circled and full-width digits, compatibility
+   ideographs), zero-width and invisible characters removed;
+2. traditional to simplified (a character table built from OpenCC's ``t2s`` dictionary),
+   homoglyphs (Cyrillic/Greek look-alikes, variant ideographs) and ASCII lower case;
+3. spacing tricks: separators between two Han characters (``最 佳``, ``最-佳``, ``最*佳``) and
+   spaces between a Han character and a letter or digit are dropped.
+
+Steps that keep the length are done with ``str.translate``; only the places that change the length
+are recorded, so :meth:`Normalised.to_original` maps any offset of the normalised text back to the
+text as the page shows it (excerpts quote the page, not our normalisation).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Normalised", "normalise", "normalise_term", "HAN"]
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+ZERO_WIDTH = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f" \
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+
+# Look-alikes used to dodge keyword filters. Latin look-alikes map to ASCII (then lower case).
+HOMOGLYPHS = {
+    # Cyrillic
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y",
+    "І": "I", "і": "i", "Ј": "J", "ј": "j", "Ѕ": "S", "ѕ": "s",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "ο": "o", "α": "a",
+    # variant and look-alike ideographs
+    "囯": "国", "圀": "国", "囻": "国", "冣": "最", "㝡": "最", "朂": "最", "寀": "最",
+    "倣": "仿", "〇": "0", "ㄧ": "一", "丨": "|", "亻": "人", "乄": "x",
+    # dashes and quotes that NFKC keeps
+    "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "−": "-", "～": "~", "〜": "~",
+    "・": "·", "•": "·", "∙": "·", "●": "·",
+}
+
+# Between two Han characters, a short run of these is a trick (最 佳, 最-佳, 最*佳, 最.佳).
+_SEP = r"[ \t\u00a0\-\*_·\.~|/\\+#=^`]"
+_SPACING = re.compile(
+    rf"(?<=[{HAN}]){_SEP}{{1,3}}(?=[{HAN}])"
+    rf"|(?<=[{HAN}])[ \t]{{1,2}}(?=[a-z0-9])"
+    rf"|(?<=[a-z0-9])[ \t]{{1,2}}(?=[{HAN}])"
+)
+
+
+def _opencc_table() -> dict[str, str]:
+    """Traditional -> simplified for single characters, from OpenCC's own t2s dictionary."""
+    table: dict[str, str] = {}
+    try:
+        text = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - opencc is a dependency
+        return table
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            target = parts[1].split(" ")[0]
+            if len(target) == 1 and target != parts[0]:
+                table[parts[0]] = target
+    return table
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str]]:
+    """(1:1 translate table, pattern of characters whose mapping changes length, their mapping)."""
+    t2s = _opencc_table()
+    one: dict[int, str] = {}
+    multi: dict[str, str] = {}
+    zero = set(ZERO_WIDTH)
+
+    def finish(s: str) -> str:
+        out = []
+        for ch in s:
+            ch = t2s.get(ch, ch)
+            ch = HOMOGLYPHS.get(ch, ch)
+            out.append(ch.lower() if ch.isascii() else ch)
+        return "".join(out)
+
+    extra = [ord(c) for c in t2s if ord(c) >= 0x10000]
+    for cp in [*range(0x10000), *extra]:
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        if ch in zero:
+            multi[ch] = ""
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        mapped = finish(nf)
+        if len(mapped) == 1:
+            if mapped != ch:
+                one[cp] = mapped
+        else:
+            multi[ch] = mapped
+    # Keep the pattern small: only characters that realistically occur (BMP).
+    chars = "".join(re.escape(c) for c in sorted(multi) if ord(c) < 0x10000)
+    pattern = re.compile(f"[{chars}]+") if chars else re.compile(r"(?!x)x")
+    return one, pattern, multi
+
+
+@dataclass(frozen=True, slots=True)
+class _Segments:
+    """Piecewise map from one text to another: (dst_start, src_start, dst_len, src_len) rows."""
+
+    dst: tuple[int, ...]
+    src: tuple[int, ...]
+    dlen: tuple[int, ...]
+    slen: tuple[int, ...]
+
+    def map(self, i: int) -> int:
+        """Source offset of the character at ``i`` (start of a replaced run)."""
+        if not self.dst:
+            return i
+        k = bisect_right(self.dst, i) - 1
+        if k < 0:
+            return i
+        d, s, dl, sl = self.dst[k], self.src[k], self.dlen[k], self.slen[k]
+        off = i - d
+        if dl == sl:
+            return s + off
+        if off >= dl:  # past a replaced run: continue 1:1 after it
+            return s + sl + (off - dl)
+        return s
+
+    def map_end(self, i: int) -> int:
+        """Source offset just after the character at ``i - 1`` (end of a span)."""
+        if not self.dst or i <= 0:
+            return i
+        k = bisect_right(self.dst, i - 1) - 1
+        if k < 0:
+            return i
+        d, s, dl, sl = self.dst[k], self.src[k], self.dlen[k], self.slen[k]
+        off = i - 1 - d
+        if dl == sl:
+            return s + off + 1
+        if off >= dl:
+            return s + sl + (off - dl) + 1
+        return s + sl
+
+
+def _rewrite(text: str, pattern: re.Pattern[str], repl) -> tuple[str, _Segments]:  # type: ignore[no-untyped-def]
+    """Apply ``repl(match) -> str`` to every match of ``pattern`` and record the changed runs."""
+    out: list[str] = []
+    dst: list[int] = []
+    src: list[int] = []
+    dlen: list[int] = []
+    slen: list[int] = []
+    pos = 0
+    n = 0
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        if a > pos:
+            out.append(text[pos:a])
+            dst.append(n)
+            src.append(pos)
+            dlen.append(a - pos)
+            slen.append(a - pos)
+            n += a - pos
+        r = repl(m)
+        out.append(r)
+        dst.append(n)
+        src.append(a)
+        dlen.append(len(r))
+        slen.append(b - a)
+        n += len(r)
+        pos = b
+    if not dst:
+        return text, _Segments((), (), (), ())
+    if pos < len(text):
+        out.append(text[pos:])
+        dst.append(n)
+        src.append(pos)
+        dlen.append(len(text) - pos)
+        slen.append(len(text) - pos)
+    return "".join(out), _Segments(tuple(dst), tuple(src), tuple(dlen), tuple(slen))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """Normalised text plus the way back to the original."""
+
+    original: str
+    text: str
+    _stage1: _Segments
+    _stage2: _Segments
+
+    def to_original(self, i: int) -> int:
+        """Offset in the original text of offset ``i`` of the normalised text."""
+        k = self._stage1.map(self._stage2.map(i))
+        return max(0, min(k, len(self.original)))
+
+    def to_original_end(self, i: int) -> int:
+        """Original offset just after normalised character ``i - 1``."""
+        k = self._stage1.map_end(self._stage2.map_end(i))
+        return max(0, min(k, len(self.original)))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of a normalised span."""
+        a = self.to_original(start)
+        b = self.to_original_end(end) if end > start else a
+        return a, max(a, b)
+
+    def original_text(self, start: int, end: int) -> str:
+        a, b = self.span(start, end)
+        return self.original[a:b]
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise ``text`` for matching; see the module docstring."""
+    one, expand, multi = _tables()
+    t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
+    t2 = t1.translate(one)
+    t3, seg2 = _rewrite(t2, _SPACING, lambda m: "")
+    return Normalised(text, t3, seg1, seg2)
+
+
+def normalise_term(term: str) -> str:
+    """Normalised form of a lexicon entry (same pipeline, no offsets kept)."""
+    return normalise(term).text

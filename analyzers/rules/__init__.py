@@ -1,0 +1,75 @@
+"""The rule catalogue: one explicit tuple of rules, checked at import (start-up).
+
+A duplicate id, a missing field, an unknown category or severity, a check that is not callable, or a
+rule without bad and good examples raises :class:`errors.RuleRegistryError` — never "log and carry on".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from analyzers.model import CATEGORIES, SEVERITIES
+from analyzers.rules import advertising, code, disclosure, goods, gov, licence, terms
+from analyzers.rules.base import Hit, Rule, Site, SiteExample
+from errors import RuleRegistryError
+
+__all__ = ["RULES", "BY_ID", "Rule", "Hit", "Site", "SiteExample", "validate", "get", "EXCLUDED_CATEGORIES"]
+
+EXCLUDED_CATEGORIES = frozenset({"design_copying"})  # needs other sites' pages: not a per-site rule
+_ID = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")
+_REQUIRED = ("id", "category", "article", "law", "severity", "explanation", "scope", "what", "why", "references")
+
+
+def validate(rules: Iterable[Rule]) -> dict[str, Rule]:
+    """Check every declaration; return id (and old ids) -> rule."""
+    by_id: dict[str, Rule] = {}
+    for r in rules:
+        where = f"rule {getattr(r, 'id', '?')!r}"
+        for name in _REQUIRED:
+            if not getattr(r, name, None):
+                raise RuleRegistryError(f"{where}: missing field {name!r}")
+        if not _ID.match(r.id):
+            raise RuleRegistryError(f"{where}: id must look like FAMILY-NAME (upper case)")
+        if r.category not in CATEGORIES:
+            raise RuleRegistryError(f"{where}: unknown category {r.category!r} (see analyzers.model.CATEGORIES)")
+        if r.severity not in SEVERITIES:
+            raise RuleRegistryError(f"{where}: unknown severity {r.severity!r}")
+        if r.scope not in ("text", "page", "site"):
+            raise RuleRegistryError(f"{where}: unknown scope {r.scope!r}")
+        if not callable(r.check):
+            raise RuleRegistryError(f"{where}: check is not callable")
+        if not r.bad or not r.good:
+            raise RuleRegistryError(f"{where}: needs at least one bad and one good example")
+        if r.scope == "text" and not all(isinstance(x, str) for x in (*r.bad, *r.good)):
+            raise RuleRegistryError(f"{where}: text rules take text examples")
+        if not isinstance(r.law, tuple) or not all(isinstance(x, str) and x for x in r.law):
+            raise RuleRegistryError(f"{where}: law must be a tuple of citations")
+        for key in (r.id, *r.old_ids):
+            if key in by_id:
+                raise RuleRegistryError(f"{where}: duplicate rule id {key!r}")
+            by_id[key] = r
+    return by_id
+
+
+RULES: tuple[Rule, ...] = (
+    *advertising.RULES,
+    *terms.RULES,
+    *goods.RULES,
+    *gov.RULES,
+    *licence.RULES,
+    *disclosure.RULES,
+    *code.RULES,
+)
+BY_ID = validate(RULES)
+for _r in RULES:
+    for _other in _r.fires_with:
+        if _other not in BY_ID:
+            raise RuleRegistryError(f"rule {_r.id!r}: fires_with names unknown rule {_other!r}")
+
+
+def get(rule_id: str) -> Rule:
+    try:
+        return BY_ID[rule_id]
+    except KeyError:
+        raise RuleRegistryError(f"no rule with id {rule_id!r}") from None

@@ -1,0 +1,199 @@
+"""false_advertising: absolute terms, medical claims, guarantees, fake certification, fake sales, prices.
+
+Xining rules Art. 11(8), 15(1), 15(5); 广告法 第九条、第十六至十八条、第二十八条; 电子商务法 第十七条.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.rules.base import Hit, Rule
+from analyzers.rules.common import lexicon_hits, longest, product_name
+from analyzers.text import TextDoc
+
+CAT = "false_advertising"
+
+
+_QUESTION = ("哪款", "哪个", "哪种", "哪家", "什么", "谁")
+
+
+def _verb_use(doc: TextDoc, c: Any) -> bool:
+    """首选顺丰快递: 首选 as a verb at the start of a clause, not a claim."""
+    cs, ce = doc.clause(c.start)
+    return c.start == cs and ce - c.end >= 2
+
+
+def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in longest(doc.get("absolute_terms")):
+        if doc.covered(c, "absolute_exempt", "counterfeit") or not doc.plain(c):
+            continue
+        if c.term == "首选" and _verb_use(doc, c):
+            continue
+        cs, _ = doc.clause(c.start)
+        if any(q in doc.text[cs:c.start] for q in _QUESTION):
+            continue
+        if doc.before("aspiration", c) or doc.in_sentence("self_comparison", c):
+            continue
+        if c.tag == "rank" and doc.in_sentence("factual_source", c):
+            continue
+        if product_name(doc, c):
+            continue
+        yield Hit(c.start, c.end, confidence=0.9 if len(c.term) > 2 else 0.8)
+
+
+def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if doc.anywhere("medical_context"):  # registered drug or device: 广告法 第十六条 applies instead
+        return
+    spans = []
+    for c in lexicon_hits(doc, "medical_claims"):
+        spans.append((c.start, c.end))
+        yield Hit(c.start, c.end, confidence=0.85)
+    for m in [*_TREATS.finditer(doc.text), *_NO_MEDICINE.finditer(doc.text)]:
+        span = (m.start(), m.end())
+        if any(a < span[1] and span[0] < b for a, b in spans):
+            continue
+        if not (doc.negated(span) or doc.compliance(span)):
+            yield Hit(m.start(), m.end(), confidence=0.8)
+
+
+_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
+                     r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺)")
+_NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
+_WARNING = "不能代替药物"
+
+
+def check_health_food(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if _WARNING in doc.text:
+        return
+    for c in lexicon_hits(doc, "health_food"):
+        yield Hit(c.start, c.end, confidence=0.8)
+        return
+
+
+_RATE = re.compile(r"(?:有效率|治愈率|显效率|好转率)(?:达到?|高达|超过|为)?\d{2,3}(?:\.\d+)?%")
+
+
+def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in lexicon_hits(doc, "efficacy_guarantee"):
+        yield Hit(c.start, c.end, confidence=0.9)
+    for m in _RATE.finditer(doc.text):
+        span = (m.start(), m.end())
+        if not (doc.negated(span) or doc.compliance(span)):
+            yield Hit(m.start(), m.end(), confidence=0.85)
+
+
+def check_certification(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in lexicon_hits(doc, "fake_certification"):
+        yield Hit(c.start, c.end, confidence=0.9)
+
+
+def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in lexicon_hits(doc, "fake_sales"):
+        yield Hit(c.start, c.end, confidence=0.85)
+
+
+_PRICE = r"[¥￥]?\s*(\d{1,7}(?:\.\d{1,2})?)\s*元?"
+_ORIG = re.compile(r"(?:原价|市场价|专柜价|吊牌价|划线价|零售价|指导价)\s*[:：]?\s*" + _PRICE)
+_NOW = re.compile(r"(?:现价|特价|秒杀价|活动价|到手价|促销价|折后价|会员价|仅售|只要|现在只需|今日价|抢购价)\s*[:：]?\s*" + _PRICE)
+
+
+def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    ratio = float(opts.get("min_ratio", 10))
+    t = doc.text
+    for m in _ORIG.finditer(t):
+        ss, se = doc.sentence(m.start(), m.end())
+        lo, hi = max(0, m.start() - 40), min(len(t), m.end() + 40)
+        for n in _NOW.finditer(t, lo, hi):
+            orig, now = float(m.group(1)), float(n.group(1))
+            if now > 0 and orig / now >= ratio and not doc.compliance((m.start(), m.end())):
+                conf = 0.6 if orig / now < 20 else 0.7
+                yield Hit(m.start(), m.end(), confidence=conf,
+                          detail=f"（标示原价 {m.group(1)} 元为现价 {n.group(1)} 元的 {orig / now:.0f} 倍）")
+                break
+
+
+def _rule(id: str, severity: str, law: tuple[str, ...], explanation: str, check: Any, what: str,
+          why: str, bad: tuple[str, ...], good: tuple[str, ...], refs: tuple[str, ...],
+          article: str = "11(8), 15(5)", **kw: Any) -> Rule:
+    return Rule(id=id, category=CAT, article=article, law=law, severity=severity, explanation=explanation,
+                scope="text", check=check, what=what, why=why, bad=bad, good=good, references=refs, **kw)
+
+
+RULES: tuple[Rule, ...] = (
+    _rule(
+        "AD-ABSOLUTE-TERM", "medium", ("广告法 第九条第（三）项", "广告法 第五十七条"),
+        "使用“国家级”“最高级”“最佳”等绝对化用语宣传商品", check_absolute,
+        "Absolute terms (国家级, 最佳, 全网第一, 顶级 …) used to promote goods.",
+        "第十五条第（五）项禁止虚假宣传；广告法第九条第（三）项规定广告不得使用“国家级”“最高级”“最佳”等用语。"
+        "依《广告绝对化用语执法指南》（2023），商品名称、经营理念、自身比较、标准等级、注明来源的限时限域事实陈述除外。",
+        ("本款羽绒服采用全网最佳白鹅绒，保暖性能顶级。", "國家級品質，全網銷量第一！", "最 佳 选 择，就在本店",
+         "本店是本地区口碑最好的蜂蜜专卖店"),
+        ("最近天气转凉，注意添衣。", "第一步：打开包装，取出配件。", "唯一的要求是请在签收时当面验货。",
+         "开封后最好在三天内食用完毕。", "本店承诺不使用“最佳”“第一”等绝对化用语。",
+         "质量第一，顾客至上。", "新款续航比上一代最多提升30%。", "《最好的我们》同名小说精装版",
+         "2023年天猫双11期间本品类销量第一（数据来源：天猫榜单）"),
+        ("广告法 第九条", "市场监管总局《广告绝对化用语执法指南》（2023年3月20日）"),
+    ),
+    _rule(
+        "AD-MEDICAL-CLAIM", "high", ("广告法 第十七条", "广告法 第十八条"),
+        "普通商品、食品或化妆品宣称治疗疾病等医疗功效", check_medical,
+        "Disease-treatment and medical claims for goods that are not registered drugs or devices.",
+        "广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能；第十八条：保健食品"
+        "不得声称预防、治疗疾病。属第十五条第（五）项虚假宣传。",
+        ("这款黑枸杞茶坚持喝一个月，能降血压、降血糖。", "祖传秘方面膜，七天根治痘痘。"),
+        ("本品不能代替药物，不具有治疗作用。", "【国药准字Z20050123】用于降血压，请遵医嘱。",
+         "高血压患者请勿擅自停药。"),
+        ("广告法 第十七条、第十八条",),
+    ),
+    _rule(
+        "AD-HEALTH-FOOD-NO-WARNING", "medium", ("广告法 第十八条",),
+        "保健食品宣传未显著标明“本品不能代替药物”", check_health_food,
+        "Health food (国食健字 / 保健功能) advertised without the statement 本品不能代替药物.",
+        "广告法第十八条第二款：保健食品广告应当显著标明“本品不能代替药物”。",
+        ("蓝帽子认证，国食健字G20190123，保健功能：增强免疫力。",),
+        ("国食健字G20190123，保健功能：增强免疫力。本品不能代替药物。", "本店不销售保健食品。"),
+        ("广告法 第十八条",),
+    ),
+    _rule(
+        "AD-GUARANTEED-EFFICACY", "high", ("广告法 第十六条", "广告法 第十八条", "广告法 第二十五条"),
+        "对功效、安全性或投资收益作出保证性承诺", check_guarantee,
+        "Guarantees of efficacy, safety or returns (无效退款, 零副作用, 稳赚不赔, 有效率98%).",
+        "广告法第十六条、第十八条禁止对功效、安全性作断言或保证；第二十五条禁止对投资回报作保证性承诺。"
+        "属第十五条第（五）项虚假宣传。",
+        ("纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。"),
+        ("本品效果因人而异。", "投资有风险，入市需谨慎。"),
+        ("广告法 第十六条、第十八条、第二十五条",),
+    ),
+    _rule(
+        "AD-FAKE-CERTIFICATION", "high", ("广告法 第二十八条第二款第（二）项", "产品质量法 第五条"),
+        "宣称已废止或不存在的认证、荣誉（如“国家免检产品”）", check_certification,
+        "Certifications that do not exist (国家免检 was abolished in 2008) or were never granted.",
+        "产品免检制度已于2008年废止；以不存在的资格、荣誉宣传商品属广告法第二十八条规定的虚假广告，违反第十五条第（五）项。",
+        ("国家免检产品，质量有保障。",),
+        ("本品经第三方检测机构检验合格，附检测报告。",),
+        ("广告法 第二十八条", "国务院关于废止《国务院关于进一步加强产品质量工作若干问题的决定》中有关产品免检制度规定的决定（2008）"),
+    ),
+    _rule(
+        "AD-FAKE-SALES", "high", ("电子商务法 第十七条", "反不正当竞争法 第八条"),
+        "以好评返现、刷单等方式虚构交易或编造用户评价", check_fake_sales,
+        "Buying reviews or faking sales (好评返现, 晒图返现, 刷单).",
+        "电子商务法第十七条：不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传；违反第十一条第（八）项。",
+        ("收到货给五星好评返现5元，联系客服领取。", "招募兼职刷单，日结。"),
+        ("本店拒绝刷单，所有评价均为真实买家评价。",),
+        ("电子商务法 第十七条",),
+        article="11(8), 15(1)",
+    ),
+    _rule(
+        "AD-FICTITIOUS-ORIGINAL-PRICE", "medium", ("价格法 第十四条第（四）项", "明码标价和禁止价格欺诈规定 第十九条"),
+        "标示的原价远高于现价，疑似虚构原价", check_original_price,
+        "A struck-through original price many times the selling price (虚构原价).",
+        "价格法第十四条禁止利用虚假的或者使人误解的价格手段诱骗消费者；《明码标价和禁止价格欺诈规定》第十九条"
+        "将虚构原价列为价格欺诈。属第十一条第（八）项虚假表示。需核实该原价是否曾真实成交。",
+        ("原价：¥1999 限时秒杀价：¥19.9",),
+        ("原价：¥199 活动价：¥159",),
+        ("价格法 第十四条", "明码标价和禁止价格欺诈规定（2022）第十九条"),
+        options={"min_ratio": 10.0},
+    ),
+)

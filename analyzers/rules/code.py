@@ -1,0 +1,164 @@
+"""harassing_ads (Art. 15(8)) and malicious_code (Art. 15(11)) from scripts, iframes and browser events."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.lexicons import lexicon
+from analyzers.model import BrowserEvent, Iframe, Location, Page, Script
+from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.urls import host, host_matches, same_site
+
+
+def _short(s: str, n: int = 120) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[:n] + "…"
+
+
+# ---- harassing ads ---------------------------------------------------------------------------------
+def check_self_opening(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    for ev in p.events:
+        if ev.kind in ("popup", "window_open") and not ev.user_initiated:
+            yield Hit(match=ev.detail or ev.kind, location=Location(kind="event", selector=ev.detail), confidence=0.9,
+                      excerpt=f"页面未经点击自行打开窗口：{ev.detail}")
+        elif ev.kind == "dialog" and not ev.user_initiated and ev.detail:
+            yield Hit(match=ev.detail, location=Location(kind="event", selector="dialog"), confidence=0.6,
+                      excerpt=f"页面加载时自行弹出对话框：{ev.detail}")
+
+
+_OPEN = re.compile(r"window\.open\s*\(")
+_AUTO = re.compile(r"setTimeout|setInterval|onload|DOMContentLoaded|addEventListener\(\s*['\"]load")
+_CLICK = re.compile(r"click|mousedown|touchstart|onsubmit|keydown")
+
+
+def check_popup_script(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    if p.rendered:
+        return  # the browser saw what really happened (ADS-SELF-OPENING-WINDOW)
+    for sc in p.scripts:
+        code = sc.inline
+        if code and _OPEN.search(code) and _AUTO.search(code) and not _CLICK.search(code):
+            yield Hit(match="window.open", location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.6, excerpt=_short(code))
+
+
+# ---- malicious code --------------------------------------------------------------------------------
+def check_miner(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    sigs = [e.raw.lower() for e in lexicon("miner_signatures")]
+    for sc in p.scripts:
+        text = (sc.src + "\n" + sc.inline[:200_000]).lower()
+        sig = next((s for s in sigs if s in text), None)
+        if sig:
+            yield Hit(match=sig, location=Location(kind="script", selector=sc.src or "inline"), confidence=0.95,
+                      excerpt=_short(sc.src or sc.inline))
+
+
+def _hidden(f: Iframe) -> bool:
+    return (not f.visible) or (f.width is not None and f.width <= 2) or (f.height is not None and f.height <= 2)
+
+
+def check_hidden_iframe(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    benign = [e.raw for e in lexicon("benign_hidden_frames")]
+    for f in p.iframes:
+        h = host(f.src)
+        if not h or not _hidden(f) or same_site(f.src, p.url) or any(host_matches(h, b) for b in benign):
+            continue
+        yield Hit(match=h, location=Location(kind="iframe", selector=f.path or f.src), confidence=0.8,
+                  excerpt=f.src, detail=f"（隐藏框架指向外部主机 {h}）")
+
+
+_OBFUSCATION = re.compile(r"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e|unescape\s*\(|atob\s*\("
+                          r"|String\.fromCharCode|(?:\\x[0-9a-fA-F]{2}){8}|(?:%[0-9a-fA-F]{2}){12}")
+_SINK = re.compile(r"(?:window\.|top\.|document\.|self\.)?location(?:\.href|\.replace)?\s*[=(]|document\.write\s*\("
+                   r"|<iframe|\.src\s*=")
+_EVAL = re.compile(r"\beval\s*\(|document\.write\s*\(|new\s+Function\s*\(")
+
+
+def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    for sc in p.scripts:
+        code = sc.inline[:200_000]
+        if not code:
+            continue
+        ob = _OBFUSCATION.search(code)
+        if ob and _EVAL.search(code) and _SINK.search(code):
+            yield Hit(match=ob.group(0)[:40], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(code))
+
+
+_EXEC = re.compile(r"\.(?:exe|apk|msi|scr|bat|cmd|vbs|jar|dmg|pif|com)(?:$|[?#])", re.I)
+_AUTO_DL = re.compile(r"(?:location(?:\.href)?\s*=|location\.replace\s*\(|http-equiv=['\"]?refresh)[^;\n]{0,200}?"
+                      r"\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg)\b", re.I)
+
+
+def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    for ev in p.events:
+        if ev.kind == "download" and not ev.user_initiated:
+            yield Hit(match=ev.detail or "download", location=Location(kind="event", selector=ev.detail),
+                      confidence=0.95 if _EXEC.search(ev.detail) else 0.8, excerpt=f"页面未经点击开始下载：{ev.detail}")
+    if not p.rendered:
+        refresh = p.meta.get("refresh", "")
+        for code, where in [(sc.inline, sc.src or "inline") for sc in p.scripts] + [(f"http-equiv=refresh {refresh}", "meta")]:
+            m = _AUTO_DL.search(code or "")
+            if m and not _CLICK.search(code):
+                yield Hit(match=m.group(0)[-60:], location=Location(kind="script", selector=where), confidence=0.7,
+                          excerpt=_short(code))
+
+
+_LAW_MAL = ("刑法 第二百八十五条、第二百八十六条", "网络安全法 第二十七条")
+_LAW_ADS = ("广告法 第四十三条、第四十四条", "互联网广告管理办法 第十条")
+
+RULES: tuple[Rule, ...] = (
+    Rule(id="ADS-SELF-OPENING-WINDOW", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="medium",
+         explanation="页面未经用户操作自行弹出窗口或新页面", check=check_self_opening, scope="page",
+         what="Windows or pop-ups the page opens by itself, seen by the browser while rendering.",
+         why="第十五条第（八）项禁止以弹出式广告等形式强行发布骚扰网络广告；广告法第四十四条：弹出广告应当显著标明关闭标志，确保一键关闭。",
+         bad=(site(home("欢迎", rendered=True, events=(BrowserEvent("popup", "http://ads.example.net/a.html"),)),
+                   description="渲染时自行弹出广告窗口"),),
+         good=(site(home("欢迎", rendered=True, events=(BrowserEvent("popup", HOME + "help.html", user_initiated=True),)),
+                    description="用户点击后打开帮助窗口"),),
+         references=_LAW_ADS),
+    Rule(id="ADS-POPUP-SCRIPT", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="low",
+         explanation="页面脚本在加载或定时器中自动调用 window.open 弹窗", check=check_popup_script, scope="page",
+         what="Inline scripts (on pages that were not rendered) that call window.open from a timer or on load, not on a click.",
+         why="第十五条第（八）项禁止强行发布弹出式骚扰广告。",
+         bad=(site(home("欢迎", scripts=(Script(inline="setTimeout(function(){window.open('http://ads.example.net/')},3000)"),)),
+                   description="加载3秒后自动弹窗"),),
+         good=(site(home("欢迎", scripts=(Script(inline="btn.addEventListener('click',()=>window.open('/help'))"),)),
+                    description="点击按钮才打开"),),
+         references=_LAW_ADS),
+    Rule(id="MAL-CRYPTO-MINER", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
+         explanation="页面加载浏览器挖矿脚本", check=check_miner, scope="page",
+         what="Known browser crypto-miner scripts (CoinHive, CryptoLoot, CoinIMP, …).",
+         why="第十五条第（十一）项禁止发送蓄意毁坏、恶意干扰或侵占系统数据的电脑程序；挖矿脚本擅自占用访客计算资源。",
+         bad=(site(home("欢迎", scripts=(Script(src="https://coinhive.com/lib/coinhive.min.js"),)), description="加载 coinhive"),),
+         good=(site(home("欢迎", scripts=(Script(src=HOME + "js/jquery.min.js"),)), description="普通脚本"),),
+         references=_LAW_MAL),
+    Rule(id="MAL-HIDDEN-IFRAME", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="high",
+         explanation="页面含指向外部主机的隐藏框架", check=check_hidden_iframe, scope="page",
+         what="Invisible (hidden or 1×1) iframes that load another host — a classic malware and click-fraud carrier.",
+         why="第十五条第（十一）项；隐藏框架常用于挂马、流量劫持与恶意跳转。",
+         bad=(site(home("欢迎", iframes=(Iframe("http://evil.example.ru/x.html", 1, 1, False),)), description="1×1 隐藏框架"),),
+         good=(site(home("欢迎", iframes=(Iframe("https://www.googletagmanager.com/ns.html?id=GTM-X", 0, 0, False),
+                                           Iframe("https://player.example.com/v/1", 640, 360, True))),
+                    description="标签管理器的 noscript 框架与可见的视频框架"),),
+         references=_LAW_MAL),
+    Rule(id="MAL-OBFUSCATED-REDIRECT", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="high",
+         explanation="页面含混淆的 eval/document.write 跳转或注入代码", check=check_obfuscated_redirect, scope="page",
+         what="Obfuscated code (packer, unescape, atob, fromCharCode, hex escapes) that evaluates or writes a redirect or iframe.",
+         why="第十五条第（十一）项禁止恶意干扰、秘密截取系统数据的程序；混淆跳转是挂马与劫持的常见形式。",
+         bad=(site(home("欢迎", scripts=(Script(inline="eval(unescape('%77%69%6e%64%6f%77%2e%6c%6f%63%61%74%69%6f%6e%3d%27'));"
+                                                       "window.location='http://x.example.ru'"),)),
+                   description="unescape 后 eval 跳转"),),
+         good=(site(home("欢迎", scripts=(Script(inline="var d=atob(data);render(d);"),)), description="解码数据但不跳转"),),
+         references=_LAW_MAL),
+    Rule(id="MAL-DRIVE-BY-DOWNLOAD", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
+         explanation="页面未经点击自动开始下载文件", check=check_drive_by, scope="page",
+         what="Downloads started without a click (seen by the browser, or a script/meta refresh pointing at an executable).",
+         why="第十五条第（十一）项；未经同意下载可执行文件是恶意程序传播方式。",
+         bad=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "setup.exe"),)),
+                   description="渲染时自动下载 setup.exe"),),
+         good=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "manual.pdf", user_initiated=True),)),
+                    description="用户点击下载说明书"),),
+         references=_LAW_MAL),
+)

@@ -1,0 +1,41 @@
+"""Helpers shared by the text-rule families."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from analyzers.lexicons import Candidate
+from analyzers.text import TextDoc
+
+_MARKS = ("®", "tm", "(r)", "牌")
+_NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
+
+
+def longest(cands: Iterable[Candidate]) -> list[Candidate]:
+    """Leftmost-longest, non-overlapping candidates (最终解释权 + 解释权归本店 -> one match)."""
+    cs = sorted(cands, key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[Candidate] = []
+    for c in cs:
+        if out and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+def product_name(doc: TextDoc, c: Candidate) -> bool:
+    """The term is part of a trademark or product name (最佳拍档® / 品牌：至尊)."""
+    after = doc.text[c.end:c.end + 3]
+    if after.startswith(_MARKS):
+        return True
+    cs, _ = doc.clause(c.start)
+    before = doc.text[max(cs, c.start - 6):c.start]
+    return any(label in before for label in _NAME_LABELS)
+
+
+def lexicon_hits(doc: TextDoc, lexicon: str, *exempt: str, tag: str | None = None) -> Iterator[Candidate]:
+    """Candidates of ``lexicon`` that are not exempt, negated, quoted or in a compliance notice."""
+    for c in longest(doc.get(lexicon, tag)):
+        if exempt and doc.covered(c, *exempt):
+            continue
+        if doc.plain(c):
+            yield c

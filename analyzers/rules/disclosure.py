@@ -1,0 +1,177 @@
+"""mandatory_disclosure (Art. 11(3)), privacy (Art. 11(7), 13(4)) and platform_rules (Art. 12)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.lexicons import scanner
+from analyzers.model import Form, FormField, Link, Location, Page
+from analyzers.normalise import normalise_term
+from analyzers.rules.base import HOME, REGISTRY, Hit, Rule, Site, home, page, site
+
+# item -> pattern over normalised text (Art. 11(3) 名称、生产者、价格、运费、配送方式、配送范围、支付形式、退换货方式)
+PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
+    "价格": re.compile(r"[¥￥]\s*\d|\d\s*元|价格|售价|单价|price"),
+    "生产者": re.compile(r"生产者|生产商|生产厂家|生产厂商|生产企业|生产单位|制造商|制造厂|制造单位|厂家|厂名|厂址|出品方|出品商"
+                      r"|委托方|受托方|提供者|供货商|manufacturer|producer"),
+    "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping"),
+    "配送方式": re.compile(r"快递|物流|配送方式|送货上门|自提|顺丰|圆通|中通|申通|韵达|ems|邮政|同城配送|发货方式|delivery"),
+    "配送范围": re.compile(r"配送范围|配送区域|发货范围|送货范围|可配送|全国(?:包邮|配送|可达|发货|范围)|不发货|偏远地区|港澳台|除(?:新疆|西藏)"),
+    "支付方式": re.compile(r"支付方式|付款方式|支付宝|微信支付|银联|货到付款|在线支付|网银|信用卡|花呗|payment"),
+    "退换货方式": re.compile(r"退换货|退货|换货|退款|售后|无理由"),
+}
+_PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page itself; the rest may be on a help/terms page
+
+
+def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    products = [p for p in s.pages if p.kind == "product"]
+    if not products:
+        return
+    shared = "\n".join(s.text(p) for p in s.pages if p.kind != "product")
+    for p in products:
+        own = s.text(p)
+        for item, pattern in PRODUCT_ITEMS.items():
+            if pattern.search(own) or (item not in _PAGE_ONLY and pattern.search(shared)):
+                continue
+            yield Hit(match=item, location=Location(kind="page", selector=p.url), url=p.url, confidence=0.75,
+                      excerpt=f"商品页面及网站说明页面未说明{item}", detail=f"（缺少：{item}）")
+
+
+# ---- privacy -------------------------------------------------------------------------------------
+_PRIVACY_LINK = re.compile(r"隐私|个人信息保护|个人信息处理|privacy")
+_NOT_PERSONAL = re.compile(r"搜索|search|关键词|keyword|验证码|captcha|数量|quantity|优惠码|coupon")
+
+
+def _field_tags(f: FormField) -> set[str]:
+    text = normalise_term(" ".join((f.name, f.label, f.type)))
+    tags = {c.tag for c in scanner(("privacy",)).scan(text).get("privacy", [])}
+    if f.type in ("email", "tel"):
+        tags.add("personal")
+    if tags & {"idcard", "pin"}:
+        tags.add("personal")
+    return tags
+
+
+def _collects_personal(form: Form) -> bool:
+    return any("personal" in _field_tags(f) and not _NOT_PERSONAL.search(normalise_term(f.name + f.label))
+               for f in form.fields)
+
+
+def _has_privacy_notice(p: Page, form: Form) -> bool:
+    if p.kind == "privacy" or _PRIVACY_LINK.search(normalise_term(form.text)):
+        return True
+    return any(_PRIVACY_LINK.search(normalise_term(f"{link.text} {link.title} {link.href}")) for link in p.links)
+
+
+def check_privacy_missing(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    for form in p.forms:
+        if _collects_personal(form) and not _has_privacy_notice(p, form):
+            names = "、".join(f.label or f.name for f in form.fields if "personal" in _field_tags(f))
+            yield Hit(match=form.action or p.url, location=Location(kind="form", selector=form.path or form.action),
+                      confidence=0.8, excerpt=f"表单收集：{names}", detail="（页面未提供隐私政策或个人信息收集说明）")
+
+
+def _lawful_id_context(p: Page) -> bool:
+    found = scanner(("privacy",)).scan(normalise_term(p.visible_text)).get("privacy", [])
+    return any(c.tag == "lawful_id" for c in found)
+
+
+def check_privacy_excessive(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    lawful_id: bool | None = None
+    for form in p.forms:
+        for f in form.fields:
+            tags = _field_tags(f)
+            if "idcard" in tags and "pin" not in tags:
+                if lawful_id is None:
+                    lawful_id = _lawful_id_context(p)
+                if lawful_id:
+                    continue
+            if tags & {"pin", "idcard"}:
+                kind = "银行卡/支付密码" if "pin" in tags else "身份证号码"
+                yield Hit(match=f.label or f.name, location=Location(kind="form", selector=form.path or form.action),
+                          confidence=0.9 if "pin" in tags else 0.75, excerpt=f"表单字段“{f.label or f.name}”",
+                          detail=f"（索取与交易无关的{kind}）")
+
+
+# ---- platform rules --------------------------------------------------------------------------------
+PLATFORM_ITEMS: dict[str, re.Pattern[str]] = {
+    "用户协议": re.compile(r"用户协议|服务协议|注册协议|会员协议|用户须知|使用条款"),
+    "平台交易规则": re.compile(r"交易规则|平台规则|规则中心|交易规范|商家规则|市场管理规范"),
+    "消费者权益保护制度": re.compile(r"消费者权益保护|消费者保障|消费者权益|保障服务|投诉|纠纷处理|维权"),
+    "隐私政策": re.compile(r"隐私|个人信息保护"),
+}
+
+
+def check_platform(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    r, h = s.registry, s.home
+    if r is None or h is None or "平台" not in (r.site_type or ""):
+        return
+    everything = "\n".join(s.text(p) for p in s.pages)
+    for item, pattern in PLATFORM_ITEMS.items():
+        if not pattern.search(everything):
+            yield Hit(match=item, location=Location(kind="site", selector=h.url), url=h.url, confidence=0.8,
+                      excerpt=f"网站未公示{item}", detail=f"（缺少：{item}）")
+
+
+# ---- declarations ----------------------------------------------------------------------------------
+_PRODUCT_OK = page(HOME + "item/1.html", "纯棉T恤 价格：¥59.00", "生产商：西宁示例服饰有限公司",
+                   "运费：全国包邮（偏远地区除外），顺丰快递发货", "支付方式：支付宝、微信支付", "支持七天无理由退换货",
+                   kind="product")
+_PRODUCT_BAD = page(HOME + "item/2.html", "纯棉T恤 价格：¥59.00", "运费：全国包邮（偏远地区除外），顺丰快递发货",
+                    "支付方式：支付宝、微信支付", "支持七天无理由退换货", kind="product")
+_SIGNUP = Form(action=HOME + "signup", method="post", path="form#signup",
+               fields=(FormField("name", label="姓名"), FormField("mobile", "tel", "手机号")))
+_PLATFORM = REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp=REGISTRY.icp,
+                               police_filing=REGISTRY.police_filing, site_type="网络交易平台")
+_PLATFORM_LINKS = [Link(HOME + "agreement", "用户协议"), Link(HOME + "rules", "平台交易规则"),
+                   Link(HOME + "protect", "消费者权益保护"), Link(HOME + "privacy", "隐私政策")]
+
+RULES: tuple[Rule, ...] = (
+    Rule(id="DISC-PRODUCT-INFO", category="mandatory_disclosure", article="11(3)",
+         law=("电子商务法 第十七条", "消费者权益保护法 第二十条、第二十八条"), severity="low",
+         explanation="商品页面未说明法定主要信息（价格、运费、配送方式与范围、支付形式、退换货方式、生产者）",
+         check=check_product_info, scope="site",
+         what="A product page that does not state price, producer, shipping fee, delivery method and range, payment "
+              "method and return/exchange method (the last four may be on a site-wide help page).",
+         why="第十一条第（三）项：应当事先在网页上向消费者说明商品的名称、生产者、种类、数量、质量、价格、运费、配送方式、配送范围、"
+             "支付形式、退换货方式等主要信息。",
+         bad=(site(home("欢迎"), _PRODUCT_BAD, description="商品页没有生产者"),),
+         good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),),
+         references=("消费者权益保护法 第二十八条",)),
+    Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",
+         law=("消费者权益保护法 第二十九条", "个人信息保护法 第十七条"), severity="medium",
+         explanation="收集个人信息的表单所在页面没有隐私政策或收集使用说明", check=check_privacy_missing, scope="page",
+         what="A form that collects personal data (name, phone, address, ID) on a page with no privacy policy link or notice.",
+         why="第十三条第（四）项：收集前应当获得明确许可，明确告知使用用途；消费者权益保护法第二十九条要求明示收集、使用信息的目的、方式和范围。",
+         bad=(site(home("欢迎", forms=(_SIGNUP,)), description="注册表单收集姓名、手机号，页面没有隐私政策"),),
+         good=(site(home("欢迎", forms=(_SIGNUP,), links=[Link(HOME + "privacy.html", "隐私政策")]),
+                    description="页面链接隐私政策"),),
+         references=("个人信息保护法 第十七条",)),
+    Rule(id="PRIV-EXCESSIVE-DATA", category="privacy", article="11(7)",
+         law=("消费者权益保护法 第二十九条", "个人信息保护法 第六条"), severity="high",
+         explanation="索取与提供商品无关的个人信息（身份证号码、银行卡或支付密码）", check=check_privacy_excessive, scope="page",
+         what="Forms asking for data unrelated to the sale: ID-card numbers (outside cross-border customs and real-name goods) "
+              "or bank-card / payment PINs.",
+         why="第十一条第（七）项：不得收集与提供商品和服务无关的信息；个人信息保护法第六条要求最小必要。任何经营者都不应索取银行卡密码。",
+         bad=(site(home("欢迎", forms=(Form(action=HOME + "pay", path="form#pay", fields=(
+             FormField("cardno", label="银行卡号"), FormField("pin", "password", "银行卡密码"))),),
+             links=[Link(HOME + "privacy.html", "隐私政策")]), description="支付表单索取银行卡密码"),),
+         good=(site(home("跨境商品需清关，请填写收件人身份证号", forms=(Form(action=HOME + "order", path="form#order", fields=(
+             FormField("idcard", label="身份证号"),)),), links=[Link(HOME + "privacy.html", "隐私政策")]),
+             description="跨境清关需要身份证号"),),
+         references=("个人信息保护法 第六条",)),
+    Rule(id="PLAT-MISSING-RULES", category="platform_rules", article="12",
+         law=("电子商务法 第三十二条", "电子商务法 第三十三条"), severity="medium",
+         explanation="网络交易平台未公示用户协议、交易规则、消费者权益保护或隐私制度", check=check_platform, scope="site",
+         what="A storefront registered as a trading platform whose pages show no user agreement, trading rules, "
+              "consumer-protection rules or privacy policy.",
+         why="第十二条：网络商品交易平台服务经营者应当建立健全用户注册、交易规则、信息披露、消费者权益保护等制度；"
+             "电子商务法第三十二、三十三条要求在首页显著位置持续公示。",
+         bad=(site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS[:2]), registry=_PLATFORM,
+                   description="平台首页只有用户协议和交易规则"),),
+         good=(site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS), registry=_PLATFORM,
+                    description="四项制度均有链接"),),
+         references=("电子商务法 第三十二条、第三十三条",)),
+)

@@ -1,0 +1,148 @@
+"""counterfeit_goods, trademark_misuse, prohibited_goods, pyramid_scheme (text rules).
+
+Xining rules Art. 11(1), 15(2), 15(9), 15(10).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.lexicons import Candidate
+from analyzers.rules.base import Hit, Rule
+from analyzers.rules.common import lexicon_hits, longest
+from analyzers.text import TextDoc
+
+_JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
+
+
+def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
+        if c.term == "a货" and any(j in doc.text for j in _JADE):
+            continue  # 翡翠 A货 is a grade of natural jadeite
+        yield Hit(c.start, c.end, confidence=0.9)
+
+
+_NOT_USED = ("不使用", "不得使用", "禁止使用", "不再使用", "已取消", "已于")
+
+
+def check_well_known(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in lexicon_hits(doc, "trademark"):
+        ss, se = doc.sentence(c.start, c.end)
+        if not any(w in doc.text[ss:se] for w in _NOT_USED):
+            yield Hit(c.start, c.end, confidence=0.9)
+
+
+_BAN_WORDS = ("禁止", "严禁", "不得", "不销售", "不出售", "不售", "谢绝", "拒绝", "违禁", "禁售", "禁运",
+              "不能购买", "不收寄", "不予发货", "无法邮寄", "举报")
+_KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精神药品", "document": "发票、证件、银行卡",
+          "spy": "窃听窃照专用器材", "wildlife": "国家重点保护野生动物制品", "tobacco": "烟草制品（含电子烟）",
+          "pharma": "处方药"}
+
+
+_INVOICE = re.compile(r"代开[\u4e00-\u9fff]{1,5}发票")
+
+
+def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _INVOICE.finditer(doc.text):
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
+            yield Hit(m.start(), m.end(), confidence=0.85, detail="（发票、证件、银行卡）")
+    for c in lexicon_hits(doc, "prohibited", "prohibited_exempt"):
+        ss, se = doc.sentence(c.start, c.end)
+        if any(w in doc.text[ss:se] for w in _BAN_WORDS):
+            continue  # a list of goods the shop will not sell or ship
+        yield Hit(c.start, c.end, confidence=0.85, detail=f"（{_KINDS.get(c.tag, '禁限售商品')}）")
+
+
+# ---- pyramid selling -------------------------------------------------------------------------
+_WEAK_FEE = frozenset({"加盟费"})
+_ELEMENT_NAMES = {"recruit": "以发展人员数量计酬（拉人头）", "fee": "交纳入门费取得资格", "team": "上下线团队计酬"}
+
+
+def _live(doc: TextDoc, tag: str) -> list[Candidate]:
+    return [c for c in longest(doc.get("pyramid", tag)) if not doc.negated(c) and not doc.compliance(c)]
+
+
+def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    found = {tag: _live(doc, tag) for tag in ("recruit", "fee", "team")}
+    elements = {t for t, cs in found.items() if cs}
+    if len(elements) < 2:
+        return
+    if elements == {"recruit", "fee"} and all(c.term in _WEAK_FEE for c in found["fee"]):
+        return  # a franchise fee plus a referral bonus is not yet a pyramid
+    first = min((c for cs in found.values() for c in cs), key=lambda c: c.start)
+    names = "、".join(_ELEMENT_NAMES[t] for t in ("recruit", "fee", "team") if t in elements)
+    yield Hit(first.start, first.end, confidence=0.9 if len(elements) == 3 else 0.75, detail=f"（具备：{names}）")
+
+
+def check_pyramid_explicit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    explicit = _live(doc, "explicit")
+    if not explicit:
+        return
+    spans = [(c.start, c.end) for c in explicit]
+    income = [c for c in _live(doc, "income") if not any(s <= c.start < e for s, e in spans)]
+    elements = _live(doc, "recruit") + _live(doc, "fee") + _live(doc, "team")
+    if income or elements:
+        c = explicit[0]
+        yield Hit(c.start, c.end, confidence=0.8)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="CF-REPLICA-TERMS", category="counterfeit_goods", article="15(9)",
+        law=("产品质量法 第五条", "商标法 第五十七条"), severity="high",
+        explanation="以“高仿”“A货”“1:1复刻”“原单”等用语销售疑似假冒商品", check=check_counterfeit, scope="text",
+        what="Offering replicas and counterfeits (高仿, A货, 1:1复刻, 原单, 莆田鞋).",
+        why="第十五条第（九）项禁止利用网络销售假冒伪劣商品；商标法第五十七条规定销售侵犯注册商标专用权的商品属侵权。",
+        bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。"),
+        good=("高仿真绿植，逼真耐看，免打理。", "假一赔十，绝无高仿。", "天然翡翠A货手镯，附国检证书。",
+              "退货请提供原单号。"),
+        references=("西宁市电子商务信用管理制度 第十五条第（九）项", "商标法 第五十七条"),
+    ),
+    Rule(
+        id="TM-WELL-KNOWN-MARK", category="trademark_misuse", article="15(2)",
+        law=("商标法 第十四条第五款", "商标法 第五十三条"), severity="medium",
+        explanation="在广告宣传中使用“驰名商标”字样", check=check_well_known, scope="text",
+        what="The words 驰名商标 used in advertising or on goods.",
+        why="商标法第十四条第五款：不得将“驰名商标”字样用于商品、包装或者广告宣传、展览以及其他商业活动中；第五十三条规定罚款。",
+        bad=("荣获中国驰名商标，品质值得信赖。",),
+        good=("根据商标法第十四条，本店页面不使用“驰名商标”字样。",),
+        references=("商标法 第十四条",),
+    ),
+    Rule(
+        id="PROH-BANNED-GOODS", category="prohibited_goods", article="11(1)",
+        law=("电子商务法 第十三条", "网络交易监督管理办法 第十条"), severity="critical",
+        explanation="在网上销售法律法规禁止交易或未取得许可不得交易的商品", check=check_prohibited, scope="text",
+        what="Goods that may not be traded online or only with a licence: weapons, drugs, fake invoices and "
+             "documents, eavesdropping devices, protected wildlife products, tobacco and e-cigarettes, prescription drugs without prescription.",
+        why="第十一条第（一）项：法律法规禁止交易的商品和未取得前置许可的商品，不得在网上进行交易；电子商务法第十三条。",
+        bad=("出售各类仿真枪配件，顺丰包邮。", "正规代开发票，税点低。", "新款电子烟套装，口味齐全，下单即发。"),
+        good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。"),
+        references=("电子商务法 第十三条", "烟草专卖法 第三十一条", "野生动物保护法 第二十七条"),
+    ),
+    Rule(
+        id="MLM-STATUTORY-ELEMENTS", category="pyramid_scheme", article="15(10)",
+        law=("禁止传销条例 第七条",), severity="critical",
+        explanation="同时具备禁止传销条例第七条所列传销要素（拉人头、入门费、团队计酬）中的两项以上", check=check_pyramid_elements,
+        scope="text",
+        what="At least two of the three statutory elements of pyramid selling on one page: pay per recruit, "
+             "an entry fee, multi-level team pay.",
+        why="禁止传销条例第七条列举三类传销行为；第十五条第（十）项禁止以电子商务为幌子开展网络传销。单个词语不足以认定，需要要素同现。",
+        bad=("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，下线业绩你也有提成。",),
+        good=("邀请好友注册，双方各得10元优惠券。", "加盟费5万元，总部提供培训，推荐奖另计。"),
+        references=("禁止传销条例 第二条、第七条",),
+    ),
+    Rule(
+        id="MLM-EXPLICIT-NAME", category="pyramid_scheme", article="15(10)",
+        law=("禁止传销条例 第七条",), severity="high",
+        explanation="以“网络直销”“网上资本运作”等名义宣传并承诺收益", check=check_pyramid_explicit, scope="text",
+        what="The names the rules single out (产品网络直销, 网上资本运作) together with income promises or pyramid elements.",
+        why="第十五条第（十）项明确禁止打着“产品网络直销”“网上资本运作”等名义开展网络传销。",
+        bad=("网上资本运作项目，投入少，月入过万。",),
+        good=("警惕以“网上资本运作”为名的传销陷阱，遇到请举报。", "企业资本运作案例分析课程。"),
+        references=("西宁市电子商务信用管理制度 第十五条第（十）项",),
+    ),
+)

@@ -1,0 +1,192 @@
+"""gov_impersonation (text) and gov_badge_forgery (page): government names and marks.
+
+Xining rules Art. 15(4), 15(7); 广告法 第九条第（二）项; 电子商务法 第十五条.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.lexicons import lexicon, scanner
+from analyzers.model import Location, Page, RegistryRecord
+from analyzers.normalise import normalise_term
+from analyzers.ocr import is_badge_sized
+from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.text import TextDoc
+from analyzers.urls import basename, host, host_matches, same_site
+
+_ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协会", "行业协会", "红十字会"})
+
+
+def check_impersonation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    endorse = doc.get("gov_endorse")
+    for b in doc.get("gov_bodies"):
+        if doc.covered(b, "gov_body_exempt", "gov_bodies") or doc.negated(b) or doc.quoted(b):
+            continue
+        _, ce = doc.clause(b.start, b.end)
+        e = next((e for e in endorse if b.end <= e.start <= b.end + 8 and e.end <= ce), None)
+        if e is None:
+            continue
+        ss, se = doc.sentence(b.start, e.end)
+        if doc.has("negation", b.end, e.start) or doc.has("compliance_markers", ss, se):
+            continue
+        if "老字号" in doc.text[ss:se]:
+            continue  # 中华老字号 is a real designation by 商务部
+        yield Hit(b.start, e.end, confidence=0.6 if b.term in _ORGS else 0.85)
+
+
+# ---- badges ----------------------------------------------------------------------------------
+_KIND_NAMES = {"redshield": "工商网监/红盾标识", "licence": "电子营业执照亮照标识", "police": "网警/网络110标识",
+               "policefiling": "公安备案标识", "trusted": "可信网站标识"}
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    kind: str
+    src: str
+    href: str
+    selector: str
+    signal: str  # the words that identified it
+
+
+def _official(kind: str) -> list[str]:
+    return [e.raw for e in lexicon("official_hosts") if e.tag in (kind, "any")]
+
+
+def is_official(url: str, kind: str) -> bool:
+    h = host(url)
+    return bool(h) and any(host_matches(h, suffix) for suffix in _official(kind))
+
+
+def _kind(*signals: str) -> tuple[str, str] | None:
+    sc = scanner(("gov_badges",))
+    for s in signals:
+        if not s:
+            continue
+        found = sc.scan(normalise_term(s)).get("gov_badges")
+        if found:
+            return found[0].tag, found[0].entry.raw
+    return None
+
+
+def badges(p: Page) -> list[Badge]:
+    """Images (and image links) presented as government marks."""
+    out: list[Badge] = []
+    seen: set[str] = set()
+    for img in p.images:
+        if img.width and img.height and not is_badge_sized(img.width, img.height):
+            continue  # a scan of the licence itself, a banner: not a mark
+        near = img.nearby_text if len(img.nearby_text) <= 30 else ""
+        k = _kind(img.alt, img.title, img.ocr_text, basename(img.src), near)
+        if k:
+            out.append(Badge(k[0], img.src, img.link_href, img.path or img.src, k[1]))
+            seen.add(img.src)
+    for link in p.links:
+        if not link.image_src or link.image_src in seen:
+            continue
+        k = _kind(link.image_alt, link.title, basename(link.image_src), link.text)
+        if k:
+            out.append(Badge(k[0], link.image_src, link.href, link.path or link.image_src, k[1]))
+    return out
+
+
+def _has_official_link(p: Page, kind: str) -> bool:
+    """The 公安备案 icon often sits next to (not inside) the text link to beian.mps.gov.cn."""
+    if kind != "policefiling":
+        return False
+    return any(host_matches(host(link.href), h) for link in p.links for h in ("beian.mps.gov.cn", "beian.gov.cn"))
+
+
+def _badge_hits(p: Page, verdict: str) -> Iterator[Hit]:
+    for b in badges(p):
+        name = _KIND_NAMES.get(b.kind, "政府标识")
+        loc = Location(kind="image", selector=b.selector)
+        if not b.href:
+            if verdict == "unlinked" and not _has_official_link(p, b.kind):
+                yield Hit(match=b.signal, location=loc, confidence=0.8, excerpt=b.src,
+                          detail=f"（{name}未链接到官方核验服务）")
+        elif is_official(b.href, b.kind):
+            continue
+        elif same_site(b.href, p.url) or not host(b.href):
+            if verdict == "selfhosted":
+                yield Hit(match=b.signal, location=loc, confidence=0.9, excerpt=b.href,
+                          detail=f"（{name}链接到本站副本 {b.href}）")
+        elif verdict == "fakelink":
+            yield Hit(match=b.signal, location=loc, confidence=0.85, excerpt=b.href,
+                      detail=f"（{name}链接到非官方地址 {b.href}）")
+
+
+def check_badge_unlinked(p: Page, registry: RegistryRecord | None, opts: dict[str, Any]) -> Iterator[Hit]:
+    return _badge_hits(p, "unlinked")
+
+
+def check_badge_self_hosted(p: Page, registry: RegistryRecord | None, opts: dict[str, Any]) -> Iterator[Hit]:
+    return _badge_hits(p, "selfhosted")
+
+
+def check_badge_fake_link(p: Page, registry: RegistryRecord | None, opts: dict[str, Any]) -> Iterator[Hit]:
+    return _badge_hits(p, "fakelink")
+
+
+def _img(alt: str, src: str, href: str, **kw: Any) -> Any:
+    from analyzers.model import Image
+
+    return Image(src=src, alt=alt, link_href=href, width=kw.get("width", 120), height=kw.get("height", 40),
+                 region="footer", path="footer>a>img", ocr_text=kw.get("ocr", ""))
+
+
+_GOOD_POLICE = _img("公安备案", HOME + "img/beian.png", "https://beian.mps.gov.cn/#/query/webSearch?code=63010202000123")
+_LAW_BADGE = ("西宁市电子商务信用管理制度 第十五条第（四）项", "电子商务法 第十五条")
+_WHY_BADGE = ("第十五条第（四）项禁止在网站上伪造、冒用政府及有关行政管理部门电子标识。真实的标识链接到 gov.cn 下的官方核验服务"
+              "（国家企业信用信息公示系统、全国互联网安全管理服务平台等）。")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="GOV-IMPERSONATION", category="gov_impersonation", article="15(7)",
+        law=("广告法 第九条第（二）项", "反不正当竞争法 第六条"), severity="high",
+        explanation="使用国家机关、社会团体的名义推荐、认证或“特供”商品", check=check_impersonation, scope="text",
+        what="Goods promoted with the name or endorsement of a state organ or social organisation "
+             "(市场监管局推荐, 人民大会堂特供, 消协指定).",
+        why="第十五条第（七）项禁止冒用政府机关、社会团体名义推广商品；广告法第九条第（二）项禁止使用国家机关及其工作人员的名义或形象。",
+        bad=("本产品由国家市场监督管理总局推荐，放心选购。", "人民大会堂特供茶叶。", "中国消费者协会指定产品。"),
+        good=("中央空调推荐品牌，节能静音。", "经国家药监局批准上市（国药准字H20000001）。", "本店不以任何政府机关名义推荐商品。"),
+        references=("广告法 第九条",),
+    ),
+    Rule(
+        id="GOV-BADGE-UNLINKED", category="gov_badge_forgery", article="15(4)", law=_LAW_BADGE, severity="high",
+        explanation="网站展示政府电子标识图片，但未链接到官方核验服务", check=check_badge_unlinked, scope="page",
+        what="An image presented as a government mark (工商网监, 电子营业执照, 网警, 公安备案, 可信网站) with no link at all.",
+        why=_WHY_BADGE,
+        bad=(site(home("欢迎光临", images=[_img("工商网监电子标识", HOME + "img/gswj.png", "")]),
+                  description="首页页脚有“工商网监”标识图片，没有链接"),),
+        good=(site(home("欢迎光临", images=[_GOOD_POLICE]), description="公安备案图标链接到 beian.mps.gov.cn"),),
+        references=_LAW_BADGE, per_site=True,
+    ),
+    Rule(
+        id="GOV-BADGE-SELF-HOSTED", category="gov_badge_forgery", article="15(4)", law=_LAW_BADGE, severity="critical",
+        explanation="政府电子标识链接到本站自建的“核验”页面（伪造标识）", check=check_badge_self_hosted, scope="page",
+        what="A government mark whose link goes to a copy on the shop's own host instead of the official service.",
+        why=_WHY_BADGE,
+        bad=(site(home("欢迎光临", images=[_img("电子营业执照亮照", HOME + "img/lz.png", HOME + "license/verify.html")]),
+                  description="亮照标识链接到本站 /license/verify.html"),),
+        good=(site(home("欢迎光临", images=[_img("电子营业执照", HOME + "img/lz.png",
+                                                      "https://zzlz.gsxt.gov.cn/businessShow/abc")]),
+                   description="亮照标识链接到 zzlz.gsxt.gov.cn"),),
+        references=_LAW_BADGE, per_site=True,
+    ),
+    Rule(
+        id="GOV-BADGE-FAKE-LINK", category="gov_badge_forgery", article="15(4)", law=_LAW_BADGE, severity="critical",
+        explanation="政府电子标识链接到非官方网站", check=check_badge_fake_link, scope="page",
+        what="A government mark whose link goes to a host that is not an official verification service.",
+        why=_WHY_BADGE,
+        bad=(site(home("欢迎光临", images=[_img("", HOME + "img/b1.png", "http://gsxt-verify.com/cert?id=1",
+                                                     ocr="红盾 工商网监")]),
+                  description="OCR 识别出“红盾”的图片链接到 gsxt-verify.com"),),
+        good=(site(home("欢迎光临", images=[_img("网络110报警服务", HOME + "img/110.png",
+                                                      "http://www.cyberpolice.cn/wfjb/")]),
+                   description="网络110 标识链接到 cyberpolice.cn"),),
+        references=_LAW_BADGE, per_site=True,
+    ),
+)

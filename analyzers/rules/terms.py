@@ -1,0 +1,158 @@
+"""unfair_terms and return_policy: standard terms that cut consumer rights; 7-day return denials.
+
+Xining rules Art. 11(4), 11(5), 15(6); 消费者权益保护法 第二十五条、第二十六条; 侵害消费者权益行为处罚办法
+第十二条; 电子商务法 第四十九条.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.rules.base import Hit, Rule
+from analyzers.rules.common import lexicon_hits, longest
+from analyzers.text import TextDoc
+
+
+def _unfair(tag: str):  # type: ignore[no-untyped-def]
+    def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+        for c in lexicon_hits(doc, "unfair_terms", tag=tag):
+            if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
+                continue  # lawfully exempt goods (定制、鲜活、食品等), not mere conditions (拆封、清仓)
+            if tag == "liability" and "不可抗力" in doc.text[slice(*doc.sentence(c.start, c.end))]:
+                continue
+            yield Hit(c.start, c.end, confidence=0.9)
+    check.__name__ = f"check_unfair_{tag}"
+    return check
+
+
+def _exempt_goods(doc: TextDoc, c: Any) -> bool:
+    ss, se = doc.sentence(c.start, c.end)
+    return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
+
+
+def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
+    """Exempt goods named in the sentence, or in the list a colon introduces right after."""
+    ss, se = doc.sentence(start, end)
+    if any(w in doc.text[ss:se] for w in ("未拆封", "未使用", "未激活", "未开封")):
+        return False  # the exemptions apply only once goods are unsealed or activated
+    if doc.has("return_exempt", ss, se):
+        return True
+    tail = doc.text[end:end + 12]
+    colon = min((i for i in (tail.find(":"), tail.find("如下")) if i >= 0), default=-1)
+    return colon >= 0 and doc.has("return_exempt", end, min(len(doc.text), end + 160))
+
+
+def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    # The terms carry their own negation (不支持…); a 未 before them (未拆封也不支持) does not cancel them.
+    for c in longest(doc.get("return_denial")):
+        if doc.quoted(c) or doc.compliance(c):
+            continue
+        if not _exempt_nearby(doc, c.start, c.end):
+            yield Hit(c.start, c.end, confidence=0.9)
+
+
+def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """概不退换 on goods that are not exempt also denies the 7-day no-reason return (Art. 11(4))."""
+    for c in lexicon_hits(doc, "unfair_terms", tag="noreturn"):
+        if "质量" in c.term or _exempt_goods(doc, c):
+            continue
+        yield Hit(c.start, c.end, confidence=0.85)
+
+
+_SHORT = re.compile(r"(?<![0-9])([1-6一二两三四五六]|24|48|72)\s*(?:个)?(天|日|小时)内?(?:可|可以|支持|享受)?(?:无理由|无条件)退")
+
+
+def check_short_period(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _SHORT.finditer(doc.text):
+        n = m.group(1)
+        if m.group(2) == "小时" and n not in ("24", "48", "72"):
+            continue
+        span = (m.start(), m.end())
+        if doc.negated(span) or doc.compliance(span) or _exempt_nearby(doc, *span):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.8)
+
+
+_COMMON = dict(scope="text")
+LAW_UNFAIR = ("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="UNF-FINAL-INTERPRETATION", category="unfair_terms", article="11(5), 15(6)",
+        law=("侵害消费者权益行为处罚办法 第十二条第（六）项", "消费者权益保护法 第二十六条"), severity="medium",
+        explanation="格式条款规定经营者单方享有“最终解释权”", check=_unfair("interp"), scope="text",
+        what="Standard terms giving the shop the final right of interpretation (最终解释权归本店所有).",
+        why="《侵害消费者权益行为处罚办法》第十二条：经营者不得在格式条款中规定由经营者单方享有解释权或者最终解释权；"
+            "违反第十一条第（五）项、第十五条第（六）项。",
+        bad=("本活动最终解释权归本店所有。", "活动解释权归商家所有，敬请谅解。"),
+        good=("如对活动规则有疑问，请联系客服，我们将依法解释。", "本店不保留所谓“最终解释权”。"),
+        references=("侵害消费者权益行为处罚办法 第十二条",),
+    ),
+    Rule(
+        id="UNF-LIABILITY-EXCLUSION", category="unfair_terms", article="11(5), 15(6)",
+        law=LAW_UNFAIR, severity="medium",
+        explanation="格式条款免除或减轻经营者应当承担的责任", check=_unfair("liability"), scope="text",
+        what="Terms that exclude the shop's liability (概不负责, 不承担任何责任, 后果自负).",
+        why="消费者权益保护法第二十六条：经营者不得以格式条款作出减轻、免除其责任的规定，该内容无效；"
+            "违反第十一条第（五）项、第十五条第（六）项。",
+        bad=("商品签收后出现任何问题本店概不负责。", "因快递原因造成的损坏，本店不承担任何责任。"),
+        good=("因不可抗力导致延迟发货的，本店不承担任何责任，但会及时通知您。", "商品质量问题由本店承担来回运费。"),
+        references=("消费者权益保护法 第二十六条",),
+    ),
+    Rule(
+        id="UNF-NO-RETURN-EXCHANGE", category="unfair_terms", article="11(5), 15(6)",
+        law=LAW_UNFAIR + ("消费者权益保护法 第二十四条",), severity="high",
+        explanation="格式条款排除消费者退货、更换、修理的权利（如“概不退换”）", check=_unfair("noreturn"), scope="text",
+        what="Blanket exclusions of returns and exchanges (售出概不退换, 不退不换), including for quality defects.",
+        why="消费者权益保护法第二十四条规定质量不合格商品的退货、更换、修理义务，第二十六条规定排除这些权利的格式条款无效；"
+            "违反第十一条第（五）项、第十五条第（六）项。",
+        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。"), fires_with=("RET-BLANKET-NO-RETURN",),
+        good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。"),
+        references=("消费者权益保护法 第二十四条、第二十六条",),
+    ),
+    Rule(
+        id="UNF-CONTRACT-NOT-FORMED", category="unfair_terms", article="11(5), 15(6)",
+        law=("电子商务法 第四十九条",), severity="medium",
+        explanation="约定消费者付款后合同不成立", check=_unfair("contract"), scope="text",
+        what="Terms saying that paying does not form a contract, or that the shop may cancel paid orders at will.",
+        why="电子商务法第四十九条：电子商务经营者不得以格式条款等方式约定消费者支付价款后合同不成立；格式条款含有该内容的，其内容无效。",
+        bad=("付款不代表合同成立，本店有权单方面取消订单。",),
+        good=("您提交订单并付款后，合同即告成立。",),
+        references=("电子商务法 第四十九条",),
+    ),
+    Rule(
+        id="RET-NO-SEVEN-DAY", category="return_policy", article="11(4)",
+        law=("消费者权益保护法 第二十五条", "网络购买商品七日无理由退货暂行办法 第六条、第七条"), severity="high",
+        explanation="对不属于法定例外的商品拒绝七日无理由退货", check=check_no_seven_day, scope="text",
+        what="Refusing the 7-day no-reason return for goods that are not lawfully exempt.",
+        why="消费者权益保护法第二十五条与第十一条第（四）项：网络购物自收到商品之日起七日内可无理由退货；"
+            "仅定作、鲜活易腐、在线下载或已拆封的音像制品和软件、交付的报纸期刊及经消费者确认不宜退货的商品除外。",
+        bad=("本店所有商品均不支持7天无理由退货。", "本店服装不支持七天无理由退換貨。"),
+        good=("定制商品不支持七天无理由退货。", "以下商品不支持七天无理由退货：生鲜水果、鲜花绿植、已激活的软件。",
+              "本店所有商品支持七天无理由退货。"),
+        references=("消费者权益保护法 第二十五条", "西宁市电子商务信用管理制度 第十一条第（四）项"),
+    ),
+    Rule(
+        id="RET-BLANKET-NO-RETURN", category="return_policy", article="11(4)",
+        law=("消费者权益保护法 第二十五条",), severity="high",
+        explanation="以“概不退换”“不退不换”等表述排除七日无理由退货", check=check_blanket_no_return, scope="text",
+        what="Blanket no-return statements (售出概不退换, 不退不换) for goods that are not lawfully exempt: they deny the "
+             "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
+        why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
+        bad=("报单产品不退不换。",), fires_with=("UNF-NO-RETURN-EXCHANGE",),
+        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。"),
+        references=("消费者权益保护法 第二十五条",),
+    ),
+    Rule(
+        id="RET-SHORT-PERIOD", category="return_policy", article="11(4)",
+        law=("消费者权益保护法 第二十五条",), severity="medium",
+        explanation="无理由退货期限短于法定的七日", check=check_short_period, scope="text",
+        what="A no-reason return window shorter than the statutory seven days (3天无理由退货, 24小时内无理由退).",
+        why="消费者权益保护法第二十五条规定自收到商品之日起七日内无理由退货，缩短期限即排除了消费者的部分法定权利，违反第十一条第（四）项。",
+        bad=("本店支持3天无理由退货。", "收货后24小时内可无理由退换。"),
+        good=("支持15天无理由退货。", "签收后3天内如有质量问题请联系客服。"),
+        references=("消费者权益保护法 第二十五条",),
+    ),
+)

@@ -1,0 +1,192 @@
+"""An analysed text: normalised once, candidates found once, context computed lazily around them.
+
+Every text rule receives the same :class:`TextDoc`. Offsets in hits are offsets of the normalised
+text; the engine maps them back to the original (``TextDoc.norm.span``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+
+from analyzers import nlp
+from analyzers.lexicons import Candidate, scanner, terms
+from analyzers.normalise import Normalised, normalise
+
+# Every lexicon that text rules read; one automaton scans them all.
+TEXT_LEXICONS: tuple[str, ...] = (
+    "absolute_terms", "absolute_exempt", "negation", "compliance_markers", "aspiration",
+    "self_comparison", "factual_source", "medical_claims", "medical_context", "health_food",
+    "efficacy_guarantee", "fake_certification", "fake_sales", "unfair_terms", "return_denial",
+    "return_exempt", "counterfeit", "counterfeit_exempt", "pyramid", "gov_bodies", "gov_endorse",
+    "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt",
+)
+# Lexicons only used as context: they never start a context analysis by themselves.
+CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_comparison",
+                          "factual_source", "medical_context", "return_exempt", "gov_endorse", "gov_body_exempt", "prohibited_exempt",
+                          "counterfeit_exempt", "absolute_exempt"})
+
+CLAUSE_END = frozenset(",;!?:。\n")
+SENTENCE_END = frozenset("。!?;\n")
+_CLAUSE_RE = re.compile("[,;!?:。\n]")
+_SENTENCE_RE = re.compile("[。!?;\n]")
+_OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
+_LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零0-9]+条")
+_NEG_PREFIX = frozenset("不没未别勿")
+# words that start with a negation character but do not negate what follows
+_NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "不错", "不断", "不过", "不久", "不同", "不锈钢",
+                           "不粘", "不粘锅", "不如", "不止", "不光", "不单", "没想到", "未来", "别人", "别的", "别致",
+                           "不可思议", "不二", "不二之选", "勿忘"})
+_LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
+
+
+class TextDoc:
+    """Normalised text, candidates by lexicon, and context helpers around a span."""
+
+    def __init__(self, text: str) -> None:
+        self.norm: Normalised = normalise(text)
+        self.text: str = self.norm.text
+        self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
+        self._start_cache: dict[str, list[int]] = {}
+
+    # ---- candidates -------------------------------------------------------------------------
+    def get(self, lexicon: str, tag: str | None = None) -> list[Candidate]:
+        found = self.cands.get(lexicon, [])
+        return found if tag is None else [c for c in found if c.tag == tag]
+
+    def has(self, lexicon: str, start: int, end: int, tag: str | None = None) -> bool:
+        """Does a candidate of ``lexicon`` lie within [start, end)?"""
+        found = self.cands.get(lexicon)
+        if not found:
+            return False
+        starts = self._starts_of(lexicon)
+        k = bisect_left(starts, start)
+        while k < len(found) and found[k].start < end:
+            c = found[k]
+            if c.end <= end and (tag is None or c.tag == tag):
+                return True
+            k += 1
+        return False
+
+    def _starts_of(self, lexicon: str) -> list[int]:
+        cache = self._start_cache
+        if lexicon not in cache:
+            cache[lexicon] = [c.start for c in self.cands[lexicon]]
+        return cache[lexicon]
+
+    def covered(self, c: Candidate, *exempt: str) -> bool:
+        """Is ``c`` part of a longer exempt phrase (最好 in 最好不要)?"""
+        for lex in exempt:
+            for e in self.get(lex):
+                if e.start <= c.start and c.end <= e.end and (e.end - e.start) > (c.end - c.start):
+                    return True
+        return False
+
+    @property
+    def interesting(self) -> bool:
+        return any(k not in CONTEXT_ONLY for k in self.cands)
+
+    # ---- boundaries -------------------------------------------------------------------------
+    @cached_property
+    def _clause_stops(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_RE.finditer(self.text)]
+
+    @cached_property
+    def _sentence_stops(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_RE.finditer(self.text)]
+
+    def _bounds(self, start: int, end: int, stops: list[int], limit: int) -> tuple[int, int]:
+        """[s, e) around the span up to the nearest stop characters (at most ``limit`` away)."""
+        k = bisect_left(stops, start)
+        s = stops[k - 1] + 1 if k > 0 else 0
+        k2 = bisect_left(stops, end)
+        e = stops[k2] if k2 < len(stops) else len(self.text)
+        return max(s, start - limit), min(e, end + limit)
+
+    def clause(self, start: int, end: int | None = None) -> tuple[int, int]:
+        return self._bounds(start, start if end is None else end, self._clause_stops, 60)
+
+    def sentence(self, start: int, end: int | None = None) -> tuple[int, int]:
+        return self._bounds(start, start if end is None else end, self._sentence_stops, 150)
+
+    # ---- context ----------------------------------------------------------------------------
+    def negated(self, c: Candidate | tuple[int, int], window: int = 4) -> bool:
+        """A negation token among the last ``window`` tokens before the span, in its clause."""
+        start = c[0] if isinstance(c, tuple) else c.start
+        cs, _ = self.clause(start)
+        before = self.text[cs:start]
+        if not before:
+            return False
+        toks = nlp.tokens(before)[-window:]
+        neg = terms("negation")
+        return any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks)
+
+    def quoted(self, c: Candidate) -> bool:
+        """Quoted as a word (“最佳”等用语) or inside a title 《…》."""
+        ss, se = self.sentence(c.start, c.end)
+        t = self.text
+        stack: list[str] = []
+        ascii_open = False
+        for ch in t[ss:c.start]:
+            if ch in _OPEN:
+                stack.append(_OPEN[ch])
+            elif stack and ch == stack[-1]:
+                stack.pop()
+            elif ch == '"':
+                ascii_open = not ascii_open
+        if not stack and not ascii_open:
+            return False
+        close = stack[-1] if stack else '"'
+        j = t.find(close, c.end, se)
+        if j < 0:
+            return False
+        if close == "》":
+            return True
+        after = t[j + 1:j + 5]
+        if after.startswith(_LISTING_AFTER):
+            return True
+        return self.negated((ss if ss < c.start else c.start, c.end), window=8) or self.compliance(c)
+
+    def compliance(self, c: Candidate | tuple[int, int]) -> bool:
+        """The sentence is a compliance notice or cites the law."""
+        s, e = (c if isinstance(c, tuple) else (c.start, c.end))
+        ss, se = self.sentence(s, e)
+        return self.has("compliance_markers", ss, se) or bool(_LAW_ARTICLE.search(self.text, ss, se))
+
+    def before(self, lexicon: str, c: Candidate, scope: str = "clause") -> bool:
+        s, _ = self.clause(c.start) if scope == "clause" else self.sentence(c.start)
+        return self.has(lexicon, s, c.start)
+
+    def in_sentence(self, lexicon: str, c: Candidate, tag: str | None = None) -> bool:
+        s, e = self.sentence(c.start, c.end)
+        return self.has(lexicon, s, e, tag)
+
+    def anywhere(self, lexicon: str, tag: str | None = None) -> bool:
+        return bool(self.get(lexicon, tag))
+
+    def plain(self, c: Candidate) -> bool:
+        """Not negated, not quoted as a word, not inside a compliance notice."""
+        return not (self.negated(c) or self.quoted(c) or self.compliance(c))
+
+    # ---- output -----------------------------------------------------------------------------
+    def excerpt(self, start: int, end: int, width: int = 50) -> str:
+        """The sentence around a normalised span, quoted from the original text."""
+        ss, se = self.sentence(start, end)
+        ss = max(ss, start - width)
+        se = min(se, end + width)
+        a, b = self.norm.span(ss, se)
+        return self.norm.original[a:b].strip()
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return [0] + [i + 1 for i, ch in enumerate(self.norm.original) if ch == "\n"]
+
+    def line_of(self, original_offset: int) -> int:
+        return bisect_right(self.line_starts, original_offset) - 1
+
+
+def first_plain(doc: TextDoc, cands: Iterable[Candidate], *exempt: str) -> Sequence[Candidate]:
+    """Candidates that are not exempt, negated, quoted or in a compliance notice."""
+    return [c for c in cands if not doc.covered(c, *exempt) and doc.plain(c)]

@@ -1,0 +1,40 @@
+"""Quality guard on the labelled corpora (bench/quality.py prints the full table)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = [ROOT / "tests/analyzers/corpus/fragments.jsonl", ROOT / "tests/analyzers/corpus/heldout/fragments.jsonl"]
+
+
+def _quality():
+    spec = importlib.util.spec_from_file_location("quality", ROOT / "bench" / "quality.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_corpus_is_big_enough_and_half_negative() -> None:
+    import json
+
+    rows = [json.loads(x) for x in CORPORA[0].read_text("utf-8").splitlines()]
+    negatives = sum(1 for r in rows if not r["categories"])
+    assert len(rows) >= 400
+    assert 0.4 <= negatives / len(rows) <= 0.6
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=["main", "heldout"])
+def test_precision_and_recall_per_category(corpus: Path) -> None:
+    import json
+
+    rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
+    per, _ = _quality().score(rows)
+    for cat, c in per.items():
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        assert precision >= 0.95, (cat, dict(c))
+        assert recall >= 0.90 or c["tp"] + c["fn"] < 10, (cat, dict(c))

@@ -1,0 +1,41 @@
+"""Every rule's documented examples are tests: bad ones fire exactly that rule, good ones nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.engine import analyze_site, analyze_text
+from analyzers.rules import BY_ID, RULES, SiteExample
+
+
+def _cases():
+    for rule in RULES:
+        for kind, examples in (("bad", rule.bad), ("good", rule.good)):
+            for i, ex in enumerate(examples):
+                yield pytest.param(rule.id, kind, ex, id=f"{rule.id}-{kind}-{i}")
+
+
+def _fired(ex) -> list[tuple[str, str]]:
+    if isinstance(ex, SiteExample):
+        findings = analyze_site(ex.pages, ex.registry)
+    else:
+        findings = analyze_text(ex)
+    return [(f.rule_id, f.match) for f in findings]
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "example"), list(_cases()))
+def test_rule_example(rule_id: str, kind: str, example) -> None:
+    fired = _fired(example)
+    ids = {r for r, _ in fired}
+    if kind == "bad":
+        want = {rule_id, *BY_ID[rule_id].fires_with}
+        assert ids == want, f"bad example must fire exactly {sorted(want)}: {fired}"
+    else:
+        assert fired == [], f"good example must fire nothing: {fired}"
+
+
+def test_every_category_but_design_copying_has_rules() -> None:
+    from analyzers.model import CATEGORIES
+
+    covered = {r.category for r in RULES}
+    assert set(CATEGORIES) - covered == {"design_copying"}
