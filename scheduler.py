@@ -195,6 +195,7 @@ class Daemon:
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
         self._index_missing_logged = False
+        self._backend: Any = None
 
     # --- building the scheduler -------------------------------------------------------------------
 
@@ -464,16 +465,27 @@ class Daemon:
                 self._soon.add(sid)
 
     def index_sync(self) -> None:
+        """Drain the outbox into the search index (index/ is another package: guarded import)."""
         try:
-            from index.sync import sync_outbox  # type: ignore[import-not-found]
+            from index.search import open_backend  # type: ignore[import-not-found]
+            from index.sync import sync  # type: ignore[import-not-found]
         except ModuleNotFoundError as exc:
-            if exc.name not in ("index", "index.sync"):
+            if not (exc.name or "").startswith("index"):
                 raise
             if not self._index_missing_logged:
-                log.info("index sync skipped: index.sync is not installed")
+                log.info("index sync skipped: the index package is not installed (%s)", exc.name)
                 self._index_missing_logged = True
             return
-        sync_outbox(self.settings)
+        from errors import SearchBackendError
+
+        if self._backend is None:
+            self._backend = open_backend(self.settings)
+        try:
+            sync(self.store, self._backend)
+        except SearchBackendError as exc:  # the outbox keeps the changes; the next run resumes
+            log.warning("index sync: search backend unavailable: %s", exc)
+            self._backend.close()
+            self._backend = None
 
     def alerts(self) -> None:
         from alerts.queue import RETRY_BASE, deliver_pending, queue_alert
@@ -594,6 +606,8 @@ class Daemon:
         logging.shutdown()
         if left:
             os._exit(0)  # worker threads (e.g. a slow SMTP send) must not hold the exit past the bound
+        if self._backend is not None:
+            self._backend.close()
         self.store.dispose()
         return 0
 

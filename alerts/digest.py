@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.labels import CATEGORY_ZH, REASON_ZH, RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, article_zh
+from alerts.labels import (
+    CATEGORY_ZH,
+    REASON_ZH,
+    RUN_STATUS_ZH,
+    SEVERITY_ORDER,
+    SEVERITY_ZH,
+    STATUS_ZH,
+    article_zh,
+)
 from store.models import (
     OPEN_STATUSES,
     CrawlRun,
@@ -191,7 +199,7 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             "reason": c.reason, "reason_zh": REASON_ZH[c.reason], "storefront_name": c.storefront_name,
             "storefront_domain": c.storefront_domain, "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]),
             "category_zh": CATEGORY_ZH.get(f["category"], f["category"]), "article_zh": article_zh(f["article"]),
-            "evidence_ref": _evidence_ref(f.get("evidence")), "link": f"{base}/findings/{f['finding_id']}",
+            "evidence_ref": _evidence_ref(f.get("evidence")), "status_zh": STATUS_ZH.get(f["status"], f["status"]), "link": f"{base}/findings/{f['finding_id']}",
             "first_seen_local": _local(f["first_seen"], tz), "last_seen_local": _local(f["last_seen"], tz)})
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     items.sort(key=lambda i: (rank.get(i["severity"], 9), i["storefront_id"] or 0, i["article"], -i["confidence"],
