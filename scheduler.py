@@ -676,4 +676,36 @@ def status_cmd(ctx: Context, fmt: str) -> None:
     click.echo(json.dumps(info, ensure_ascii=False, indent=2) if fmt == "json" else format_status(info))
 
 
-COMMANDS = [run_cmd, status_cmd]
+@click.command("schedule")
+@click.argument("storefront_id", type=int)
+@click.argument("interval", required=False)
+@pass_ctx
+def schedule_cmd(ctx: Context, storefront_id: int, interval: str | None) -> None:
+    """Show or set how often one storefront is crawled (e.g. 12h; `default` = scheduler.crawl_interval).
+
+    A running daemon picks the change up at its next heartbeat.
+    """
+    from errors import InputError
+    from store.db import open_store
+    from store.models import Storefront
+
+    store = open_store(ctx.settings)
+    with store.session() as s:
+        shop = s.get(Storefront, storefront_id)
+        if shop is None:
+            raise InputError(f"no storefront with id {storefront_id}")
+        if interval is not None:
+            if interval != "default":
+                try:
+                    seconds = parse_duration(interval)
+                except ValueError as exc:
+                    raise InputError(f"interval {interval!r}: {exc}") from None
+                if seconds < 60:
+                    raise InputError(f"interval {interval!r} is shorter than a minute")
+            shop.schedule = None if interval == "default" else interval
+        current = shop.schedule or f"default ({ctx.settings.scheduler.crawl_interval})"
+        click.echo(f"storefront #{shop.id} {shop.domain}: crawled every {current}; "
+                   f"{ctx.settings.scheduler.hot_crawl_interval} while it has open high/critical findings")
+
+
+COMMANDS = [run_cmd, status_cmd, schedule_cmd]

@@ -56,3 +56,26 @@ def test_jobs_persist_across_restart_and_follow_the_registry(tmp_path: Path, sto
     third.scheduler.shutdown(wait=False)
     for d in (first, second, third):
         d.store.dispose()
+
+
+def test_schedule_command_sets_the_per_storefront_interval(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import cli
+
+    for k in [k for k in __import__("os").environ if k.startswith("STOREWATCH_")]:
+        monkeypatch.delenv(k)
+    st = Store(f"sqlite:///{tmp_path / 'j.db'}")
+    st.upgrade()
+    with st.session() as s:
+        s.add(Storefront(id=7, name="店7", uscc="91630100MA7500007Q", domain="s7.example.cn"))
+    args = ["--data-dir", str(tmp_path / "data"), "--database-url", st.url, "schedule", "7"]
+    assert cli.main([*args, "12h"]) == 0
+    assert "crawled every 12h" in capsys.readouterr().out
+    assert cli.main([*args, "5s"]) == 2 and cli.main([*args, "soon"]) == 2
+    d = daemon(tmp_path, st)
+    assert {j.id: j.trigger.interval.total_seconds() for j in d.scheduler.get_jobs()
+            if j.id.startswith("crawl-")} == {"crawl-7": 12 * 3600}
+    assert cli.main([*args, "default"]) == 0
+    d.sync_jobs()  # what the heartbeat does
+    assert d.scheduler.get_job("crawl-7").trigger.interval.total_seconds() == 86400
+    d.scheduler.shutdown(wait=False)
+    d.store.dispose()
