@@ -3,7 +3,8 @@ and not referenced by an open finding or case; log what was removed.
 
 Removed, oldest first, in one transaction:
 * findings in a final status (resolved, dismissed, rectified, closed) whose last sighting *and*
-  last status change are older than the cut-off, with their audit events and digest items
+  last status change are older than the cut-off and that no case (``case_findings``, when the
+  triage UI's tables exist) lists, with their audit events and digest items
   (an outbox ``delete`` row tells the index);
 * pages older than the cut-off that no remaining finding points at (outbox ``delete`` for the index);
 * crawl runs older than the cut-off with no remaining page, finding or event pointing at them;
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select, text
 
 from config import MIN_RETENTION_DAYS
 from store.db import Store
@@ -36,8 +37,13 @@ def apply_retention(store: Store, settings: Any, now: datetime | None = None) ->
     counts = {"findings": 0, "events": 0, "pages": 0, "runs": 0, "files": 0, "outbox": 0, "digests": 0}
     candidates: set[str] = set()
     with store.session() as s:
-        old = s.scalars(select(Finding.finding_id).where(
-            Finding.status.in_(FINAL_STATUSES), Finding.last_seen < cutoff, Finding.status_changed_at < cutoff)).all()
+        tables = set(inspect(s.connection()).get_table_names())
+        in_cases: set[str] = set()
+        if "case_findings" in tables:  # the triage UI's cases (Art. 24): a case keeps its findings
+            in_cases = set(s.scalars(text("SELECT finding_id FROM case_findings")))
+        old = [fid for fid in s.scalars(select(Finding.finding_id).where(
+            Finding.status.in_(FINAL_STATUSES), Finding.last_seen < cutoff, Finding.status_changed_at < cutoff))
+            if fid not in in_cases]
         for chunk in _chunks(list(old)):
             counts["events"] += _rc(s.execute(delete(FindingEvent).where(FindingEvent.finding_id.in_(chunk))))
             s.execute(delete(DigestItem).where(DigestItem.finding_id.in_(chunk)))
@@ -55,8 +61,12 @@ def apply_retention(store: Store, settings: Any, now: datetime | None = None) ->
         busy_runs = (select(PageRecord.crawl_run_id).union(
             select(Finding.crawl_run_id).where(Finding.crawl_run_id.is_not(None)),
             select(FindingEvent.crawl_run_id).where(FindingEvent.crawl_run_id.is_not(None))))
-        runs = s.execute(select(CrawlRun.id, CrawlRun.warc_path).where(
-            CrawlRun.started_at < cutoff, CrawlRun.status != "running", CrawlRun.id.not_in(busy_runs))).all()
+        case_runs: set[int] = set()
+        if "cases" in tables:
+            case_runs = set(s.scalars(text("SELECT recheck_run_id FROM cases WHERE recheck_run_id IS NOT NULL")))
+        runs = [(r, w) for r, w in s.execute(select(CrawlRun.id, CrawlRun.warc_path).where(
+            CrawlRun.started_at < cutoff, CrawlRun.status != "running", CrawlRun.id.not_in(busy_runs)))
+            if r not in case_runs]
         for chunk in _chunks([r for r, _ in runs]):
             counts["runs"] += _rc(s.execute(delete(CrawlRun).where(CrawlRun.id.in_(chunk))))
         candidates |= {w for _, w in runs if w}

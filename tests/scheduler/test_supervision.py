@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 import config
 from alerts.queue import queue_daily
@@ -131,14 +131,28 @@ def test_retention_keeps_open_and_recent_removes_old(tmp_path: Path, db: Store) 
         for f in fs.values():
             f.first_seen = f.last_seen = f.status_changed_at = long_ago
         ids = (p_old.id, p_case.id, p_closed.id, fs["国家级"].finding_id, fs["最佳"].finding_id)
+        s.add(run)
+    with db.engine.begin() as conn:  # the triage UI's case table (web branch): a case keeps its findings
+        conn.exec_driver_sql("CREATE TABLE case_findings (case_id INTEGER, finding_id VARCHAR(64))")
+        conn.exec_driver_sql("CREATE TABLE cases (id INTEGER, recheck_run_id INTEGER)")
+    with db.session() as s:
+        run2 = start_run(s, 1, "recheck")
+        run2.started_at, run2.status = long_ago, "complete"
+        p_cased = record_page(s, run2, url="http://shop.example.cn/4", fetched_at=long_ago)
+        save_findings(s, run2, p_cased, [finding(1, "第一", url=p_cased.url)])
+        cased = s.scalars(select(Finding).where(Finding.match == "第一")).one()
+        set_status(s, cased.finding_id, "closed", actor="a", note="结案")
+        cased.first_seen = cased.last_seen = cased.status_changed_at = long_ago
+        cased_ids = (cased.finding_id, p_cased.id, run2.id)
+        s.execute(text(f"INSERT INTO case_findings VALUES (1, '{cased.finding_id}')"))
     d = make(tmp_path, db)
     counts = apply_retention(db, d.settings)
     with db.session() as s:
         pages = set(s.scalars(select(PageRecord.id)))
         findings = set(s.scalars(select(Finding.finding_id)))
         deletes = {(o.entity, o.entity_id) for o in s.scalars(select(OutboxEntry).where(OutboxEntry.op == "delete"))}
-    assert pages == {ids[1]}  # the page of the open case stays
-    assert findings == {ids[3]}
+    assert pages == {ids[1], cased_ids[1]}  # the pages of the open case and of the case file stay
+    assert findings == {ids[3], cased_ids[0]}
     assert counts["findings"] == 1 and counts["pages"] == 2 and counts["files"] == 1 and counts["runs"] == 0
     assert not old_warc.exists() and kept_warc.exists()
     assert ("finding", ids[4]) in deletes and ("page", str(ids[0])) in deletes
