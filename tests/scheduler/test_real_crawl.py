@@ -65,3 +65,55 @@ def test_daemon_runs_the_real_crawler_and_sends_its_findings(db: Store, sites: A
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+
+
+def _procs_mentioning(marker: str) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if marker in Path(f"/proc/{entry}/cmdline").read_bytes().decode("utf-8", "replace"):
+                    out.append(int(entry))
+            except OSError:
+                pass
+    return out
+
+
+@pytest.mark.integration
+def test_wall_clock_limit_kills_the_real_crawl_tree(db: Store, sites: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import config
+    from scheduler import Daemon, pid_alive
+
+    sites.pages["/"] = (HOME, 0.0)
+    sites.page("/item/1.html", "枸杞", delay=120)  # hangs: the Scrapy child waits on it
+    add_storefront(db, 1, sites.base + "/")
+    for k in [k for k in os.environ if k.startswith("STOREWATCH_")]:
+        monkeypatch.delenv(k)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    for key, value in {"ALLOW_LOOPBACK": "true", "RENDER": "never", "RETRIES": "0", "PAGE_TIMEOUT": "100",
+                       "OCR": "false"}.items():
+        monkeypatch.setenv(f"STOREWATCH_CRAWLER__{key}", value)  # inherited by the crawl child
+    monkeypatch.chdir(ROOT)
+    settings = config.load(overrides={"data_dir": tmp_path / "data", "database_url": db.url,
+                                      "scheduler": {"crawl_wall_limit": "8s"}})
+    d = Daemon(settings, term_grace=2.0)
+    seen: list[int] = []
+    import threading
+
+    def watch() -> None:  # the tree while it runs: the crawl command and the Scrapy child it starts
+        while not seen or any(pid_alive(p) for p in seen):
+            seen.extend(p for p in _procs_mentioning(str(tmp_path / "data")) if p not in seen)
+            if len(seen) >= 2:
+                return
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    d.crawl(1)
+    t.join(timeout=5)
+    with db.session() as s:
+        run = s.scalars(select(CrawlRun)).one()
+    assert run.status == "failed" and run.error == "killed after wall-clock limit (8s)"
+    assert len(seen) >= 2, "the crawl did not start its child"
+    assert not [p for p in seen if pid_alive(p)]
+    assert not _procs_mentioning(str(tmp_path / "data"))
+    d.store.dispose()
