@@ -74,10 +74,8 @@ def site(n: int) -> ThreadingHTTPServer:
     return srv
 
 
-def proc_sample(pid: int) -> dict[str, Any]:
-    status = Path(f"/proc/{pid}/status").read_text()
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    zombies, children = 0, 0
+def _children(pid: int) -> dict[int, str]:
+    out = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -86,10 +84,22 @@ def proc_sample(pid: int) -> dict[str, Any]:
         except OSError:
             continue
         if int(st[1]) == pid:
-            children += 1
-            zombies += st[0] == "Z"
+            out[int(entry)] = st[0]
+    return out
+
+
+def proc_sample(pid: int) -> dict[str, Any]:
+    """RSS, fds, threads, children; a zombie counts only if it is still unreaped a second later
+    (a child that just exited waits up to 0.2 s for the daemon's poll)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    kids = _children(pid)
+    zombies = {p for p, state in kids.items() if state == "Z"}
+    if zombies:
+        time.sleep(1.0)
+        zombies &= {p for p, state in _children(pid).items() if state == "Z"}
     return {"rss_kb": int(fields["VmRSS"].split()[0]), "fds": len(os.listdir(f"/proc/{pid}/fd")),
-            "threads": int(fields["Threads"]), "children": children, "zombies": zombies}
+            "threads": int(fields["Threads"]), "children": len(kids), "zombies": len(zombies)}
 
 
 def main() -> int:
