@@ -210,6 +210,72 @@ class LogSettings(_Section):
     format: Literal["plain", "json"] = "plain"
 
 
+class WebSettings(_Section):
+    """The triage web UI (``storewatch web``).
+
+    Sessions are kept server-side (table ``web_sessions``); the cookie carries only a random
+    token, so no signing key is needed and logout or disabling a user ends the session at once.
+    ``behind_tls`` marks the cookie ``Secure`` and sends HSTS (set it when a TLS proxy is in front).
+    Login throttling: after ``login_max_failures`` wrong passwords for one user name or from one
+    address within ``login_window``, further attempts are refused until the window has passed.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = Field(8700, ge=1, le=65535)
+    behind_tls: bool = False
+    session_lifetime: str = "12h"
+    session_idle_timeout: str = "2h"
+    login_max_failures: int = Field(5, ge=1, le=1000)
+    login_window: str = "15m"
+    page_size: int = Field(50, ge=10, le=500)
+
+    @field_validator("session_lifetime", "session_idle_timeout", "login_window")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        if parse_duration(v) <= 0:
+            raise ValueError("must be longer than zero")
+        return v
+
+
+class CreditSettings(_Section):
+    """Merchant credit grade (Art. 6), computed by ``web/credit.py`` (formula in its docstring).
+
+    score = 100 − Σ points(severity) × 0.5^(age_days / half_life_days) × (1 − rectification_credit
+    if the finding was rectified); grade A ≥ grade_a, B ≥ grade_b, C ≥ grade_c, else D.
+    """
+
+    points_info: float = Field(0.0, ge=0)
+    points_low: float = Field(2.0, ge=0)
+    points_medium: float = Field(5.0, ge=0)
+    points_high: float = Field(10.0, ge=0)
+    points_critical: float = Field(20.0, ge=0)
+    half_life_days: float = Field(365.0, gt=0)
+    rectification_credit: float = Field(0.5, ge=0, le=1)
+    grade_a: float = Field(90.0, ge=0, le=100)
+    grade_b: float = Field(75.0, ge=0, le=100)
+    grade_c: float = Field(60.0, ge=0, le=100)
+    warning_grades: CommaList = ["C", "D"]
+
+    _split = field_validator("warning_grades", mode="before")(_split_commas)
+
+    @field_validator("warning_grades")
+    @classmethod
+    def _grades(cls, v: list[str]) -> list[str]:
+        bad = [g for g in v if g not in ("A", "B", "C", "D")]
+        if bad:
+            raise ValueError(f"unknown grade(s) {', '.join(bad)}; grades are A, B, C, D")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> CreditSettings:
+        if not self.grade_a > self.grade_b > self.grade_c:
+            raise ValueError("thresholds must satisfy grade_a > grade_b > grade_c")
+        return self
+
+    def points(self, severity: str) -> float:
+        return float(getattr(self, f"points_{severity}", 0.0))
+
+
 class Settings(BaseSettings):
     """Every setting storewatch has. See the README's configuration table."""
 
@@ -232,6 +298,8 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     retention: RetentionSettings = RetentionSettings()
     log: LogSettings = LogSettings()
+    web: WebSettings = WebSettings()
+    credit: CreditSettings = CreditSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -412,6 +480,25 @@ DESCRIPTIONS: dict[str, str] = {
     "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
     "log.level": "`DEBUG`, `INFO`, `WARNING` or `ERROR`.",
     "log.format": "`plain` or `json` (one JSON object per line).",
+    "web.host": "Address the web UI listens on (`storewatch web --host`).",
+    "web.port": "Port of the web UI (`storewatch web --port`).",
+    "web.behind_tls": "A TLS proxy is in front: Secure session cookies, HSTS, trust its forwarded headers.",
+    "web.session_lifetime": "A web session ends this long after sign-in.",
+    "web.session_idle_timeout": "A web session ends after this long without a request.",
+    "web.login_max_failures": "Wrong passwords for one user (4× for one address) before sign-in is refused.",
+    "web.login_window": "Window over which failed sign-ins are counted (and refused).",
+    "web.page_size": "Findings per page in the web UI.",
+    "credit.points_info": "Credit points deducted per confirmed `info` finding (Art. 6 credit grade).",
+    "credit.points_low": "Credit points deducted per confirmed `low` finding.",
+    "credit.points_medium": "Credit points deducted per confirmed `medium` finding.",
+    "credit.points_high": "Credit points deducted per confirmed `high` finding.",
+    "credit.points_critical": "Credit points deducted per confirmed `critical` finding.",
+    "credit.half_life_days": "Days after which a finding's deduction has halved (counted from its last sighting).",
+    "credit.rectification_credit": "Share of a deduction forgiven once the finding is rectified (0–1).",
+    "credit.grade_a": "Lowest score of grade A (守信); scores start at 100.",
+    "credit.grade_b": "Lowest score of grade B (基本守信).",
+    "credit.grade_c": "Lowest score of grade C (失信风险); below is D (严重失信).",
+    "credit.warning_grades": "Grades listed on the warning list (公示及预警).",
 }
 
 

@@ -194,6 +194,8 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
                  allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None) -> list[Finding]:
     """All rules over one storefront's pages: text and page rules per page, site rules once."""
     opts = parse_options(options)
+    unregistered = registry if registry is not None and not registry.found else None
+    registry = None if unregistered is not None else registry
     sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
     ordered = sorted(pages, key=lambda p: not p.is_home)  # home first: per-site matches are reported there
     found: list[Finding] = []
@@ -202,7 +204,7 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
         page_found, text = _page_findings(page, registry, opts, sid)
         found.extend(page_found)
         texts[page.url] = text
-    site = Site(tuple(ordered), registry, texts)
+    site = Site(tuple(ordered), registry, texts, unregistered)
     for rule in _active(opts, "site"):
         for hit in rule.check(site, opts.for_rule(rule)):
             url = hit.url or (site.home.url if site.home else "")

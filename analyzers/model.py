@@ -179,6 +179,7 @@ class RegistryRecord:
     contact: str = ""  # 联系方式
     police_filing: str = ""  # 公安备案号, when the registry has it
     storefront_id: int | None = None
+    found: bool = True  # False: the registry was searched for ``domain`` and has no filing record
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,14 +125,15 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
     record = None
     if registry_file is not None:
         record = find_record(registry_file, url)
-        if record is None:
+        if not record.found:
             click.echo(f"未找到备案记录 no filing record for {urlsplit(url).netloc} in {registry_file}", err=True)
     run_id = new_run_id()
     out_dir = evidence_dir or data_dir(settings) / "evidence" / "scans" / run_id
     job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
-                   registry=asdict(record) if record is not None else None, trigger="scan")
+                   registry=asdict(record) if record is not None else None, trigger="scan",
+                   ocr_cache_dir=str(data_dir(settings) / "ocr-cache"))
     outcome = run_crawl(job)
-    result = scan_result(url, asdict(record) if record is not None else None, outcome)
+    result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:

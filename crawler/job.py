@@ -44,6 +44,7 @@ class CrawlJob:
     crawl_run_id: int | None = None  # the store's CrawlRun row, when the parent created it
     trigger: str = "manual"
     analyze: bool = True
+    ocr_cache_dir: str = ""  # OCR text of badge images kept across crawls, by image SHA-256
     progress: bool = True  # one line per page on stderr
     log_level: str = "WARNING"
     version: str = field(default_factory=storewatch_version)

@@ -42,7 +42,8 @@ def job_for(sf: Any, settings: Any, options: CrawlOptions, trigger: str, crawl_r
     return CrawlJob(start_url=start_url_of(sf), out_dir=str((evidence_root / str(sf.id) / run_id).resolve()),
                     options=options, run_id=run_id, storefront_id=sf.id, hosts=(host_key(sf.domain),),
                     registry=registry_of(sf), allow_list=allow, obey_robots=sf.obey_robots,
-                    database_url=settings.db_url, crawl_run_id=crawl_run_id, trigger=trigger)
+                    database_url=settings.db_url, crawl_run_id=crawl_run_id, trigger=trigger,
+                    ocr_cache_dir=str(Path(settings.data_dir) / "ocr-cache"))
 
 
 def crawl_storefronts(settings: Any, options: CrawlOptions, ids: Sequence[int] | None,

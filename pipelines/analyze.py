@@ -1,9 +1,4 @@
-"""Analysis glue: run the rule engine over a crawl's pages, tolerating an engine not yet built.
-
-``analyzers.engine.analyze_site`` is imported lazily and guarded: when it is missing, analysis
-yields no findings and says so once (in the log and in the run summary), so crawling, evidence
-and the ``scan`` contract work before the rule engine lands.
-"""
+"""Analysis glue: run the rule engine over a crawl's pages and point findings at their evidence."""
 
 from __future__ import annotations
 
@@ -12,36 +7,30 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from analyzers.engine import AllowEntry, analyze_site
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
 
 log = logging.getLogger(__name__)
-_warned: set[str] = set()
 
 
-def engine_status() -> str:
-    """'' when the rule engine is importable, else why not."""
-    try:
-        from analyzers import engine  # noqa: F401
-    except ImportError as exc:
-        return f"rule engine unavailable ({exc})"
-    if not hasattr(engine, "analyze_site"):
-        return "rule engine has no analyze_site()"
-    return ""
+def allow_entries(allow_list: Iterable[str | dict[str, Any]]) -> tuple[AllowEntry, ...]:
+    """Allow-list entries of a crawl job (``"RULE-ID"``, ``"RULE-ID:match"`` or dicts) as engine entries."""
+    out = []
+    for entry in allow_list:
+        if isinstance(entry, dict):
+            out.append(AllowEntry(entry["rule_id"], entry.get("match") or None, entry.get("reason", "")))
+        else:
+            rule_id, _, match = entry.partition(":")
+            out.append(AllowEntry(rule_id, match or None))
+    return tuple(out)
 
 
 def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
-                  allow_list: Iterable[str] = (), options: dict[str, Any] | None = None) -> list[Finding]:
-    """Findings of the rule engine over all pages of one storefront ([] without an engine)."""
-    problem = engine_status()
-    if problem:
-        if problem not in _warned:
-            _warned.add(problem)
-            log.warning("no analysis: %s", problem)
-        return []
-    from analyzers.engine import analyze_site
-
-    return list(analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=tuple(allow_list),
-                             options=options))
+                  allow_list: Iterable[str | dict[str, Any]] = (),
+                  options: dict[str, Any] | None = None) -> list[Finding]:
+    """Findings of the rule engine over all pages of one storefront."""
+    return analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
+                        options=options)
 
 
 def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict[str, Any]],

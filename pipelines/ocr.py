@@ -4,8 +4,8 @@ Policy (decided here, documented in docs): only images on the storefront's own h
 ``data:`` URIs are fetched — never another host's images, so OCR cannot be used to make the
 crawler touch third parties. At most ``max_images_per_page`` images per page, each at most
 ``max_image_bytes``; fetched through Scrapy's downloader (so the safety middleware applies) and
-archived in the WARC like any page. Text is cached by image SHA-256. ``analyzers.ocr`` is
-imported lazily and guarded: without it, images are still archived and hashed, not read.
+archived in the WARC like any page. Text is cached by image SHA-256, in memory and across
+crawls in ``job.ocr_cache_dir``.
 """
 
 from __future__ import annotations
@@ -16,37 +16,26 @@ import dataclasses
 import hashlib
 import io
 import logging
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import scrapy
 
+from analyzers import ocr
 from crawler.capture import _headers, utc_now
 from crawler.items import ImageCapture, PageCapture
 from evidence.pages import archive_image
 
 log = logging.getLogger(__name__)
 OCR_KINDS = ("licence",)
-_DEFAULT_BADGE = (16, 8, 600, 400)  # min w, min h, max w, max h when analyzers.ocr is missing
-
-
-def _ocr_module() -> Any:
-    try:
-        from analyzers import ocr
-    except ImportError:
-        return None
-    return ocr
 
 
 def badge_sized(width: int | None, height: int | None) -> bool | None:
     """True/False when the size is known, None when it is not."""
     if not width or not height:
         return None
-    ocr = _ocr_module()
-    if ocr is not None and hasattr(ocr, "is_badge_sized"):
-        return bool(ocr.is_badge_sized(width, height))
-    lo_w, lo_h, hi_w, hi_h = _DEFAULT_BADGE
-    return lo_w <= width <= hi_w and lo_h <= height <= hi_h
+    return bool(ocr.is_badge_sized(width, height))
 
 
 def data_uri_bytes(uri: str) -> bytes:
@@ -137,13 +126,20 @@ class OcrPipeline:
     async def _read(self, cap: ImageCapture, state: Any) -> str:
         if cap.sha256 in state.ocr_cache:
             return state.ocr_cache[cap.sha256]
-        ocr = _ocr_module()
-        text = ""
-        if ocr is not None and hasattr(ocr, "ocr_image"):
+        disk = Path(state.job.ocr_cache_dir) / f"{cap.sha256}.txt" if state.job.ocr_cache_dir else None
+        if disk is not None and disk.is_file():
+            text = disk.read_text(encoding="utf-8")
+        else:
             try:
                 text = await asyncio.to_thread(ocr.ocr_image, cap.body)
-            except Exception:
+            except Exception:  # a damaged image is recorded as unreadable; the crawl goes on
                 log.warning("OCR failed for %s", cap.url, exc_info=True)
+                text = ""
+            if disk is not None:
+                disk.parent.mkdir(parents=True, exist_ok=True)
+                tmp = disk.with_suffix(".part")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(disk)
         state.ocr_cache[cap.sha256] = text
         cap.ocr_text = text
         return text

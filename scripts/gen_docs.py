@@ -1,6 +1,6 @@
 """Regenerate the generated parts of README.md (configuration table, rule catalogue).
 
-    .venv/bin/python scripts/gen_docs.py          # rewrite README.md in place
+    .venv/bin/python scripts/gen_docs.py          # rewrite README.md and docs/rules.md in place
     .venv/bin/python scripts/gen_docs.py --check  # exit 1 if README.md is out of date (tests run this)
 """
 
@@ -54,16 +54,20 @@ def render(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    readme = ROOT / "README.md"
-    old = readme.read_text(encoding="utf-8")
-    new = render(old)
+    from analyzers.catalogue import as_markdown
+
+    readme, rules = ROOT / "README.md", ROOT / "docs" / "rules.md"
+    targets = {readme: render(readme.read_text(encoding="utf-8")), rules: as_markdown()}
+    stale = [p for p, new in targets.items() if not p.exists() or p.read_text(encoding="utf-8") != new]
     if "--check" in argv:
-        if new != old:
-            print("README.md is out of date: run .venv/bin/python scripts/gen_docs.py", file=sys.stderr)
+        if stale:
+            print(f"out of date: {', '.join(p.name for p in stale)}; run .venv/bin/python scripts/gen_docs.py",
+                  file=sys.stderr)
             return 1
         return 0
-    readme.write_text(new, encoding="utf-8")
-    print(json.dumps({"updated": new != old}))
+    for p in stale:
+        p.write_text(targets[p], encoding="utf-8")
+    print(json.dumps({"updated": [str(p.relative_to(ROOT)) for p in stale]}))
     return 0
 
 

@@ -112,6 +112,7 @@ class Site:
     pages: tuple[Page, ...]
     registry: RegistryRecord | None
     texts: Mapping[str, str]  # page url -> normalised visible text (title, blocks, link texts)
+    unregistered: RegistryRecord | None = None  # the registry was searched and has no record for this host
 
     @property
     def home(self) -> Page | None:

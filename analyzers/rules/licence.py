@@ -64,6 +64,16 @@ def check_police_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 # ---- site rules --------------------------------------------------------------------------------
+def check_no_filing_record(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    """The registry was searched for this storefront's host and holds no filing record."""
+    if s.unregistered is None:
+        return
+    h = s.home
+    where = s.unregistered.domain or (host(h.url) if h else "")
+    yield Hit(url=h.url if h else "", match=where, excerpt=f"备案登记中没有网站域名为 {where} 的记录",
+              confidence=1.0, location=Location(kind="site", selector=h.url if h else where))
+
+
 def licence_pages(s: Site, h: Page) -> tuple[list[Page], bool]:
     """Pages holding the licence that the home page links to; and whether such a link exists at all."""
     by_url = {normalise_url(p.url): p for p in s.pages}
@@ -200,6 +210,13 @@ def _r(id: str, cat: str, article: str, law: tuple[str, ...], sev: str, expl: st
 
 
 RULES: tuple[Rule, ...] = (
+    _r("FIL-NO-FILING-RECORD", "filing_display", "9", _LAW_ICP, "high", "备案登记中找不到该网站（未办理电子商务主体备案登记）",
+       check_no_filing_record, "site", "The storefront's host has no row in the bureau's registry of filing records.",
+       "第九条：电子商务经营主体应办理备案登记（主体名称、网站域名、ICP许可证号等），经营者对备案信息的真实性负责。",
+       (site(home("欢迎光临"), registry=REGISTRY.__class__(domain="shop.example.cn", found=False),
+             description="备案名单中没有 shop.example.cn"),),
+       (site(home("欢迎光临"), registry=REGISTRY, description="备案名单中有该网站"),
+        site(home("欢迎光临"), description="未提供备案名单（无从比对）"))),
     _r("LIC-MISSING", "license_display", "9", _LAW_LIC, "high", "首页（及其链接的执照页面）未公示营业执照信息或电子营业执照链接标识",
        check_licence_missing, "site", "No USCC, company name or electronic licence link on the home page or a licence page linked from it.",
        _WHY9, (site(_BARE, description="首页只有备案号，没有营业执照信息，也没有执照页面链接"),),

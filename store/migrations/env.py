@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import web.models  # noqa: F401,E402 - the web tables (and the findings facet index) share this metadata
 from store.models import Base
 
 config = context.config

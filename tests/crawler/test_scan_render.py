@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 import cli
-from pipelines.analyze import engine_status
 from tests.crawler.conftest import crawl, page, text_of
 
 pytestmark = pytest.mark.integration
@@ -57,8 +56,7 @@ def test_scan_js_only_storefront(sites: dict[str, Any], tmp_path: Path, capsys: 
     assert ev["screenshot_sha256"] and ev["pdf_sha256"] and ev["dom_sha256"]  # the home page's tangible form
     # a link that exists only in the rendered DOM was followed
     assert any(p["url"].endswith("/item/7.html") for p in result["pages"])
-    if not engine_status():  # with the rule engine merged, the inserted claim must be judged
-        assert any("国家级" in f["match"] for f in result["findings"])
+    assert any("国家级" in f["match"] for f in result["findings"])  # the inserted claim is judged
 
     # the same storefront without a browser: the inserted content is not seen, and the output says so
     code, never = run_scan([url, "--render", "never"], tmp_path / "never", capsys, monkeypatch)

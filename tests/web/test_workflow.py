@@ -1,0 +1,170 @@
+"""Triage through the HTTP interface: search, decide, open and follow a case, credit files, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from store.models import AllowListEntry, Finding, FindingEvent, OutboxEntry
+from web.models import Case, CaseEvent
+
+
+def test_search_in_chinese_with_filters_and_facets(as_role, seeded) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    page = client.get("/findings", params={"q": "国家级"}).text
+    assert 'id="total">1<' in page and "<mark>国家级</mark>" in page
+    page = client.get("/findings", params={"q": "", "severity": "critical"}).text
+    assert 'id="total">2<' in page and "高仿" in page and "红盾" in page
+    page = client.get("/findings", params={"category": "false_advertising", "q": "-最佳"}).text
+    assert 'id="total">3<' in page and "<mark>最佳</mark>" not in page
+    page = client.get("/findings", params={"q": "category:unfair_terms"}).text
+    assert 'id="total">1<' in page and "最终解释权归本店所有" in page
+    # facet counts ignore their own filter, so other severities stay selectable
+    assert 'name="severity" value="medium"' in client.get("/findings", params={"severity": "critical"}).text
+    page = client.get("/findings", params={"storefront": str(seeded.storefront_ids[2])}).text
+    assert 'id="total">2<' in page and "概不退换" in page and "本品为国家级" not in page
+    assert "没有符合条件" in client.get("/findings", params={"q": "根本不存在的词"}).text
+    page = client.get("/findings", params={"q": "(国家级 OR 高仿) AND NOT severity:critical"}).text
+    assert 'id="total">1<' in page and "<mark>国家级</mark>" in page
+    page = client.get("/findings", params={"q": "uscc:91630100MA754RGT8N"}).text  # 青河茶业
+    assert 'id="total">2<' in page
+
+
+def test_status_change_writes_audit_event_and_outbox(as_role, seeded, store) -> None:  # noqa: ANN001
+    client, token = as_role("analyst")
+    fid = seeded.finding_ids[0]
+    r = client.post(f"/findings/{fid}/status", data={"csrf_token": token, "status": "confirmed", "note": "核实"})
+    assert r.status_code == 200 and "已确认" in r.text and "核实" in r.text
+    with store.session() as s:
+        assert s.get(Finding, fid).status == "confirmed"
+        ev = s.scalars(select(FindingEvent).where(FindingEvent.finding_id == fid).order_by(FindingEvent.id)).all()[-1]
+        assert (ev.actor, ev.from_status, ev.to_status, ev.note) == ("analyst", "open", "confirmed", "核实")
+        assert s.scalar(select(OutboxEntry).where(OutboxEntry.entity_id == fid)) is not None
+
+
+def test_dismiss_needs_a_reason_and_can_allow_list(as_role, seeded, store) -> None:  # noqa: ANN001
+    client, token = as_role("analyst")
+    fid = seeded.finding_ids[1]
+    r = client.post(f"/findings/{fid}/status", data={"csrf_token": token, "status": "dismissed", "note": ""})
+    assert r.status_code == 400 and "reason" in r.text
+    r = client.post(f"/findings/{fid}/status", data={"csrf_token": token, "status": "dismissed",
+                                                     "note": "引用法律条文，非宣传", "allow_list": "1",
+                                                     "allow_scope": "match"})
+    assert r.status_code == 200
+    with store.session() as s:
+        f = s.get(Finding, fid)
+        entry = s.scalar(select(AllowListEntry))
+        assert f.status == "dismissed"
+        assert (entry.storefront_id, entry.rule_id, entry.match, entry.reason, entry.created_by) == \
+            (f.storefront_id, f.rule_id, "最佳", "引用法律条文，非宣传", "analyst")
+
+
+def test_bulk_confirm(as_role, seeded, store) -> None:  # noqa: ANN001
+    client, token = as_role("analyst")
+    ids = seeded.finding_ids[3:6]
+    r = client.post("/findings/bulk", data={"csrf_token": token, "action": "confirmed", "ids": ids,
+                                            "back": "/findings?q=x"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/findings?q=x"
+    with store.session() as s:
+        assert {s.get(Finding, i).status for i in ids} == {"confirmed"}
+
+
+def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: ANN001
+    analyst, token = as_role("analyst")
+    ids = seeded.finding_ids[3:6]  # all of 西宁雪域健康
+    r = analyst.post("/findings/bulk", data={"csrf_token": token, "action": "case", "ids": ids}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/cases/")
+    url = r.headers["location"]
+    page = analyst.get(url).text
+    assert "XN-" in page and "雪域健康" in page and "已立案" in page
+    r = analyst.post(url + "/notices", data={"csrf_token": token, "kind": "rectification", "number": "宁商电整字〔2026〕1号",
+                                             "sent_at": "2026-11-01", "deadline": "2026-11-16", "content": "限期整改",
+                                             "schedule_recheck": "1"})
+    assert r.status_code == 200 and "2026-11-17 09:00" in r.text
+    with store.session() as s:
+        case = s.scalar(select(Case))
+        assert case.status == "rechecking" and case.recheck_at is not None
+        assert {s.get(Finding, i).status for i in ids} == {"notified"}
+    # an analyst cannot close; a supervisor can
+    assert analyst.post(url + "/close", data={"csrf_token": token, "outcome": "rectified"}).status_code == 403
+    sup, stoken = as_role("supervisor")
+    r = sup.post(url + "/close", data={"csrf_token": stoken, "outcome": "rectified", "note": "复查已整改"})
+    assert r.status_code == 200 and "已结案" in r.text
+    with store.session() as s:
+        assert {s.get(Finding, i).status for i in ids} == {"rectified"}
+        actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
+    assert actions == ["opened", "notice", "recheck", "closed"]
+    r = sup.get(url + "/export")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(zf.namelist())
+    assert {"案件摘要.html", "findings.json", "SHA256SUMS"} <= names
+    assert {f"evidence/{i}.zip" for i in ids} <= names
+    summary = zf.read("案件摘要.html").decode()
+    assert "西宁雪域健康科技有限公司" in summary and "责令整改通知书" in summary and "已整改" in summary
+    assert sorted(f["finding_id"] for f in json.loads(zf.read("findings.json"))) == sorted(ids)
+    inner = zipfile.ZipFile(io.BytesIO(zf.read(f"evidence/{ids[0]}.zip")))  # made by evidence.export
+    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json"} <= set(inner.namelist())
+
+
+def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    page = client.get(f"/findings/{seeded.finding_ids[0]}").text
+    assert "第十五条第（五）项" in page and "虚假宣传" in page and "广告法 第九条" in page
+    assert 'id="verify">证据完整' in page
+    assert f"/evidence/pages/{seeded.page_ids[0]}/screenshot" in page and "<rect" in page
+    assert "首次发现" in page
+    assert "已复核" in page  # evidence.verify.verify_warc ran on the records and the whole file
+    r = client.get(f"/findings/{seeded.finding_ids[0]}/export")
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    manifest = json.loads(zf.read("manifest.json"))
+    assert {f["name"] for f in manifest["files"]} >= {"records.warc.gz", "screenshot.png", "finding.json"}
+
+
+def test_tampered_evidence_fails_verification(as_role, seeded, settings) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    warc = next(settings.evidence_dir.glob("run-1.warc.gz"))
+    data = bytearray(warc.read_bytes())
+    data[-10] ^= 0xFF  # one flipped byte in the last record (another page's metadata)
+    warc.write_bytes(bytes(data))
+    page = client.get(f"/findings/{seeded.finding_ids[0]}").text
+    assert 'id="verify">证据校验未通过' in page and "file SHA-256 differs" in page
+    warc.write_bytes(warc.read_bytes()[:200])  # truncated: the page's own record is gone
+    page = client.get(f"/findings/{seeded.finding_ids[0]}").text
+    assert 'id="verify">证据校验未通过' in page
+    r = client.get(f"/findings/{seeded.finding_ids[0]}/export")  # still exported, with a note
+    assert "EXPORT-NOTE.txt" in zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+
+
+def test_credit_file_warning_list_and_exports(as_role, seeded) -> None:  # noqa: ANN001
+    client, token = as_role("supervisor")
+    evil = seeded.storefront_ids[3]
+    assert 'id="grade">A<' in client.get(f"/merchants/{evil}").text
+    client.post("/findings/bulk", data={"csrf_token": token, "action": "confirmed",
+                                        "ids": seeded.finding_ids[8:10]})  # critical + medium: 100-25 = 75
+    page = client.get(f"/merchants/{evil}").text
+    assert 'id="grade">B<' in page and 'id="score">75.0<' in page and "<svg" in page
+    client.post("/findings/bulk", data={"csrf_token": token, "action": "confirmed", "ids": seeded.finding_ids[3:6]})
+    warn = client.get("/warnings").text  # 雪域: critical + 2 high = 60 -> C
+    assert "西宁雪域健康科技有限公司" in warn and "青河茶业" not in warn
+    rows = list(csv.reader(io.StringIO(client.get("/warnings.csv").content.decode("utf-8-sig"))))
+    assert rows[0][0] == "主体名称" and [r[0] for r in rows[1:]] == ["西宁雪域健康科技有限公司"]
+    assert rows[1][4] == "C"
+    wb = load_workbook(io.BytesIO(client.get("/warnings.xlsx").content))
+    ws = wb.active
+    assert ws.title == "公示及预警" and ws["A2"].value == "西宁雪域健康科技有限公司" and abs(ws["G2"].value - 60) < 0.5
+
+
+def test_dashboard_charts(as_role) -> None:  # noqa: ANN001
+    client, _ = as_role("supervisor")
+    page = client.get("/dashboard").text
+    for title in ("每月新发现问题（按严重程度）", "新发现与已解决", "未结问题（按类别）", "未结问题（按条款）",
+                  "网站抓取覆盖", "重点网站"):
+        assert f'aria-label="{title}' in page, title
+    assert "无法访问<b>1</b>" in page.replace("\n", "").replace(" ", "")
+    assert "西宁恶意示例网络有限公司" in page

@@ -1,0 +1,194 @@
+"""Accounts, server-side sessions, login throttling and the login audit.
+
+Plain functions over a SQLAlchemy session; the HTTP side lives in ``web/app.py``.
+Passwords are hashed with argon2id (argon2-cffi defaults). A session cookie carries a random
+token (256 bits); the store keeps its SHA-256, the user, a CSRF token and the expiry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from config import WebSettings, parse_duration
+from errors import InputError
+from store.models import utcnow
+from web.models import ROLE_RANK, ROLES, AuthEvent, User, WebSession
+
+log = logging.getLogger(__name__)
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# a hash to verify against when the user does not exist, so timing does not reveal user names
+_DUMMY_HASH = _hasher.hash("storewatch-dummy-password")
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser:
+    """Who is signed in, as the request handlers see it."""
+
+    id: int
+    name: str
+    role: str
+    csrf_token: str
+
+    def has(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters (密码至少{MIN_PASSWORD_LENGTH}位)")
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def audit(session: Session, kind: str, user_name: str, *, actor: str = "", ip: str = "", detail: str = "") -> None:
+    session.add(AuthEvent(kind=kind, user_name=user_name[:100], actor=actor, ip=ip[:64], detail=detail))
+
+
+def add_user(session: Session, name: str, role: str, password: str, *, actor: str = "cli") -> User:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InputError("user name must be 1 to 100 characters")
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
+    check_password_strength(password)
+    if session.scalar(select(User).where(User.name == name)) is not None:
+        raise InputError(f"user {name!r} already exists (use `storewatch user passwd`)")
+    user = User(name=name, role=role, password_hash=hash_password(password), active=True)
+    session.add(user)
+    session.flush()
+    audit(session, "user_added", name, actor=actor, detail=f"role={role}")
+    return user
+
+
+def _get(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise InputError(f"no user named {name!r}")
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, actor: str = "cli") -> User:
+    check_password_strength(password)
+    user = _get(session, name)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit(session, "password_changed", name, actor=actor)
+    return user
+
+
+def set_active(session: Session, name: str, active: bool, *, actor: str = "cli") -> User:
+    user = _get(session, name)
+    user.active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit(session, "user_enabled" if active else "user_disabled", name, actor=actor)
+    return user
+
+
+def set_role(session: Session, name: str, role: str, *, actor: str) -> User:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}")
+    user = _get(session, name)
+    user.role = role
+    audit(session, "role_changed", name, actor=actor, detail=f"role={role}")
+    return user
+
+
+def is_throttled(session: Session, name: str, ip: str, web: WebSettings, now: datetime | None = None) -> bool:
+    """Too many failed logins for this user name or from this address within the window?"""
+    since = (now or utcnow()) - timedelta(seconds=parse_duration(web.login_window))
+    failed = ("login_failed", "login_throttled")
+    by_name = session.scalar(select(func.count()).select_from(AuthEvent).where(
+        AuthEvent.user_name == name, AuthEvent.at >= since, AuthEvent.kind.in_(failed))) or 0
+    if by_name >= web.login_max_failures:
+        return True
+    by_ip = session.scalar(select(func.count()).select_from(AuthEvent).where(
+        AuthEvent.ip == ip, AuthEvent.at >= since, AuthEvent.kind.in_(failed))) or 0
+    # one address may try several names (a shared office NAT): allow a few times more
+    return by_ip >= web.login_max_failures * 4
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str, throttled: bool = False) -> None:
+        super().__init__(reason)
+        self.throttled = throttled
+
+
+def login(session: Session, name: str, password: str, ip: str, user_agent: str,
+          web: WebSettings) -> tuple[str, User]:
+    """Check the password and open a session; returns (cookie token, user). Raises LoginRefused."""
+    name = name.strip()[:100]
+    if is_throttled(session, name, ip, web):
+        audit(session, "login_throttled", name, ip=ip)
+        raise LoginRefused("登录失败次数过多，请稍后再试", throttled=True)
+    user = session.scalar(select(User).where(User.name == name))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.active
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None:
+        audit(session, "login_failed", name, ip=ip, detail="" if user is None or user.active else "disabled")
+        raise LoginRefused("用户名或密码错误")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
+                           created_at=now, last_seen=now,
+                           expires_at=now + timedelta(seconds=parse_duration(web.session_lifetime)),
+                           ip=ip[:64], user_agent=user_agent[:300]))
+    audit(session, "login_ok", name, ip=ip)
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    return token, user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def resolve(session: Session, token: str | None, web: WebSettings) -> CurrentUser | None:
+    """The user behind a session cookie, or None (unknown, expired, idle too long, user disabled)."""
+    if not token or len(token) > 100:
+        return None
+    row = session.get(WebSession, _digest(token))
+    if row is None:
+        return None
+    now = utcnow()
+    idle = timedelta(seconds=parse_duration(web.session_idle_timeout))
+    if row.expires_at < now or row.last_seen + idle < now or not row.user.active:
+        session.delete(row)
+        return None
+    if (now - row.last_seen).total_seconds() > 60:  # write at most once a minute per session
+        row.last_seen = now
+    return CurrentUser(id=row.user.id, name=row.user.name, role=row.user.role, csrf_token=row.csrf_token)
+
+
+def logout(session: Session, token: str | None, ip: str) -> None:
+    if not token:
+        return
+    row = session.get(WebSession, _digest(token))
+    if row is not None:
+        audit(session, "logout", row.user.name, ip=ip)
+        session.delete(row)
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    return bool(given) and secrets.compare_digest(expected.encode(), str(given).encode())

@@ -1,0 +1,110 @@
+"""Commands of the web UI: ``storewatch web``, ``storewatch user add|passwd|disable|enable|list``."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from sqlalchemy import select
+
+from cli import Context, pass_ctx
+from store.db import open_store
+from web import auth
+from web.models import ROLE_LABELS, ROLES, User
+
+log = logging.getLogger(__name__)
+
+
+@click.command("web")
+@click.option("--host", default=None, help="Address to listen on (default: settings web.host, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default: settings web.port, 8700).")
+@click.option("--demo-admin", is_flag=True,
+              help="Create the user 'admin' with a random password, printed once, if no user exists yet.")
+@pass_ctx
+def web_cmd(ctx: Context, host: str | None, port: int | None, demo_admin: bool) -> None:
+    """Serve the triage web UI (分析员工作台)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = ctx.settings
+    store = open_store(settings, create=demo_admin)
+    if demo_admin:
+        with store.session() as session:
+            if session.scalar(select(User).limit(1)) is None:
+                password = auth.generate_password()
+                auth.add_user(session, "admin", "admin", password, actor="web --demo-admin")
+                click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
+    host = host or settings.web.host
+    port = port or settings.web.port
+    click.echo(f"storewatch web UI on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(settings, store), host=host, port=port, log_level="warning",
+                proxy_headers=settings.web.behind_tls, server_header=False)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Accounts of the web UI (roles: analyst, supervisor, admin)."""
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", default=None, help="Password (prompted when absent; at least 10 characters).")
+@pass_ctx
+def user_add(ctx: Context, name: str, role: str, password: str | None) -> None:
+    """Create user NAME."""
+    pw = _password(password)
+    with open_store(ctx.settings).session() as session:
+        auth.add_user(session, name, role, pw, actor="cli")
+    click.echo(f"user {name} added ({role} {ROLE_LABELS[role]})")
+
+
+@user_group.command("passwd")
+@click.argument("name")
+@click.option("--password", default=None, help="New password (prompted when absent).")
+@pass_ctx
+def user_passwd(ctx: Context, name: str, password: str | None) -> None:
+    """Set a new password for NAME (ends the user's sessions)."""
+    pw = _password(password)
+    with open_store(ctx.settings).session() as session:
+        auth.set_password(session, name, pw, actor="cli")
+    click.echo(f"password of {name} changed")
+
+
+@user_group.command("disable")
+@click.argument("name")
+@pass_ctx
+def user_disable(ctx: Context, name: str) -> None:
+    """Disable NAME (ends the user's sessions; history is kept)."""
+    with open_store(ctx.settings).session() as session:
+        auth.set_active(session, name, False, actor="cli")
+    click.echo(f"user {name} disabled")
+
+
+@user_group.command("enable")
+@click.argument("name")
+@pass_ctx
+def user_enable(ctx: Context, name: str) -> None:
+    """Enable NAME again."""
+    with open_store(ctx.settings).session() as session:
+        auth.set_active(session, name, True, actor="cli")
+    click.echo(f"user {name} enabled")
+
+
+@user_group.command("list")
+@pass_ctx
+def user_list(ctx: Context) -> None:
+    """List users."""
+    with open_store(ctx.settings).session() as session:
+        for u in session.scalars(select(User).order_by(User.name)):
+            click.echo(f"{u.name:<20} {u.role:<11} {'active' if u.active else 'disabled'}")
+
+
+COMMANDS = [web_cmd, user_group]

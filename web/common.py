@@ -1,0 +1,122 @@
+"""What every view needs: the app state, rendering, the current user, roles and CSRF-checked forms."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from config import Settings
+from store.db import Store
+from web import labels
+from web.auth import CurrentUser, csrf_ok
+from web.models import CASE_OUTCOMES, CASE_STATUS_LABELS, NOTICE_KINDS, ROLE_LABELS
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+T = TypeVar("T")
+
+
+class WebState:
+    """Built once per app: settings, the store and the template environment."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.tz = ZoneInfo(settings.timezone)
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                               autoescape=select_autoescape(["html", "svg"], default=True),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(
+            category_label=labels.category_label, severity_label=labels.severity_label,
+            status_label=labels.status_label, article_label=labels.article_label,
+            CATEGORY_LABELS=labels.CATEGORY_LABELS, SEVERITY_LABELS=labels.SEVERITY_LABELS,
+            STATUS_LABELS=labels.STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, CASE_OUTCOMES=CASE_OUTCOMES,
+            NOTICE_KINDS=NOTICE_KINDS, CASE_STATUS_LABELS=CASE_STATUS_LABELS, REGULATION=labels.REGULATION,
+        )
+        self.env.filters["dt"] = self.fmt_dt
+        self.env.filters["d"] = self.fmt_date
+        self.env.filters["highlight"] = highlight
+        self.css = (HERE / "static" / "app.css").read_text(encoding="utf-8")
+
+    def fmt_dt(self, value: datetime | None) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def fmt_date(self, value: datetime | None) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d") if value else ""
+
+    def db(self) -> Any:
+        return self.store.session()
+
+
+def highlight(text: str, match: str) -> Markup:
+    """``text`` escaped, with every occurrence of ``match`` wrapped in <mark> (also escaped)."""
+    if not match or match not in text:
+        return escape(text)
+    parts = text.split(match)
+    return Markup("<mark>{}</mark>").format(match).join(escape(p) for p in parts)
+
+
+def state(request: Request) -> WebState:
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+def user(request: Request) -> CurrentUser:
+    u = request.scope.get("sw_user")
+    if u is None:
+        raise HTTPException(401, "请先登录")
+    return u  # type: ignore[no-any-return]
+
+
+def require(request: Request, role: str) -> CurrentUser:
+    u = user(request)
+    if not u.has(role):
+        raise HTTPException(403, f"需要{ROLE_LABELS[role]}权限")
+    return u
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    st = state(request)
+    u = request.scope.get("sw_user")
+    nonce = request.scope.get("sw_nonce") or secrets.token_urlsafe(16)
+    html = st.env.get_template(template).render(
+        request=request, user=u, csrf_token=u.csrf_token if u else request.scope.get("sw_precsrf", ""),
+        csp_nonce=nonce, path=request.url.path, settings=st.settings, **ctx)
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def form(request: Request, role: str = "analyst") -> tuple[CurrentUser, FormData]:
+    """The posted form of a signed-in user with ``role``; 403 unless its CSRF token is right."""
+    u = require(request, role)
+    data = await request.form()
+    if not csrf_ok(u.csrf_token, data.get("csrf_token")):  # type: ignore[arg-type]
+        raise HTTPException(403, "表单已失效或缺少安全令牌 (CSRF)，请刷新页面后重试")
+    return u, data
+
+
+async def in_db(request: Request, fn: Callable[[Session], T]) -> T:
+    """Run ``fn(session)`` in a worker thread inside one transaction."""
+    st = state(request)
+
+    def run() -> T:
+        with st.db() as session:
+            return fn(session)
+
+    return await run_in_threadpool(run)

@@ -1,0 +1,260 @@
+"""Cases (立案, Art. 24): open from findings, notices with deadlines, re-checks, closing, case file."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from errors import InputError
+from store.lifecycle import set_status
+from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
+from web import evidence_view
+from web.common import WebState, form, in_db, render, state, user
+from web.models import (
+    CASE_OUTCOMES,
+    CASE_STATUS_LABELS,
+    CASE_STATUSES,
+    NOTICE_KINDS,
+    Case,
+    CaseEvent,
+    CaseFinding,
+    CaseNotice,
+)
+from web.search_adapter import SEVERITY_ORDER
+
+
+def _next_number(session: Session, year: int) -> str:
+    prefix = f"XN-{year}-"
+    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "%")))
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:04d}"
+
+
+def open_cases(session: Session, finding_ids: list[str], *, actor: str, title: str = "") -> list[int]:
+    """One case per storefront among the findings; the findings move to ``case_opened``."""
+    rows = session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids))).all()
+    if not rows:
+        raise InputError("所选问题不存在")
+    by_sf: dict[int, list[Finding]] = {}
+    for f in rows:
+        if f.storefront_id is None:
+            raise InputError(f"问题 {f.finding_id} 不属于任何登记网站，无法立案")
+        by_sf.setdefault(f.storefront_id, []).append(f)
+    ids = []
+    for sf_id, items in sorted(by_sf.items()):
+        sf = session.get(Storefront, sf_id)
+        now = utcnow()
+        case = Case(number=_next_number(session, now.year), storefront_id=sf_id, opened_by=actor, opened_at=now,
+                    title=title or f"{sf.name if sf else sf_id} 涉嫌违反{_articles(items)}", status="open")
+        session.add(case)
+        session.flush()
+        for f in items:
+            session.add(CaseFinding(case_id=case.id, finding_id=f.finding_id))
+            set_status(session, f.finding_id, "case_opened", actor=actor, note=f"立案 {case.number}")
+        session.add(CaseEvent(case_id=case.id, actor=actor, action="opened",
+                              detail=f"立案，涉及问题 {len(items)} 个"))
+        ids.append(case.id)
+    return ids
+
+
+def _articles(items: list[Finding]) -> str:
+    from web.labels import article_label
+
+    arts = sorted({a.strip() for f in items for a in f.article.split(",")})
+    return "《西宁市电子商务信用管理制度》" + "、".join(article_label(a) for a in arts[:4])
+
+
+async def cases_list(request: Request) -> Response:
+    status = request.query_params.get("status", "")
+
+    def load(session: Session) -> list[Any]:
+        q = (select(Case, Storefront.name, func.count(CaseFinding.id))
+             .join(Storefront, Storefront.id == Case.storefront_id)
+             .outerjoin(CaseFinding, CaseFinding.case_id == Case.id)
+             .group_by(Case.id, Storefront.name).order_by(Case.opened_at.desc()).limit(500))
+        if status in CASE_STATUSES:
+            q = q.where(Case.status == status)
+        return list(session.execute(q).all())
+
+    rows = await in_db(request, load)
+    return render(request, "cases.html", rows=rows, status=status, statuses=CASE_STATUS_LABELS)
+
+
+def load_case(session: Session, case_id: int) -> dict[str, Any]:
+    case = session.scalar(select(Case).where(Case.id == case_id).options(
+        selectinload(Case.notices), selectinload(Case.events), selectinload(Case.findings)))
+    if case is None:
+        raise HTTPException(404, f"没有编号为 {case_id} 的案件")
+    sf = session.get(Storefront, case.storefront_id)
+    fids = [cf.finding_id for cf in case.findings]
+    findings = sorted(session.scalars(select(Finding).where(Finding.finding_id.in_(fids))),
+                      key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.first_seen))
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.storefront_id == case.storefront_id,
+                                                  CrawlRun.started_at >= case.opened_at)
+                           .order_by(CrawlRun.started_at.desc()).limit(10)).all()
+    recheck = None
+    if case.recheck_at is not None:
+        after = [r for r in runs if r.started_at >= case.recheck_at and r.status != "running"]
+        if after:
+            run = after[-1]
+            still = [f for f in findings if f.last_seen >= run.started_at]
+            recheck = {"run": run, "still": still, "gone": [f for f in findings if f not in still]}
+    return {"case": case, "sf": sf, "findings": findings, "runs": runs, "recheck": recheck}
+
+
+async def case_detail(request: Request) -> Response:
+    case_id = request.path_params["case_id"]
+    ctx = await in_db(request, lambda s: load_case(s, case_id))
+    return render(request, "case.html", **ctx, statuses=CASE_STATUS_LABELS,
+                  today=date.today().isoformat(), default_deadline=(date.today() + timedelta(days=15)).isoformat())
+
+
+def _parse_day(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{what}格式错误：{value!r}（应为 YYYY-MM-DD）") from None
+
+
+def _local(st: WebState, d: date, at: time) -> datetime:
+    return datetime.combine(d, at, tzinfo=st.tz)
+
+
+async def case_notice(request: Request) -> Response:
+    st = state(request)
+    u, data = await form(request)
+    case_id = request.path_params["case_id"]
+    kind = str(data.get("kind", "rectification"))
+    if kind not in NOTICE_KINDS:
+        raise InputError(f"未知通知类型 {kind!r}")
+    deadline = _parse_day(data.get("deadline"), "整改期限") if data.get("deadline") else None
+    sent = _parse_day(data.get("sent_at"), "送达日期") if data.get("sent_at") else date.today()
+    schedule = data.get("schedule_recheck") == "1"
+
+    def apply(session: Session) -> None:
+        case = _open_case(session, case_id)
+        dl = _local(st, deadline, time(23, 59)) if deadline else None
+        session.add(CaseNotice(case_id=case.id, kind=kind, number=str(data.get("number", ""))[:100],
+                               sent_at=_local(st, sent, time(9, 0)), deadline=dl,
+                               content=str(data.get("content", "")), created_by=u.name))
+        detail = f"{NOTICE_KINDS[kind]} {data.get('number', '')}" + (f"，整改期限 {deadline}" if deadline else "")
+        session.add(CaseEvent(case_id=case.id, actor=u.name, action="notice", detail=detail))
+        case.status = "notified"
+        for cf in case.findings:
+            f = session.get(Finding, cf.finding_id)
+            if f is not None and f.status in ("case_opened", "confirmed", "open", "reopened"):
+                set_status(session, f.finding_id, "notified", actor=u.name, note=f"{case.number} {detail}")
+        if schedule and deadline:
+            _schedule(session, case, _local(st, deadline + timedelta(days=1), time(9, 0)), u.name)
+
+    await in_db(request, apply)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def _open_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise HTTPException(404, "案件不存在")
+    if case.status == "closed":
+        raise InputError(f"案件 {case.number} 已结案")
+    return case
+
+
+def _schedule(session: Session, case: Case, at: datetime, actor: str) -> None:
+    case.recheck_at = at
+    case.recheck_requested_by = actor
+    case.status = "rechecking" if case.status != "open" else case.status
+    session.add(CaseEvent(case_id=case.id, actor=actor, action="recheck",
+                          detail=f"安排复查 {at.strftime('%Y-%m-%d %H:%M')}"))
+
+
+async def case_recheck(request: Request) -> Response:
+    st = state(request)
+    u, data = await form(request)
+    case_id = request.path_params["case_id"]
+    day = _parse_day(data.get("recheck_on"), "复查日期")
+
+    def apply(session: Session) -> None:
+        _schedule(session, _open_case(session, case_id), _local(st, day, time(9, 0)), u.name)
+
+    await in_db(request, apply)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+async def case_close(request: Request) -> Response:
+    u, data = await form(request, role="supervisor")
+    case_id = request.path_params["case_id"]
+    outcome = str(data.get("outcome", ""))
+    note = str(data.get("note", "")).strip()
+    if outcome not in CASE_OUTCOMES:
+        raise InputError("请选择结案结果")
+
+    def apply(session: Session) -> None:
+        case = _open_case(session, case_id)
+        case.status, case.outcome, case.outcome_note = "closed", outcome, note
+        case.closed_at, case.closed_by = utcnow(), u.name
+        to = "rectified" if outcome == "rectified" else "closed"
+        for cf in case.findings:
+            set_status(session, cf.finding_id, to, actor=u.name,
+                       note=f"{case.number} 结案：{CASE_OUTCOMES[outcome]} {note}".strip())
+        session.add(CaseEvent(case_id=case.id, actor=u.name, action="closed",
+                              detail=f"结案：{CASE_OUTCOMES[outcome]}" + (f"（{note}）" if note else "")))
+
+    await in_db(request, apply)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
+    """The case file: 案件摘要.html (Chinese summary), findings.json, evidence/<id>.zip per finding."""
+    ctx = load_case(session, case_id)
+    case = ctx["case"]
+    pages = {p.id: p for p in session.scalars(select(PageRecord).where(
+        PageRecord.id.in_([f.page_id for f in ctx["findings"] if f.page_id])))}
+    html = st.env.get_template("case_summary.html").render(**ctx, statuses=CASE_STATUS_LABELS,
+                                                           generated_at=utcnow(), generated_by=actor)
+    buf = io.BytesIO()
+    sums = []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        def put(name: str, data: bytes) -> None:
+            zf.writestr(name, data)
+            sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
+
+        put("案件摘要.html", html.encode("utf-8"))
+        put("findings.json", json.dumps([f.to_dict() for f in ctx["findings"]], ensure_ascii=False,
+                                        indent=2).encode())
+        for f in ctx["findings"]:
+            put(f"evidence/{f.finding_id}.zip",
+                evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+        zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
+    session.add(CaseEvent(case_id=case.id, actor=actor, action="exported", detail="导出案卷"))
+    return case.number, buf.getvalue()
+
+
+async def case_export(request: Request) -> Response:
+    st = state(request)
+    u = user(request)
+    case_id = request.path_params["case_id"]
+    number, data = await in_db(request, lambda s: build_case_file(st, s, case_id, u.name))
+    return Response(data, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="case-{number}.zip"'})
+
+
+ROUTES = [
+    Route("/cases", cases_list),
+    Route("/cases/{case_id:int}", case_detail),
+    Route("/cases/{case_id:int}/notices", case_notice, methods=["POST"]),
+    Route("/cases/{case_id:int}/recheck", case_recheck, methods=["POST"]),
+    Route("/cases/{case_id:int}/close", case_close, methods=["POST"]),
+    Route("/cases/{case_id:int}/export", case_export),
+]

@@ -1,0 +1,254 @@
+"""Findings: the search list with facets and bulk actions, one finding with its evidence, decisions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from errors import EvidenceError, InputError, QuerySyntaxError
+from store.lifecycle import ANALYST_STATUSES, set_status
+from store.models import AllowListEntry, Finding, FindingEvent, PageRecord, Storefront
+from web import evidence_view
+from web.common import form, in_db, render, state, user
+from web.models import Case, CaseFinding
+from web.search_adapter import FACETS, SORTS, Filters, search
+
+log = logging.getLogger(__name__)
+DECISIONS = {"confirmed": "确认违规", "dismissed": "排除（误报）", "open": "重新打开"}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InputError(f"日期格式错误：{value!r}（应为 YYYY-MM-DD）") from None
+
+
+def filters_from(request: Request) -> Filters:
+    qp = request.query_params
+    try:
+        storefronts = tuple(int(v) for v in qp.getlist("storefront") if v)
+    except ValueError:
+        raise InputError("storefront 参数应为网站编号") from None
+    return Filters(category=tuple(v for v in qp.getlist("category") if v),
+                   article=tuple(v for v in qp.getlist("article") if v),
+                   severity=tuple(v for v in qp.getlist("severity") if v),
+                   status=tuple(v for v in qp.getlist("status") if v),
+                   storefront=storefronts, date_from=_date(qp.get("from")), date_to=_date(qp.get("to")))
+
+
+async def findings_list(request: Request) -> Response:
+    st = state(request)
+    qp = request.query_params
+    query = qp.get("q", "")
+    sort = qp.get("sort", "last_seen")
+    try:
+        page = max(1, int(qp.get("page", "1")))
+    except ValueError:
+        page = 1
+    error = ""
+    try:
+        filters = filters_from(request)
+    except InputError as exc:
+        filters, error = Filters(), str(exc)
+    t0 = time.perf_counter()
+    try:
+        result = await in_db(request, lambda s: search(s, query, filters, sort=sort, page=page,
+                                                       per_page=st.settings.web.page_size))
+    except QuerySyntaxError as exc:
+        error = str(exc)
+        result = await in_db(request, lambda s: search(s, "", filters, sort=sort, page=1,
+                                                       per_page=st.settings.web.page_size))
+        result.hits, result.total = [], 0
+    elapsed = (time.perf_counter() - t0) * 1000
+    selected = {name: {str(v) for v in getattr(filters, name)} for name in FACETS}
+    base = [(k, v) for k, v in qp.multi_items() if k != "page"]
+
+    def page_url(n: int) -> str:
+        return "/findings?" + urlencode([*base, ("page", str(n))])
+
+    return render(request, "findings.html", result=result, query=query, sort=sort, sorts=SORTS,
+                  selected=selected, filters=filters, error=error, elapsed_ms=elapsed, page_url=page_url,
+                  facet_names={"category": "类别", "article": "条款", "severity": "严重程度",
+                               "status": "状态", "storefront": "网站"},
+                  back=str(request.url.path) + ("?" + request.url.query if request.url.query else ""))
+
+
+def _safe_back(value: Any, default: str) -> str:
+    v = str(value or "")
+    return v if v.startswith("/") and not v.startswith("//") else default
+
+
+async def findings_bulk(request: Request) -> Response:
+    u, data = await form(request)
+    ids = [str(i) for i in data.getlist("ids")][:1000]
+    action = str(data.get("action", ""))
+    note = str(data.get("note", "")).strip()
+    back = _safe_back(data.get("back"), "/findings")
+    if not ids:
+        raise InputError("请先勾选要处理的问题 (no finding selected)")
+    if action == "case":
+        from web.views.cases import open_cases
+
+        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, title=note))
+        target = f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases"
+        return RedirectResponse(target, status_code=303)
+    if action not in ("confirmed", "dismissed"):
+        raise InputError(f"未知操作 {action!r}")
+
+    def apply(session: Session) -> int:
+        for fid in ids:
+            set_status(session, fid, action, actor=u.name, note=note or ("批量确认" if action == "confirmed" else ""))
+        return len(ids)
+
+    await in_db(request, apply)
+    return RedirectResponse(back, status_code=303)
+
+
+def _detail(session: Session, fid: str) -> dict[str, Any]:
+    f = session.get(Finding, fid)
+    if f is None:
+        raise HTTPException(404, f"没有编号为 {fid} 的问题")
+    sf = session.get(Storefront, f.storefront_id) if f.storefront_id else None
+    page = session.get(PageRecord, f.page_id) if f.page_id else None
+    events = session.scalars(select(FindingEvent).where(FindingEvent.finding_id == fid)
+                             .order_by(FindingEvent.id)).all()
+    cases = session.scalars(select(Case).join(CaseFinding, CaseFinding.case_id == Case.id)
+                            .where(CaseFinding.finding_id == fid)).all()
+    allow = session.scalars(select(AllowListEntry).where(AllowListEntry.storefront_id == f.storefront_id,
+                                                         AllowListEntry.rule_id == f.rule_id)).all() \
+        if f.storefront_id else []
+    return {"f": f, "sf": sf, "page": page, "events": events, "cases": cases, "allow": allow}
+
+
+async def finding_detail(request: Request) -> Response:
+    from web.labels import article_summaries
+
+    st = state(request)
+    fid = request.path_params["fid"]
+    ctx = await in_db(request, lambda s: _detail(s, fid))
+    f, page = ctx["f"], ctx["page"]
+    verification = shot = None
+    box = None
+    if page is not None and page.warc_path:
+        verification = await _threaded(request, lambda: evidence_view.verify(page, st.settings.evidence_dir,
+                                                                             f.evidence))
+        shot = await _threaded(request, lambda: _screenshot(st, page))
+        loc = f.location or {}
+        bbox = loc.get("bbox") or loc.get("box")
+        if shot is not None and isinstance(bbox, list | tuple) and len(bbox) == 4:
+            box = [float(x) for x in bbox]
+    size = evidence_view.png_size(shot.body) if shot is not None else None
+    return render(request, "finding.html", **ctx, articles=article_summaries(f.article),
+                  verification=verification, has_shot=shot is not None, shot_size=size, box=box,
+                  decisions=DECISIONS, analyst_statuses=ANALYST_STATUSES)
+
+
+async def _threaded(request: Request, fn: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn)
+
+
+def _screenshot(st: Any, page: PageRecord) -> evidence_view.ArchivedRecord | None:
+    try:
+        path = evidence_view.resolve_path(st.settings.evidence_dir, page.warc_path)
+        return evidence_view.find_screenshot(path, page.screenshot_sha256, page.warc_record_id, page.url)
+    except EvidenceError as exc:
+        log.info("no screenshot for page %s: %s", page.id, exc)
+        return None
+
+
+async def finding_status(request: Request) -> Response:
+    u, data = await form(request)
+    fid = request.path_params["fid"]
+    status = str(data.get("status", ""))
+    note = str(data.get("note", "")).strip()
+    allow = data.get("allow_list") == "1"
+    allow_scope = str(data.get("allow_scope", "match"))
+    if status not in ANALYST_STATUSES:
+        raise InputError(f"不允许的状态 {status!r}")
+
+    def apply(session: Session) -> None:
+        f = set_status(session, fid, status, actor=u.name, note=note)
+        if status == "dismissed" and allow and f.storefront_id:
+            session.add(AllowListEntry(storefront_id=f.storefront_id, rule_id=f.rule_id,
+                                       match=f.match if allow_scope == "match" and f.match else None,
+                                       reason=note, created_by=u.name))
+
+    await in_db(request, apply)
+    return RedirectResponse(f"/findings/{fid}", status_code=303)
+
+
+async def finding_export(request: Request) -> Response:
+    st = state(request)
+    user(request)
+    fid = request.path_params["fid"]
+    ctx = await in_db(request, lambda s: _detail(s, fid))
+    f, page = ctx["f"], ctx["page"]
+    data = await _threaded(request, lambda: evidence_view.export_zip(
+        {**f.to_dict(), "events": [{"at": e.at.isoformat(), "actor": e.actor, "from": e.from_status,
+                                    "to": e.to_status, "note": e.note} for e in ctx["events"]]},
+        page, st.settings.evidence_dir))
+    return Response(data, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="evidence-{fid[:16]}.zip"'})
+
+
+ARCHIVE_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
+async def _page(request: Request) -> PageRecord:
+    pid = request.path_params["pid"]
+    page = await in_db(request, lambda s: s.get(PageRecord, pid))
+    if page is None:
+        raise HTTPException(404, "没有该页面记录")
+    return page  # type: ignore[no-any-return]
+
+
+async def archived_page(request: Request) -> Response:
+    """The archived storefront page, inert: CSP sandbox without scripts, shown in a sandboxed iframe."""
+    st = state(request)
+    page = await _page(request)
+    try:
+        path = evidence_view.resolve_path(st.settings.evidence_dir, page.warc_path)
+        rec = await _threaded(request, lambda: evidence_view.read_record(path, page.warc_offset,
+                                                                         page.warc_record_id))
+    except EvidenceError as exc:
+        return Response(str(exc), status_code=404, media_type="text/plain; charset=utf-8",
+                        headers={"Content-Security-Policy": ARCHIVE_CSP})
+    ctype = rec.content_type if rec.content_type.split(";")[0].strip() in ("text/html", "text/plain") \
+        else "text/plain; charset=utf-8"
+    return Response(rec.body, media_type=ctype, headers={
+        "Content-Security-Policy": ARCHIVE_CSP, "X-Frame-Options": "SAMEORIGIN",
+        "Cache-Control": "private, max-age=300"})
+
+
+async def screenshot(request: Request) -> Response:
+    st = state(request)
+    page = await _page(request)
+    shot = await _threaded(request, lambda: _screenshot(st, page))
+    if shot is None:
+        raise HTTPException(404, "该页面没有截图")
+    return Response(shot.body, media_type="image/png", headers={
+        "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, max-age=3600"})
+
+
+ROUTES = [
+    Route("/findings", findings_list),
+    Route("/findings/bulk", findings_bulk, methods=["POST"]),
+    Route("/findings/{fid}", finding_detail),
+    Route("/findings/{fid}/status", finding_status, methods=["POST"]),
+    Route("/findings/{fid}/export", finding_export),
+    Route("/evidence/pages/{pid:int}/archived", archived_page),
+    Route("/evidence/pages/{pid:int}/screenshot", screenshot),
+]
