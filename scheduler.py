@@ -566,6 +566,7 @@ class Daemon:
         with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
             list(pool.map(self.crawl, ids))
         self.index_sync()
+        self.alerts()  # critical findings first, then the daily digest
         self.digest("daily")
         self._soon.clear()
         return 0

@@ -132,9 +132,6 @@ def test_retention_keeps_open_and_recent_removes_old(tmp_path: Path, db: Store) 
             f.first_seen = f.last_seen = f.status_changed_at = long_ago
         ids = (p_old.id, p_case.id, p_closed.id, fs["国家级"].finding_id, fs["最佳"].finding_id)
         s.add(run)
-    with db.engine.begin() as conn:  # the triage UI's case table (web branch): a case keeps its findings
-        conn.exec_driver_sql("CREATE TABLE case_findings (case_id INTEGER, finding_id VARCHAR(64))")
-        conn.exec_driver_sql("CREATE TABLE cases (id INTEGER, recheck_run_id INTEGER)")
     with db.session() as s:
         run2 = start_run(s, 1, "recheck")
         run2.started_at, run2.status = long_ago, "complete"
@@ -144,7 +141,11 @@ def test_retention_keeps_open_and_recent_removes_old(tmp_path: Path, db: Store) 
         set_status(s, cased.finding_id, "closed", actor="a", note="结案")
         cased.first_seen = cased.last_seen = cased.status_changed_at = long_ago
         cased_ids = (cased.finding_id, p_cased.id, run2.id)
-        s.execute(text(f"INSERT INTO case_findings VALUES (1, '{cased.finding_id}')"))
+        # a case file of the triage UI (web.models; raw SQL: store/ and its tests do not import web/)
+        s.execute(text("INSERT INTO cases (id, number, storefront_id, title, status, opened_by, opened_at, "
+                       "outcome_note) VALUES (1, 'XN-1', 1, '案', 'closed', 'a', :t, '')"), {"t": long_ago})
+        s.execute(text("INSERT INTO case_findings (id, case_id, finding_id, added_at) VALUES (1, 1, :f, :t)"),
+                  {"f": cased.finding_id, "t": long_ago})
     d = make(tmp_path, db)
     counts = apply_retention(db, d.settings)
     with db.session() as s:

@@ -1,15 +1,15 @@
 """digests, digest items, daemon state
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002w
 Create Date: 2026-11-28 06:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002w'
 branch_labels = None
 depends_on = None
 
