@@ -569,6 +569,7 @@ class Daemon:
         self.alerts()  # critical findings first, then the daily digest
         self.digest("daily")
         self._soon.clear()
+        self.heartbeat()
         return 0
 
     def _install_signals(self) -> None:

@@ -239,7 +239,8 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             "period_start": sel.period_start.isoformat() if sel.period_start else None,
             "period_end": sel.period_end.isoformat(), "counts": counts,
             "by_severity": {g["severity"]: g["count"] for g in groups}, "change": change,
-            "groups": groups, "top": top, "gaps": list(sel.gaps), "items": items,
+            "groups": groups, "top": top, "items": items,
+            "gaps": [g | {"finished_local": _local(g["finished_at"], tz)} for g in sel.gaps],
             "links": {"ui": base, "findings": f"{base}/findings?status=open"}}
 
 
