@@ -227,3 +227,58 @@ class OutboxEntry(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Digest(Base):
+    """One digest or alert, rendered once and kept until every configured channel took it.
+
+    ``kind``: daily, weekly, alert. ``status``: pending (queued or being retried), sent, failed
+    (gave up; still listed by ``storewatch status``). ``raw`` is the exact e-mail sent, so a
+    retry after an outage or a restart sends the same bytes with the same Message-ID.
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_digests_dedupe_key"),
+                      Index("ix_digests_pending", "status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), nullable=True)  # e.g. weekly:2026-W48
+    period_start: Mapped[datetime | None] = mapped_column(nullable=True)
+    period_end: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    raw: Mapped[str] = mapped_column(Text, default="")  # the RFC 5322 message, as sent
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the built digest (counts, …)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    email_done_at: Mapped[datetime | None] = mapped_column(nullable=True)  # SMTP accepted / .eml written
+    email_target: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # "smtp:host" or file
+    webhook_done_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class DigestItem(Base):
+    """A finding carried by a digest, and why; a finding is carried once per reason and event."""
+
+    __tablename__ = "digest_items"
+
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.finding_id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(String(10))  # new, reopened, stale, critical
+    finding_status: Mapped[str] = mapped_column(String(20))
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)  # newest audit event seen then
+
+
+class DaemonState(Base):
+    """Small key/value facts of the daemon: heartbeat, pid, last digest (read by ``status``)."""
+
+    __tablename__ = "daemon_state"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

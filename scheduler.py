@@ -1,0 +1,713 @@
+"""The daemon (``storewatch run``): APScheduler jobs for crawls, index sync, alerts, digests, retention.
+
+* Jobs live in the store's database (table ``apscheduler_jobs``), so schedules survive restarts;
+  jobs that exist with the same trigger are kept (their next run time too), not replaced.
+* A crawl is a child process (DESIGN.md): ``python -m cli crawl --storefront ID --trigger schedule``
+  in its own process group, at most ``scheduler.max_concurrent_crawls`` at once, killed after
+  ``scheduler.crawl_wall_limit`` and recorded as ``failed``.
+* Start-up recovery: crawls orphaned by a dead daemon are stopped, runs left ``running`` by a dead
+  process become ``interrupted``, and their storefronts (and overdue ones) are crawled again soon.
+* SIGTERM/SIGINT: no new jobs; running crawls get SIGTERM, then SIGKILL, and are recorded as
+  ``interrupted``; the process exits within :attr:`Daemon.stop_grace` seconds plus a margin.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from cli import Context, pass_ctx
+from config import parse_duration
+
+log = logging.getLogger("storewatch.scheduler")
+HOT_SEVERITIES = ("high", "critical")
+STATE_KEY = "daemon"
+_DAEMON: Daemon | None = None
+
+
+# --- job functions: module-level so the SQLAlchemy job store can reference them ------------------
+
+def crawl_job(storefront_id: int) -> None:
+    _daemon().crawl(storefront_id)
+
+
+def index_sync_job() -> None:
+    _daemon().index_sync()
+
+
+def alerts_job() -> None:
+    _daemon().alerts()
+
+
+def digest_job(kind: str) -> None:
+    _daemon().digest(kind)
+
+
+def retention_job() -> None:
+    _daemon().retention()
+
+
+def heartbeat_job() -> None:
+    _daemon().heartbeat()
+
+
+def _daemon() -> Daemon:
+    if _DAEMON is None:
+        raise RuntimeError("no storewatch daemon is running in this process")
+    return _DAEMON
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line overrides for demos and tests (seconds)."""
+
+    crawl_every: float | None = None
+    digest_every: float | None = None
+    sync_every: float | None = None
+    retry_every: float | None = None
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is dead for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (from /proc), children first."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text(errors="replace").rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(entry)] = int(fields[1])
+    out, frontier = [], [pid]
+    while frontier:
+        kids = [p for p, pp in parent.items() if pp in frontier]
+        out.extend(kids)
+        frontier = kids
+    return out
+
+
+def stop_group(proc: subprocess.Popen[bytes] | int, grace: float) -> None:
+    """SIGTERM the process tree (each process group in it: a crawl may start its own session, and its
+    browser another), then SIGKILL what is left after ``grace`` seconds."""
+    pid = proc if isinstance(proc, int) else proc.pid
+    tree = [pid, *descendants(pid)]  # collected before the parent dies and its children are reparented
+    groups = set()
+    for p in tree:
+        try:
+            groups.add(os.getpgid(p))
+        except (ProcessLookupError, PermissionError):
+            pass
+    groups.discard(os.getpgid(0))  # never our own group
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        for g in groups:
+            try:
+                os.killpg(g, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not isinstance(proc, int):
+                proc.poll()
+            if not any(pid_alive(p) for p in tree):
+                return
+            time.sleep(0.1)
+
+
+def _crawl_takes_trigger() -> bool:
+    """Whether ``storewatch crawl`` has ``--trigger`` (then runs are labelled ``schedule``)."""
+    try:
+        from crawler.commands import crawl_cmd  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    return any(p.name == "trigger" for p in crawl_cmd.params)
+
+
+class Daemon:
+    """The scheduler and its jobs. ``crawl_command`` is the argv prefix of a crawl (tests pass a stand-in)."""
+
+    def __init__(self, settings: Any, *, crawl_command: Sequence[str] | None = None,
+                 overrides: Overrides = Overrides(), config_file: Path | None = None,
+                 stop_grace: float = 10.0, term_grace: float = 5.0) -> None:
+        from store.db import open_store
+
+        self.settings = settings
+        self.overrides = overrides
+        self.config_file = config_file
+        self.stop_grace = stop_grace
+        self.term_grace = term_grace
+        self.store = open_store(settings, create=True)
+        self.data_dir = settings.data_dir.resolve()
+        self.run_dir = self.data_dir / "run"
+        self.log_dir = self.data_dir / "logs"
+        for d in (self.run_dir, self.log_dir, settings.outbox_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self.crawl_command = list(crawl_command) if crawl_command else [
+            sys.executable, "-m", "cli", "--data-dir", str(self.data_dir),
+            *(["--config", str(config_file)] if config_file else []), "crawl"]
+        self.pass_trigger = bool(crawl_command) or _crawl_takes_trigger()
+        sch = settings.scheduler
+        self.wall_limit = parse_duration(sch.crawl_wall_limit)
+        self.tz = ZoneInfo(settings.timezone)
+        self.stopping = threading.Event()
+        self.children: dict[int, tuple[subprocess.Popen[bytes], datetime]] = {}
+        self._lock = threading.Lock()
+        self._active = 0
+        self._soon: set[int] = set()
+        self._sync_lock = threading.Lock()
+        self.started_at = datetime.now(self.tz)
+        self.scheduler: Any = None
+        self._index_missing_logged = False
+        self._backend: Any = None
+
+    # --- building the scheduler -------------------------------------------------------------------
+
+    def _build(self) -> Any:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        sch = self.settings.scheduler
+        return BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.store.engine, tablename="apscheduler_jobs")},
+            executors={"default": ThreadPoolExecutor(4),
+                       "crawls": ThreadPoolExecutor(sch.max_concurrent_crawls)},
+            job_defaults={"coalesce": True, "max_instances": 1,
+                          "misfire_grace_time": int(parse_duration(sch.misfire_grace))},
+            timezone=self.tz)
+
+    def crawl_interval(self, schedule: str | None, hot: bool) -> float:
+        if self.overrides.crawl_every:
+            return self.overrides.crawl_every
+        sch = self.settings.scheduler
+        base = parse_duration(sch.crawl_interval)
+        if schedule:
+            try:
+                base = parse_duration(schedule)
+            except ValueError:
+                log.warning("storefront schedule %r is not a duration; using %s", schedule, sch.crawl_interval)
+        return min(base, parse_duration(sch.hot_crawl_interval)) if hot else base
+
+    def _jitter(self, interval: float) -> int:
+        return int(min(parse_duration(self.settings.scheduler.jitter), interval / 10))
+
+    def _desired_crawls(self) -> dict[int, float]:
+        from sqlalchemy import select
+
+        from store.models import OPEN_STATUSES, Finding, Storefront
+
+        with self.store.session() as s:
+            shops = s.execute(select(Storefront.id, Storefront.schedule).where(Storefront.active.is_(True))).all()
+            hot = set(s.scalars(select(Finding.storefront_id).where(
+                Finding.status.in_(OPEN_STATUSES), Finding.severity.in_(HOT_SEVERITIES)).distinct()))
+        return {sid: self.crawl_interval(sched, sid in hot) for sid, sched in shops}
+
+    def sync_jobs(self) -> None:
+        """Make the crawl jobs match the active storefronts and their intervals (cheap; run often)."""
+
+        with self._sync_lock:
+            self._sync_jobs()
+
+    def _sync_jobs(self) -> None:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        desired = self._desired_crawls()
+        now = datetime.now(self.tz)
+        existing = {j.id: j for j in self.scheduler.get_jobs() if j.id.startswith("crawl-")}
+        with self._lock:
+            soon = sorted(self._soon)
+            self._soon.clear()
+        for sid, interval in desired.items():
+            job_id = f"crawl-{sid}"
+            trigger = IntervalTrigger(seconds=interval, jitter=self._jitter(interval) or None, timezone=self.tz)
+            job = existing.pop(job_id, None)
+            if job is None:
+                offset = (zlib.crc32(str(sid).encode()) % 1000) / 1000 * interval  # spread across the interval
+                self.scheduler.add_job(crawl_job, trigger, args=[sid], id=job_id, name=f"crawl storefront {sid}",
+                                       executor="crawls", replace_existing=True,
+                                       next_run_time=now + timedelta(seconds=offset))
+            elif job.trigger.interval.total_seconds() != interval:
+                job.reschedule(trigger)
+                log.info("storefront %d now crawled every %.0fs", sid, interval)
+            if sid in soon:
+                self.scheduler.modify_job(job_id, next_run_time=now + timedelta(seconds=1 + 2 * soon.index(sid)))
+                log.info("storefront %d: crawl rescheduled soon (interrupted or overdue)", sid)
+        for job_id in existing:
+            self.scheduler.remove_job(job_id)
+            log.info("job %s removed (storefront inactive or gone)", job_id)
+
+    def _static_jobs(self) -> None:
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        sch, dg, ov = self.settings.scheduler, self.settings.digest, self.overrides
+        sync = ov.sync_every or parse_duration(sch.index_sync_interval)
+        hour, minute = (int(x) for x in dg.daily_at.split(":"))
+        daily = (IntervalTrigger(seconds=ov.digest_every, timezone=self.tz) if ov.digest_every
+                 else CronTrigger(hour=hour, minute=minute, timezone=self.tz))
+        jobs = [
+            ("heartbeat", heartbeat_job, [], IntervalTrigger(seconds=parse_duration(sch.heartbeat_interval),
+                                                               timezone=self.tz)),
+            ("index-sync", index_sync_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
+            ("alerts", alerts_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
+            ("digest-daily", digest_job, ["daily"], daily),
+            ("digest-weekly", digest_job, ["weekly"], CronTrigger(day_of_week=dg.weekly_day, hour=hour,
+                                                                  minute=minute, timezone=self.tz)),
+            ("retention", retention_job, [], CronTrigger(hour=3, minute=17, timezone=self.tz)),
+        ]
+        for job_id, func, args, trigger in jobs:
+            job = self.scheduler.get_job(job_id)
+            if job is not None and str(job.trigger) == str(trigger):
+                continue  # keep its next run time: a missed 08:00 digest still fires within the grace
+            self.scheduler.add_job(func, trigger, args=args, id=job_id, name=job_id, replace_existing=True)
+
+    # --- recovery ---------------------------------------------------------------------------------
+
+    def recover(self) -> list[int]:
+        """Stop orphaned crawls, mark dead runs interrupted, queue their storefronts and overdue ones."""
+        from sqlalchemy import func, select
+
+        from alerts.queue import reset_leases
+        from store.lifecycle import mark_interrupted
+        from store.models import CrawlRun, Storefront
+
+        orphans: set[int] = set()
+        for pidfile in self.run_dir.glob("crawl-*.pid"):
+            sid = int(pidfile.stem.split("-")[1])
+            try:
+                pid = int(pidfile.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pid = 0
+            if pid and pid_alive(pid) and "--storefront" in _cmdline(pid):
+                log.warning("stopping orphaned crawl of storefront %d (pid %d) left by a previous daemon", sid, pid)
+                stop_group(pid, self.term_grace)
+            orphans.add(sid)
+            pidfile.unlink(missing_ok=True)
+        too_old = datetime.now(self.tz) - timedelta(seconds=self.wall_limit + 60)
+        with self.store.session() as s:
+            dead = [r for r in s.scalars(select(CrawlRun).where(CrawlRun.status == "running"))
+                    if r.storefront_id in orphans or (r.pid and not pid_alive(r.pid))
+                    or (not r.pid and r.started_at < too_old)]
+            n = mark_interrupted(s, dead, "守护进程重启，抓取进程已不在 daemon restarted; crawl process gone")
+            latest = (select(CrawlRun.storefront_id, func.max(CrawlRun.id).label("rid"))
+                      .group_by(CrawlRun.storefront_id).subquery())
+            last: dict[int, Any] = dict(s.execute(select(latest.c.storefront_id, CrawlRun).join(
+                CrawlRun, CrawlRun.id == latest.c.rid)).all())
+            shops = s.execute(select(Storefront.id, Storefront.schedule).where(Storefront.active.is_(True))).all()
+        now = datetime.now(self.tz)
+        for sid, schedule in shops:
+            run = last.get(sid)
+            due = run is not None and run.started_at + timedelta(seconds=self.crawl_interval(schedule, False)) < now
+            if run is not None and (run.status == "interrupted" or due):
+                self._soon.add(sid)
+        if n:
+            log.warning("%d crawl run(s) left running by a dead process marked interrupted", n)
+        resumed = reset_leases(self.store)
+        if resumed:
+            log.info("%d queued digest(s) will be retried now", resumed)
+        return sorted(self._soon)
+
+    # --- jobs -------------------------------------------------------------------------------------
+
+    def _enter(self) -> bool:
+        with self._lock:
+            if self.stopping.is_set():
+                return False
+            self._active += 1
+            return True
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._active -= 1
+
+    def crawl(self, sid: int) -> None:
+        if not self._enter():
+            return
+        try:
+            self._crawl(sid)
+        finally:
+            self._leave()
+
+    def _crawl(self, sid: int) -> None:
+        from sqlalchemy import select
+
+        from store.models import CrawlRun, Storefront, utcnow
+
+        with self.store.session() as s:
+            shop = s.get(Storefront, sid)
+            if shop is None or not shop.active:
+                log.info("storefront %d inactive or gone: no crawl", sid)
+                return
+            busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
+                                                                    CrawlRun.status == "running"))
+                    if pid_alive(r.pid)]
+            if busy:
+                log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
+                return
+        argv = [*self.crawl_command, "--storefront", str(sid),
+                *(["--trigger", "schedule"] if self.pass_trigger else [])]
+        env = dict(os.environ)
+        env.update(STOREWATCH_DATA_DIR=str(self.data_dir), STOREWATCH_DATABASE_URL=self.settings.db_url,
+                   PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent),
+                                               *filter(None, [os.environ.get("PYTHONPATH")])]))
+        if self.config_file:
+            env["STOREWATCH_CONFIG"] = str(self.config_file)
+        started = utcnow()
+        with open(self.log_dir / f"crawl-{sid}.log", "wb") as out:
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env, start_new_session=True, close_fds=True)
+        pidfile = self.run_dir / f"crawl-{sid}.pid"
+        pidfile.write_text(f"{proc.pid} {started.isoformat()}\n")
+        with self._lock:
+            self.children[sid] = (proc, started)
+        log.info("crawl of storefront %d started (pid %d)", sid, proc.pid)
+        outcome, deadline = "exited", time.monotonic() + self.wall_limit
+        try:
+            while proc.poll() is None:
+                if self.stopping.wait(0.2):
+                    outcome = "stopped"
+                    stop_group(proc, self.term_grace)
+                elif time.monotonic() > deadline:
+                    outcome = "killed"
+                    log.error("crawl of storefront %d exceeded %.0fs: killing it", sid, self.wall_limit)
+                    stop_group(proc, self.term_grace)
+            proc.wait()
+        finally:
+            with self._lock:
+                self.children.pop(sid, None)
+            pidfile.unlink(missing_ok=True)
+        self._record(sid, proc, started, outcome)
+        if self.scheduler is not None and not self.stopping.is_set():
+            try:
+                self.sync_jobs()  # hot storefronts get the shorter interval
+            except Exception:  # noqa: BLE001 - a scheduling hiccup must not lose the crawl's record
+                log.exception("could not update the crawl schedule after storefront %d", sid)
+
+    def _record(self, sid: int, proc: subprocess.Popen[bytes], started: datetime, outcome: str) -> None:
+        """Make sure the crawl left a finished run behind, whatever happened to the child."""
+        from sqlalchemy import or_, select
+
+        from store.lifecycle import finish_run, start_run
+        from store.models import CrawlRun
+
+        rc = proc.returncode
+        tail = ""
+        try:
+            tail = (self.log_dir / f"crawl-{sid}.log").read_bytes()[-600:].decode("utf-8", "replace").strip()
+        except OSError:
+            pass
+        if outcome == "killed":
+            status, why = "failed", f"killed after wall-clock limit ({self.wall_limit:.0f}s)"
+        elif outcome == "stopped":
+            status, why = "interrupted", "守护进程停止，抓取被中断 stopped by daemon shutdown"
+        elif rc != 0:
+            status, why = "failed", f"crawl process exited with code {rc}: {tail[-400:]}"
+        else:
+            status, why = "", ""
+        with self.store.session() as s:
+            runs = s.scalars(select(CrawlRun).where(
+                CrawlRun.storefront_id == sid, CrawlRun.status == "running",
+                or_(CrawlRun.pid == proc.pid, CrawlRun.started_at >= started - timedelta(seconds=2)))).all()
+            if status:
+                for run in runs:
+                    finish_run(s, run, status, error=why)
+                if not runs:
+                    run = start_run(s, sid, "schedule", pid=proc.pid)
+                    finish_run(s, run, status, error=why)
+            elif runs:  # exit 0 but the run was left open: the crawler broke its contract
+                for run in runs:
+                    finish_run(s, run, "failed", error=f"crawl process exited 0 without finishing the run: {tail[-300:]}")
+            last = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid)
+                             .order_by(CrawlRun.id.desc()).limit(1)).first()
+            final = last.status if last else "none"
+        level = logging.INFO if final in ("complete", "unreachable") else logging.WARNING
+        log.log(level, "crawl of storefront %d ended: exit %s, run %s", sid, rc,
+                f"#{last.id} {final}" if last else "missing")
+        if status == "interrupted":
+            with self._lock:
+                self._soon.add(sid)
+
+    def index_sync(self) -> None:
+        """Drain the outbox into the search index (index/ is another package: guarded import)."""
+        try:
+            from index.search import open_backend  # type: ignore[import-not-found]
+            from index.sync import sync  # type: ignore[import-not-found]
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("index"):
+                raise
+            if not self._index_missing_logged:
+                log.info("index sync skipped: the index package is not installed (%s)", exc.name)
+                self._index_missing_logged = True
+            return
+        from errors import SearchBackendError
+
+        if self._backend is None:
+            self._backend = open_backend(self.settings)
+        try:
+            sync(self.store, self._backend)
+        except SearchBackendError as exc:  # the outbox keeps the changes; the next run resumes
+            log.warning("index sync: search backend unavailable: %s", exc)
+            self._backend.close()
+            self._backend = None
+
+    def alerts(self) -> None:
+        from alerts.queue import RETRY_BASE, deliver_pending, queue_alert
+
+        if self._enter():
+            try:
+                queue_alert(self.store, self.settings)
+                deliver_pending(self.store, self.settings, retry_base=self.overrides.retry_every or RETRY_BASE)
+            finally:
+                self._leave()
+
+    def digest(self, kind: str) -> None:
+        from alerts.queue import queue_daily, queue_weekly
+
+        if self._enter():
+            try:
+                queued = queue_weekly(self.store, self.settings) if kind == "weekly" else \
+                    queue_daily(self.store, self.settings)
+                if queued is not None:
+                    self.set_state("last_digest_queued", {"id": queued, "kind": kind})
+                self.alerts()
+            finally:
+                self._leave()
+
+    def retention(self) -> None:
+        from store.retention import apply_retention
+
+        apply_retention(self.store, self.settings)
+
+    def set_state(self, key: str, value: dict[str, Any]) -> None:
+        from store.models import DaemonState, utcnow
+
+        with self.store.session() as s:
+            row = s.get(DaemonState, key)
+            if row is None:
+                s.add(DaemonState(key=key, value=value, updated_at=utcnow()))
+            else:
+                row.value, row.updated_at = value, utcnow()
+
+    def heartbeat(self) -> None:
+        with self._lock:
+            running = [{"storefront_id": sid, "pid": p.pid, "since": t.isoformat()}
+                       for sid, (p, t) in self.children.items()]
+        self.set_state(STATE_KEY, {"pid": os.getpid(), "host": socket.gethostname(),
+                                   "started_at": self.started_at.isoformat(), "running": running,
+                                   "stopping": self.stopping.is_set()})
+        if self.scheduler is not None and not self.stopping.is_set():
+            self.sync_jobs()
+
+    # --- running ----------------------------------------------------------------------------------
+
+    def run(self, *, once: bool = False, crawl_now: bool = False) -> int:
+        global _DAEMON
+        _DAEMON = self
+        self._install_signals()
+        log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
+        self.recover()
+        if crawl_now:
+            self._soon |= set(self._desired_crawls())
+        if once:
+            return self.run_once()
+        self.scheduler = self._build()
+        self.scheduler.start(paused=True)
+        self._static_jobs()
+        self.sync_jobs()
+        self.scheduler.resume()
+        self.heartbeat()
+        log.info("daemon running: %d job(s)", len(self.scheduler.get_jobs()))
+        while not self.stopping.wait(0.5):
+            pass
+        return self.shutdown()
+
+    def run_once(self) -> int:
+        """Every job once, in order, then exit (cron-style use and tests)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        ids = sorted(self._desired_crawls())
+        with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
+            list(pool.map(self.crawl, ids))
+        self.index_sync()
+        self.alerts()  # critical findings first, then the daily digest
+        self.digest("daily")
+        self._soon.clear()
+        self.heartbeat()
+        return 0
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def handler(signum: int, _frame: Any) -> None:
+            if self.stopping.is_set():
+                log.warning("second %s: exiting now", signal.Signals(signum).name)
+                os._exit(1)
+            log.info("%s received: stopping (within %.0fs)", signal.Signals(signum).name, self.stop_grace)
+            self.stopping.set()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def shutdown(self) -> int:
+        self.stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + self.stop_grace
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._active == 0:
+                    break
+            time.sleep(0.1)
+        with self._lock:
+            left, kids = self._active, list(self.children.values())
+        for proc, _ in kids:  # still here after the grace: cut without waiting
+            stop_group(proc, 0.5)
+        try:
+            self.heartbeat()
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            log.debug("last heartbeat failed", exc_info=True)
+        log.info("daemon stopped%s", f" ({left} job(s) still running were abandoned)" if left else "")
+        logging.shutdown()
+        if left:
+            os._exit(0)  # worker threads (e.g. a slow SMTP send) must not hold the exit past the bound
+        if self._backend is not None:
+            self._backend.close()
+        self.store.dispose()
+        return 0
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+                "level": record.levelname, "logger": record.name, "msg": record.getMessage(), "pid": record.process}
+        if record.exc_info:
+            data["exc"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def setup_logging(settings: Any) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if settings.log.format == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log.level, handlers=[handler], force=True)
+    if settings.log.level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command("run")
+@click.option("--crawl-every", callback=_duration, help="Crawl every storefront this often (e.g. 30s; demos, tests).")
+@click.option("--digest-every", callback=_duration, help="Daily digest this often instead of at digest.daily_at.")
+@click.option("--sync-every", callback=_duration, help="Index sync and alert delivery this often.")
+@click.option("--retry-every", callback=_duration, help="First retry delay of a failed digest send (doubles).")
+@click.option("--once", is_flag=True, help="Run every job once (crawl all, sync, digest, deliver) and exit.")
+@click.option("--crawl-now", is_flag=True, help="Crawl every active storefront right after start, then on schedule.")
+@click.option("--stop-grace", type=float, default=10.0, show_default=True,
+              help="Seconds a running crawl gets to stop on SIGTERM before it is killed.")
+@click.option("--crawl-command", hidden=True, default=None, help="argv prefix of a crawl, JSON list (tests).")
+@pass_ctx
+def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None, sync_every: float | None,
+            retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float,
+            crawl_command: str | None) -> None:
+    """Run the monitor: scheduled crawls, index sync, alerts, digests, retention (stop with SIGTERM)."""
+    settings = ctx.settings
+    setup_logging(settings)
+    daemon = Daemon(settings, crawl_command=json.loads(crawl_command) if crawl_command else None,
+                    overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
+                    config_file=ctx.config_file, stop_grace=stop_grace, term_grace=min(5.0, stop_grace / 2))
+    rc = daemon.run(once=once, crawl_now=crawl_now)
+    if rc:
+        raise click.exceptions.Exit(rc)
+
+
+@click.command("status")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def status_cmd(ctx: Context, fmt: str) -> None:
+    """Health of the monitor: heartbeat, running crawls, queues, next runs, last digest."""
+    from store.status import collect_status, format_status
+
+    info = collect_status(ctx.settings)
+    click.echo(json.dumps(info, ensure_ascii=False, indent=2) if fmt == "json" else format_status(info))
+
+
+@click.command("schedule")
+@click.argument("storefront_id", type=int)
+@click.argument("interval", required=False)
+@pass_ctx
+def schedule_cmd(ctx: Context, storefront_id: int, interval: str | None) -> None:
+    """Show or set how often one storefront is crawled (e.g. 12h; `default` = scheduler.crawl_interval).
+
+    A running daemon picks the change up at its next heartbeat.
+    """
+    from errors import InputError
+    from store.db import open_store
+    from store.models import Storefront
+
+    store = open_store(ctx.settings)
+    with store.session() as s:
+        shop = s.get(Storefront, storefront_id)
+        if shop is None:
+            raise InputError(f"no storefront with id {storefront_id}")
+        if interval is not None:
+            if interval != "default":
+                try:
+                    seconds = parse_duration(interval)
+                except ValueError as exc:
+                    raise InputError(f"interval {interval!r}: {exc}") from None
+                if seconds < 60:
+                    raise InputError(f"interval {interval!r} is shorter than a minute")
+            shop.schedule = None if interval == "default" else interval
+        current = shop.schedule or f"default ({ctx.settings.scheduler.crawl_interval})"
+        click.echo(f"storefront #{shop.id} {shop.domain}: crawled every {current}; "
+                   f"{ctx.settings.scheduler.hot_crawl_interval} while it has open high/critical findings")
+
+
+COMMANDS = [run_cmd, status_cmd, schedule_cmd]

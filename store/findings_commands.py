@@ -1,0 +1,144 @@
+"""Analyst commands on findings: ``storewatch finding list | show | set-status``.
+
+Each status change is an audit event and an outbox row (:func:`store.lifecycle.set_status`);
+a dismissal can add an allow-list entry so the rule stops firing on that storefront.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+
+import click
+from sqlalchemy import select
+
+from cli import Context, pass_ctx
+from errors import InputError
+from store.db import open_store
+from store.lifecycle import ANALYST_STATUSES, set_status
+from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (containers): fall back
+        return "analyst"
+
+
+@click.group("finding")
+def finding_group() -> None:
+    """Findings: list, show, and the analyst's decisions (confirm, dismiss, open a case, …)."""
+
+
+@finding_group.command("list")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(FINDING_STATUSES + ("open-all",)),
+              help="Filter by status (repeatable); open-all = every open status.")
+@click.option("--storefront", "storefront_id", type=int, default=None, help="Only this storefront id.")
+@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_ctx
+def list_cmd(ctx: Context, statuses: tuple[str, ...], storefront_id: int | None, limit: int, fmt: str) -> None:
+    """List findings, most severe and most recent first."""
+    from store.models import OPEN_STATUSES
+
+    wanted = set(statuses)
+    if "open-all" in wanted:
+        wanted = (wanted - {"open-all"}) | set(OPEN_STATUSES)
+    store = open_store(ctx.settings)
+    with store.session() as s:
+        q = select(Finding)
+        if wanted:
+            q = q.where(Finding.status.in_(sorted(wanted)))
+        if storefront_id is not None:
+            q = q.where(Finding.storefront_id == storefront_id)
+        rank = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+        rows = sorted(s.scalars(q.order_by(Finding.last_seen.desc()).limit(limit * 5)),
+                      key=lambda f: (rank.get(f.severity, 9), -f.last_seen.timestamp()))[:limit]
+        for f in rows:
+            if fmt == "json":
+                click.echo(json.dumps(f.to_dict(), ensure_ascii=False))
+            else:
+                click.echo(f"{f.finding_id}  {f.severity:<8} {f.status:<14} #{f.storefront_id or '-':<5} "
+                           f"{f.article:<8} {f.rule_id:<24} {f.match[:30]}")
+        if fmt == "table":
+            click.echo(f"{len(rows)} finding(s)", err=True)
+
+
+def _get(s, finding_id: str) -> Finding:  # type: ignore[no-untyped-def]
+    row = s.get(Finding, finding_id)
+    if row is None:
+        matches = s.scalars(select(Finding).where(Finding.finding_id.like(f"{finding_id}%")).limit(2)).all()
+        if len(matches) == 1 and len(finding_id) >= 6:
+            return matches[0]
+        raise InputError(f"no finding with id {finding_id}" + (" (prefix is ambiguous)" if matches else ""))
+    return row
+
+
+@finding_group.command("show")
+@click.argument("finding_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_ctx
+def show_cmd(ctx: Context, finding_id: str, fmt: str) -> None:
+    """Show one finding (a unique id prefix of 6+ characters is enough) with its audit trail."""
+    store = open_store(ctx.settings)
+    with store.session() as s:
+        f = _get(s, finding_id)
+        events = s.scalars(select(FindingEvent).where(FindingEvent.finding_id == f.finding_id)
+                           .order_by(FindingEvent.id)).all()
+        shop = s.get(Storefront, f.storefront_id) if f.storefront_id else None
+        trail = [{"at": e.at.isoformat(), "actor": e.actor, "from": e.from_status, "to": e.to_status,
+                  "note": e.note, "crawl_run_id": e.crawl_run_id} for e in events]
+        if fmt == "json":
+            click.echo(json.dumps(f.to_dict() | {"events": trail, "page_title": f.page_title},
+                                  ensure_ascii=False, indent=2))
+            return
+        click.echo(f"线索 finding {f.finding_id}  [{f.severity}] {f.status}")
+        click.echo(f"网站 storefront: #{f.storefront_id} {shop.name if shop else ''} {shop.domain if shop else ''}")
+        click.echo(f"规则 rule: {f.rule_id} ({f.category}), 第{f.article}条 Art. {f.article}; "
+                   f"{'; '.join(f.law or [])}")
+        click.echo(f"网址 url: {f.url}")
+        click.echo(f"命中 match: {f.match}")
+        click.echo(f"摘录 excerpt: {f.excerpt}")
+        click.echo(f"说明 explanation: {f.explanation}")
+        click.echo(f"证据 evidence: {json.dumps(f.evidence, ensure_ascii=False) if f.evidence else '—'}")
+        click.echo(f"首次/最近 first/last seen: {f.first_seen.isoformat()} / {f.last_seen.isoformat()}")
+        click.echo("审计 audit trail:")
+        for e in trail:
+            click.echo(f"  {e['at']}  {e['actor']:<12} {e['from'] or '—'} -> {e['to']}  {e['note']}")
+
+
+@finding_group.command("set-status")
+@click.argument("finding_id")
+@click.argument("status", type=click.Choice(ANALYST_STATUSES))
+@click.option("--note", default="", help="Why (required to dismiss).")
+@click.option("--actor", default=None, help="Who decides (default: the login name).")
+@click.option("--allow-list", "allow", is_flag=True,
+              help="With dismissed: stop this rule firing on this matched text for this storefront.")
+@click.option("--whole-rule", is_flag=True, help="With --allow-list: suppress the rule on the whole storefront.")
+@pass_ctx
+def set_status_cmd(ctx: Context, finding_id: str, status: str, note: str, actor: str | None, allow: bool,
+                   whole_rule: bool) -> None:
+    """Record an analyst's decision on a finding (an audit event and an index update)."""
+    if allow and status != "dismissed":
+        raise InputError("--allow-list only goes with the status dismissed")
+    if whole_rule and not allow:
+        raise InputError("--whole-rule only goes with --allow-list")
+    who = actor or _actor()
+    store = open_store(ctx.settings)
+    with store.session() as s:
+        f = _get(s, finding_id)
+        before = f.status
+        set_status(s, f.finding_id, status, actor=who, note=note)
+        added = ""
+        if allow:
+            if f.storefront_id is None:
+                raise InputError(f"finding {f.finding_id} has no storefront; nothing to allow-list")
+            s.add(AllowListEntry(storefront_id=f.storefront_id, rule_id=f.rule_id,
+                                 match=None if whole_rule else f.match, reason=note, created_by=who))
+            added = f"; allow-list: {f.rule_id}" + ("" if whole_rule else f" “{f.match}”") + \
+                f" on storefront #{f.storefront_id}"
+        click.echo(f"{f.finding_id}: {before} -> {status} by {who}{added}")
+
+
+COMMANDS = [finding_group]

@@ -1,0 +1,101 @@
+"""What ``storewatch status`` shows: heartbeat, running crawls, queues, next runs, last digests."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, inspect, select, text
+
+from config import parse_duration
+from store.db import open_store
+from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def collect_status(settings: Any) -> dict[str, Any]:
+    store = open_store(settings)
+    now = utcnow()
+    try:
+        with store.session() as s:
+            state = s.get(DaemonState, "daemon")
+            beat = None
+            if state is not None:
+                age = (now - state.updated_at).total_seconds()
+                limit = 3 * parse_duration(settings.scheduler.heartbeat_interval)
+                same_host = state.value.get("host") == os.uname().nodename
+                beat = {"at": state.updated_at.isoformat(), "age_seconds": round(age, 1), **state.value,
+                        "healthy": age <= limit and not state.value.get("stopping")
+                        and (not same_host or _alive(state.value.get("pid")))}
+            running = [{"run_id": r.id, "storefront_id": r.storefront_id, "domain": d, "pid": r.pid,
+                        "started_at": r.started_at.isoformat(),
+                        "seconds": round((now - r.started_at).total_seconds())}
+                       for r, d in s.execute(select(CrawlRun, Storefront.domain)
+                                             .join(Storefront, Storefront.id == CrawlRun.storefront_id)
+                                             .where(CrawlRun.status == "running").order_by(CrawlRun.id))]
+            outbox = int(s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.done_at.is_(None)))
+                         or 0)
+            pending = s.scalars(select(Digest).where(Digest.status == "pending").order_by(Digest.id)).all()
+            last = {}
+            for kind in ("daily", "weekly", "alert"):
+                d = s.scalars(select(Digest).where(Digest.kind == kind, Digest.status == "sent")
+                              .order_by(Digest.id.desc()).limit(1)).first()
+                if d is not None:
+                    last[kind] = {"id": d.id, "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                                  "subject": d.subject, "to": d.email_target}
+            runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
+                CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
+            next_runs: list[dict[str, Any]] = []
+            if inspect(s.connection()).has_table("apscheduler_jobs"):
+                for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
+                                                 "ORDER BY next_run_time LIMIT 12")):
+                    next_runs.append({"job": job_id, "next_run": datetime.fromtimestamp(ts, UTC).isoformat()
+                                      if ts is not None else "paused"})
+    finally:
+        store.dispose()
+    return {"heartbeat": beat, "running_crawls": running, "outbox_depth": outbox,
+            "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
+                              "next_attempt_at": d.next_attempt_at.isoformat()} for d in pending],
+            "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs}
+
+
+def format_status(info: dict[str, Any]) -> str:
+    lines = []
+    hb = info["heartbeat"]
+    if hb is None:
+        lines.append("守护进程 daemon: never ran (no heartbeat)")
+    else:
+        ok = "healthy" if hb["healthy"] else "NOT RUNNING / STALE"
+        lines.append(f"守护进程 daemon: {ok}; pid {hb.get('pid')} on {hb.get('host')}, "
+                     f"last heartbeat {hb['at']} ({hb['age_seconds']}s ago), started {hb.get('started_at')}")
+    lines.append(f"正在抓取 running crawls: {len(info['running_crawls'])}")
+    for r in info["running_crawls"]:
+        lines.append(f"  run #{r['run_id']} storefront #{r['storefront_id']} {r['domain']} pid {r['pid']} "
+                     f"for {r['seconds']}s")
+    lines.append("近24小时抓取 crawls in the last 24 h: "
+                 + (", ".join(f"{k} {v}" for k, v in sorted(info["crawls_last_24h"].items())) or "none"))
+    lines.append(f"索引队列 index outbox depth: {info['outbox_depth']}")
+    lines.append(f"待发摘要 digest queue: {len(info['digest_queue'])}")
+    for d in info["digest_queue"]:
+        lines.append(f"  #{d['id']} {d['kind']} attempts {d['attempts']} next {d['next_attempt_at']} "
+                     f"{d['last_error'] or ''}")
+    for kind, d in info["last_digest"].items():
+        lines.append(f"最近摘要 last {kind} digest: #{d['id']} sent {d['sent_at']} -> {d['to']}")
+    if not info["last_digest"]:
+        lines.append("最近摘要 last digest: none sent yet")
+    lines.append("下次运行 next runs:")
+    for j in info["next_runs"]:
+        lines.append(f"  {j['next_run']}  {j['job']}")
+    return "\n".join(lines)
