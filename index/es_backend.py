@@ -22,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 
 from errors import SearchBackendError
 from index.client import TRANSPORT_ERRORS, backend_errors, describe, make_client
-from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term
+from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
 from index.search import (
     FACET_SIZE,
     FACETS,
@@ -33,7 +33,7 @@ from index.search import (
     SearchRequest,
     SearchResult,
     check_request,
-    compile_request,
+    compile_parts,
     decode_cursor,
     encode_cursor,
     facet_names,
@@ -266,21 +266,36 @@ class EsBackend:
     # -- search ---------------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         sort_spec = check_request(request)
-        node = compile_request(request)
+        base, facet_filters = compile_parts(request)
         kind = request.kind
         sort = [{f: {"order": d}} for f, d in sort_spec] + [{ID_FIELD[kind]: {"order": "asc"}}]
-        body: dict[str, Any] = {"query": to_dsl(node, kind), "sort": sort, "size": request.limit,
-                                "track_total_hits": True, "_source": {"excludes": ["tokens"]}}
+        body: dict[str, Any] = {"sort": sort, "size": request.limit, "track_total_hits": True,
+                                "_source": {"excludes": ["tokens"]}}
+        if request.offset:
+            body["from"] = request.offset
+        split = request.facets_ignore_own_filter and bool(facet_filters)
+        if split:
+            # the facet filters narrow the hits (post_filter), not the aggregations; each facet
+            # applies the other facet filters itself (a filter aggregation), leaving out its own
+            body["query"] = to_dsl(base, kind)
+            body["post_filter"] = to_dsl(conjoin(*facet_filters.values()), kind)
+        else:
+            body["query"] = to_dsl(conjoin(base, *facet_filters.values()), kind)
         if request.cursor:
             body["search_after"] = decode_cursor(request.cursor, len(sort))
         aggs = {}
         for name in facet_names(request):
             fld = FACETS[kind][name]
             if name == "day":
-                aggs[name] = {"date_histogram": {"field": fld, "calendar_interval": "day", "time_zone": request.tz,
-                                                 "min_doc_count": 1, "format": "yyyy-MM-dd"}}
+                agg: dict[str, Any] = {"date_histogram": {"field": fld, "calendar_interval": "day",
+                                                          "time_zone": request.tz, "min_doc_count": 1,
+                                                          "format": "yyyy-MM-dd"}}
             else:
-                aggs[name] = {"terms": {"field": fld, "size": FACET_SIZE}}
+                agg = {"terms": {"field": fld, "size": FACET_SIZE}}
+            others = [n for k, n in facet_filters.items() if k != name] if split else []
+            if others:
+                agg = {"filter": to_dsl(conjoin(*others), kind), "aggs": {"values": agg}}
+            aggs[name] = agg
         if aggs:
             body["aggs"] = aggs
         started = time.perf_counter()
@@ -295,7 +310,7 @@ class EsBackend:
         hits = resp["hits"]["hits"]
         facets = {}
         for name, agg in (resp.get("aggregations") or {}).items():
-            buckets = agg["buckets"]
+            buckets = (agg["values"] if "values" in agg else agg)["buckets"]
             if name == "day":
                 buckets = sorted(buckets, key=lambda b: b["key_as_string"], reverse=True)
                 facets[name] = [(b["key_as_string"], b["doc_count"]) for b in buckets][:FACET_SIZE]

@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from errors import SearchBackendError
-from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term
+from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
 from index.search import (
     FACET_SIZE,
     FACETS,
@@ -36,10 +36,11 @@ from index.search import (
     SearchRequest,
     SearchResult,
     check_request,
-    compile_request,
+    compile_parts,
     decode_cursor,
     encode_cursor,
     facet_names,
+    facet_scope,
 )
 
 log = logging.getLogger(__name__)
@@ -249,12 +250,21 @@ class FtsBackend:
 
     def search(self, request: SearchRequest) -> SearchResult:
         sort_spec = check_request(request)
-        node = compile_request(request)
+        base, facet_filters = compile_parts(request)
+        node = conjoin(base, *facet_filters.values())
         kind = request.kind
         self.ensure()
         started = time.perf_counter()
         params: list[Any] = [kind]
         where = "d.kind = ? AND " + self._where(node, kind, params)
+        scopes: dict[str, tuple[str, list[Any]]] = {}
+        for name in facet_names(request):
+            scope = facet_scope(request, name, base, facet_filters)
+            if scope == node:
+                scopes[name] = (where, params)
+            else:
+                scope_params: list[Any] = [kind]
+                scopes[name] = ("d.kind = ? AND " + self._where(scope, kind, scope_params), scope_params)
         cols = [("d." + f if f in SORT_COLUMNS else f, d) for f, d in sort_spec] + [("d.doc_id", "asc")]
         page_where, page_params = where, list(params)
         if request.cursor:
@@ -267,13 +277,12 @@ class FtsBackend:
             page_where += " AND (" + " OR ".join(ors) + ")"
         order = ", ".join(f"{c} {d.upper()}" for c, d in cols)
         sql = (f"SELECT d.doc, {', '.join(c for c, _ in cols)} FROM search_docs d WHERE {page_where} "
-               f"ORDER BY {order} LIMIT ?")
+               f"ORDER BY {order} LIMIT ? OFFSET ?")
         with self._lock:
             try:
-                rows = self.db.execute(sql, [*page_params, request.limit]).fetchall()
+                rows = self.db.execute(sql, [*page_params, request.limit, request.offset]).fetchall()
                 total = self.db.execute(f"SELECT count(*) FROM search_docs d WHERE {where}", params).fetchone()[0]
-                facets = {name: self._facet(kind, name, where, params, request.tz)
-                          for name in facet_names(request)}
+                facets = {name: self._facet(kind, name, *scopes[name], request.tz) for name in scopes}
             except sqlite3.OperationalError as exc:
                 raise SearchBackendError(f"embedded search in {self.path} failed: {exc}") from exc
         hits = []

@@ -102,9 +102,11 @@ class All:
 Node = Phrase | Term | Range | And | Or | Not | All
 
 
-def _error(query: str, pos: int, reason: str) -> QuerySyntaxError:
+def _error(query: str, pos: int, reason: str, reason_zh: str) -> QuerySyntaxError:
+    """The error for the analyst: where (1-based), why in Chinese and in English, and the query."""
     shown = query if len(query) <= 80 else query[:80] + "…"
-    exc = QuerySyntaxError(f"查询语法错误 bad query at position {pos + 1}: {reason} — in: {shown!r}")
+    exc = QuerySyntaxError(f"查询语法错误：第 {pos + 1} 个字符处{reason_zh} — bad query at position {pos + 1}: "
+                           f"{reason} — in: {shown!r}")
     exc.position = pos + 1  # type: ignore[attr-defined]
     return exc
 
@@ -154,7 +156,7 @@ class _Parser:
             elif m.group("quote"):
                 end = q.find('"', start + 1)
                 if end < 0:
-                    raise _error(q, start, "unclosed quote (\")")
+                    raise _error(q, start, "unclosed quote (\")", "的引号没有闭合")
                 self.toks.append(("phrase", q[start + 1:end], start))
                 pos = end + 1
                 continue
@@ -165,7 +167,7 @@ class _Parser:
                 elif word.endswith(":") and q.startswith('"', m.end()):
                     end = q.find('"', m.end() + 1)
                     if end < 0:
-                        raise _error(q, m.end(), "unclosed quote (\")")
+                        raise _error(q, m.end(), "unclosed quote (\")", "的引号没有闭合")
                     self.toks.append(("field", word[:-1] + "\x00" + q[m.end() + 1:end], start))
                     pos = end + 1
                     continue
@@ -182,7 +184,8 @@ class _Parser:
         node = self.parse_or()
         tok = self.peek()
         if tok is not None:
-            raise _error(self.q, tok[2], "unbalanced ')'" if tok[0] == ")" else f"unexpected {tok[1]!r}")
+            raise _error(self.q, tok[2], "unbalanced ')'" if tok[0] == ")" else f"unexpected {tok[1]!r}",
+                         "多了一个右括号" if tok[0] == ")" else f"不应出现 “{tok[1]}”")
         return node
 
     def parse_or(self) -> Node:
@@ -203,7 +206,7 @@ class _Parser:
     def parse_unary(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise _error(self.q, len(self.q), "the query ends where a term was expected")
+            raise _error(self.q, len(self.q), "the query ends where a term was expected", "缺少查询词（查询在此结束）")
         if tok[0] == "NOT":
             self.i += 1
             return Not(self.parse_unary())
@@ -222,14 +225,14 @@ class _Parser:
             node = self.parse_or()
             tok = self.peek()
             if tok is None or tok[0] != ")":
-                raise _error(self.q, pos, "'(' is never closed")
+                raise _error(self.q, pos, "'(' is never closed", "的左括号缺少右括号")
             self.i += 1
             return node
         if typ in ("AND", "OR", ")"):
-            raise _error(self.q, pos, f"{value!r} where a term was expected")
+            raise _error(self.q, pos, f"{value!r} where a term was expected", f"应为查询词，不应出现 “{value}”")
         if typ == "phrase":
             if not value.strip():
-                raise _error(self.q, pos, "empty phrase \"\"")
+                raise _error(self.q, pos, "empty phrase \"\"", "的引号内是空的")
             return Phrase("*", value)
         if typ == "field":
             name, phrase = value.split("\x00", 1)
@@ -238,7 +241,8 @@ class _Parser:
             name, rest = value.split(":", 1)
             return self.field(name, rest, pos, quoted=False)
         if value.endswith("*"):
-            raise _error(self.q, pos, "wildcards work only on keyword fields (rule:AD-*, url:http://x/*)")
+            raise _error(self.q, pos, "wildcards work only on keyword fields (rule:AD-*, url:http://x/*)",
+                         "的通配符 * 只能用于字段值（如 rule:AD-*）")
         return Phrase("*", value)
 
     def field(self, name: str, value: str, pos: int, *, quoted: bool) -> Node:
@@ -246,17 +250,18 @@ class _Parser:
         spec = known.get(name.lower())
         if spec is None:
             raise _error(self.q, pos, f"unknown field {name!r} (fields: {', '.join(sorted(known))}); "
-                                      "quote text that contains ':'")
+                                      "quote text that contains ':'",
+                         f"为未知字段 “{name}”（含冒号的文字请加引号）")
         target, typ = spec
         if not value.strip():
-            raise _error(self.q, pos + len(name) + 1, f"{name}: needs a value")
+            raise _error(self.q, pos + len(name) + 1, f"{name}: needs a value", f"“{name}:”后缺少取值")
         if typ == "text":
             return Phrase(target, value)
         if typ in ("since", "until"):
             try:
                 when = parse_day(value, self.tz, end=(typ == "until"))
             except ValueError as exc:
-                raise _error(self.q, pos + len(name) + 1, str(exc)) from None
+                raise _error(self.q, pos + len(name) + 1, str(exc), f"“{name}:”后应为日期 YYYY-MM-DD") from None
             return Range(target, gte=when) if typ == "since" else Range(target, lt=when)
         return term(target, value, quoted=quoted)
 

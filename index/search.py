@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from errors import InputError
-from index.query import Kind, Node, Range, conjoin, parse, parse_day, term
+from index.query import Kind, Node, Or, Range, conjoin, parse, parse_day, term
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ DEFAULT_FACETS: dict[Kind, tuple[str, ...]] = {
 }
 FACET_SIZE = 50
 MAX_LIMIT = 1000
+MAX_WINDOW = 10_000  # offset + limit (Elasticsearch's index.max_result_window); deeper = the cursor
+# request filters that narrow a facet of the same name (see SearchRequest.facets_ignore_own_filter)
+FACET_FILTERS = ("category", "article", "severity", "status", "storefront")
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,13 @@ class SearchRequest:
     until: str | None = None
     sort: str = "newest"
     limit: int = 20
+    offset: int = 0  # hits to skip (offset + limit <= MAX_WINDOW); not together with ``cursor``
     cursor: str | None = None  # next_cursor of the previous page
     facets: Sequence[str] = ()  # names from FACETS, or ("all",)
+    # multi-select facets: the counts of a facet ignore the request's filter of the same name
+    # (category, article, severity, status, storefront), so other values stay selectable; hits and
+    # total still honour every filter
+    facets_ignore_own_filter: bool = False
     tz: str = "Asia/Shanghai"
 
 
@@ -113,13 +121,17 @@ class SearchBackend(Protocol):
     def close(self) -> None: ...
 
 
-def compile_request(request: SearchRequest) -> Node:
-    """The query and the filters as one tree (validates everything; raises InputError subclasses)."""
+def compile_parts(request: SearchRequest) -> tuple[Node, dict[str, Node]]:
+    """The query with the uscc/domain/date filters, and each facet filter (FACET_FILTERS) on its own.
+
+    Validates everything; raises InputError subclasses.
+    """
     kind = request.kind
     if kind not in SORTS:
         raise InputError(f"unknown kind {kind!r}: findings or pages")
     node = parse(request.query, kind, request.tz)
-    filters: list[Node] = []
+    base: list[Node] = []
+    facet_filters: dict[str, Node] = {}
     for name, fld in (("category", "category"), ("article", "article"), ("severity", "severity"),
                       ("status", "status"), ("storefront", "storefront_id"), ("uscc", "uscc"),
                       ("domain", "domain")):
@@ -129,18 +141,32 @@ def compile_request(request: SearchRequest) -> Node:
         if kind == "page" and name in ("category", "article", "severity", "status"):
             raise InputError(f"--{name} does not apply to page search")
         terms = [term(fld, v, quoted=True) for v in values]
-        from index.query import Or
-
-        filters.append(terms[0] if len(terms) == 1 else Or(tuple(terms)))
+        one = terms[0] if len(terms) == 1 else Or(tuple(terms))
+        if name in FACET_FILTERS:
+            facet_filters[name] = one
+        else:
+            base.append(one)
     since_field, until_field = ("last_seen", "first_seen") if kind == "finding" else ("fetched_at", "fetched_at")
     try:
         if request.since:
-            filters.append(Range(since_field, gte=parse_day(request.since, request.tz)))
+            base.append(Range(since_field, gte=parse_day(request.since, request.tz)))
         if request.until:
-            filters.append(Range(until_field, lt=parse_day(request.until, request.tz, end=True)))
+            base.append(Range(until_field, lt=parse_day(request.until, request.tz, end=True)))
     except ValueError as exc:
         raise InputError(f"--since/--until: {exc}") from None
-    return conjoin(node, *filters)
+    return conjoin(node, *base), facet_filters
+
+
+def compile_request(request: SearchRequest) -> Node:
+    """The query and the filters as one tree (validates everything; raises InputError subclasses)."""
+    base, facet_filters = compile_parts(request)
+    return conjoin(base, *facet_filters.values())
+
+
+def facet_scope(request: SearchRequest, name: str, base: Node, facet_filters: dict[str, Node]) -> Node:
+    """What facet ``name`` counts: everything, or without its own filter when the request asks so."""
+    skip = name if request.facets_ignore_own_filter else None
+    return conjoin(base, *(n for k, n in facet_filters.items() if k != skip))
 
 
 def check_request(request: SearchRequest) -> tuple[tuple[str, str], ...]:
@@ -150,6 +176,10 @@ def check_request(request: SearchRequest) -> tuple[tuple[str, str], ...]:
         raise InputError(f"--sort {request.sort!r}: one of {', '.join(sorts)}")
     if not 0 <= request.limit <= MAX_LIMIT:
         raise InputError(f"--limit must be between 0 and {MAX_LIMIT} (use the cursor to page deeper)")
+    if request.offset < 0 or request.offset + request.limit > MAX_WINDOW:
+        raise InputError(f"offset + limit must be at most {MAX_WINDOW} (use the cursor to page deeper)")
+    if request.offset and request.cursor:
+        raise InputError("offset and --cursor cannot be combined")
     for name in facet_names(request):
         if name not in FACETS[request.kind]:
             raise InputError(f"unknown facet {name!r}: {', '.join(FACETS[request.kind])}")

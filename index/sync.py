@@ -206,6 +206,34 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
     return report
 
 
+def sync_entries(store: Store, backend: SearchBackend, outbox_ids: Sequence[int]) -> SyncReport:
+    """Push just these outbox rows (those still pending) now, and make them searchable at once.
+
+    For a change a person just made (the triage UI after a decision): a few documents, one bulk
+    request and a refresh, instead of waiting for the next regular sync. Same bookkeeping as
+    :func:`sync` (rows are marked done or keep their error); the rest of the outbox is left alone.
+    Raises SearchBackendError when the backend is away (the rows stay pending for the next sync).
+    """
+    report = SyncReport()
+    if not outbox_ids:
+        return report
+    backend.ensure()
+    with store.session() as session:
+        entries = [_Row(e.id, e.entity, e.entity_id) for e in session.scalars(
+            select(OutboxEntry).where(OutboxEntry.done_at.is_(None), OutboxEntry.id.in_(list(outbox_ids)))
+            .order_by(OutboxEntry.id))]
+        if not entries:
+            return report
+        actions, settles = _build(session, entries)
+    results = backend.apply(actions)
+    backend.refresh()
+    with store.session() as session:
+        _record(session, entries, settles, results, report, utcnow())
+    report.deleted = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
+    report.indexed = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+    return report
+
+
 def _all_findings(store: Store, chunk: int = 1000) -> Iterator[dict[str, Any]]:
     last = ""
     while True:

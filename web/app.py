@@ -7,8 +7,10 @@ path, static files included, needs a signed-in user. Every response gets securit
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import quote
@@ -216,8 +218,13 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         *findings.ROUTES, *cases.ROUTES, *credit_views.ROUTES, *dashboard.ROUTES, *admin.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error,
-                                                       StorewatchError: storewatch_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        web.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, StorewatchError: storewatch_error})
     app.state.web = web
     app.add_middleware(AuthMiddleware, web=web)
     app.add_middleware(SecurityHeadersMiddleware, behind_tls=settings.web.behind_tls)

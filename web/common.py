@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -20,7 +22,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from config import Settings
+from errors import StorewatchError
+from index.search import SearchBackend, open_backend
 from store.db import Store
+from store.models import OutboxEntry
 from web import labels
 from web.auth import CurrentUser, csrf_ok
 from web.models import CASE_OUTCOMES, CASE_STATUS_LABELS, NOTICE_KINDS, ROLE_LABELS
@@ -31,11 +36,13 @@ T = TypeVar("T")
 
 
 class WebState:
-    """Built once per app: settings, the store and the template environment."""
+    """Built once per app: settings, the store, the search backend and the template environment."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self._backend: SearchBackend | None = None
+        self._backend_lock = threading.Lock()
         self.tz = ZoneInfo(settings.timezone)
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html", "svg"], default=True),
@@ -60,6 +67,33 @@ class WebState:
 
     def db(self) -> Any:
         return self.store.session()
+
+    @property
+    def backend(self) -> SearchBackend:
+        """``index.search.open_backend(settings)``, opened on first use (Elasticsearch or embedded FTS5)."""
+        with self._backend_lock:
+            if self._backend is None:
+                self._backend = open_backend(self.settings)
+            return self._backend
+
+    def push_to_index(self, outbox_ids: Sequence[int]) -> None:
+        """Make changes just committed searchable now; if the backend is away the regular sync will."""
+        from index.sync import sync_entries
+
+        try:
+            report = sync_entries(self.store, self.backend, outbox_ids)
+        except StorewatchError as exc:
+            log.warning("search index not updated now (the next `storewatch index sync` will): %s", exc)
+            return
+        if report.failed:
+            log.warning("search index refused %d of %d change(s): %s", report.failed, len(outbox_ids),
+                        "; ".join(report.errors))
+
+    def close(self) -> None:
+        with self._backend_lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
 
 
 def highlight(text: str, match: str) -> Markup:
@@ -112,11 +146,24 @@ async def form(request: Request, role: str = "analyst") -> tuple[CurrentUser, Fo
 
 
 async def in_db(request: Request, fn: Callable[[Session], T]) -> T:
-    """Run ``fn(session)`` in a worker thread inside one transaction."""
+    """Run ``fn(session)`` in a worker thread inside one transaction.
+
+    Outbox rows the transaction wrote (a decision, a case action) are pushed to the search index
+    right after the commit, so lists and facets show the change at once.
+    """
     st = state(request)
 
     def run() -> T:
+        written: list[int] = []
+
+        def collect(session: Session, _context: Any) -> None:
+            written.extend(o.id for o in session.new if isinstance(o, OutboxEntry))
+
         with st.db() as session:
-            return fn(session)
+            event.listen(session, "after_flush", collect)
+            result = fn(session)
+        if written:
+            st.push_to_index(written)
+        return result
 
     return await run_in_threadpool(run)

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 import config
 from store.db import Store
-from tests.web.seed import PASSWORDS, Seeded, seed
+from tests.web.seed import PASSWORDS, Seeded, index_store, seed
 from web.app import create_app
 
 
@@ -32,8 +32,11 @@ def store(settings: config.Settings) -> Iterator[Store]:
 
 @pytest.fixture
 def seeded(store: Store, settings: config.Settings) -> Seeded:
+    """The seed data in the store and, through the outbox, in the search index."""
     with store.session() as session:
-        return seed(session, settings.evidence_dir)
+        out = seed(session, settings.evidence_dir)
+    index_store(settings, store)
+    return out
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import config
 from store.db import Store
-from tests.web.seed import Seeded, bulk_findings, seed
+from tests.web.seed import Seeded, bulk_findings, index_store, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -38,6 +38,7 @@ def live_server(data_dir: Path, extra_findings: int = 0) -> Iterator[tuple[str, 
         seeded = seed(session, settings.evidence_dir)
         if extra_findings:
             bulk_findings(session, extra_findings, seeded.storefront_ids)
+    index_store(settings, store)
     store.dispose()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}

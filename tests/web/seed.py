@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session
 from analyzers.model import finding_id
 from evidence.timefmt import utc_iso
 from evidence.warc import WarcArchive
-from store.models import CrawlRun, Finding, FindingEvent, PageRecord, Storefront
+from store.lifecycle import enqueue
+from store.models import CrawlRun, Finding, FindingEvent, OutboxEntry, PageRecord, Storefront
 from web import auth
 
 PASSWORDS = {"admin": "admin-pass-123", "analyst": "analyst-pass-123", "supervisor": "super-pass-123"}
@@ -147,6 +149,7 @@ def seed(session: Session, evidence_dir: Path, now: datetime | None = None) -> S
                                 status_changed_at=first))
             session.flush()
             session.add(FindingEvent(finding_id=fid, at=first, actor="system", to_status="open", note="首次发现"))
+            enqueue(session, "finding", fid)  # as the pipeline does: the index learns of it through the outbox
             out.finding_ids.append(fid)
             if XSS in excerpt:
                 out.xss_finding, out.xss_page = fid, page.id
@@ -178,7 +181,26 @@ def bulk_findings(session: Session, n: int, storefront_ids: list[int], now: date
                      "page_title": "", "first_seen": first, "last_seen": min(now, first + timedelta(days=rnd.randint(0, 60))),
                      "status": rnd.choice(statuses), "status_changed_at": first})
         if len(rows) == 5000:
-            session.execute(insert(Finding), rows)
+            _insert(session, rows)
             rows = []
     if rows:
-        session.execute(insert(Finding), rows)
+        _insert(session, rows)
+
+
+def _insert(session: Session, rows: list[dict[str, object]]) -> None:
+    session.execute(insert(Finding), rows)
+    session.execute(insert(OutboxEntry), [{"entity": "finding", "entity_id": r["finding_id"], "op": "upsert"}
+                                          for r in rows])
+
+
+def index_store(settings: Any, store: Any) -> None:
+    """Drain the outbox into the configured search backend (``storewatch index sync``)."""
+    from index.search import open_backend
+    from index.sync import sync
+
+    backend = open_backend(settings)
+    try:
+        report = sync(store, backend)
+    finally:
+        backend.close()
+    assert report.failed == 0 and report.stopped is None, report

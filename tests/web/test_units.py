@@ -1,4 +1,4 @@
-"""Pure parts of the web UI: the query parser, the credit formula, labels, highlighting."""
+"""Pure parts of the web UI: the credit formula, labels, highlighting (the query language is index.query's)."""
 
 from __future__ import annotations
 
@@ -7,45 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import config
-from errors import QuerySyntaxError
 from web.common import highlight
 from web.credit import CreditItem, score
 from web.labels import article_label
-from web.search_adapter import Bool, Term, parse_query
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(("query", "tree"), [
-    ("国家级", Term("国家级")),
-    ('国家级  "最终 解释权" -包邮', Bool("and", (Term("国家级"), Term("最终 解释权"), Term("包邮", negate=True)))),
-    ("category:false_advertising severity:high", Bool("and", (Term("false_advertising", field="category"),
-                                                               Term("high", field="severity")))),
-    ('article:"15(5)" -status:dismissed', Bool("and", (Term("15(5)", field="article"),
-                                                       Term("dismissed", True, "status")))),
-    ("storefront:12", Term("12", field="storefront")),
-    ("国家级 OR 最佳", Bool("or", (Term("国家级"), Term("最佳")))),
-    ("a AND (b OR NOT c)", Bool("and", (Term("a"), Bool("or", (Term("b"), Bool("not", (Term("c"),))))))),
-    ("since:2026-11-01 uscc:91630100MA7539TK4B", Bool("and", (Term("2026-11-01", field="since"),
-                                                               Term("91630100MA7539TK4B", field="uscc")))),
-    ("", None),
-])
-def test_query_parser(query: str, tree: object) -> None:
-    assert parse_query(query) == tree
-
-
-@pytest.mark.parametrize(("query", "message"), [
-    ('"国家级', "引号没有闭合"),
-    ("colour:red", "未知字段"),
-    ("storefront:abc", "网站编号"),
-    ("(国家级 OR 最佳", "缺少右括号"),
-    ("国家级 OR", "缺少查询词"),
-    ("国家级)", "不应出现"),
-    ("since:yesterday", "日期"),
-])
-def test_query_parser_errors(query: str, message: str) -> None:
-    with pytest.raises(QuerySyntaxError, match=message):
-        parse_query(query)
 
 
 CFG = config.load(environ={}).credit

@@ -15,13 +15,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from errors import EvidenceError, InputError, QuerySyntaxError
+from errors import EvidenceError, InputError, SearchBackendError
 from store.lifecycle import ANALYST_STATUSES, set_status
 from store.models import AllowListEntry, Finding, FindingEvent, PageRecord, Storefront
 from web import evidence_view
 from web.common import form, in_db, render, state, user
 from web.models import Case, CaseFinding
-from web.search_adapter import FACETS, SORTS, Filters, search
+from web.search_adapter import FACETS, SORTS, Filters, SearchResult, search, sort_name
 
 log = logging.getLogger(__name__)
 DECISIONS = {"confirmed": "确认违规", "dismissed": "排除（误报）", "open": "重新打开"}
@@ -51,34 +51,56 @@ async def findings_list(request: Request) -> Response:
     st = state(request)
     qp = request.query_params
     query = qp.get("q", "")
-    sort = qp.get("sort", "last_seen")
+    sort = sort_name(qp.get("sort", "last_seen"))
+    cursor = qp.get("after") or None
     try:
         page = max(1, int(qp.get("page", "1")))
     except ValueError:
         page = 1
     error = ""
+    status = 200
     try:
         filters = filters_from(request)
     except InputError as exc:
         filters, error = Filters(), str(exc)
+    per_page = st.settings.web.page_size
+
+    def run(q: str, f: Filters, n: int, after: str | None) -> Any:
+        return in_db(request, lambda s: search(st.backend, s, q, f, sort=sort, page=n, per_page=per_page,
+                                               cursor=after, tz=st.settings.timezone))
+
     t0 = time.perf_counter()
     try:
-        result = await in_db(request, lambda s: search(s, query, filters, sort=sort, page=page,
-                                                       per_page=st.settings.web.page_size))
-    except QuerySyntaxError as exc:
+        result = await run(query, filters, page, cursor)
+    except InputError as exc:  # the query does not parse, or a stale cursor: say so, show the facets
         error = str(exc)
-        result = await in_db(request, lambda s: search(s, "", filters, sort=sort, page=1,
-                                                       per_page=st.settings.web.page_size))
+        try:
+            result = await run("", filters, 1, None)
+        except (InputError, SearchBackendError):
+            result = SearchResult(hits=[], total=0, page=1, per_page=per_page)
         result.hits, result.total = [], 0
+    except SearchBackendError as exc:
+        log.warning("findings search failed: %s", exc)
+        error, status = f"搜索服务暂不可用 (search backend unavailable): {exc}", 503
+        result = SearchResult(hits=[], total=0, page=1, per_page=per_page)
     elapsed = (time.perf_counter() - t0) * 1000
     selected = {name: {str(v) for v in getattr(filters, name)} for name in FACETS}
-    base = [(k, v) for k, v in qp.multi_items() if k != "page"]
+    base = [(k, v) for k, v in qp.multi_items() if k not in ("page", "after")]
 
-    def page_url(n: int) -> str:
-        return "/findings?" + urlencode([*base, ("page", str(n))])
+    def page_url(n: int, after: str | None = None) -> str:
+        return "/findings?" + urlencode([*base, ("page", str(n)), *([("after", after)] if after else [])])
 
-    return render(request, "findings.html", result=result, query=query, sort=sort, sorts=SORTS,
-                  selected=selected, filters=filters, error=error, elapsed_ms=elapsed, page_url=page_url,
+    n = result.page
+    next_url = prev_url = ""
+    if result.hits and n < result.pages:
+        # by number within the first MAX_WINDOW hits, else with the search_after cursor
+        next_url = page_url(n + 1) if result.offset_reaches(n + 1) else \
+            (page_url(n + 1, result.next_cursor) if result.next_cursor else "")
+    if n > 1 and result.offset_reaches(n - 1):
+        prev_url = page_url(n - 1)
+    return render(request, "findings.html", status_code=status, result=result, query=query, sort=sort,
+                  sorts=SORTS, selected=selected, filters=filters, error=error, elapsed_ms=elapsed,
+                  next_url=next_url, prev_url=prev_url, first_url=page_url(1) if n > 1 and not prev_url else "",
                   facet_names={"category": "类别", "article": "条款", "severity": "严重程度",
                                "status": "状态", "storefront": "网站"},
                   back=str(request.url.path) + ("?" + request.url.query if request.url.query else ""))
