@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cli import Context, pass_ctx
 from store.db import open_store
+from store.models import OutboxEntry
 from web import auth
 from web.models import ROLE_LABELS, ROLES, User
 
@@ -35,6 +36,11 @@ def web_cmd(ctx: Context, host: str | None, port: int | None, demo_admin: bool) 
                 password = auth.generate_password()
                 auth.add_user(session, "admin", "admin", password, actor="web --demo-admin")
                 click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
+    with store.session() as session:  # the list searches the index: say when it lags behind the store
+        pending = session.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.done_at.is_(None)))
+    if pending:
+        click.echo(f"搜索索引有 {pending} 条变更尚未同步，问题列表暂时看不到它们：运行 `storewatch index sync`"
+                   f"（守护进程每分钟同步一次） — {pending} change(s) not in the search index yet", err=True)
     host = host or settings.web.host
     port = port or settings.web.port
     click.echo(f"storewatch web UI on http://{host}:{port}/", err=True)

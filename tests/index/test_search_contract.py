@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from errors import InputError, QuerySyntaxError
-from index.search import SearchRequest
+from index.search import MAX_WINDOW, SearchRequest
 
 
 def ids(backend, query="", **kw):
@@ -79,6 +81,53 @@ def test_search_after_pages_through_everything_once(synced, sort):
             break
     assert seen == everything
     assert pages == 3
+
+
+@pytest.mark.parametrize("sort", ["severity", "last_seen"])
+def test_offset_pages_match_the_full_list_and_continue_with_the_cursor(synced, sort):
+    everything = ids(synced, sort=sort)
+    pages = [synced.search(SearchRequest(sort=sort, limit=3, offset=o)) for o in (0, 3, 6)]
+    assert [h["finding_id"] for p in pages for h in p.hits] == everything
+    assert [p.total for p in pages] == [7, 7, 7]
+    after = synced.search(SearchRequest(sort=sort, limit=3, cursor=pages[1].next_cursor))
+    assert [h["finding_id"] for h in after.hits] == everything[6:]
+    assert synced.search(SearchRequest(sort=sort, limit=3, offset=7)).hits == []
+
+
+def test_offset_limits(synced):
+    with pytest.raises(InputError, match="offset"):
+        synced.search(SearchRequest(offset=MAX_WINDOW - 10, limit=20))
+    with pytest.raises(InputError, match="offset"):
+        synced.search(SearchRequest(offset=-1))
+    cursor = synced.search(SearchRequest(limit=3)).next_cursor
+    with pytest.raises(InputError, match="offset"):
+        synced.search(SearchRequest(offset=3, limit=3, cursor=cursor))
+
+
+def test_facets_can_leave_out_their_own_filter(synced, dataset):
+    request = SearchRequest(query="-国家级", severity=["high"],
+                            category=["unfair_terms", "privacy", "false_advertising"],
+                            facets=("severity", "category", "storefront", "status", "day"),
+                            facets_ignore_own_filter=True, limit=100)
+    result = synced.search(request)
+    assert {h["finding_id"] for h in result.hits} == {"f3", "f7"} and result.total == 2
+    f = result.facets
+    # severity counts ignore severity:high but keep the categories and the query (f1 is out)
+    assert dict(f["severity"]) == {"medium": 1, "high": 2}
+    # category counts ignore the categories but keep severity:high (f4 is critical, so out)
+    assert dict(f["category"]) == {"unfair_terms": 1, "privacy": 1}
+    # facets without a filter of their own count the hits
+    assert dict(f["storefront"]) == {str(dataset[0]): 1, str(dataset[1]): 1}
+    assert dict(f["status"]) == {"open": 2}
+    assert f["day"] == [("2026-11-05", 1), ("2026-11-04", 1)]
+    plain = synced.search(replace(request, facets_ignore_own_filter=False))
+    assert plain.total == 2
+    assert dict(plain.facets["severity"]) == {"high": 2}
+    assert dict(plain.facets["category"]) == {"unfair_terms": 1, "privacy": 1}
+    # nothing to leave out: same counts as the plain request
+    alone = synced.search(SearchRequest(query="category:false_advertising", facets=("severity",),
+                                        facets_ignore_own_filter=True))
+    assert alone.facets == {"severity": [("medium", 2)]}
 
 
 def test_facets(synced, dataset):
