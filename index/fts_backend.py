@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from errors import SearchBackendError
+from index import fts_facets
 from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
 from index.search import (
     FACET_SIZE,
@@ -118,6 +119,7 @@ class FtsBackend:
         with self._lock:
             try:
                 self.db.executescript(SCHEMA)
+                fts_facets.migrate(self.db)
             except sqlite3.Error as exc:
                 raise SearchBackendError(f"embedded search: cannot create tables in {self.path}: {exc}") from exc
             self._ready = True
@@ -131,11 +133,12 @@ class FtsBackend:
             self.db.execute("DELETE FROM search_docs WHERE rowid=?", row)
 
     def _insert(self, kind: Kind, doc_id: str, doc: dict[str, Any]) -> None:
+        cube = fts_facets.row_values(doc) if kind == "finding" else (None,) * len(fts_facets.COLUMNS)
         cur = self.db.execute(
-            "INSERT INTO search_docs (kind, doc_id, first_seen, last_seen, fetched_at, severity_rank, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO search_docs (kind, doc_id, first_seen, last_seen, fetched_at, severity_rank, doc, "
+            f"{', '.join(fts_facets.COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(fts_facets.COLUMNS)})",
             (kind, doc_id, doc.get("first_seen"), doc.get("last_seen"), doc.get("fetched_at"),
-             doc.get("severity_rank"), json.dumps(doc, ensure_ascii=False)))
+             doc.get("severity_rank"), json.dumps(doc, ensure_ascii=False), *cube))
         rowid = cur.lastrowid
         terms = []
         for field in KEYWORDS[kind]:
@@ -257,14 +260,14 @@ class FtsBackend:
         started = time.perf_counter()
         params: list[Any] = [kind]
         where = "d.kind = ? AND " + self._where(node, kind, params)
+        names = list(facet_names(request))
+        cube_names = [n for n in names if kind == "finding" and n in fts_facets.CUBE]
         scopes: dict[str, tuple[str, list[Any]]] = {}
-        for name in facet_names(request):
+        for name in names:
+            if name in cube_names:
+                continue
             scope = facet_scope(request, name, base, facet_filters)
-            if scope == node:
-                scopes[name] = (where, params)
-            else:
-                scope_params: list[Any] = [kind]
-                scopes[name] = ("d.kind = ? AND " + self._where(scope, kind, scope_params), scope_params)
+            scopes[name] = (where, params) if scope == node else self._scope(request, name, base, facet_filters)
         cols = [("d." + f if f in SORT_COLUMNS else f, d) for f, d in sort_spec] + [("d.doc_id", "asc")]
         page_where, page_params = where, list(params)
         if request.cursor:
@@ -281,8 +284,19 @@ class FtsBackend:
         with self._lock:
             try:
                 rows = self.db.execute(sql, [*page_params, request.limit, request.offset]).fetchall()
-                total = self.db.execute(f"SELECT count(*) FROM search_docs d WHERE {where}", params).fetchone()[0]
-                facets = {name: self._facet(kind, name, *scopes[name], request.tz) for name in scopes}
+                cubed = None
+                if cube_names:
+                    base_params: list[Any] = [kind]
+                    base_where = "d.kind = ? AND " + self._where(base, kind, base_params)
+                    cubed = fts_facets.cube_facets(self.db, base_where, base_params, facet_filters, cube_names,
+                                                   request.facets_ignore_own_filter, FACET_SIZE)
+                    if cubed is None:  # a filter the cube cannot check: count through search_terms
+                        scopes.update({n: self._scope(request, n, base, facet_filters) for n in cube_names})
+                found = dict(cubed[0]) if cubed else {}
+                found.update({name: self._facet(kind, name, *scopes[name], request.tz) for name in scopes})
+                facets = {name: found[name] for name in names}
+                total = cubed[1] if cubed else \
+                    self.db.execute(f"SELECT count(*) FROM search_docs d WHERE {where}", params).fetchone()[0]
             except sqlite3.OperationalError as exc:
                 raise SearchBackendError(f"embedded search in {self.path} failed: {exc}") from exc
         hits = []
@@ -293,6 +307,12 @@ class FtsBackend:
         cursor = encode_cursor(list(rows[-1][1:])) if rows and len(rows) == request.limit else None
         return SearchResult(total=int(total), hits=hits, next_cursor=cursor, facets=facets,
                             took_ms=(time.perf_counter() - started) * 1000)
+
+    def _scope(self, request: SearchRequest, name: str, base: Node,
+               facet_filters: dict[str, Node]) -> tuple[str, list[Any]]:
+        scope_params: list[Any] = [request.kind]
+        scope = facet_scope(request, name, base, facet_filters)
+        return "d.kind = ? AND " + self._where(scope, request.kind, scope_params), scope_params
 
     def _facet(self, kind: Kind, name: str, where: str, params: list[Any], tz: str) -> list[tuple[str, int]]:
         field = FACETS[kind][name]

@@ -223,3 +223,30 @@ def test_elasticsearch_stopped_mid_sync_loses_nothing(store, dataset, es_setting
         assert found == ids
     finally:
         fresh.close()
+
+
+def test_fts_adds_the_facet_columns_to_an_index_made_before_them(store, dataset):
+    """A search_docs table from before the facet cube columns gets them, filled from the documents."""
+    import sqlite3
+
+    from index.fts_backend import FtsBackend
+    from index.fts_facets import COLUMNS
+
+    path = store.url.removeprefix("sqlite:///")
+    first = FtsBackend(path)
+    assert sync(store, first).failed == 0
+    request = SearchRequest(severity=["high"], facets=("category", "article", "status", "storefront"),
+                            facets_ignore_own_filter=True)
+    expected = first.search(request)
+    first.close()
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX ix_search_docs_cube")
+    for col in COLUMNS:
+        db.execute(f"ALTER TABLE search_docs DROP COLUMN {col}")
+    db.commit()
+    db.close()
+    again = FtsBackend(path)
+    result = again.search(request)
+    again.close()
+    assert result.facets == expected.facets and result.total == expected.total == 2
+    assert dict(result.facets["article"]) == {"15(6)": 1, "13(4)": 1}
