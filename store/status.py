@@ -80,6 +80,8 @@ def format_status(info: dict[str, Any]) -> str:
         ok = "healthy" if hb["healthy"] else "NOT RUNNING / STALE"
         lines.append(f"守护进程 daemon: {ok}; pid {hb.get('pid')} on {hb.get('host')}, "
                      f"last heartbeat {hb['at']} ({hb['age_seconds']}s ago), started {hb.get('started_at')}")
+        if hb.get("web"):
+            lines.append(f"分析员工作台 web UI: {hb['web']}")
     lines.append(f"正在抓取 running crawls: {len(info['running_crawls'])}")
     for r in info["running_crawls"]:
         lines.append(f"  run #{r['run_id']} storefront #{r['storefront_id']} {r['domain']} pid {r['pid']} "
