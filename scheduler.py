@@ -657,12 +657,12 @@ class Daemon:
         self.stopping.set()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + self.stop_grace  # the UI stops inside the same bound
         for stop in self.on_stop:
             try:
                 stop()
             except Exception:  # noqa: BLE001 - the rest of the shutdown must happen
                 log.exception("error while stopping %s", stop)
-        deadline = time.monotonic() + self.stop_grace
         while time.monotonic() < deadline:
             with self._lock:
                 if self._active == 0:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.db import Store
-from store.models import CrawlRun, Finding, FindingEvent, Storefront, utcnow
+from store.models import CrawlRun, Finding, FindingEvent, PageRecord, Storefront, utcnow
 from web.models import Case, CaseEvent, CaseFinding
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,9 @@ def first_covering_run(session: Session, storefront_id: int, at: datetime) -> Cr
 
 
 def recheck_result(session: Session, case: Case, findings: list[Finding]) -> dict[str, Any] | None:
-    """What the re-check crawl found for the case's findings: ``still`` seen at or after it,
-    ``gone`` resolved by it, ``unchecked`` neither (their page was not fetched completely)."""
+    """What the re-check crawl found for the case's findings, fixed by that run (later crawls do not
+    change it): ``gone`` resolved by it; ``still`` not resolved although it fetched their page
+    completely (or seen while it ran); ``unchecked`` the rest (their page was not fetched completely)."""
     run: CrawlRun | None = None
     if case.recheck_run_id is not None:
         run = session.get(CrawlRun, case.recheck_run_id)
@@ -58,9 +59,14 @@ def recheck_result(session: Session, case: Case, findings: list[Finding]) -> dic
         return None
     resolved = set(session.scalars(select(FindingEvent.finding_id).where(
         FindingEvent.crawl_run_id == run.id, FindingEvent.to_status.in_(GONE))))
-    still = [f for f in findings if f.last_seen >= run.started_at]
-    gone = [f for f in findings if f not in still and f.finding_id in resolved]
-    unchecked = [f for f in findings if f not in still and f not in gone]
+    fetched = set(session.scalars(select(PageRecord.url).where(
+        PageRecord.crawl_run_id == run.id, PageRecord.complete.is_(True),
+        PageRecord.status_code >= 200, PageRecord.status_code < 400)))
+    end = run.finished_at or utcnow()
+    gone = [f for f in findings if f.finding_id in resolved]
+    still = [f for f in findings if f.finding_id not in resolved
+             and (f.url in fetched or run.started_at <= f.last_seen <= end)]
+    unchecked = [f for f in findings if f not in gone and f not in still]
     return {"run": run, "still": still, "gone": gone, "unchecked": unchecked}
 
 

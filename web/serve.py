@@ -82,7 +82,7 @@ class WebThread:
         self.thread.start()
         log.info("web UI on %s", self.url)
 
-    def stop(self, timeout: float = 4.0) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         self.server.should_exit = True
         self.thread.join(timeout)
         if self.thread.is_alive():

@@ -63,6 +63,8 @@ def test_due_recheck_is_crawled_linked_and_shown(tmp_path: Path, db: Store, site
     with db.session() as s:
         assert s.get(Case, later).recheck_run_id == run.id
         assert s.get(Finding, fid).status == "notified"
+        again = load_case(s, later)["recheck"]  # the re-check's result is that run's, not the latest crawl's
+        assert again["run"].id == run.id and [f.finding_id for f in again["gone"]] == [fid] and not again["still"]
 
 
 def test_unreachable_recheck_is_not_a_result_and_is_retried_later(tmp_path: Path, db: Store) -> None:
