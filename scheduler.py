@@ -34,6 +34,7 @@ import click
 
 from cli import Context, pass_ctx
 from config import parse_duration
+from store.status import pid_alive
 
 log = logging.getLogger("storewatch.scheduler")
 HOT_SEVERITIES = ("high", "critical")
@@ -89,22 +90,6 @@ class Overrides:
     digest_every: float | None = None
     sync_every: float | None = None
     retry_every: float | None = None
-
-
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is dead for our purposes
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def _cmdline(pid: int) -> str:
