@@ -34,6 +34,7 @@ import click
 
 from cli import Context, pass_ctx
 from config import parse_duration
+from store.status import pid_alive
 
 log = logging.getLogger("storewatch.scheduler")
 HOT_SEVERITIES = ("high", "critical")
@@ -45,6 +46,14 @@ _DAEMON: Daemon | None = None
 
 def crawl_job(storefront_id: int) -> None:
     _daemon().crawl(storefront_id)
+
+
+def recheck_job() -> None:
+    _daemon().rechecks()
+
+
+def recheck_crawl_job(storefront_id: int) -> None:
+    _daemon().recheck_crawl(storefront_id)
 
 
 def index_sync_job() -> None:
@@ -81,22 +90,6 @@ class Overrides:
     digest_every: float | None = None
     sync_every: float | None = None
     retry_every: float | None = None
-
-
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is dead for our purposes
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def _cmdline(pid: int) -> str:
@@ -151,15 +144,6 @@ def stop_group(proc: subprocess.Popen[bytes] | int, grace: float) -> None:
             time.sleep(0.1)
 
 
-def _crawl_takes_trigger() -> bool:
-    """Whether ``storewatch crawl`` has ``--trigger`` (then runs are labelled ``schedule``)."""
-    try:
-        from crawler.commands import crawl_cmd  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    return any(p.name == "trigger" for p in crawl_cmd.params)
-
-
 class Daemon:
     """The scheduler and its jobs. ``crawl_command`` is the argv prefix of a crawl (tests pass a stand-in)."""
 
@@ -182,7 +166,6 @@ class Daemon:
         self.crawl_command = list(crawl_command) if crawl_command else [
             sys.executable, "-m", "cli", "--data-dir", str(self.data_dir),
             *(["--config", str(config_file)] if config_file else []), "crawl"]
-        self.pass_trigger = bool(crawl_command) or _crawl_takes_trigger()
         sch = settings.scheduler
         self.wall_limit = parse_duration(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
@@ -191,6 +174,10 @@ class Daemon:
         self._lock = threading.Lock()
         self._active = 0
         self._soon: set[int] = set()
+        self._crawling: set[int] = set()  # storefronts with a crawl child of this daemon right now
+        self._recheck_queued: set[int] = set()  # storefronts with a re-check crawl queued or running
+        self.web_url: str | None = None  # where `run` serves the UI (shown by `storewatch status`)
+        self.on_stop: list[Any] = []  # callables run on shutdown before the store closes (the web UI)
         self._sync_lock = threading.Lock()
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
@@ -291,6 +278,7 @@ class Daemon:
             ("digest-weekly", digest_job, ["weekly"], CronTrigger(day_of_week=dg.weekly_day, hour=hour,
                                                                   minute=minute, timezone=self.tz)),
             ("retention", retention_job, [], CronTrigger(hour=3, minute=17, timezone=self.tz)),
+            ("rechecks", recheck_job, [], IntervalTrigger(seconds=min(60.0, sync), timezone=self.tz)),
         ]
         for job_id, func, args, trigger in jobs:
             job = self.scheduler.get_job(job_id)
@@ -357,15 +345,25 @@ class Daemon:
         with self._lock:
             self._active -= 1
 
-    def crawl(self, sid: int) -> None:
+    def crawl(self, sid: int, trigger: str = "schedule") -> bool:
+        """One crawl of storefront ``sid`` as a child process; False when it did not start
+        (stopping, or this daemon is crawling the storefront already)."""
         if not self._enter():
-            return
+            return False
+        with self._lock:
+            if sid in self._crawling:
+                log.info("storefront %d is being crawled already: %s crawl skipped", sid, trigger)
+                self._active -= 1
+                return False
+            self._crawling.add(sid)
         try:
-            self._crawl(sid)
+            return self._crawl(sid, trigger)
         finally:
+            with self._lock:
+                self._crawling.discard(sid)
             self._leave()
 
-    def _crawl(self, sid: int) -> None:
+    def _crawl(self, sid: int, trigger: str) -> bool:
         from sqlalchemy import select
 
         from store.models import CrawlRun, Storefront, utcnow
@@ -374,15 +372,14 @@ class Daemon:
             shop = s.get(Storefront, sid)
             if shop is None or not shop.active:
                 log.info("storefront %d inactive or gone: no crawl", sid)
-                return
+                return False
             busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
                                                                     CrawlRun.status == "running"))
                     if pid_alive(r.pid)]
             if busy:
                 log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
-                return
-        argv = [*self.crawl_command, "--storefront", str(sid),
-                *(["--trigger", "schedule"] if self.pass_trigger else [])]
+                return False
+        argv = [*self.crawl_command, "--storefront", str(sid), "--trigger", trigger]
         env = dict(os.environ)
         env.update(STOREWATCH_DATA_DIR=str(self.data_dir), STOREWATCH_DATABASE_URL=self.settings.db_url,
                    PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent),
@@ -397,7 +394,7 @@ class Daemon:
         pidfile.write_text(f"{proc.pid} {started.isoformat()}\n")
         with self._lock:
             self.children[sid] = (proc, started)
-        log.info("crawl of storefront %d started (pid %d)", sid, proc.pid)
+        log.info("%s crawl of storefront %d started (pid %d)", trigger, sid, proc.pid)
         outcome, deadline = "exited", time.monotonic() + self.wall_limit
         try:
             while proc.poll() is None:
@@ -413,14 +410,20 @@ class Daemon:
             with self._lock:
                 self.children.pop(sid, None)
             pidfile.unlink(missing_ok=True)
-        self._record(sid, proc, started, outcome)
+        self._record(sid, proc, started, outcome, trigger)
         if self.scheduler is not None and not self.stopping.is_set():
             try:
                 self.sync_jobs()  # hot storefronts get the shorter interval
             except Exception:  # noqa: BLE001 - a scheduling hiccup must not lose the crawl's record
                 log.exception("could not update the crawl schedule after storefront %d", sid)
+        try:  # any covering crawl after a case's recheck_at is its re-check (web/recheck.py)
+            self._link_rechecks(sid)
+        except Exception:  # noqa: BLE001 - the next rechecks job links it
+            log.exception("could not link re-check results of storefront %d", sid)
+        return True
 
-    def _record(self, sid: int, proc: subprocess.Popen[bytes], started: datetime, outcome: str) -> None:
+    def _record(self, sid: int, proc: subprocess.Popen[bytes], started: datetime, outcome: str,
+                trigger: str = "schedule") -> None:
         """Make sure the crawl left a finished run behind, whatever happened to the child."""
         from sqlalchemy import or_, select
 
@@ -449,7 +452,7 @@ class Daemon:
                 for run in runs:
                     finish_run(s, run, status, error=why)
                 if not runs:
-                    run = start_run(s, sid, "schedule", pid=proc.pid)
+                    run = start_run(s, sid, trigger, pid=proc.pid)
                     finish_run(s, run, status, error=why)
             elif runs:  # exit 0 but the run was left open: the crawler broke its contract
                 for run in runs:
@@ -463,6 +466,51 @@ class Daemon:
         if status == "interrupted":
             with self._lock:
                 self._soon.add(sid)
+
+    def _link_rechecks(self, sid: int | None = None) -> None:
+        if self._has_cases():
+            from web.recheck import link_rechecks
+
+            link_rechecks(self.store, sid)
+
+    def _has_cases(self) -> bool:
+        from sqlalchemy import inspect
+
+        with self.store.engine.connect() as conn:
+            return bool(inspect(conn).has_table("cases"))
+
+    def recheck_due(self) -> list[int]:
+        """Storefronts whose cases wait for a re-check crawl now (web/recheck.py)."""
+        if not self._has_cases():
+            return []
+        from web.recheck import storefronts_to_crawl
+
+        with self._lock:
+            busy = frozenset(self._crawling | self._recheck_queued)
+        return storefronts_to_crawl(self.store, retry_after=min(3600.0, self.crawl_interval(None, True)),
+                                    busy=busy)
+
+    def rechecks(self) -> None:
+        """Every minute: link finished re-checks; queue a ``--trigger recheck`` crawl for each storefront
+        whose case's ``recheck_at`` has passed (on the crawl executor, under the concurrency cap)."""
+        if self.stopping.is_set() or self.scheduler is None:
+            return
+        for sid in self.recheck_due():
+            job_id = f"recheck-crawl-{sid}"
+            if self.scheduler.get_job(job_id) is None:
+                with self._lock:
+                    self._recheck_queued.add(sid)
+                self.scheduler.add_job(recheck_crawl_job, "date", args=[sid], id=job_id, executor="crawls",
+                                       name=f"re-check crawl of storefront {sid}", run_date=datetime.now(self.tz),
+                                       misfire_grace_time=None)
+                log.info("case re-check due: storefront %d will be crawled now", sid)
+
+    def recheck_crawl(self, sid: int) -> None:
+        try:
+            self.crawl(sid, trigger="recheck")
+        finally:
+            with self._lock:
+                self._recheck_queued.discard(sid)
 
     def index_sync(self) -> None:
         """Drain the outbox into the search index (index/ is another package: guarded import)."""
@@ -531,7 +579,7 @@ class Daemon:
                        for sid, (p, t) in self.children.items()]
         self.set_state(STATE_KEY, {"pid": os.getpid(), "host": socket.gethostname(),
                                    "started_at": self.started_at.isoformat(), "running": running,
-                                   "stopping": self.stopping.is_set()})
+                                   "stopping": self.stopping.is_set(), "web": self.web_url})
         if self.scheduler is not None and not self.stopping.is_set():
             self.sync_jobs()
 
@@ -551,6 +599,7 @@ class Daemon:
         self.scheduler.start(paused=True)
         self._static_jobs()
         self.sync_jobs()
+        self.scheduler.modify_job("rechecks", next_run_time=datetime.now(self.tz))  # overdue re-checks at once
         self.scheduler.resume()
         self.heartbeat()
         log.info("daemon running: %d job(s)", len(self.scheduler.get_jobs()))
@@ -565,6 +614,9 @@ class Daemon:
         ids = sorted(self._desired_crawls())
         with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
             list(pool.map(self.crawl, ids))
+        self._link_rechecks()
+        with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
+            list(pool.map(lambda sid: self.crawl(sid, trigger="recheck"), self.recheck_due()))
         self.index_sync()
         self.alerts()  # critical findings first, then the daily digest
         self.digest("daily")
@@ -590,7 +642,12 @@ class Daemon:
         self.stopping.set()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
-        deadline = time.monotonic() + self.stop_grace
+        deadline = time.monotonic() + self.stop_grace  # the UI stops inside the same bound
+        for stop in self.on_stop:
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - the rest of the shutdown must happen
+                log.exception("error while stopping %s", stop)
         while time.monotonic() < deadline:
             with self._lock:
                 if self._active == 0:
@@ -651,17 +708,45 @@ def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
 @click.option("--crawl-now", is_flag=True, help="Crawl every active storefront right after start, then on schedule.")
 @click.option("--stop-grace", type=float, default=10.0, show_default=True,
               help="Seconds a running crawl gets to stop on SIGTERM before it is killed.")
+@click.option("--no-web", is_flag=True, help="Do not serve the triage web UI (default: served on web.host:web.port).")
+@click.option("--web-host", default=None, help="Address of the web UI (default: settings web.host).")
+@click.option("--web-port", type=click.IntRange(0, 65535), default=None,
+              help="Port of the web UI (default: settings web.port, 8700).")
+@click.option("--demo-admin", is_flag=True,
+              help="Create the web user 'admin' with a random password, printed once, if no user exists yet.")
 @click.option("--crawl-command", hidden=True, default=None, help="argv prefix of a crawl, JSON list (tests).")
 @pass_ctx
 def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None, sync_every: float | None,
-            retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float,
-            crawl_command: str | None) -> None:
-    """Run the monitor: scheduled crawls, index sync, alerts, digests, retention (stop with SIGTERM)."""
+            retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float, no_web: bool,
+            web_host: str | None, web_port: int | None, demo_admin: bool, crawl_command: str | None) -> None:
+    """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
+    (stop with SIGTERM)."""
     settings = ctx.settings
     setup_logging(settings)
+    serve = not (no_web or once)
+    sock = None
+    if serve:  # bound first: a port in use is an error (exit 2) before any job starts
+        from web.serve import bind
+
+        host = web_host or settings.web.host
+        sock = bind(host, settings.web.port if web_port is None else web_port)
     daemon = Daemon(settings, crawl_command=json.loads(crawl_command) if crawl_command else None,
                     overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
                     config_file=ctx.config_file, stop_grace=stop_grace, term_grace=min(5.0, stop_grace / 2))
+    if demo_admin:
+        from web.serve import ensure_demo_admin
+
+        password = ensure_demo_admin(daemon.store, actor="run --demo-admin")
+        if password:
+            click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
+    if sock is not None:
+        from web.serve import WebThread
+
+        web = WebThread(settings, sock)
+        daemon.on_stop.append(web.stop)
+        daemon.web_url = web.url
+        web.start()
+        click.echo(f"storewatch web UI on {web.url}", err=True)
     rc = daemon.run(once=once, crawl_now=crawl_now)
     if rc:
         raise click.exceptions.Exit(rc)

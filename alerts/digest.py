@@ -188,6 +188,11 @@ def _local(ts: datetime | str | None, tz: ZoneInfo) -> str:
     return ts.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def merchant_link(base: str, storefront_id: int | None) -> str:
+    """The storefront's credit file in the triage UI (``/merchants/<id>``; web/views/credit_views.py)."""
+    return f"{base}/merchants/{storefront_id}" if storefront_id is not None else f"{base}/merchants"
+
+
 def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str, Any]:
     """The digest as a plain dict (what templates, webhooks and ``--dry-run`` show). Pure."""
     tz = ZoneInfo(timezone)
@@ -218,7 +223,7 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             for i in its:
                 arts[i["article"]].append(i)
             stores.append({"storefront_id": sid, "name": its[0]["storefront_name"], "domain": its[0]["storefront_domain"],
-                           "link": f"{base}/storefronts/{sid}", "count": len(its),
+                           "link": merchant_link(base, sid), "count": len(its),
                            "articles": [{"article": a, "article_zh": article_zh(a), "category": v[0]["category"],
                                          "category_zh": v[0]["category_zh"], "findings": v} for a, v in arts.items()]})
         groups.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "count": len(of_sev), "storefronts": stores})

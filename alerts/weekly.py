@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.digest import coverage_gaps
+from alerts.digest import coverage_gaps, merchant_link
 from alerts.labels import CATEGORY_ZH, SEVERITY_ORDER, SEVERITY_ZH
 from store.models import OPEN_STATUSES, CrawlRun, Finding, FindingEvent, Storefront
 
@@ -71,7 +71,7 @@ def build_weekly(data: WeeklyData, *, ui_base_url: str, timezone: str) -> dict[s
                           "last_week": cats_last.get(c, 0), "change": cats_this.get(c, 0) - cats_last.get(c, 0)}
                          for c in set(cats_this) | set(cats_last)), key=lambda r: (-int(r["this_week"]), str(r["category"])))
     base = ui_base_url.rstrip("/")
-    top = [{"storefront_id": i, "name": n, "domain": d, "open": c, "link": f"{base}/storefronts/{i}"}
+    top = [{"storefront_id": i, "name": n, "domain": d, "open": c, "link": merchant_link(base, i)}
            for i, n, d, c in data.open_by_storefront]
     open_sev = [{"severity": s, "severity_zh": SEVERITY_ZH[s], "count": data.open_by_severity.get(s, 0)}
                 for s in SEVERITY_ORDER]

@@ -132,8 +132,6 @@ def main() -> None:
     server = serve(args.pages)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     total = args.pages + (args.pages + 19) // 20 + 2  # items + categories + home + about
-    from pipelines.analyze import engine_status
-
     with tempfile.TemporaryDirectory() as tmp:
         bare_s, bare_pages = run_bare(url, Path(tmp))
         sw_s, summary = run_storewatch(url, Path(tmp) / "sw", "never", total + 10)
@@ -141,7 +139,7 @@ def main() -> None:
         res = {"site_pages": total, "bare_scrapy_pages": bare_pages, "bare_scrapy_pages_per_s": round(bare_pages / bare_s, 1),
                "storewatch_pages": fetched, "storewatch_pages_per_s": round(fetched / sw_s, 1),
                "ratio": round((fetched / sw_s) / (bare_pages / bare_s), 2),
-               "analysis": summary.get("analysis") or engine_status() or "ran",
+               "analysis": summary.get("analysis", "?"), "findings": summary.get("findings", "?"),
                "warc_mb": round(Path(summary["warc"]).stat().st_size / 1e6, 1) if summary.get("warc") else 0}
         if args.rendered:
             r_s, r_summary = run_storewatch(url, Path(tmp) / "r", "always", args.rendered)

@@ -25,6 +25,7 @@ from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
 
 log = logging.getLogger(__name__)
+CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
 
 
 def settings_or_none(ctx: Any) -> Any:
@@ -148,9 +149,11 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
 @click.option("--all", "crawl_all", is_flag=True, help="Every active storefront.")
 @click.option("--render", type=click.Choice(RENDER_MODES), default=None)
 @click.option("--max-pages", type=click.IntRange(1, 100000), default=None)
+@click.option("--trigger", type=click.Choice(CRAWL_TRIGGERS), default="manual", show_default=True,
+              help="Why this crawl runs, recorded on the crawl run (the daemon passes schedule or recheck).")
 @pass_ctx
 def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str | None,
-              max_pages: int | None) -> None:
+              max_pages: int | None, trigger: str) -> None:
     """Crawl registered storefronts into the store (one child process each)."""
     from crawler.storefronts import crawl_storefronts
 
@@ -158,7 +161,7 @@ def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str 
         raise click.UsageError("give exactly one of --storefront ID or --all")
     settings = ctx.settings
     options = options_from_settings(settings).with_overrides(render=render, max_pages=max_pages)
-    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger="manual")
+    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger)
     for sid, outcome in results:
         click.echo(f"storefront {sid}: {outcome.status} · {outcome.summary.get('pages_fetched', 0)} pages · "
                    f"{len(outcome.findings)} findings · {outcome.summary.get('warc', '')}", err=False)

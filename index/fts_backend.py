@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from errors import SearchBackendError
 from index import fts_facets
-from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
+from index.query import FIELDS, TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
 from index.search import (
     FACET_SIZE,
     FACETS,
@@ -147,8 +147,8 @@ class FtsBackend:
                 if v is not None and v != "":
                     terms.append((rowid, field, str(v)))
         self.db.executemany("INSERT INTO search_terms (doc, field, value) VALUES (?, ?, ?)", terms)
-        cols = [spaced(str(_doc_value(doc, f) or "")) if f in TEXT_FIELDS[kind] else ""
-                for f in FTS_COLUMNS]
+        indexed = {path for path, typ in FIELDS[kind].values() if typ == "text"}
+        cols = [spaced(str(_doc_value(doc, f) or "")) if f in indexed else "" for f in FTS_COLUMNS]
         self.db.execute("INSERT INTO search_fts (rowid, excerpt, page_title, match, explanation, merchant, title, body)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rowid, *cols))
 

@@ -45,8 +45,10 @@ FIELDS: dict[Kind, dict[str, tuple[str, str]]] = {
         "since": ("fetched_at", "since"), "until": ("fetched_at", "until"),
     },
 }
+# fields a bare word or phrase searches: what the shop said (and who it is), not storewatch's own
+# explanations, which quote the banned words of every rule (search those with `explanation:`)
 TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
-    "finding": ("excerpt", "page_title", "match", "explanation", "merchant_name.text"),
+    "finding": ("excerpt", "page_title", "match", "merchant_name.text"),
     "page": ("title", "text", "merchant_name.text"),
 }
 _UPPER = {"rule_id"}

@@ -13,7 +13,8 @@ from store.db import open_store
 from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
 
 
-def _alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether process ``pid`` runs on this host (a zombie counts as dead)."""
     if not pid:
         return False
     try:
@@ -22,7 +23,11 @@ def _alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 def collect_status(settings: Any) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def collect_status(settings: Any) -> dict[str, Any]:
                 same_host = state.value.get("host") == os.uname().nodename
                 beat = {"at": state.updated_at.isoformat(), "age_seconds": round(age, 1), **state.value,
                         "healthy": age <= limit and not state.value.get("stopping")
-                        and (not same_host or _alive(state.value.get("pid")))}
+                        and (not same_host or pid_alive(state.value.get("pid")))}
             running = [{"run_id": r.id, "storefront_id": r.storefront_id, "domain": d, "pid": r.pid,
                         "started_at": r.started_at.isoformat(),
                         "seconds": round((now - r.started_at).total_seconds())}
@@ -80,6 +85,8 @@ def format_status(info: dict[str, Any]) -> str:
         ok = "healthy" if hb["healthy"] else "NOT RUNNING / STALE"
         lines.append(f"守护进程 daemon: {ok}; pid {hb.get('pid')} on {hb.get('host')}, "
                      f"last heartbeat {hb['at']} ({hb['age_seconds']}s ago), started {hb.get('started_at')}")
+        if hb.get("web"):
+            lines.append(f"分析员工作台 web UI: {hb['web']}")
     lines.append(f"正在抓取 running crawls: {len(info['running_crawls'])}")
     for r in info["running_crawls"]:
         lines.append(f"  run #{r['run_id']} storefront #{r['storefront_id']} {r['domain']} pid {r['pid']} "

@@ -27,25 +27,24 @@ def web_cmd(ctx: Context, host: str | None, port: int | None, demo_admin: bool) 
     import uvicorn
 
     from web.app import create_app
+    from web.serve import bind, ensure_demo_admin, uvicorn_config
 
     settings = ctx.settings
+    host = host or settings.web.host
+    port = port or settings.web.port
+    sock = bind(host, port)  # a port in use is an error before anything else happens
     store = open_store(settings, create=demo_admin)
     if demo_admin:
-        with store.session() as session:
-            if session.scalar(select(User).limit(1)) is None:
-                password = auth.generate_password()
-                auth.add_user(session, "admin", "admin", password, actor="web --demo-admin")
-                click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
+        password = ensure_demo_admin(store, actor="web --demo-admin")
+        if password:
+            click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
     with store.session() as session:  # the list searches the index: say when it lags behind the store
         pending = session.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.done_at.is_(None)))
     if pending:
         click.echo(f"搜索索引有 {pending} 条变更尚未同步，问题列表暂时看不到它们：运行 `storewatch index sync`"
                    f"（守护进程每分钟同步一次） — {pending} change(s) not in the search index yet", err=True)
-    host = host or settings.web.host
-    port = port or settings.web.port
     click.echo(f"storewatch web UI on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(settings, store), host=host, port=port, log_level="warning",
-                proxy_headers=settings.web.behind_tls, server_header=False)
+    uvicorn.Server(uvicorn_config(create_app(settings, store), settings)).run(sockets=[sock])
 
 
 @click.group("user")

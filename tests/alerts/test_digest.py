@@ -187,3 +187,47 @@ def test_weekly_trends_once_per_week(sqlite_store: Store, tmp_path: Path) -> Non
     eml = sorted((tmp_path / "data" / "outbox").glob("*weekly*.eml"))
     text = parts(message_from_bytes(eml[0].read_bytes(), policy=policy.default))[0]
     assert "网络传销：1（上周 0，+1）" in text
+
+
+def test_every_digest_link_opens_a_page_of_the_triage_ui(sqlite_store: Store, tmp_path: Path) -> None:
+    """Links are built from digest.ui_base_url; each must be a route of web.app that a signed-in analyst opens."""
+    import re
+
+    from starlette.routing import Match
+    from starlette.testclient import TestClient
+
+    from alerts.render import render_text
+    from tests.web.conftest import login
+    from web import auth
+    from web.app import create_app
+
+    st = sqlite_store
+    for sid in (1, 2):
+        add_shop(st, sid)
+    crawl(st, 1, [finding(1, "国家级")])
+    crawl(st, 2, [finding(2, "发展下线", category="pyramid_scheme", article="15(10)", severity="critical",
+                          rule="PY-RECRUIT")])
+    settings = make_settings(tmp_path, st.url)
+    base = settings.digest.ui_base_url
+    queue_daily(st, settings)
+    queue_weekly(st, settings)
+    links: set[str] = set()
+    with st.session() as s:
+        digests = [d.summary["digest"] for d in s.scalars(select(Digest))]
+    assert {d["kind"] for d in digests} == {"daily", "weekly"}
+    for d in digests:
+        for rendered in render_text(d):
+            links |= set(re.findall(re.escape(base) + r"[^\s\"'<>）]*", rendered))
+    paths = {link[len(base):] or "/" for link in links}
+    assert {p.split("/")[1].split("?")[0] for p in paths} >= {"findings", "merchants"}
+    assert "/merchants/1" in paths and "/merchants/2" in paths
+    app = create_app(settings, st)
+    for p in paths:
+        scope = {"type": "http", "method": "GET", "path": p.split("?")[0], "root_path": ""}
+        assert any(r.matches(scope)[0] == Match.FULL for r in app.routes), f"{p}: no such route in web.app"
+    with st.session() as s:
+        auth.add_user(s, "王芳", "analyst", "correct-horse-9", actor="test")
+    with TestClient(app) as client:
+        login(client, "王芳", "correct-horse-9")
+        for p in sorted(paths):
+            assert client.get(p, follow_redirects=False).status_code == 200, p

@@ -33,9 +33,11 @@ def test_crawl_into_store(sites: dict[str, Any], tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("STOREWATCH_CRAWLER__RENDER", "never")
     args = ["--data-dir", str(tmp_path / "data"), "--database-url", url, "crawl"]
     assert cli.main([*args, "--storefront", str(up_id)]) == 0
-    assert cli.main([*args, "--storefront", str(down_id)]) == 0
+    assert cli.main([*args, "--storefront", str(down_id), "--trigger", "recheck"]) == 0
+    assert cli.main([*args, "--storefront", str(down_id), "--trigger", "later"]) == 2  # not a trigger
     with store.session() as s:
         run = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == up_id)).one()
+        assert run.trigger == "manual"  # the default
         assert run.status == "partial" and run.finished_at is not None and run.pages_fetched >= 8
         pages = s.scalars(select(PageRecord).where(PageRecord.crawl_run_id == run.id)).all()
         home = next(p for p in pages if p.url == site.url("/"))
@@ -48,5 +50,6 @@ def test_crawl_into_store(sites: dict[str, Any], tmp_path: Path, monkeypatch: py
         assert not slow.complete and "time limit" in (slow.cut_reason or "")
         gone = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == down_id)).one()
         assert gone.status == "unreachable"  # a coverage gap, not "no violations"
+        assert gone.trigger == "recheck"  # --trigger is recorded on the run
     assert cli.main(["--data-dir", str(tmp_path / "data"), "--database-url", url, "evidence", "verify",
                      str(run.id)]) == 0

@@ -30,6 +30,12 @@ def test_chinese_phrase_finds_exact_substring_not_scattered_characters(synced):
     assert idset(synced, '"seller best"') == set()
 
 
+def test_bare_words_search_what_the_shop_said_not_our_explanations(synced):
+    everything = idset(synced)
+    assert idset(synced, "测试") == set()  # every explanation in the dataset is 测试
+    assert idset(synced, "explanation:测试") == everything
+
+
 def test_field_values_prefixes_and_boolean_operators(synced):
     assert idset(synced, "category:false_advertising") == {"f1", "f2"}
     assert idset(synced, "rule:ad-*") == {"f1", "f2"}

@@ -104,7 +104,8 @@ class DaemonProc:
         self.log_path = tmp_path / f"daemon-{time.monotonic_ns()}.log"
         cmd = [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url", db_url, "run",
                "--crawl-every", "3s", "--digest-every", "4s", "--sync-every", "1s", "--retry-every", "1s",
-               "--crawl-command", json.dumps(FAKE_CRAWL), *args]
+               "--crawl-command", json.dumps(FAKE_CRAWL),
+               *([] if "--web-port" in args else ["--no-web"]), *args]
         with open(self.log_path, "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True)

@@ -31,7 +31,7 @@ def test_jobs_persist_across_restart_and_follow_the_registry(tmp_path: Path, sto
     first = daemon(tmp_path, store)
     jobs = {j.id: j for j in first.scheduler.get_jobs()}
     assert set(jobs) == {"crawl-1", "crawl-2", "crawl-3", "heartbeat", "index-sync", "alerts", "digest-daily",
-                         "digest-weekly", "retention"}
+                         "digest-weekly", "retention", "rechecks"}
     assert jobs["crawl-3"].trigger.interval.total_seconds() == 12 * 3600
     assert jobs["crawl-1"].trigger.interval.total_seconds() == 86400
     assert (jobs["crawl-1"].coalesce, jobs["crawl-1"].max_instances, jobs["crawl-1"].misfire_grace_time) == (True, 1, 3600)

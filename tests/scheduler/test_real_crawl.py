@@ -40,7 +40,7 @@ def test_daemon_runs_the_real_crawler_and_sends_its_findings(db: Store, sites: A
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url",
                                  db.url, "run", "--crawl-every", "10m", "--digest-every", "5s", "--sync-every", "2s",
-                                 "--crawl-now"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                 "--crawl-now", "--no-web"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def finished() -> bool:
             with db.session() as s:
@@ -55,11 +55,13 @@ def test_daemon_runs_the_real_crawler_and_sends_its_findings(db: Store, sites: A
         wait_for(lambda: any("无法访问" in t for t in texts()), timeout=60, what="a digest with the coverage gap")
         with db.session() as s:
             runs = dict(s.execute(select(CrawlRun.storefront_id, CrawlRun.status)).all())
+            triggers = set(s.scalars(select(CrawlRun.trigger)))
             n_pages = len(s.scalars(select(PageRecord.id)).all())
             findings = s.scalars(select(Finding)).all()
             digests = s.scalars(select(Digest).where(Digest.kind == "daily")).all()
         assert runs[1] in ("complete", "partial") and runs[2] == "unreachable", log.read_text()[-3000:]
         assert n_pages >= 1 and findings, log.read_text()[-3000:]
+        assert triggers == {"schedule"}  # `storewatch crawl --trigger schedule`, recorded on the run
         everything = "".join(texts())
         assert all(f.match in everything for f in findings if f.status == "open")
         assert all(d.status == "sent" for d in digests)

@@ -31,6 +31,7 @@ from web.models import (
     CaseFinding,
     CaseNotice,
 )
+from web.recheck import recheck_result
 from web.search_adapter import SEVERITY_ORDER
 
 
@@ -103,13 +104,7 @@ def load_case(session: Session, case_id: int) -> dict[str, Any]:
     runs = session.scalars(select(CrawlRun).where(CrawlRun.storefront_id == case.storefront_id,
                                                   CrawlRun.started_at >= case.opened_at)
                            .order_by(CrawlRun.started_at.desc()).limit(10)).all()
-    recheck = None
-    if case.recheck_at is not None:
-        after = [r for r in runs if r.started_at >= case.recheck_at and r.status != "running"]
-        if after:
-            run = after[-1]
-            still = [f for f in findings if f.last_seen >= run.started_at]
-            recheck = {"run": run, "still": still, "gone": [f for f in findings if f not in still]}
+    recheck = recheck_result(session, case, findings)  # the daemon's recheck_run_id, else the first crawl after
     return {"case": case, "sf": sf, "findings": findings, "runs": runs, "recheck": recheck}
 
 
@@ -174,6 +169,7 @@ def _open_case(session: Session, case_id: int) -> Case:
 def _schedule(session: Session, case: Case, at: datetime, actor: str) -> None:
     case.recheck_at = at
     case.recheck_requested_by = actor
+    case.recheck_run_id = None  # a new re-check: the daemon links the first crawl after ``at``
     case.status = "rechecking" if case.status != "open" else case.status
     session.add(CaseEvent(case_id=case.id, actor=actor, action="recheck",
                           detail=f"安排复查 {at.strftime('%Y-%m-%d %H:%M')}"))

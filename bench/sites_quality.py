@@ -1,0 +1,118 @@
+"""Precision and recall of `storewatch scan` on a labelled set of storefront sites.
+
+    .venv/bin/python bench/sites_quality.py [SITES_DIR]      # default tests/e2e/blind_sites
+
+SITES_DIR holds one folder per site, ``labels.json`` (per page: violations with a category and
+the evidence text, or ``absent: …``; hard negatives with the categories that must not fire) and
+``registry.csv`` whose 网站域名 are ``127.0.0.1:PORTPLACEHOLDER_<site>``. Each site is served
+on a free port on 127.0.0.1 and scanned (real crawl, real Chromium in ``auto`` mode).
+
+Scoring, per category: a labelled violation is found (TP) when a finding of its category is on
+its page (or anywhere, for ``absent:`` labels with ``scope: site``); a finding is a false alarm
+(FP) when it is on a hard negative's page, of a category the negative forbids, and its match or
+excerpt overlaps the negative's text; findings of categories no label mentions on that page are
+listed as "unlabelled" for a person to judge (not counted either way).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import Counter
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve(folder: Path) -> ThreadingHTTPServer:
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def guess_type(self, path: str) -> str:  # type: ignore[override]
+            t = super().guess_type(path)
+            return t + "; charset=utf-8" if t.startswith("text/") else t
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # the crawler closing a connection early is not news
+
+    server = Server(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def page_of(url: str) -> str:
+    path = urlsplit(url).path.lstrip("/")
+    return path or "index.html"
+
+
+def main(argv: list[str]) -> int:
+    sites_dir = Path(argv[0]) if argv else ROOT / "tests" / "e2e" / "blind_sites"
+    labels = json.loads((sites_dir / "labels.json").read_text("utf-8"))
+    sites = [k for k in labels if not k.startswith("_")]
+    servers = {s: serve(sites_dir / s) for s in sites}
+    registry = (sites_dir / "registry.csv").read_text("utf-8-sig")
+    for s, srv in servers.items():
+        registry = registry.replace(f"127.0.0.1:PORTPLACEHOLDER_{s}", f"127.0.0.1:{srv.server_address[1]}")
+    tp, fn, fp = Counter(), Counter(), Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        reg = Path(tmp) / "registry.csv"
+        reg.write_text(registry, encoding="utf-8")
+        for s, srv in servers.items():
+            url = f"http://127.0.0.1:{srv.server_address[1]}/"
+            env_cmd = [sys.executable, "-m", "cli", "--data-dir", str(Path(tmp) / s), "scan", url,
+                       "--registry", str(reg), "--max-pages", "40"]
+            out = subprocess.run(env_cmd, cwd=ROOT, capture_output=True, text=True,
+                                 env={**__import__("os").environ, "STOREWATCH_CRAWLER__ALLOW_LOOPBACK": "true"})
+            if out.returncode != 0:
+                print(out.stderr[-2000:], file=sys.stderr)
+                return 1
+            findings = json.loads(out.stdout)["findings"]
+            on_page: dict[str, list[dict]] = {}
+            for f in findings:
+                on_page.setdefault(page_of(f["url"]), []).append(f)
+            print(f"\n## {s} ({url}): {len(findings)} findings")
+            labelled: dict[str, set[str]] = {}
+            for page, spec in labels[s]["pages"].items():
+                for v in spec.get("violations", []):
+                    cat = v["category"]
+                    labelled.setdefault(page, set()).add(cat)
+                    pool = findings if v.get("scope") == "site" or v["evidence_text"].startswith("absent") \
+                        else on_page.get(page, [])
+                    hit = any(f["category"] == cat for f in pool)
+                    (tp if hit else fn)[cat] += 1
+                    if not hit:
+                        print(f"  MISSED  {page} {cat}: {v['evidence_text'][:60]}")
+                for n in spec.get("hard_negatives", []):
+                    for f in on_page.get(page, []):
+                        text = n["evidence_text"]
+                        overlaps = bool(f["match"]) and (f["match"] in text or text in f["excerpt"])
+                        if f["category"] in n["must_not_fire"] and overlaps:
+                            fp[f["category"]] += 1
+                            print(f"  FALSE   {page} {f['rule_id']}: {f['match'][:40]} (negative: {text[:40]})")
+            for f in findings:
+                if f["category"] not in labelled.get(page_of(f["url"]), set()) and not any(
+                        f["category"] == v["category"] for p in labels[s]["pages"].values()
+                        for v in p.get("violations", []) if v.get("scope") == "site"):
+                    print(f"  unlabelled {page_of(f['url'])} {f['rule_id']}: {f['match'][:50]}")
+    for srv in servers.values():
+        srv.shutdown()
+    print("\ncategory               tp  fn  fp  precision  recall")
+    for cat in sorted(set(tp) | set(fn) | set(fp)):
+        p = tp[cat] / (tp[cat] + fp[cat]) if tp[cat] + fp[cat] else 1.0
+        r = tp[cat] / (tp[cat] + fn[cat]) if tp[cat] + fn[cat] else 1.0
+        print(f"{cat:<22} {tp[cat]:>3} {fn[cat]:>3} {fp[cat]:>3}  {p:9.3f}  {r:6.3f}")
+    T, N, F = sum(tp.values()), sum(fn.values()), sum(fp.values())
+    print(f"{'(micro)':<22} {T:>3} {N:>3} {F:>3}  {T / max(T + F, 1):9.3f}  {T / max(T + N, 1):6.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
