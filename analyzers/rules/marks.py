@@ -49,6 +49,7 @@ def check_gi_origin(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _REGISTERED = re.compile(r"®|\(r\)|注册商标")
+_REG_NO = re.compile(r"注册号|注册证号|注册证编号|第\d{6,}号")
 _PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正在(?:申请)?注册|尚未注册|未注册|已提交注册申请|受理中|待注册")
 
 
@@ -56,6 +57,8 @@ def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """® (or 注册商标) next to a mark the page says is not registered yet (商标法 第五十二条)."""
     for m in anchored(doc, "registered", _REGISTERED):
         ss, se = doc.sentence(m.start(), m.end())
+        if _REG_NO.search(doc.text, ss, se):
+            continue  # a registration number is shown: the ® is backed
         if _PENDING.search(doc.text, ss, se) and not doc.negated((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.85)
             return
@@ -110,7 +113,8 @@ RULES: tuple[Rule, ...] = (
         why="商标法第九条：只有商标注册人有权标明“注册商标”或注册标记®；第五十二条：将未注册商标冒充注册商标使用的，"
             "由市场监管部门予以制止并可处罚。误导消费者，违反第十五条第（二）项。",
         bad=("小杨家辣酱®（商标注册申请中）",),
-        good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）"),
+        good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）",
+              "商标：云朵®（注册号 12345678），新品系列商标申请中。"),
         references=("商标法 第九条、第五十二条",),
     ),
     Rule(
