@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 __all__ = [
-    "USCC_CHARS", "uscc_problem", "uscc_valid", "uscc_check_char", "icp_problem", "icp_valid",
+    "USCC_CHARS", "uscc_problem", "uscc_org_code_problem", "uscc_valid", "uscc_check_char", "icp_problem", "icp_valid",
     "police_filing_problem", "police_filing_valid", "PROVINCE_CODES", "canonical_icp",
     "canonical_police",
 ]
@@ -51,6 +51,25 @@ def uscc_problem(code: str) -> str | None:
     expected = uscc_check_char(c[:17])
     if c[17] != expected:
         return f"校验位错误：应为 {expected}，实为 {c[17]}（GB 32100-2015）"
+    return None
+
+
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def uscc_org_code_problem(code: str) -> str | None:
+    """The 9th–17th characters of a USCC are the organisation code (GB 11714) with its own check digit.
+
+    Only codes that embed a numeric pre-2015 organisation code are judged (``MA…`` codes issued since
+    2015 are assigned by the registration system); ``None`` when the check digit is right or not judged.
+    """
+    c = _clean(code)
+    if len(c) != 18 or not c[8:16].isdigit() or c[16] not in "0123456789X":
+        return None
+    r = 11 - sum(int(d) * w for d, w in zip(c[8:16], _ORG_WEIGHTS, strict=True)) % 11
+    expected = {10: "X", 11: "0"}.get(r, str(r))
+    if c[16] != expected:
+        return f"第9–17位组织机构代码校验位错误：应为 {expected}，实为 {c[16]}（GB 11714）"
     return None
 
 

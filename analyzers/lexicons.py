@@ -83,6 +83,7 @@ def lexicon(name: str) -> tuple[Entry, ...]:
     return _parse(name, text)
 
 
+@cache
 def terms(name: str, tag: str | None = None) -> frozenset[str]:
     """Normalised terms of a lexicon (optionally only one tag)."""
     return frozenset(e.term for e in lexicon(name) if tag is None or e.tag == tag)

@@ -21,12 +21,12 @@ TEXT_LEXICONS: tuple[str, ...] = (
     "self_comparison", "factual_source", "medical_claims", "medical_context", "health_food",
     "efficacy_guarantee", "fake_certification", "fake_sales", "unfair_terms", "return_denial",
     "return_exempt", "counterfeit", "counterfeit_exempt", "pyramid", "gov_bodies", "gov_endorse",
-    "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt",
+    "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt", "medical_exempt", "cert_marks", "anchors",
 )
 # Lexicons only used as context: they never start a context analysis by themselves.
 CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_comparison",
                           "factual_source", "medical_context", "return_exempt", "gov_endorse", "gov_body_exempt", "prohibited_exempt",
-                          "counterfeit_exempt", "absolute_exempt"})
+                          "counterfeit_exempt", "absolute_exempt", "medical_exempt", "anchors"})
 
 CLAUSE_END = frozenset(",;!?:。\n")
 SENTENCE_END = frozenset("。!?;\n")
@@ -147,7 +147,7 @@ class TextDoc:
         after = t[j + 1:j + 5]
         if after.startswith(_LISTING_AFTER):
             return True
-        return self.negated((ss if ss < c.start else c.start, c.end), window=8) or self.compliance(c)
+        return self.negated(c, window=8) or self.compliance(c)
 
     def compliance(self, c: Candidate | tuple[int, int]) -> bool:
         """The sentence is a compliance notice or cites the law."""

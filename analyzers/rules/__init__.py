@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from analyzers.model import CATEGORIES, SEVERITIES
-from analyzers.rules import advertising, code, disclosure, goods, gov, licence, terms
+from analyzers.rules import advertising, code, disclosure, goods, gov, licence, marks, refunds, terms
 from analyzers.rules.base import Hit, Rule, Site, SiteExample
 from errors import RuleRegistryError
 
@@ -55,7 +55,9 @@ def validate(rules: Iterable[Rule]) -> dict[str, Rule]:
 RULES: tuple[Rule, ...] = (
     *advertising.RULES,
     *terms.RULES,
+    *refunds.RULES,
     *goods.RULES,
+    *marks.RULES,
     *gov.RULES,
     *licence.RULES,
     *disclosure.RULES,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import lexicon_hits, longest, product_name
+from analyzers.rules.common import anchored, lexicon_hits, longest, product_name
 from analyzers.text import TextDoc
 
 CAT = "false_advertising"
@@ -38,8 +38,8 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         if c.tag == "rank" and doc.in_sentence("factual_source", c):
             continue
-        if product_name(doc, c):
-            continue
+        if product_name(doc, c) or any(f.start == c.end for f in doc.get("counterfeit")):
+            continue  # 顶级原单: part of a replica offer (CF-REPLICA-TERMS)
         yield Hit(c.start, c.end, confidence=0.9 if len(c.term) > 2 else 0.8)
 
 
@@ -47,7 +47,10 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     if doc.anywhere("medical_context"):  # registered drug or device: 广告法 第十六条 applies instead
         return
     spans = []
-    for c in lexicon_hits(doc, "medical_claims"):
+    health_food = doc.anywhere("health_food")
+    for c in lexicon_hits(doc, "medical_claims", "medical_exempt"):
+        if health_food and doc.text[max(0, c.start - 2):c.start] == "辅助":
+            continue  # 辅助降血脂: an approved health-food function (AD-HEALTH-FOOD-NO-WARNING judges the rest)
         spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.85)
     for m in [*_TREATS.finditer(doc.text), *_NO_MEDICINE.finditer(doc.text)]:
@@ -59,7 +62,8 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
-                     r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺)")
+                     r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺"
+                     r"|增生|结节|囊肿|肌瘤|息肉|哮喘|贫血|抑郁|近视|疝气|静脉曲张)")
 _NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
 _WARNING = "不能代替药物"
 
@@ -75,9 +79,22 @@ def check_health_food(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 _RATE = re.compile(r"(?:有效率|治愈率|显效率|好转率)(?:达到?|高达|超过|为)?\d{2,3}(?:\.\d+)?%")
 
 
+# an effect promised (保证长出新发) or refunded when it fails to appear (不长包退, 不瘦退款)
+_EFFECTS = r"(?:长出|长发|生发|见效|有效|起效|管用|瘦|变白|美白|祛斑|祛痘|减肥|增高|丰胸|痊愈|治好)"
+_PROMISE = re.compile(rf"保证[^,。;]{{0,4}}?{_EFFECTS}|(?<![满])不(?:长|瘦|白|见效|有效|起效|管用|增高){{1}}(?:就|即)?(?:包退|全额退款|退款|退钱|全退)")
+
+
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    spans = []
     for c in lexicon_hits(doc, "efficacy_guarantee"):
+        spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.9)
+    for m in anchored(doc, "promise", _PROMISE):
+        if any(a < m.end() and m.start() < b for a, b in spans) or doc.compliance((m.start(), m.end())):
+            continue
+        if m.group().startswith("保证") and doc.negated((m.start(), m.end())):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.8)
     for m in _RATE.finditer(doc.text):
         span = (m.start(), m.end())
         if not (doc.negated(span) or doc.compliance(span)):
@@ -86,12 +103,33 @@ def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 def check_certification(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in lexicon_hits(doc, "fake_certification"):
+        if c.tag == "fda" and (doc.anywhere("medical_context") or "器械" in doc.text[slice(*doc.sentence(c.start))]):
+            continue  # drugs and devices are approved or cleared by the FDA
         yield Hit(c.start, c.end, confidence=0.9)
 
 
+# a reward for a review, the two parts apart (五星好评并晒三张图，联系客服返现10元)
+_REVIEW = re.compile(r"(?:好评|五星|5星|晒图|晒单|追评|评价)[^。;]{0,20}?(?:返现|返\d+元|返红包|送红包|领红包|现金红包)"
+                     r"|(?:返现|返\d+元|送红包)[^。;]{0,10}?(?:好评|五星|5星|晒图)")
+
+
 def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    spans = []
     for c in lexicon_hits(doc, "fake_sales"):
+        spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.85)
+    if spans:
+        return
+    for m in anchored(doc, "review", _REVIEW):
+        cs, _ = doc.clause(m.start())
+        money = re.search(r"返|红包", m.group())
+        at = m.start() + (money.start() if money else 0)
+        if doc.negated((m.start(), m.end())) or doc.negated((at, at + 1)) or doc.compliance((m.start(), m.end())):
+            continue
+        if re.search(r"不|无|拒绝|禁止", doc.text[max(cs, at - 3):at]):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.8)
+        return
 
 
 _PRICE = r"[¥￥]?\s*(\d{1,7}(?:\.\d{1,2})?)\s*元?"
@@ -133,7 +171,8 @@ RULES: tuple[Rule, ...] = (
         ("最近天气转凉，注意添衣。", "第一步：打开包装，取出配件。", "唯一的要求是请在签收时当面验货。",
          "开封后最好在三天内食用完毕。", "本店承诺不使用“最佳”“第一”等绝对化用语。",
          "质量第一，顾客至上。", "新款续航比上一代最多提升30%。", "《最好的我们》同名小说精装版",
-         "2023年天猫双11期间本品类销量第一（数据来源：天猫榜单）"),
+         "2023年天猫双11期间本品类销量第一（数据来源：天猫榜单）", "据本店后台数据，6月本款在店内销量排名第一。",
+         "我们不会用“第一”“顶级”来形容自己的茶。"),
         ("广告法 第九条", "市场监管总局《广告绝对化用语执法指南》（2023年3月20日）"),
     ),
     _rule(
@@ -142,9 +181,11 @@ RULES: tuple[Rule, ...] = (
         "Disease-treatment and medical claims for goods that are not registered drugs or devices.",
         "广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能；第十八条：保健食品"
         "不得声称预防、治疗疾病。属第十五条第（五）项虚假宣传。",
-        ("这款黑枸杞茶坚持喝一个月，能降血压、降血糖。", "祖传秘方面膜，七天根治痘痘。"),
+        ("这款黑枸杞茶坚持喝一个月，能降血压、降血糖。", "祖传秘方面膜，七天根治痘痘。",
+         "远红外理疗内衣，穿上就能治疗乳腺增生。", "婴儿湿巾可消炎杀菌，一擦就好。"),
         ("本品不能代替药物，不具有治疗作用。", "【国药准字Z20050123】用于降血压，请遵医嘱。",
-         "高血压患者请勿擅自停药。"),
+         "高血压患者请勿擅自停药。", "“治愈系”毛绒玩偶，抱着追剧超舒服。",
+         "国食健注G20150123，保健功能：辅助降血脂。本品不能代替药物。"),
         ("广告法 第十七条、第十八条",),
     ),
     _rule(
@@ -162,8 +203,9 @@ RULES: tuple[Rule, ...] = (
         "Guarantees of efficacy, safety or returns (无效退款, 零副作用, 稳赚不赔, 有效率98%).",
         "广告法第十六条、第十八条禁止对功效、安全性作断言或保证；第二十五条禁止对投资回报作保证性承诺。"
         "属第十五条第（五）项虚假宣传。",
-        ("纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。"),
-        ("本品效果因人而异。", "投资有风险，入市需谨慎。"),
+        ("纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。",
+         "坚持用21天，保证长出新发，不长包退。"),
+        ("本品效果因人而异。", "投资有风险，入市需谨慎。", "不满意包退，运费我们出。", "保证正品，假一赔十。"),
         ("广告法 第十六条、第十八条、第二十五条",),
     ),
     _rule(
@@ -171,8 +213,8 @@ RULES: tuple[Rule, ...] = (
         "宣称已废止或不存在的认证、荣誉（如“国家免检产品”）", check_certification,
         "Certifications that do not exist (国家免检 was abolished in 2008) or were never granted.",
         "产品免检制度已于2008年废止；以不存在的资格、荣誉宣传商品属广告法第二十八条规定的虚假广告，违反第十五条第（五）项。",
-        ("国家免检产品，质量有保障。",),
-        ("本品经第三方检测机构检验合格，附检测报告。",),
+        ("国家免检产品，质量有保障。", "这款精华液已获得美国FDA认证。"),
+        ("本品经第三方检测机构检验合格，附检测报告。", "血糖仪（国械注进20172400123）已获美国FDA认证。"),
         ("广告法 第二十八条", "国务院关于废止《国务院关于进一步加强产品质量工作若干问题的决定》中有关产品免检制度规定的决定（2008）"),
     ),
     _rule(
@@ -180,8 +222,10 @@ RULES: tuple[Rule, ...] = (
         "以好评返现、刷单等方式虚构交易或编造用户评价", check_fake_sales,
         "Buying reviews or faking sales (好评返现, 晒图返现, 刷单).",
         "电子商务法第十七条：不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传；违反第十一条第（八）项。",
-        ("收到货给五星好评返现5元，联系客服领取。", "招募兼职刷单，日结。"),
-        ("本店拒绝刷单，所有评价均为真实买家评价。",),
+        ("收到货给五星好评返现5元，联系客服领取。", "招募兼职刷单，日结。",
+         "收货后给五星好评并晒三张图，联系客服返现10元。"),
+        ("本店拒绝刷单，所有评价均为真实买家评价。", "好评不返现，请根据真实体验评价。",
+         "本店从不以返现红包诱导好评。"),
         ("电子商务法 第十七条",),
         article="11(8), 15(1)",
     ),

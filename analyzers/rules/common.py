@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from analyzers.lexicons import Candidate
@@ -39,3 +40,18 @@ def lexicon_hits(doc: TextDoc, lexicon: str, *exempt: str, tag: str | None = Non
             continue
         if doc.plain(c):
             yield c
+
+
+def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` in the sentences holding an anchor word of ``tag`` (``data/anchors.txt``).
+
+    The anchors come from the one Aho-Corasick pass, so a pattern costs nothing on text without them.
+    """
+    done = -1
+    for c in doc.get("anchors", tag):
+        if c.start < done:
+            continue
+        ss, se = doc.sentence(c.start, c.end)
+        ss = max(ss, done)
+        yield from pattern.finditer(doc.text, ss, se)
+        done = se

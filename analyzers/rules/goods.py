@@ -9,19 +9,38 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from analyzers.lexicons import Candidate
+from analyzers.lexicons import Candidate, Entry
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import lexicon_hits, longest
+from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
 
 _JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
 
+# Imitation admitted in other words: "as good as the genuine article", "the logo is the same".
+_IMITATION = re.compile(r"(?:对标|媲美|比肩|堪比|不输|等同|秒杀)正品|(?:和|与|跟)正品(?:一模一样|一样|无差|无异|几乎一样)|正品同级")
+_SAME_LOGO = re.compile(r"(?:logo|商标|标志|标识|品牌标)[^,。;]{0,3}?(?:一模一样|一样|相同|都一样)")
+_BRAND_CUE = ("同款", "正品", "原版", "大牌", "专柜", "名牌", "防伪")
+
+
 def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    spans: list[tuple[int, int]] = []
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
         if c.term == "a货" and any(j in doc.text for j in _JADE):
             continue  # 翡翠 A货 is a grade of natural jadeite
+        spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.9)
+    if spans:
+        return
+    for m in [*anchored(doc, "imitation", _IMITATION), *anchored(doc, "imitation", _SAME_LOGO)]:
+        span = (m.start(), m.end())
+        if doc.negated(span) or doc.compliance(span):
+            continue
+        ss, se = doc.sentence(*span)
+        if m.re is _SAME_LOGO and not any(w in doc.text[ss:se] for w in _BRAND_CUE):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.75)
+        return
 
 
 _NOT_USED = ("不使用", "不得使用", "禁止使用", "不再使用", "已取消", "已于")
@@ -44,12 +63,23 @@ _KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精�
 _INVOICE = re.compile(r"代开[\u4e00-\u9fff]{1,5}发票")
 
 
+# Tobacco offered for sale (烟草专卖法 第三十一条: no online sale of tobacco products).
+_TOBACCO = re.compile(r"(?:香烟|卷烟|烟草制品|雪茄烟?|烟丝)(?:整条|整箱|条装|盒装)?[^,。;]{0,4}?"
+                      r"(?:批发|零售|出售|代购|代发|直销|包邮|现货|低价|下单|特价|秒发)")
+# Spiking drugs described by effect (无色无味，放饮料里…见效).
+_SPIKING = re.compile(r"无色无味[^。;]{0,16}?(?:饮料|酒|水|饮品|食物|奶茶)[^。;]{0,12}?(?:见效|生效|起效|发作|听话|昏睡|不省人事)")
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    for m in _INVOICE.finditer(doc.text):
-        span = (m.start(), m.end())
-        ss, se = doc.sentence(*span)
-        if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
-            yield Hit(m.start(), m.end(), confidence=0.85, detail="（发票、证件、银行卡）")
+    invoices = _INVOICE.finditer(doc.text) if "代开" in doc.text else iter(())
+    for matches, detail in ((invoices, "（发票、证件、银行卡）"),
+                            (anchored(doc, "tobacco", _TOBACCO), f"（{_KINDS['tobacco']}）"),
+                            (anchored(doc, "spiking", _SPIKING), f"（{_KINDS['drug']}）")):
+        for m in matches:
+            span = (m.start(), m.end())
+            ss, se = doc.sentence(*span)
+            if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
+                yield Hit(m.start(), m.end(), confidence=0.85, detail=detail)
     for c in lexicon_hits(doc, "prohibited", "prohibited_exempt"):
         ss, se = doc.sentence(c.start, c.end)
         if any(w in doc.text[ss:se] for w in _BAN_WORDS):
@@ -62,8 +92,45 @@ _WEAK_FEE = frozenset({"加盟费"})
 _ELEMENT_NAMES = {"recruit": "以发展人员数量计酬（拉人头）", "fee": "交纳入门费取得资格", "team": "上下线团队计酬"}
 
 
+_RE_ENTRY = Entry("", "", "", "", "pattern")  # candidates found by a pattern, not a lexicon entry
+_NUM = r"(?:\d+|[一二两三四五六七八九十百]+)"
+# Free wordings of the three statutory elements (the lexicon holds the fixed jargon).
+_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "recruit": (
+        re.compile(r"每(?:推荐|邀请|发展|介绍|拉|直推)(?:一|1)(?:位|个|名)?(?:新)?(?:人|代理|会员|好友|下线|店主|用户)"),
+        re.compile(rf"(?:拉|发展|推荐|邀请|介绍|带)(?:够|满|齐|了)?{_NUM}\s*(?:个|位|名)?(?:人|新人|好友|会员|代理|下线|店主)"),
+    ),
+    "fee": (
+        re.compile(r"(?:购买|购|买|缴纳|交纳|支付|充值|交)[^,。;]{0,12}?(?:即可|即|就能|就可|才能|方可)"
+                   r"(?:成为|升级为?|晋升为?)(?:代理|会员|店主|经销商|vip|合伙人|股东|董事|总代)"),
+        re.compile(r"(?:升级|成为|晋升)[^,。;]{0,6}?(?:需|须|要|必须)(?:先)?(?:购买|缴纳|交纳|支付|充值|交)[^,。;]{0,8}?(?:礼包|套餐|元|费)"),
+    ),
+    "team": (
+        re.compile(r"团队[^,。;]{0,10}?(?:销售额|业绩|消费额|流水|营业额)[^,。;]{0,10}?(?:提成|奖|分红|%|返)"),
+        re.compile(r"下线[^,。;]{0,6}?(?:推荐|购买|消费|业绩|销售|进货)[^,。;]{0,8}?(?:拿|得|提成|%|奖|返)"),
+    ),
+}
+# a numbered recruit counts only when recruiting pays or promotes (邀请3位好友助力领券 does not)
+_PAYS = re.compile(r"升级|晋升|导师|奖金|提成|佣金|本金|出局|分红|管理奖|货款")  # = the recruit anchors
+
+
+def _pattern_cands(doc: TextDoc, tag: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for k, pattern in enumerate(_PATTERNS[tag]):
+        for m in anchored(doc, tag, pattern):
+            if tag == "recruit" and k == 1:
+                ss, se = doc.sentence(m.start(), m.end())
+                if not _PAYS.search(doc.text, ss, se):
+                    continue
+            out.append(Candidate(m.start(), m.end(), _RE_ENTRY))
+    return out
+
+
 def _live(doc: TextDoc, tag: str) -> list[Candidate]:
-    return [c for c in longest(doc.get("pyramid", tag)) if not doc.negated(c) and not doc.compliance(c)]
+    found = list(doc.get("pyramid", tag))
+    if tag in _PATTERNS:
+        found += _pattern_cands(doc, tag)
+    return [c for c in longest(found) if not doc.negated(c) and not doc.compliance(c)]
 
 
 def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -97,9 +164,10 @@ RULES: tuple[Rule, ...] = (
         explanation="以“高仿”“A货”“1:1复刻”“原单”等用语销售疑似假冒商品", check=check_counterfeit, scope="text",
         what="Offering replicas and counterfeits (高仿, A货, 1:1复刻, 原单, 莆田鞋).",
         why="第十五条第（九）项禁止利用网络销售假冒伪劣商品；商标法第五十七条规定销售侵犯注册商标专用权的商品属侵权。",
-        bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。"),
+        bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。",
+             "复 刻 版 风 衣，做工对标正品。", "工厂直出大牌同款吹风机，logo一样，只是没有防伪码。"),
         good=("高仿真绿植，逼真耐看，免打理。", "假一赔十，绝无高仿。", "天然翡翠A货手镯，附国检证书。",
-              "退货请提供原单号。"),
+              "退货请提供原单号。", "新包装与旧包装logo一样，请放心购买。", "保证正品，支持专柜验货。"),
         references=("西宁市电子商务信用管理制度 第十五条第（九）项", "商标法 第五十七条"),
     ),
     Rule(
@@ -119,8 +187,10 @@ RULES: tuple[Rule, ...] = (
         what="Goods that may not be traded online or only with a licence: weapons, drugs, fake invoices and "
              "documents, eavesdropping devices, protected wildlife products, tobacco and e-cigarettes, prescription drugs without prescription.",
         why="第十一条第（一）项：法律法规禁止交易的商品和未取得前置许可的商品，不得在网上进行交易；电子商务法第十三条。",
-        bad=("出售各类仿真枪配件，顺丰包邮。", "正规代开发票，税点低。", "新款电子烟套装，口味齐全，下单即发。"),
-        good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。"),
+        bad=("出售各类仿真枪配件，顺丰包邮。", "正规代开发票，税点低。", "新款电子烟套装，口味齐全，下单即发。",
+             "正品香烟整条批发，网上下单快递到家。", "迷 情 水，无色无味，放饮料里10分钟见效。"),
+        good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
+              "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。"),
         references=("电子商务法 第十三条", "烟草专卖法 第三十一条", "野生动物保护法 第二十七条"),
     ),
     Rule(
@@ -131,8 +201,11 @@ RULES: tuple[Rule, ...] = (
         what="At least two of the three statutory elements of pyramid selling on one page: pay per recruit, "
              "an entry fee, multi-level team pay.",
         why="禁止传销条例第七条列举三类传销行为；第十五条第（十）项禁止以电子商务为幌子开展网络传销。单个词语不足以认定，需要要素同现。",
-        bad=("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，下线业绩你也有提成。",),
-        good=("邀请好友注册，双方各得10元优惠券。", "加盟费5万元，总部提供培训，推荐奖另计。"),
+        bad=("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，下线业绩你也有提成。",
+             "升级店主需购买399元礼包，邀请3人升级后即成为导师，享受团队所有成员销售额8%的管理奖。",
+             "静态收益每日1.5%，动态收益看团队：左右区对碰奖10%，层推奖逐层拿。"),
+        good=("邀请好友注册，双方各得10元优惠券。", "加盟费5万元，总部提供培训，推荐奖另计。",
+              "购买年卡即可成为会员，邀请3位好友助力可领优惠券。", "招聘销售主管，底薪加团队业绩提成。"),
         references=("禁止传销条例 第二条、第七条",),
     ),
     Rule(

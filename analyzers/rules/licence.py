@@ -14,6 +14,7 @@ from analyzers.ids import (
     canonical_police,
     icp_problem,
     police_filing_problem,
+    uscc_org_code_problem,
     uscc_problem,
 )
 from analyzers.model import Location, Page, normalise_url
@@ -24,7 +25,7 @@ from analyzers.urls import host, host_matches
 
 _USCC_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z\n]{0,6}([0-9a-z](?: ?[0-9a-z]){14,21})(?![0-9a-z])")
 _USCC_ANY = re.compile(r"(?<![0-9a-z])([0-9][0-9a-hj-npqrtuwxy][0-9]{6}[0-9a-hj-npqrtuwxy]{10})(?![0-9a-z])")
-_ICP = re.compile(r"(?P<prov>[\u4e00-\u9fff])?\s?icp(?P<kind>备|证)(?:案)?(?:号)?[:：]?\s*(?P<num>\d+)(?P<hao>号)?(?:-(?P<site>\d+))?")
+_ICP = re.compile(r"(?P<prov>[\u4e00-\u9fff])?\s?icp(?P<kind>备|证)?(?:案)?(?:号)?[:：]?\s*(?P<num>\d+)(?P<hao>号)?(?:-(?P<site>\d+))?")
 _POLICE = re.compile(r"(?P<prov>[\u4e00-\u9fff])?公网安备(?:号)?[:：]?\s*(?P<num>\d+)(?P<hao>号)?")
 _LICENCE_LINK = re.compile(r"营业执照|执照|证照|资质|亮照|工商信息|企业信息|licen[cs]e")
 _NAME = re.compile(
@@ -36,28 +37,51 @@ _NAME = re.compile(
 # ---- text rules: malformed identifiers -------------------------------------------------------
 def check_uscc_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for m in _USCC_LABELLED.finditer(doc.text):
-        problem = uscc_problem(m.group(1).replace(" ", "").upper())
+        code = m.group(1).replace(" ", "").upper()
+        problem = uscc_problem(code) or uscc_org_code_problem(code)
         if problem:
             yield Hit(m.start(1), m.end(1), confidence=0.95, detail=f"（{problem}）")
 
 
+_ICP_PENDING = re.compile(r"icp(?:备案|许可证|经营许可证|证)?(?:号|编号)?[:\s]*"
+                          r"(?:正在办理|办理中|申请中|审核中|审批中|备案中|正在备案|正在申请|待定|暂无|待审核|待补充|待更新)")
+
+
+def _near(pattern: re.Pattern[str], text: str, literal: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer`` for patterns whose match holds ``literal`` at most 2 characters from its start.
+
+    The optional province character in front keeps ``re`` from skipping ahead by the literal, so find
+    the literal with ``str.find`` and match only there.
+    """
+    end = 0
+    i = text.find(literal)
+    while i >= 0:
+        m = pattern.search(text, max(end, i - 2), i + len(literal) + 64)
+        if m is not None and m.start() <= i:
+            yield m
+            end = m.end()
+        i = text.find(literal, max(i + 1, end))
+
+
 def _icp_string(m: re.Match[str]) -> str:
-    return f"{m['prov'] or ''}ICP{m['kind']}{m['num']}{m['hao'] or ''}" + (f"-{m['site']}" if m["site"] else "")
+    return f"{m['prov'] or ''}ICP{m['kind'] or ''}{m['num']}{m['hao'] or ''}" + (f"-{m['site']}" if m["site"] else "")
 
 
 def check_icp_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     if "icp" not in doc.text:
         return
-    for m in _ICP.finditer(doc.text):
-        problem = icp_problem(_icp_string(m))
+    for m in _near(_ICP, doc.text, "icp"):
+        problem = "缺少“备”或“证”字" if not m["kind"] else icp_problem(_icp_string(m))
         if problem:
             yield Hit(m.start(), m.end(), confidence=0.9, detail=f"（{problem}）")
+    for m in _near(_ICP_PENDING, doc.text, "icp"):
+        yield Hit(m.start(), m.end(), confidence=0.85, detail="（未展示备案号，称备案正在办理：未经备案不得开办网站）")
 
 
 def check_police_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     if "公网安备" not in doc.text:
         return
-    for m in _POLICE.finditer(doc.text):
+    for m in _near(_POLICE, doc.text, "公网安备"):
         problem = police_filing_problem(f"{m['prov'] or ''}公网安备{m['num']}{m['hao'] or ''}")
         if problem:
             yield Hit(m.start(), m.end(), confidence=0.9, detail=f"（{problem}）")
@@ -140,11 +164,11 @@ def check_licence_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 def _icps(text: str) -> list[str]:
-    return [canonical_icp(_icp_string(m)) for m in _ICP.finditer(text)]
+    return [canonical_icp(_icp_string(m)) for m in _near(_ICP, text, "icp")]
 
 
 def _polices(text: str) -> list[str]:
-    return [canonical_police(f"{m['prov'] or ''}公网安备{m['num']}{m['hao'] or ''}") for m in _POLICE.finditer(text)]
+    return [canonical_police(f"{m['prov'] or ''}公网安备{m['num']}{m['hao'] or ''}") for m in _near(_POLICE, text, "公网安备")]
 
 
 def check_icp_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -225,7 +249,8 @@ RULES: tuple[Rule, ...] = (
        "high", "公示的统一社会信用代码不符合 GB 32100-2015（校验位或字符错误）", check_uscc_invalid, "text",
        "A displayed Unified Social Credit Code that fails the GB 32100-2015 format or check character.",
        "统一社会信用代码由18位组成，第18位为校验码（GB 32100-2015）；校验失败说明所公示的营业执照信息不真实或有误，违反第九条。",
-       ("统一社会信用代码：91630100MA7528H0P1",), ("统一社会信用代码：91630100MA7528H0PR", "订单号：202405200000123456"),
+       ("统一社会信用代码：91630100MA7528H0P1", "信用代码：91630100710566835M"),
+       ("统一社会信用代码：91630100MA7528H0PR", "统一社会信用代码：91330100799655058B", "订单号：202405200000123456"),
        per_site=True),
     _r("LIC-MISMATCH", "license_display", "9", _LAW_LIC, "high", "公示的主体名称或统一社会信用代码与备案登记信息不一致",
        check_licence_mismatch, "site", "The name or USCC shown differs from the storefront's filing record.",
@@ -242,7 +267,8 @@ RULES: tuple[Rule, ...] = (
        (site(home("欢迎光临"), description="首页页脚展示 青ICP备19000123号-1"),)),
     _r("FIL-ICP-INVALID", "filing_display", "9, 16", _LAW_ICP, "medium", "ICP备案号格式错误或省份简称不存在", check_icp_invalid, "text",
        "An ICP number with a bad format, an unknown province abbreviation or a wrong number of digits.", _WHY_ICP,
-       ("备案号：ICP备12345678号", "京ICP备123号"), ("青ICP备19000123号-1", "京ICP证030173号"), per_site=True),
+       ("备案号：ICP备12345678号", "京ICP备123号", "青ICP2021003456号-1", "ICP备案号：正在办理中"),
+       ("青ICP备19000123号-1", "京ICP证030173号", "ICP经营许可证：京B2-20190001"), per_site=True),
     _r("FIL-ICP-MISMATCH", "filing_display", "9, 16", _LAW_ICP, "high", "首页展示的ICP备案号与备案登记不一致", check_icp_mismatch, "site",
        "The ICP number on the home page differs from the filing record.", _WHY_ICP,
        (site(home("欢迎光临"), registry=REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp="青ICP备20000999号",

@@ -32,12 +32,18 @@ def _exempt_goods(doc: TextDoc, c: Any) -> bool:
     return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
 
 
+_DEEMED = re.compile(r"视为(?:同意|认可|接受|确认|知晓)|即表示同意|即代表同意|默认同意")
+
+
 def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
     """Exempt goods named in the sentence, or in the list a colon introduces right after."""
     ss, se = doc.sentence(start, end)
     if any(w in doc.text[ss:se] for w in ("未拆封", "未使用", "未激活", "未开封")):
         return False  # the exemptions apply only once goods are unsealed or activated
-    if doc.has("return_exempt", ss, se):
+    # 第七条 goods (拆封后、临时减价、瑕疵) are exempt only if the consumer confirmed it when buying;
+    # "下单即视为同意" is deemed, not given, consent
+    deemed = _DEEMED.search(doc.text, ss, se) is not None
+    if any(ss <= e.start and e.end <= se and not (deemed and e.tag == "condition") for e in doc.get("return_exempt")):
         return True
     tail = doc.text[end:end + 12]
     colon = min((i for i in (tail.find(":"), tail.find("如下")) if i >= 0), default=-1)
@@ -97,7 +103,8 @@ RULES: tuple[Rule, ...] = (
         what="Terms that exclude the shop's liability (概不负责, 不承担任何责任, 后果自负).",
         why="消费者权益保护法第二十六条：经营者不得以格式条款作出减轻、免除其责任的规定，该内容无效；"
             "违反第十一条第（五）项、第十五条第（六）项。",
-        bad=("商品签收后出现任何问题本店概不负责。", "因快递原因造成的损坏，本店不承担任何责任。"),
+        bad=("商品签收后出现任何问题本店概不负责。", "因快递原因造成的损坏，本店不承担任何责任。",
+             "使用本产品引起的任何过敏，本店均不承担赔偿责任。"),
         good=("因不可抗力导致延迟发货的，本店不承担任何责任，但会及时通知您。", "商品质量问题由本店承担来回运费。"),
         references=("消费者权益保护法 第二十六条",),
     ),
@@ -108,7 +115,8 @@ RULES: tuple[Rule, ...] = (
         what="Blanket exclusions of returns and exchanges (售出概不退换, 不退不换), including for quality defects.",
         why="消费者权益保护法第二十四条规定质量不合格商品的退货、更换、修理义务，第二十六条规定排除这些权利的格式条款无效；"
             "违反第十一条第（五）项、第十五条第（六）项。",
-        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。"), fires_with=("RET-BLANKET-NO-RETURN",),
+        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。", "本店所有商品只换不退。"),
+        fires_with=("RET-BLANKET-NO-RETURN",),
         good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。"),
         references=("消费者权益保护法 第二十四条、第二十六条",),
     ),
@@ -129,9 +137,10 @@ RULES: tuple[Rule, ...] = (
         what="Refusing the 7-day no-reason return for goods that are not lawfully exempt.",
         why="消费者权益保护法第二十五条与第十一条第（四）项：网络购物自收到商品之日起七日内可无理由退货；"
             "仅定作、鲜活易腐、在线下载或已拆封的音像制品和软件、交付的报纸期刊及经消费者确认不宜退货的商品除外。",
-        bad=("本店所有商品均不支持7天无理由退货。", "本店服装不支持七天无理由退換貨。"),
+        bad=("本店所有商品均不支持7天无理由退货。", "本店服装不支持七天无理由退換貨。",
+             "清仓特价商品不支持7天无理由退货，下单即视为同意。"),
         good=("定制商品不支持七天无理由退货。", "以下商品不支持七天无理由退货：生鲜水果、鲜花绿植、已激活的软件。",
-              "本店所有商品支持七天无理由退货。"),
+              "本店所有商品支持七天无理由退货。", "已开封的护理液经您下单时勾选确认，不适用七天无理由退货。"),
         references=("消费者权益保护法 第二十五条", "西宁市电子商务信用管理制度 第十一条第（四）项"),
     ),
     Rule(

@@ -1,0 +1,131 @@
+"""trademark_misuse beyond 驰名商标: certification and GI marks used without basis, ® on unregistered marks,
+brand names in shop names the shop admits it is not authorised to use.
+
+The text cannot prove a mark is unlicensed; these rules fire when the page itself says so (虽未申请认证、
+商标注册申请中、本店非某某授权) or contradicts the mark (云南产 … 西湖龙井 地理标志).
+
+Xining rules Art. 15(2), 15(5); 商标法 第三条、第九条、第五十二条、第五十七条; 广告法 第二十八条.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.rules.base import Hit, Rule
+from analyzers.rules.common import anchored
+from analyzers.text import TextDoc
+
+_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未")
+_CERT_NO = re.compile(r"证书编号|证书号|许可编号|核准公告|使用许可|编号[:\s]*[a-z0-9]{4,}|lb-\d")
+_ORIGIN = re.compile(r"(?:不输|媲美|堪比|不逊于?|比肩|赛过)[^,。;]{0,6}?(?:原产|正宗产区|核心产区|产区|原产地)")
+
+
+def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Certification/GI marks in a sentence that also says the mark has no basis (per ``pattern``)."""
+    for c in doc.get("cert_marks"):
+        if doc.negated(c) or doc.compliance(c):
+            continue
+        ss, se = doc.sentence(c.start, c.end)
+        sentence = doc.text[ss:se]
+        if _CERT_NO.search(sentence) or not pattern.search(sentence):
+            continue
+        yield c.start, c.end
+
+
+def check_cert_mark(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    seen = -1
+    for s, e in [*_mark_hits(doc, _NO_BASIS), *_mark_hits(doc, _ORIGIN)]:
+        if s >= seen:
+            seen = e
+            yield Hit(s, e, confidence=0.85)
+
+
+def check_gi_origin(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for s, e in _mark_hits(doc, _ORIGIN):
+        if "地理标志" in doc.text[s:e]:
+            yield Hit(s, e, confidence=0.8)
+
+
+_REGISTERED = re.compile(r"®|\(r\)|注册商标")
+_REG_NO = re.compile(r"注册号|注册证号|注册证编号|第\d{6,}号")
+_PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正在(?:申请)?注册|尚未注册|未注册|已提交注册申请|受理中|待注册")
+
+
+def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """® (or 注册商标) next to a mark the page says is not registered yet (商标法 第五十二条)."""
+    for m in anchored(doc, "registered", _REGISTERED):
+        ss, se = doc.sentence(m.start(), m.end())
+        if _REG_NO.search(doc.text, ss, se):
+            continue  # a registration number is shown: the ® is backed
+        if _PENDING.search(doc.text, ss, se) and not doc.negated((m.start(), m.end())):
+            yield Hit(m.start(), m.end(), confidence=0.85)
+            return
+
+
+_SHOP = re.compile(r"(?:店铺名称|店铺名|店名|网店名称|本店名称)[:\s]*([^,。;()]{1,20}?(?:官方旗舰店|旗舰店|直营店|专卖店|官方店|授权店|专营店))")
+_NOT_AUTH = re.compile(r"(?:非|不是|并非|未获得?|未经|没有|无)[^,。;]{0,10}?授权")
+
+
+def check_shop_name(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """A shop named 某品牌直营店/旗舰店 while the page admits it is not the brand's authorised dealer."""
+    if "授权" not in doc.text or not _NOT_AUTH.search(doc.text):
+        return
+    for m in _SHOP.finditer(doc.text):
+        if not doc.compliance((m.start(1), m.end(1))):
+            yield Hit(m.start(1), m.end(1), confidence=0.8)
+
+
+_WHY_MARKS = ("第十五条第（二）项：不得未经许可将证明商标标识及地理标志标识或他人注册商标标识在互联网上使用，造成误导；"
+              "绿色食品、有机产品标志与地理标志专用标志是证明商标或官方标志，须经核准方可使用。")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="TM-CERT-MARK-UNFOUNDED", category="trademark_misuse", article="15(2)",
+        law=("商标法 第三条", "绿色食品标志管理办法 第二十条", "地理标志产品保护规定 第二十一条"), severity="medium",
+        explanation="使用绿色食品、有机产品或地理标志等证明标志，而页面自述未获认证或产地不符", check=check_cert_mark,
+        scope="text",
+        what="Green-food, organic or geographical-indication marks used while the page itself says the goods are not "
+             "certified or come from elsewhere (虽未申请认证 … 印有绿色食品标志).",
+        why=_WHY_MARKS,
+        bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。"),
+        good=("本品已获绿色食品认证，证书编号LB-18-23010203456A。", "本店大米未申请有机认证，请按需选购。",
+              "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。"),
+        references=("西宁市电子商务信用管理制度 第十五条第（二）项", "商标法 第三条、第十六条"),
+    ),
+    Rule(
+        id="AD-GI-FALSE-ORIGIN", category="false_advertising", article="15(5)",
+        law=("广告法 第二十八条第二款第（二）项", "产品质量法 第三十条"), severity="high",
+        explanation="借用其他产地的地理标志宣传商品，对产地作虚假表示", check=check_gi_origin, scope="text",
+        what="A geographical-indication mark on goods the page says come from elsewhere (口感不输原产).",
+        why="广告法第二十八条：商品的产地与实际情况不符的为虚假广告；产品质量法第三十条禁止伪造产地。属第十五条第（五）项虚假宣传，"
+            "同时违反第十五条第（二）项（TM-CERT-MARK-UNFOUNDED）。",
+        bad=("云南产绿茶，包装使用“西湖龙井”地理标志专用标志，口感不输杭州原产。",),
+        good=("杭州西湖产区龙井，地理标志专用标志使用许可编号见包装。", "云南产绿茶，口感不输杭州原产。"),
+        references=("广告法 第二十八条",), fires_with=("TM-CERT-MARK-UNFOUNDED",),
+    ),
+    Rule(
+        id="TM-FALSE-REGISTERED", category="trademark_misuse", article="15(2)",
+        law=("商标法 第九条", "商标法 第五十二条"), severity="medium",
+        explanation="未注册商标标注®或“注册商标”（冒充注册商标）", check=check_false_registered, scope="text",
+        what="® or 注册商标 next to a mark the page says is still being registered (商标注册申请中).",
+        why="商标法第九条：只有商标注册人有权标明“注册商标”或注册标记®；第五十二条：将未注册商标冒充注册商标使用的，"
+            "由市场监管部门予以制止并可处罚。误导消费者，违反第十五条第（二）项。",
+        bad=("小杨家辣酱®（商标注册申请中）",),
+        good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）",
+              "商标：云朵®（注册号 12345678），新品系列商标申请中。"),
+        references=("商标法 第九条、第五十二条",),
+    ),
+    Rule(
+        id="TM-BRAND-SHOP-NAME", category="trademark_misuse", article="15(2)",
+        law=("商标法 第五十七条第（七）项", "反不正当竞争法 第六条"), severity="medium",
+        explanation="店铺名称使用他人品牌并称“直营店”“旗舰店”，而页面自述并非品牌授权", check=check_shop_name,
+        scope="text",
+        what="A shop named after a brand (某品牌直营店/旗舰店) on a page that says the shop is not the brand's authorised dealer.",
+        why="第十五条第（二）项禁止未经许可使用他人注册商标标识造成误导；反不正当竞争法第六条禁止擅自使用他人商标名称引人误认。",
+        bad=("店铺名：阿迪达斯折扣直营店（本店非阿迪达斯授权经销商，商品为自有品牌）。",),
+        good=("店铺名：耐克官方旗舰店（授权书编号见资质页）。", "本店非品牌授权店，商品均从海外专柜采购。"),
+        references=("商标法 第五十七条", "反不正当竞争法 第六条"),
+    ),
+)
