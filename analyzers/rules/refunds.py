@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import anchored
+from analyzers.rules.common import anchored, return_exempt
 from analyzers.text import TextDoc
 
 _N = r"(?:[1-6一二两三四五六]|24|48|72)"
@@ -33,7 +33,7 @@ def _live(doc: TextDoc, m: re.Match[str]) -> bool:
 def _goods_exempt(doc: TextDoc, start: int, end: int) -> bool:
     """Lawfully exempt goods (定制、生鲜、食品、化妆品、软件…) named in the sentence."""
     ss, se = doc.sentence(start, end)
-    return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
+    return return_exempt(doc, ss, se, conditions=False)
 
 
 def _overlaps_lexicon(doc: TextDoc, start: int, end: int, lexicon: str, tag: str) -> bool:
@@ -42,7 +42,7 @@ def _overlaps_lexicon(doc: TextDoc, start: int, end: int, lexicon: str, tag: str
 
 # ---- return_policy ---------------------------------------------------------------------------------
 _UNSEALED = re.compile(
-    r"(?:拆封|拆箱|拆开|开封|开箱|拆包装|拆除包装|试穿|试戴|试用)(?:过|了)?(?:后|之后)?"
+    r"(?<![未没不])(?:拆封|拆箱|拆开|开封|开箱|拆包装|拆除包装|试穿|试戴|试用)(?:过|了)?(?:后|之后)?"
     r"[^。;,]{0,10}?(?:一律|均|即|则|概|都|就)?(?:不能|不可|不予|不接受|不支持|无法|恕不|不)(?:办理)?(?:退货|退换|退款|退)")
 
 
