@@ -22,11 +22,13 @@ TEXT_LEXICONS: tuple[str, ...] = (
     "efficacy_guarantee", "fake_certification", "fake_sales", "unfair_terms", "return_denial",
     "return_exempt", "counterfeit", "counterfeit_exempt", "pyramid", "gov_bodies", "gov_endorse",
     "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt", "medical_exempt", "cert_marks", "anchors",
+    "brands", "gi_regions",
 )
 # Lexicons only used as context: they never start a context analysis by themselves.
 CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_comparison",
                           "factual_source", "medical_context", "return_exempt", "gov_endorse", "gov_body_exempt", "prohibited_exempt",
-                          "counterfeit_exempt", "absolute_exempt", "medical_exempt", "anchors"})
+                          "counterfeit_exempt", "absolute_exempt", "medical_exempt", "anchors",
+                          "brands", "gi_regions"})
 
 CLAUSE_END = frozenset(",;!?:。\n")
 SENTENCE_END = frozenset("。!?;\n")
@@ -39,6 +41,10 @@ _NEG_PREFIX = frozenset("不没未别勿")
 _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "不错", "不断", "不过", "不久", "不同", "不锈钢",
                            "不粘", "不粘锅", "不如", "不止", "不光", "不单", "没想到", "未来", "别人", "别的", "别致",
                            "不可思议", "不二", "不二之选", "勿忘"})
+# Verbs of refusal or warning whose scope runs over a whole list in their clause
+# (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
+_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|概不接受|不接受|拒绝|杜绝|谨防|警惕|严禁|禁止|冒用|假冒我|谨慎|举报|打击")
+_SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
 
@@ -121,7 +127,26 @@ class TextDoc:
             return False
         toks = nlp.tokens(before)[-window:]
         neg = terms("negation")
-        return any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks)
+        if any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks):
+            return True
+        return self.list_negated(start)
+
+    def list_negated(self, start: int) -> bool:
+        """A refusal or warning verb earlier in the clause, or in an earlier clause of the sentence joined
+        by 也不/亦不 (本店不销售高仿、A货，也不卖所谓的原单), with no 但/只 between."""
+        cs, _ = self.clause(start)
+        ss, _ = self.sentence(start)
+        lo = max(ss, start - 40)
+        t = self.text
+        m = None
+        for m in _SCOPE_NEG.finditer(t, max(cs, lo), start):
+            pass
+        if m is None and cs > lo and re.match(r"也不|亦不|更不|也绝不", t[cs:cs + 4]):
+            for m in _SCOPE_NEG.finditer(t, lo, cs):
+                pass
+        if m is None:
+            return False
+        return _SCOPE_BREAK.search(t, m.end(), start) is None
 
     def quoted(self, c: Candidate) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""

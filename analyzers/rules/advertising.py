@@ -53,17 +53,25 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # 辅助降血脂: an approved health-food function (AD-HEALTH-FOOD-NO-WARNING judges the rest)
         spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.85)
-    for m in [*_TREATS.finditer(doc.text), *_NO_MEDICINE.finditer(doc.text)]:
+    for m in [*_TREATS.finditer(doc.text), *_NO_MEDICINE.finditer(doc.text), *anchored(doc, "disease", _CURES)]:
         span = (m.start(), m.end())
         if any(a < span[1] and span[0] < b for a, b in spans):
             continue
         if not (doc.negated(span) or doc.compliance(span)):
+            spans.append(span)
             yield Hit(m.start(), m.end(), confidence=0.8)
 
 
 _TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
                      r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺"
                      r"|增生|结节|囊肿|肌瘤|息肉|哮喘|贫血|抑郁|近视|疝气|静脉曲张)")
+# A named disease with a cure or relief promised around it (三天湿疹全消, 改善失眠, 对颈椎病有辅助治疗作用).
+_DISEASES = (r"(?:失眠|湿疹|皮炎|颈椎病|腰椎病|腰椎间盘突出|高血压|糖尿病|高血脂|痛风|关节炎|风湿|鼻炎|咽炎|胃炎|胃溃疡|便秘|痔疮"
+             r"|脱发|斑秃|前列腺炎|前列腺|阳痿|早泄|不孕不育|抑郁症|焦虑症|哮喘|贫血|近视|白内障|白癜风|牛皮癣|银屑病|脚气"
+             r"|灰指甲|骨质疏松|骨质增生|三高|血栓|甲状腺|乳腺增生|妇科炎症|宫寒|结节|肿瘤|癌)")
+_CURES = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别|远离|预防|克星|专克|对付)[^,。;]{0,3}?" + _DISEASES
+                    + r"|" + _DISEASES + r"[^,。;]{0,4}?(?:全消|消失|痊愈|根除|好了|断根|不再复发|不复发|全好|就好|康复"
+                    r"|有(?:辅助|明显|显著|很好的?)?(?:治疗|疗效|改善)(?:作用|效果))")
 _NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
 _WARNING = "不能代替药物"
 
@@ -182,10 +190,13 @@ RULES: tuple[Rule, ...] = (
         "广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能；第十八条：保健食品"
         "不得声称预防、治疗疾病。属第十五条第（五）项虚假宣传。",
         ("这款黑枸杞茶坚持喝一个月，能降血压、降血糖。", "祖传秘方面膜，七天根治痘痘。",
-         "远红外理疗内衣，穿上就能治疗乳腺增生。", "婴儿湿巾可消炎杀菌，一擦就好。"),
+         "远红外理疗内衣，穿上就能治疗乳腺增生。", "婴儿湿巾可消炎杀菌，一擦就好。",
+         "宝宝湿疹膏，纯植物配方，三天湿疹全消。", "负离子能量手环，改善失眠，对颈椎病有辅助治疗作用。",
+         "黑玛咖片，改善性功能、增强持久力。", "孕妇防辐射服，预防胎儿畸形。", "修复面膜可替代医美疗程，烧伤烫伤也能敷。"),
         ("本品不能代替药物，不具有治疗作用。", "【国药准字Z20050123】用于降血压，请遵医嘱。",
          "高血压患者请勿擅自停药。", "“治愈系”毛绒玩偶，抱着追剧超舒服。",
-         "国食健注G20150123，保健功能：辅助降血脂。本品不能代替药物。"),
+         "国食健注G20150123，保健功能：辅助降血脂。本品不能代替药物。", "失眠人群请在医生指导下用药。",
+         "颈椎病患者使用前请咨询医生。", "湿疹宝宝的衣物建议选纯棉材质。"),
         ("广告法 第十七条、第十八条",),
     ),
     _rule(

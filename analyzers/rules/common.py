@@ -9,6 +9,9 @@ from analyzers.lexicons import Candidate
 from analyzers.text import TextDoc
 
 _MARKS = ("®", "tm", "(r)", "牌")
+_OPENQ = "'\"“‘「『"
+_CLOSEQ = "'\"”’」』"
+_SERIES = ("系列", "款", "牌", "套装", "礼盒")
 _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
 
 
@@ -28,6 +31,10 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     after = doc.text[c.end:c.end + 3]
     if after.startswith(_MARKS):
         return True
+    t = doc.text
+    if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
+            and t[c.end + 1:c.end + 4].startswith(_SERIES):
+        return True  # '至尊'系列: a quoted series or product name
     cs, _ = doc.clause(c.start)
     before = doc.text[max(cs, c.start - 6):c.start]
     return any(label in before for label in _NAME_LABELS)
