@@ -138,15 +138,12 @@ class TextDoc:
         ss, _ = self.sentence(start)
         lo = max(ss, start - 40)
         t = self.text
-        m = None
-        for m in _SCOPE_NEG.finditer(t, max(cs, lo), start):
-            pass
-        if m is None and cs > lo and re.match(r"也不|亦不|更不|也绝不", t[cs:cs + 4]):
-            for m in _SCOPE_NEG.finditer(t, lo, cs):
-                pass
-        if m is None:
+        last = [m.end() for m in _SCOPE_NEG.finditer(t, max(cs, lo), start)]
+        if not last and cs > lo and re.match(r"也不|亦不|更不|也绝不", t[cs:cs + 4]):
+            last = [m.end() for m in _SCOPE_NEG.finditer(t, lo, cs)]
+        if not last:
             return False
-        return _SCOPE_BREAK.search(t, m.end(), start) is None
+        return _SCOPE_BREAK.search(t, last[-1], start) is None
 
     def quoted(self, c: Candidate) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""

@@ -14,7 +14,6 @@ from analyzers.rules.base import Hit, Rule
 from analyzers.rules.common import lexicon_hits, longest, return_exempt
 from analyzers.text import TextDoc
 
-
 # money that is not the price of goods: deposits, gifts, points (定金一律不退); prepaid balances are
 # judged by UNF-PREPAID-FORFEIT (余额不退不换 is a forfeit, not a return refusal)
 _NOT_GOODS = re.compile(r"定金|订金|赠品|优惠券|积分|运费|余额|储值|充值|会员卡|预存|次卡|卡内")
