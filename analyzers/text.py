@@ -44,6 +44,7 @@ _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "�
 # Verbs of refusal or warning whose scope runs over a whole list in their clause
 # (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
 _SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|概不接受|不接受|拒绝|杜绝|谨防|警惕|严禁|禁止|冒用|假冒我|谨慎|举报|打击")
+_ALSO_NOT = ("也不", "亦不", "更不", "也绝不")
 _SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
@@ -56,11 +57,18 @@ class TextDoc:
         self.text: str = self.norm.text
         self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
         self._start_cache: dict[str, list[int]] = {}
+        self._tag_cache: dict[tuple[str, str], list[Candidate]] = {}
 
     # ---- candidates -------------------------------------------------------------------------
     def get(self, lexicon: str, tag: str | None = None) -> list[Candidate]:
         found = self.cands.get(lexicon, [])
-        return found if tag is None else [c for c in found if c.tag == tag]
+        if tag is None or not found:
+            return found
+        key = (lexicon, tag)
+        hit = self._tag_cache.get(key)
+        if hit is None:
+            hit = self._tag_cache[key] = [c for c in found if c.tag == tag]
+        return hit
 
     def has(self, lexicon: str, start: int, end: int, tag: str | None = None) -> bool:
         """Does a candidate of ``lexicon`` lie within [start, end)?"""
@@ -129,18 +137,18 @@ class TextDoc:
         neg = terms("negation")
         if any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks):
             return True
-        return self.list_negated(start)
+        return self.list_negated(start, cs)
 
-    def list_negated(self, start: int) -> bool:
-        """A refusal or warning verb earlier in the clause, or in an earlier clause of the sentence joined
-        by 也不/亦不 (本店不销售高仿、A货，也不卖所谓的原单), with no 但/只 between."""
-        cs, _ = self.clause(start)
-        ss, _ = self.sentence(start)
-        lo = max(ss, start - 40)
+    def list_negated(self, start: int, cs: int) -> bool:
+        """A refusal or warning verb earlier in the clause ``cs``..``start``, or in the clause before one that
+        opens with 也不/亦不 (本店不销售高仿、A货，也不卖所谓的原单), with no 但/只 between."""
         t = self.text
-        last = [m.end() for m in _SCOPE_NEG.finditer(t, max(cs, lo), start)]
-        if not last and cs > lo and re.match(r"也不|亦不|更不|也绝不", t[cs:cs + 4]):
-            last = [m.end() for m in _SCOPE_NEG.finditer(t, lo, cs)]
+        last = [m.end() for m in _SCOPE_NEG.finditer(t, max(cs, start - 40), start)]
+        if not last and t.startswith(_ALSO_NOT, cs):
+            ss, _ = self.sentence(start)
+            lo = max(ss, start - 40)
+            if cs > lo:
+                last = [m.end() for m in _SCOPE_NEG.finditer(t, lo, cs)]
         if not last:
             return False
         return _SCOPE_BREAK.search(t, last[-1], start) is None

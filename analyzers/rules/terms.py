@@ -29,9 +29,7 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
     tags = (tag, *more)
 
     def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-        for c in lexicon_hits(doc, "unfair_terms"):
-            if c.tag not in tags:
-                continue
+        for c in (c for t in tags for c in lexicon_hits(doc, "unfair_terms", tag=t)):
             if c.tag in ("noreturn", "norefund") and _not_goods(doc, c):
                 continue
             if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
@@ -78,9 +76,7 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """概不退换 on goods that are not exempt also denies the 7-day no-reason return (Art. 11(4))."""
-    for c in lexicon_hits(doc, "unfair_terms"):
-        if c.tag not in ("noreturn", "blanket"):
-            continue
+    for c in (c for t in ("noreturn", "blanket") for c in lexicon_hits(doc, "unfair_terms", tag=t)):
         if "质量" in c.term or _exempt_goods(doc, c) or _not_goods(doc, c):
             continue
         ss, _ = doc.sentence(c.start, c.end)
