@@ -20,9 +20,13 @@ _NOT_GOODS = re.compile(r"定金|订金|赠品|优惠券|积分|运费|余额|�
 _QUALITY = re.compile(r"(?<![非])质量问题(?!以外|之外)")
 
 
+# after the statutory period (超过7天概不退换, 签收15天后不予退换) refusing returns is lawful
+_LATE = re.compile(r"超过|超出|逾期|过了|(?:[7-9]|[1-9]\d|七|八|九|十[五]?|三十)\s*(?:个)?(?:天|日)(?:后|以后|之后)")
+
+
 def _not_goods(doc: TextDoc, c: Any) -> bool:
     cs, _ = doc.clause(c.start)
-    return _NOT_GOODS.search(doc.text, cs, c.start) is not None
+    return _NOT_GOODS.search(doc.text, cs, c.start) is not None or _LATE.search(doc.text, cs, c.start) is not None
 
 
 def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
@@ -176,7 +180,8 @@ RULES: tuple[Rule, ...] = (
         why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
         bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。"),
         fires_with=("UNF-NO-RETURN-EXCHANGE",),
-        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。", "预订定金一律不退。"),
+        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。", "预订定金一律不退。", "签收超过7天概不退换。",
+              "签收15天后不予退换，质量问题按三包处理。"),
         references=("消费者权益保护法 第二十五条",),
     ),
     Rule(
