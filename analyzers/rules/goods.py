@@ -105,7 +105,7 @@ _SPIKING = re.compile(r"无色无味[^。;]{0,16}?(?:饮料|酒|水|饮品|食�
 
 
 # the same goods with the sale cue elsewhere in the sentence (古巴雪茄、云南散装烟丝，全国包邮)
-_TOBACCO_GOODS = re.compile(r"(?:香烟|卷烟|雪茄|烟丝|烟叶)(?!盒|剪|柜|刀|架|保湿|打火机|烟灰缸|味|香型|形|造型|图案|款|灰)")
+_TOBACCO_GOODS = re.compile(r"(?:香烟|卷烟|雪茄|烟丝|烟叶)(?!盒|剪|柜|刀|架|保湿|打火机|烟灰缸|味|香型|形|造型|图案|款|灰|状|般|色)")
 _SALE_CUE = re.compile(r"包邮|货到付款|批发|现货|下单|出售|零售|代购|全国发货|秒发|代发|整条|整箱|快递到家")
 
 
