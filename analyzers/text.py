@@ -85,6 +85,20 @@ class TextDoc:
             k += 1
         return False
 
+    def within(self, lexicon: str, start: int, end: int) -> list[Candidate]:
+        """Candidates of ``lexicon`` lying within [start, end)."""
+        found = self.cands.get(lexicon)
+        if not found:
+            return []
+        starts = self._starts_of(lexicon)
+        out = []
+        k = bisect_left(starts, start)
+        while k < len(found) and found[k].start < end:
+            if found[k].end <= end:
+                out.append(found[k])
+            k += 1
+        return out
+
     def _starts_of(self, lexicon: str) -> list[int]:
         cache = self._start_cache
         if lexicon not in cache:

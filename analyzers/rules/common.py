@@ -76,7 +76,7 @@ def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: b
     confirmed it when buying (@confirm); the general conditions (@condition: 拆封后、瑕疵) only where
     ``conditions`` is asked for. "下单即视为同意" (``deemed``) is no confirmation.
     """
-    found = [e for e in doc.get("return_exempt") if ss <= e.start and e.end <= se]
+    found = doc.within("return_exempt", ss, se)
     if not found:
         return False
     confirmed = not deemed and any(e.tag == "confirm" for e in found)
