@@ -29,9 +29,13 @@ class Entry:
     lexicon: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Candidate:
-    """One lexicon entry found in normalised text, ``text[start:end] == entry.term``."""
+    """One lexicon entry found in normalised text, ``text[start:end] == entry.term``.
+
+    Treat as immutable. Not ``frozen``: the scan makes tens of thousands per megabyte and a frozen
+    dataclass's ``__init__`` costs about twice as much.
+    """
 
     start: int
     end: int

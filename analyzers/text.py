@@ -22,11 +22,13 @@ TEXT_LEXICONS: tuple[str, ...] = (
     "efficacy_guarantee", "fake_certification", "fake_sales", "unfair_terms", "return_denial",
     "return_exempt", "counterfeit", "counterfeit_exempt", "pyramid", "gov_bodies", "gov_endorse",
     "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt", "medical_exempt", "cert_marks", "anchors",
+    "brands", "gi_regions",
 )
 # Lexicons only used as context: they never start a context analysis by themselves.
 CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_comparison",
                           "factual_source", "medical_context", "return_exempt", "gov_endorse", "gov_body_exempt", "prohibited_exempt",
-                          "counterfeit_exempt", "absolute_exempt", "medical_exempt", "anchors"})
+                          "counterfeit_exempt", "absolute_exempt", "medical_exempt", "anchors",
+                          "brands", "gi_regions"})
 
 CLAUSE_END = frozenset(",;!?:。\n")
 SENTENCE_END = frozenset("。!?;\n")
@@ -39,6 +41,12 @@ _NEG_PREFIX = frozenset("不没未别勿")
 _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "不错", "不断", "不过", "不久", "不同", "不锈钢",
                            "不粘", "不粘锅", "不如", "不止", "不光", "不单", "没想到", "未来", "别人", "别的", "别致",
                            "不可思议", "不二", "不二之选", "勿忘"})
+# Verbs of refusal or warning whose scope runs over a whole list in their clause
+# (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
+_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
+                        r"|禁止|冒用|假冒我|谨慎|举报|打击")
+_ALSO_NOT = ("也不", "亦不", "更不", "也绝不")
+_SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
 
@@ -50,11 +58,18 @@ class TextDoc:
         self.text: str = self.norm.text
         self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
         self._start_cache: dict[str, list[int]] = {}
+        self._tag_cache: dict[tuple[str, str], list[Candidate]] = {}
 
     # ---- candidates -------------------------------------------------------------------------
     def get(self, lexicon: str, tag: str | None = None) -> list[Candidate]:
         found = self.cands.get(lexicon, [])
-        return found if tag is None else [c for c in found if c.tag == tag]
+        if tag is None or not found:
+            return found
+        key = (lexicon, tag)
+        hit = self._tag_cache.get(key)
+        if hit is None:
+            hit = self._tag_cache[key] = [c for c in found if c.tag == tag]
+        return hit
 
     def has(self, lexicon: str, start: int, end: int, tag: str | None = None) -> bool:
         """Does a candidate of ``lexicon`` lie within [start, end)?"""
@@ -69,6 +84,20 @@ class TextDoc:
                 return True
             k += 1
         return False
+
+    def within(self, lexicon: str, start: int, end: int) -> list[Candidate]:
+        """Candidates of ``lexicon`` lying within [start, end)."""
+        found = self.cands.get(lexicon)
+        if not found:
+            return []
+        starts = self._starts_of(lexicon)
+        out = []
+        k = bisect_left(starts, start)
+        while k < len(found) and found[k].start < end:
+            if found[k].end <= end:
+                out.append(found[k])
+            k += 1
+        return out
 
     def _starts_of(self, lexicon: str) -> list[int]:
         cache = self._start_cache
@@ -121,7 +150,23 @@ class TextDoc:
             return False
         toks = nlp.tokens(before)[-window:]
         neg = terms("negation")
-        return any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks)
+        if any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks):
+            return True
+        return self.list_negated(start, cs)
+
+    def list_negated(self, start: int, cs: int) -> bool:
+        """A refusal or warning verb earlier in the clause ``cs``..``start``, or in the clause before one that
+        opens with 也不/亦不 (本店不销售高仿、A货，也不卖所谓的原单), with no 但/只 between."""
+        t = self.text
+        last = [m.end() for m in _SCOPE_NEG.finditer(t, max(cs, start - 40), start)]
+        if not last and t.startswith(_ALSO_NOT, cs):
+            ss, _ = self.sentence(start)
+            lo = max(ss, start - 40)
+            if cs > lo:
+                last = [m.end() for m in _SCOPE_NEG.finditer(t, lo, cs)]
+        if not last:
+            return False
+        return _SCOPE_BREAK.search(t, last[-1], start) is None
 
     def quoted(self, c: Candidate) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from analyzers.model import CATEGORIES, SEVERITIES
-from analyzers.rules import advertising, code, disclosure, goods, gov, licence, marks, refunds, terms
+from analyzers.rules import advertising, code, disclosure, goods, gov, licence, marks, refunds, state, terms
 from analyzers.rules.base import Hit, Rule, Site, SiteExample
 from errors import RuleRegistryError
 
@@ -59,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     *goods.RULES,
     *marks.RULES,
     *gov.RULES,
+    *state.RULES,
     *licence.RULES,
     *disclosure.RULES,
     *code.RULES,

@@ -9,6 +9,9 @@ from analyzers.lexicons import Candidate
 from analyzers.text import TextDoc
 
 _MARKS = ("®", "tm", "(r)", "牌")
+_OPENQ = "'\"“‘「『"
+_CLOSEQ = "'\"”’」』"
+_SERIES = ("系列", "款", "牌", "套装", "礼盒")
 _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
 
 
@@ -28,6 +31,10 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     after = doc.text[c.end:c.end + 3]
     if after.startswith(_MARKS):
         return True
+    t = doc.text
+    if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
+            and t[c.end + 1:c.end + 4].startswith(_SERIES):
+        return True  # '至尊'系列: a quoted series or product name
     cs, _ = doc.clause(c.start)
     before = doc.text[max(cs, c.start - 6):c.start]
     return any(label in before for label in _NAME_LABELS)
@@ -55,3 +62,33 @@ def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Ma
         ss = max(ss, done)
         yield from pattern.finditer(doc.text, ss, se)
         done = se
+
+
+# opened or used, not "未拆封" (unopened goods are never exempt)
+_UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后)")
+
+
+def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: bool = False) -> bool:
+    """Goods named in [ss, se) that lawfully escape the 7-day no-reason return (暂行办法 第六条、第七条).
+
+    第六条 goods (定制、鲜活、数字化、报刊; untagged) always; 第七条 goods (@art7: 食品、化妆品、贴身衣物)
+    only once the sentence says they were opened; sale goods (@sale: 清仓、特价、秒杀) only if the consumer
+    confirmed it when buying (@confirm); the general conditions (@condition: 拆封后、瑕疵) only where
+    ``conditions`` is asked for. "下单即视为同意" (``deemed``) is no confirmation.
+    """
+    found = doc.within("return_exempt", ss, se)
+    if not found:
+        return False
+    confirmed = not deemed and any(e.tag == "confirm" for e in found)
+    for e in found:
+        if e.tag == "":
+            return True
+        if e.tag == "confirm" and not deemed:
+            return True
+        if e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se):
+            return True
+        if e.tag == "sale" and confirmed:
+            return True
+        if e.tag == "condition" and conditions and not deemed:
+            return True
+    return False

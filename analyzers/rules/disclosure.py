@@ -22,6 +22,9 @@ PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
     "支付方式": re.compile(r"支付方式|付款方式|支付宝|微信支付|银联|货到付款|在线支付|网银|信用卡|花呗|payment"),
     "退换货方式": re.compile(r"退换货|退货|换货|退款|售后|无理由"),
 }
+# a price withheld (价格请咨询客服, 询价, 面议) is no price (Art. 11(3); 明码标价和禁止价格欺诈规定 第五条)
+_PRICE_WITHHELD = re.compile(r"(?:价格|售价|单价|报价)[:\s]*(?:请|需)?(?:咨询|联系|私聊|私信|询问|面议|电议|议价)[^\n。;]{0,6}"
+                             r"|询价|价格面议|面议")
 _PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page itself; the rest may be on a help/terms page
 
 
@@ -32,6 +35,8 @@ def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
     shared = "\n".join(s.text(p) for p in s.pages if p.kind != "product")
     for p in products:
         own = s.text(p)
+        if "议" in own or "询" in own or "咨询" in own:
+            own = _PRICE_WITHHELD.sub(" ", own)
         for item, pattern in PRODUCT_ITEMS.items():
             if pattern.search(own) or (item not in _PAGE_ONLY and pattern.search(shared)):
                 continue
@@ -121,6 +126,9 @@ _PRODUCT_OK = page(HOME + "item/1.html", "纯棉T恤 价格：¥59.00", "生产�
                    kind="product")
 _PRODUCT_BAD = page(HOME + "item/2.html", "纯棉T恤 价格：¥59.00", "运费：全国包邮（偏远地区除外），顺丰快递发货",
                     "支付方式：支付宝、微信支付", "支持七天无理由退换货", kind="product")
+_PRODUCT_ASK = page(HOME + "item/3.html", "纯棉T恤 价格请咨询客服", "生产商：西宁示例服饰有限公司",
+                    "运费：全国包邮（偏远地区除外），顺丰快递发货", "支付方式：支付宝、微信支付", "支持七天无理由退换货",
+                    kind="product")
 _SIGNUP = Form(action=HOME + "signup", method="post", path="form#signup",
                fields=(FormField("name", label="姓名"), FormField("mobile", "tel", "手机号")))
 _PLATFORM = REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp=REGISTRY.icp,
@@ -137,7 +145,8 @@ RULES: tuple[Rule, ...] = (
               "method and return/exchange method (the last four may be on a site-wide help page).",
          why="第十一条第（三）项：应当事先在网页上向消费者说明商品的名称、生产者、种类、数量、质量、价格、运费、配送方式、配送范围、"
              "支付形式、退换货方式等主要信息。",
-         bad=(site(home("欢迎"), _PRODUCT_BAD, description="商品页没有生产者"),),
+         bad=(site(home("欢迎"), _PRODUCT_BAD, description="商品页没有生产者"),
+              site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”")),
          good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),),
          references=("消费者权益保护法 第二十八条",)),
     Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",

@@ -18,9 +18,18 @@ _JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
 
 # Imitation admitted in other words: "as good as the genuine article", "the logo is the same".
-_IMITATION = re.compile(r"(?:对标|媲美|比肩|堪比|不输|等同|秒杀)正品|(?:和|与|跟)正品(?:一模一样|一样|无差|无异|几乎一样)|正品同级")
+_IMITATION = re.compile(r"(?:对标|媲美|比肩|堪比|不输|等同|秒杀)正品|(?:和|与|跟)正品(?:一模一样|一样|一致|无差|无异|几乎一样)|正品同级")
 _SAME_LOGO = re.compile(r"(?:logo|商标|标志|标识|品牌标)[^,。;]{0,3}?(?:一模一样|一样|相同|都一样)")
 _BRAND_CUE = ("同款", "正品", "原版", "大牌", "专柜", "名牌", "防伪")
+_FACTORY = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}厂(?:出品|版|货)?|原厂|正品|专柜|大牌|名表|名牌|奢侈品")
+
+
+def _brand_cue(doc: TextDoc, c: Candidate) -> bool:
+    """1比1 / 复刻 / 顶配版 sell replicas only next to a brand, 专柜/正品, or a factory code (vs厂)."""
+    ss, se = doc.sentence(c.start, c.end)
+    if re.search(r"官方(?!同款)|品牌方|授权", doc.text[ss:se]):
+        return False  # the brand's own reissue or top model (经典款复刻回归，官方正品)
+    return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None
 
 
 def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -28,6 +37,8 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
         if c.term == "a货" and any(j in doc.text for j in _JADE):
             continue  # 翡翠 A货 is a grade of natural jadeite
+        if c.tag == "cue" and not _brand_cue(doc, c):
+            continue
         spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.9)
     if spans:
@@ -41,6 +52,29 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         yield Hit(m.start(), m.end(), confidence=0.75)
         return
+
+
+# Someone else's mark on the shop's own goods (自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标).
+_OWN_MAKE = re.compile(r"自家|自酿|自制|自产|作坊|自己(?:做|酿|灌|生产)|小厂|散装灌")
+_LABEL_VERB = re.compile(r"(?:用|印|贴|套|仿)(?:的是|了|着|有|上)?['\"“‘]?$")
+_LABEL_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标|商标|字样|logo|标志|包装|瓶贴|标签|瓶子|盒子)")
+
+
+def borrowed_labels(doc: TextDoc) -> Iterator[Candidate]:
+    for c in doc.get("brands"):
+        if c.term == "华强北":
+            continue
+        ss, se = doc.sentence(c.start, c.end)
+        if not _OWN_MAKE.search(doc.text, ss, se) or doc.negated(c) or doc.compliance(c):
+            continue
+        if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
+            yield c
+            return
+
+
+def check_borrowed_label(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in borrowed_labels(doc):
+        yield Hit(c.start, c.end, confidence=0.8)
 
 
 _NOT_USED = ("不使用", "不得使用", "禁止使用", "不再使用", "已取消", "已于")
@@ -70,10 +104,25 @@ _TOBACCO = re.compile(r"(?:香烟|卷烟|烟草制品|雪茄烟?|烟丝)(?:整�
 _SPIKING = re.compile(r"无色无味[^。;]{0,16}?(?:饮料|酒|水|饮品|食物|奶茶)[^。;]{0,12}?(?:见效|生效|起效|发作|听话|昏睡|不省人事)")
 
 
+# the same goods with the sale cue elsewhere in the sentence (古巴雪茄、云南散装烟丝，全国包邮)
+_TOBACCO_GOODS = re.compile(r"(?:香烟|卷烟|雪茄|烟丝|烟叶)(?!盒|剪|柜|刀|架|保湿|打火机|烟灰缸|味|香型|形|造型|图案|款|灰|状|般|色)")
+_SALE_CUE = re.compile(r"包邮|货到付款|批发|现货|下单|出售|零售|代购|全国发货|秒发|代发|整条|整箱|快递到家")
+
+
+def _tobacco_sales(doc: TextDoc) -> Iterator[re.Match[str]]:
+    done = -1
+    for m in anchored(doc, "tobacco", _TOBACCO_GOODS):
+        ss, se = doc.sentence(m.start(), m.end())
+        if ss >= done and _SALE_CUE.search(doc.text, ss, se):
+            done = se
+            yield m
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     invoices = _INVOICE.finditer(doc.text) if "代开" in doc.text else iter(())
+    tobacco = list(anchored(doc, "tobacco", _TOBACCO)) or list(_tobacco_sales(doc))
     for matches, detail in ((invoices, "（发票、证件、银行卡）"),
-                            (anchored(doc, "tobacco", _TOBACCO), f"（{_KINDS['tobacco']}）"),
+                            (iter(tobacco), f"（{_KINDS['tobacco']}）"),
                             (anchored(doc, "spiking", _SPIKING), f"（{_KINDS['drug']}）")):
         for m in matches:
             span = (m.start(), m.end())
@@ -103,15 +152,19 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "fee": (
         re.compile(r"(?:购买|购|买|缴纳|交纳|支付|充值|交)[^,。;]{0,12}?(?:即可|即|就能|就可|才能|方可)"
                    r"(?:成为|升级为?|晋升为?)(?:代理|会员|店主|经销商|vip|合伙人|股东|董事|总代)"),
-        re.compile(r"(?:升级|成为|晋升)[^,。;]{0,6}?(?:需|须|要|必须)(?:先)?(?:购买|缴纳|交纳|支付|充值|交)[^,。;]{0,8}?(?:礼包|套餐|元|费)"),
+        re.compile(r"(?:升级|成为|晋升)[^,。;]{0,6}?(?:需|须|要|必须)(?:先|一次性)?(?:购买|缴纳|交纳|支付|充值|交|进货|拿货)"
+                   r"[^,。;]{0,8}?(?:礼包|套餐|元|费)"),
+        re.compile(r"(?:缴纳|交纳|支付|交)\s*\d+\s*元[^,。;]{0,4}?(?:即可|即|就能|就可|才能|方可)?(?:成为|升级为?|晋升为?)"
+                   r"(?:代理|会员|店主|经销商|vip|合伙人|股东|董事|总代)"),
+        re.compile(r"(?:消费满|购满|累计消费满?)\s*\d+\s*元[^,。;]{0,3}?(?:升级|成为)(?:为)?(?:会员|代理|vip|店主|合伙人)"),
     ),
     "team": (
         re.compile(r"团队[^,。;]{0,10}?(?:销售额|业绩|消费额|流水|营业额)[^,。;]{0,10}?(?:提成|奖|分红|%|返)"),
-        re.compile(r"下线[^,。;]{0,6}?(?:推荐|购买|消费|业绩|销售|进货)[^,。;]{0,8}?(?:拿|得|提成|%|奖|返)"),
+        re.compile(r"(?:下线|下级)[^,。;]{0,6}?(?:推荐|购买|消费|业绩|销售|进货)[^,。;]{0,8}?(?:拿|得|抽|提成|%|奖|返)"),
     ),
 }
 # a numbered recruit counts only when recruiting pays or promotes (邀请3位好友助力领券 does not)
-_PAYS = re.compile(r"升级|晋升|导师|奖金|提成|佣金|本金|出局|分红|管理奖|货款")  # = the recruit anchors
+_PAYS = re.compile(r"升级|晋升|导师|奖金|提成|佣金|本金|出局|分红|管理奖|货款|回本")  # = the recruit anchors
 
 
 def _pattern_cands(doc: TextDoc, tag: str) -> list[Candidate]:
@@ -165,10 +218,36 @@ RULES: tuple[Rule, ...] = (
         what="Offering replicas and counterfeits (高仿, A货, 1:1复刻, 原单, 莆田鞋).",
         why="第十五条第（九）项禁止利用网络销售假冒伪劣商品；商标法第五十七条规定销售侵犯注册商标专用权的商品属侵权。",
         bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。",
+             "古馳 1比1 雙G皮帶，專櫃品質。", "劳力士水鬼复刻，VS厂出品。", "Yeezy 350 跑量版，original 品质。",
+             "AirPods Pro 2 华强北顶配版，序列号与正品一致。",
              "复 刻 版 风 衣，做工对标正品。", "工厂直出大牌同款吹风机，logo一样，只是没有防伪码。"),
         good=("高仿真绿植，逼真耐看，免打理。", "假一赔十，绝无高仿。", "天然翡翠A货手镯，附国检证书。",
-              "退货请提供原单号。", "新包装与旧包装logo一样，请放心购买。", "保证正品，支持专柜验货。"),
+              "退货请提供原单号。", "新包装与旧包装logo一样，请放心购买。", "保证正品，支持专柜验货。",
+              "1:1比例仿真汽车模型，合金材质。", "经典款复刻回归，官方正品。", "本店不销售高仿、A货，也不卖所谓的“原单尾货”。",
+              "近期发现有网店冒用我司名义销售高仿产品，请认准官方旗舰店购买。", "小米顶配版，12G+512G，官方正品。"),
         references=("西宁市电子商务信用管理制度 第十五条第（九）项", "商标法 第五十七条"),
+    ),
+    Rule(
+        id="CF-BORROWED-LABEL", category="counterfeit_goods", article="15(9)",
+        law=("商标法 第五十七条第（一）项", "产品质量法 第五条"), severity="high",
+        explanation="自制商品使用他人知名品牌的标签、字样（假冒注册商标）", check=check_borrowed_label, scope="text",
+        what="The shop's own goods (自家作坊, 自酿) labelled with a well-known brand's mark (瓶贴用的是老干妈的标).",
+        why="商标法第五十七条第（一）项：未经许可在同一种商品上使用与其注册商标相同的商标属侵权；第十五条第（九）项禁止销售假冒商品，"
+            "第十五条第（二）项禁止未经许可使用他人注册商标标识（TM-BORROWED-LABEL）。",
+        bad=("自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标，味道一模一样。", "本店自酿高粱酒，包装印'五粮液'字样及图形。"),
+        good=("老干妈风味豆豉，本店为老干妈授权经销商。", "自家作坊辣椒酱，口味类似老干妈，自有品牌“辣小妹”。",
+              "自酿高粱酒，绝不印五粮液字样冒充名酒。"),
+        references=("商标法 第五十七条",), fires_with=("TM-BORROWED-LABEL",),
+    ),
+    Rule(
+        id="TM-BORROWED-LABEL", category="trademark_misuse", article="15(2)",
+        law=("商标法 第五十七条第（一）项",), severity="medium",
+        explanation="未经许可在商品或包装上使用他人注册商标标识", check=check_borrowed_label, scope="text",
+        what="The same finding as CF-BORROWED-LABEL under Art. 15(2): another's registered mark on the shop's own goods.",
+        why="第十五条第（二）项：不得未经许可将他人注册商标标识在互联网上使用，造成误导。",
+        bad=("自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标。",),
+        good=("老干妈风味豆豉，本店为老干妈授权经销商。",),
+        references=("商标法 第五十七条",), fires_with=("CF-BORROWED-LABEL",),
     ),
     Rule(
         id="TM-WELL-KNOWN-MARK", category="trademark_misuse", article="15(2)",

@@ -35,8 +35,15 @@ _NAME = re.compile(
 
 
 # ---- text rules: malformed identifiers -------------------------------------------------------
+# 营业执照：<18 characters> is a USCC (a 15-digit old registration number is not judged)
+_USCC_LICENCE = re.compile(r"营业执照(?:号|号码|编号)?[^0-9a-z\n]{0,6}([0-9a-z]{18})(?![0-9a-z])")
+
+
 def check_uscc_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    for m in _USCC_LABELLED.finditer(doc.text):
+    found = list(_USCC_LABELLED.finditer(doc.text))
+    if not found and "营业执照" in doc.text:
+        found = list(_USCC_LICENCE.finditer(doc.text))
+    for m in found:
         code = m.group(1).replace(" ", "").upper()
         problem = uscc_problem(code) or uscc_org_code_problem(code)
         if problem:
@@ -67,11 +74,19 @@ def _icp_string(m: re.Match[str]) -> str:
     return f"{m['prov'] or ''}ICP{m['kind'] or ''}{m['num']}{m['hao'] or ''}" + (f"-{m['site']}" if m["site"] else "")
 
 
+_IPC = re.compile(r"[\u4e00-\u9fff]ipc(?:备|证)\s*\d{4,}")
+
+
 def check_icp_invalid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if "ipc" in doc.text:  # 青IPC备…: a look-alike of a filing number
+        for m in _IPC.finditer(doc.text):
+            yield Hit(m.start(), m.end(), confidence=0.85, detail="（“ICP”写作“IPC”，不是有效的备案号）")
     if "icp" not in doc.text:
         return
     for m in _near(_ICP, doc.text, "icp"):
         problem = "缺少“备”或“证”字" if not m["kind"] else icp_problem(_icp_string(m))
+        if not problem and re.match(r"-[a-z]", doc.text[m.end():m.end() + 2]):
+            problem = "网站序号应为数字"
         if problem:
             yield Hit(m.start(), m.end(), confidence=0.9, detail=f"（{problem}）")
     for m in _near(_ICP_PENDING, doc.text, "icp"):
@@ -249,8 +264,9 @@ RULES: tuple[Rule, ...] = (
        "high", "公示的统一社会信用代码不符合 GB 32100-2015（校验位或字符错误）", check_uscc_invalid, "text",
        "A displayed Unified Social Credit Code that fails the GB 32100-2015 format or check character.",
        "统一社会信用代码由18位组成，第18位为校验码（GB 32100-2015）；校验失败说明所公示的营业执照信息不真实或有误，违反第九条。",
-       ("统一社会信用代码：91630100MA7528H0P1", "信用代码：91630100710566835M"),
-       ("统一社会信用代码：91630100MA7528H0PR", "统一社会信用代码：91330100799655058B", "订单号：202405200000123456"),
+       ("统一社会信用代码：91630100MA7528H0P1", "信用代码：91630100710566835M", "營業執照：916301218645428436"),
+       ("统一社会信用代码：91630100MA7528H0PR", "统一社会信用代码：91330100799655058B", "订单号：202405200000123456",
+        "营业执照注册号：630100000012345"),
        per_site=True),
     _r("LIC-MISMATCH", "license_display", "9", _LAW_LIC, "high", "公示的主体名称或统一社会信用代码与备案登记信息不一致",
        check_licence_mismatch, "site", "The name or USCC shown differs from the storefront's filing record.",
@@ -267,8 +283,10 @@ RULES: tuple[Rule, ...] = (
        (site(home("欢迎光临"), description="首页页脚展示 青ICP备19000123号-1"),)),
     _r("FIL-ICP-INVALID", "filing_display", "9, 16", _LAW_ICP, "medium", "ICP备案号格式错误或省份简称不存在", check_icp_invalid, "text",
        "An ICP number with a bad format, an unknown province abbreviation or a wrong number of digits.", _WHY_ICP,
-       ("备案号：ICP备12345678号", "京ICP备123号", "青ICP2021003456号-1", "ICP备案号：正在办理中"),
-       ("青ICP备19000123号-1", "京ICP证030173号", "ICP经营许可证：京B2-20190001"), per_site=True),
+       ("备案号：ICP备12345678号", "京ICP备123号", "青ICP2021003456号-1", "ICP备案号：正在办理中",
+        "备案号：青ICP备20220044号-A", "青IPC备2020003156号-2 | 联系我们"),
+       ("青ICP备19000123号-1", "京ICP证030173号", "ICP经营许可证：京B2-20190001", "IPC摄像头，青ICP备19000123号-1"),
+       per_site=True),
     _r("FIL-ICP-MISMATCH", "filing_display", "9, 16", _LAW_ICP, "high", "首页展示的ICP备案号与备案登记不一致", check_icp_mismatch, "site",
        "The ICP number on the home page differs from the filing record.", _WHY_ICP,
        (site(home("欢迎光临"), registry=REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp="青ICP备20000999号",

@@ -17,7 +17,7 @@ from analyzers.rules.base import Hit, Rule
 from analyzers.rules.common import anchored
 from analyzers.text import TextDoc
 
-_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未")
+_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中|待认证|办理中")
 _CERT_NO = re.compile(r"证书编号|证书号|许可编号|核准公告|使用许可|编号[:\s]*[a-z0-9]{4,}|lb-\d")
 _ORIGIN = re.compile(r"(?:不输|媲美|堪比|不逊于?|比肩|赛过)[^,。;]{0,6}?(?:原产|正宗产区|核心产区|产区|原产地)")
 
@@ -46,6 +46,29 @@ def check_gi_origin(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for s, e in _mark_hits(doc, _ORIGIN):
         if "地理标志" in doc.text[s:e]:
             yield Hit(s, e, confidence=0.8)
+
+
+_PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
+              "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
+              "陕西", "甘肃", "青海", "宁夏", "新疆")
+_ORIGIN_AT = re.compile(r"(?:产地|产自|产于|原产地|原产于|出产于|来自)[:\s]*([\u4e00-\u9fff]{2,12})")
+_PLACE = re.compile(r"[省市县区州镇乡村盟旗]|基地|牧场|农场|茶园")
+
+
+def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """A GI product (data/gi_regions.txt) with the GI mark, from a place outside the GI's area."""
+    for c in doc.get("gi_regions"):
+        ss, se = doc.sentence(c.start, c.end)
+        if "地理标志" not in doc.text[ss:se] or doc.negated(c) or doc.compliance(c):
+            continue
+        places = c.tag.split("|")
+        for m in _ORIGIN_AT.finditer(doc.text, ss, se):
+            where = m.group(1)
+            if any(p in where for p in places) or doc.negated((m.start(), m.end())):
+                continue
+            if where.startswith(_PROVINCES) or _PLACE.search(where):
+                yield Hit(c.start, c.end, confidence=0.8, detail=f"（标示产地：{where}）")
+                return
 
 
 _REGISTERED = re.compile(r"®|\(r\)|注册商标")
@@ -89,7 +112,8 @@ RULES: tuple[Rule, ...] = (
         what="Green-food, organic or geographical-indication marks used while the page itself says the goods are not "
              "certified or come from elsewhere (虽未申请认证 … 印有绿色食品标志).",
         why=_WHY_MARKS,
-        bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。"),
+        bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。",
+             "有机牦牛奶，包装已印有机产品认证标志（认证正在申请中）。"),
         good=("本品已获绿色食品认证，证书编号LB-18-23010203456A。", "本店大米未申请有机认证，请按需选购。",
               "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。"),
         references=("西宁市电子商务信用管理制度 第十五条第（二）项", "商标法 第三条、第十六条"),
@@ -104,6 +128,20 @@ RULES: tuple[Rule, ...] = (
         bad=("云南产绿茶，包装使用“西湖龙井”地理标志专用标志，口感不输杭州原产。",),
         good=("杭州西湖产区龙井，地理标志专用标志使用许可编号见包装。", "云南产绿茶，口感不输杭州原产。"),
         references=("广告法 第二十八条",), fires_with=("TM-CERT-MARK-UNFOUNDED",),
+    ),
+    Rule(
+        id="TM-GI-ORIGIN-MISMATCH", category="trademark_misuse", article="15(2)",
+        law=("商标法 第十六条", "地理标志产品保护规定 第二十一条"), severity="medium",
+        explanation="以地理标志产品名称及标志销售产地不在该地理标志保护范围内的商品", check=check_gi_region,
+        scope="text",
+        what="A geographical-indication product (a small table of common GIs and their areas) sold with the GI "
+             "mark while the page names an origin outside the GI's area (西湖龙井 地理标志产品，产地贵州).",
+        why=_WHY_MARKS + "商标法第十六条：商标中有商品的地理标志，而该商品并非来源于该标志所标示的地区，误导公众的，不予注册并禁止使用。",
+        bad=("西湖龙井 地理标志产品 明前特级，产地贵州湄潭。", "宁夏中宁枸杞（地理标志保护产品），产地：青海都兰县。",
+             "阳澄湖大闸蟹，地理标志认证，产自江苏兴化养殖基地。"),
+        good=("西湖龙井 地理标志产品，产地杭州西湖区龙井村。", "宁夏中宁枸杞（地理标志保护产品），产地：宁夏中卫市中宁县。",
+              "阳澄湖大闸蟹，地理标志产品，产自苏州相城区阳澄湖镇。", "本店另售贵州湄潭翠芽，产地贵州湄潭，非西湖龙井。"),
+        references=("商标法 第十六条", "西宁市电子商务信用管理制度 第十五条第（二）项"),
     ),
     Rule(
         id="TM-FALSE-REGISTERED", category="trademark_misuse", article="15(2)",

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import anchored
+from analyzers.rules.common import anchored, return_exempt
 from analyzers.text import TextDoc
 
 _N = r"(?:[1-6一二两三四五六]|24|48|72)"
@@ -33,7 +33,7 @@ def _live(doc: TextDoc, m: re.Match[str]) -> bool:
 def _goods_exempt(doc: TextDoc, start: int, end: int) -> bool:
     """Lawfully exempt goods (定制、生鲜、食品、化妆品、软件…) named in the sentence."""
     ss, se = doc.sentence(start, end)
-    return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
+    return return_exempt(doc, ss, se, conditions=False)
 
 
 def _overlaps_lexicon(doc: TextDoc, start: int, end: int, lexicon: str, tag: str) -> bool:
@@ -42,7 +42,7 @@ def _overlaps_lexicon(doc: TextDoc, start: int, end: int, lexicon: str, tag: str
 
 # ---- return_policy ---------------------------------------------------------------------------------
 _UNSEALED = re.compile(
-    r"(?:拆封|拆箱|拆开|开封|开箱|拆包装|拆除包装|试穿|试戴|试用)(?:过|了)?(?:后|之后)?"
+    r"(?<![未没不])(?:拆封|拆箱|拆开|开封|开箱|拆包装|拆除包装|试穿|试戴|试用)(?:过|了)?(?:后|之后)?"
     r"[^。;,]{0,10}?(?:一律|均|即|则|概|都|就)?(?:不能|不可|不予|不接受|不支持|无法|恕不|不)(?:办理)?(?:退货|退换|退款|退)")
 
 
@@ -57,7 +57,8 @@ def check_unsealed(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _SHORT_RETURN = re.compile(
-    rf"(?:签收|收货|收到|到货)[^,。;]{{0,4}}?{_N}\s*(?:个)?(?:天|日|小时)内?[,]?(?:可|可以|才能|方可|才可)?(?:申请)?(?:退换|退货|退款)")
+    rf"(?:签收|收货|收到|到货)[^,。;]{{0,4}}?{_N}\s*(?:个)?(?:天|日|小时)内?[,]?(?:可|可以|才能|方可|才可)?(?:申请)?(?:退换|退货|退款)"
+    rf"|(?:退货|退换货?|退款)(?:期限|时限|期)(?:为|是|仅|只有)?[^,。;]{{0,6}}?(?<![0-9]){_N}\s*(?:个)?(?:天|日|小时)")
 
 
 def check_short_window(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -109,6 +110,7 @@ def check_credit_only(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 _PREPAID = re.compile(
     r"(?:储值|充值|预存|预付|余额|卡内金额|储值卡|次卡)[^。;]{0,12}?"
     r"(?:不可|不能|不予|概不|一律不|不得|无法)(?:申请)?(?:退还|退款|退回|退费|退)"
+    r"|(?:余额|储值金?额?|充值金额|预存款|卡内金额)(?:一律|概|均|都)?不(?:退还|退款|退回|退费|退)"
     r"|(?:余额|储值金?额?|充值金额|预存款|卡内金额|剩余次数)[^,。;]{0,6}?(?:自动|将|一律|即|逾期|过期)(?:作废|清零)"
     r"|(?:退卡|退费|退余额|退储值|余额退还?|退还余额)[^,。;]{0,10}?(?<![不无免])(?:扣除|收取|扣)"
     r"[^,。;]{0,10}?(?:手续费|服务费|违约金|管理费|\d+\s*%)")
@@ -124,6 +126,8 @@ def check_prepaid(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), confidence=0.8)
 
 
+_SIGNED = re.compile(r"(?:签收|收货)(?:后|之后|以后)?[^。;]{0,24}?(?:质量问题|任何问题|破损|损坏|问题)[^。;]{0,8}?"
+                     r"(?:一律|概|均|都|全部)(?:不予|不再|不|恕不)(?:处理|受理|理会|售后|退换|赔偿)")
 _REMEDY = re.compile(r"不得[^,。;]{0,10}?(?:申请退款|申请退货|退款|退货|索赔|要求赔偿|赔偿|投诉|举报|起诉|诉讼|维权)")
 
 
@@ -137,6 +141,9 @@ def check_remedies_barred(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         if any(w in doc.text[cs:ce] for w in ("恶意", "虚假", "欺诈", "骗取", "无理取闹")):
             continue  # bad-faith claims may be refused
         if not doc.compliance((m.start(), m.end())):
+            yield Hit(m.start(), m.end(), confidence=0.8)
+    for m in anchored(doc, "window", _SIGNED):  # once signed for, defects are no longer handled
+        if not doc.compliance((m.start(), m.end())) and not doc.negated((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.8)
 
 
@@ -195,8 +202,9 @@ RULES: tuple[Rule, ...] = (
        "退货期限短于法定的七日（与质量问题无关）", check_short_window,
        "A return window shorter than seven days that is not about defects (签收后3天内可申请退换，超时不予受理).",
        "消费者权益保护法第二十五条：自收到商品之日起七日内可无理由退货；把退换期限缩短到七日以内，违反第十一条第（四）项。",
-       ("服装类商品签收后3天内可申请退换，超时不予受理。",),
-       ("签收后3天内如发现质量问题可申请退换。", "生鲜水果签收后24小时内可申请退款。", "签收后7天内可申请退换。")),
+       ("服装类商品签收后3天内可申请退换，超时不予受理。", "本店退货期限为签收后3天内，逾期不予受理。"),
+       ("签收后3天内如发现质量问题可申请退换。", "生鲜水果签收后24小时内可申请退款。", "签收后7天内可申请退换。",
+        "退货期限为签收后15天内。", "退款期限为3个工作日，原路退回。")),
     _r("RET-REFUND-DEDUCTION", "return_policy", "medium", _LAW_RET,
        "无理由退货时扣除手续费、折旧费等费用", check_deduction,
        "Fees or a percentage withheld from a no-reason refund (退货需扣除20%手续费); only the return postage may fall on "
@@ -224,15 +232,18 @@ RULES: tuple[Rule, ...] = (
        "Prepaid balances that cannot be refunded, lapse (余额自动作废, 逾期清零) or are refunded only after a fee.",
        "消费者权益保护法第五十三条：以预收款方式提供商品或服务的，未按约定提供时应当退回预付款；单用途预付卡管理办法第十四条："
        "记名卡不得设置有效期。以格式条款没收余额，违反第十五条第（六）项。",
-       ("会员储值金额一经充值不可退还，门店停业时余额自动作废。", "退卡需扣除剩余金额20%的手续费。"),
+       ("会员储值金额一经充值不可退还，门店停业时余额自动作废。", "退卡需扣除剩余金额20%的手续费。",
+        "会员卡余额不退不换，过期自动作废。"),
        ("储值卡余额可随时申请退还。", "优惠券逾期作废，请在有效期内使用。", "积分有效期一年，过期清零。")),
     _r("UNF-REMEDIES-BARRED", "unfair_terms", "medium", _LAW_UNF,
        "格式条款限制消费者申请退款、索赔或投诉的权利", check_remedies_barred,
        "Terms that forbid the consumer to ask for a refund, claim compensation or complain to the platform or authorities.",
        "侵害消费者权益行为处罚办法第十二条第（二）（三）项：不得以格式条款排除或限制消费者退货、赔偿损失的权利，"
        "或依法投诉、举报、提起诉讼的权利；违反第十五条第（六）项。",
-       ("因本店原因导致延迟发货的，买家不得以此为由申请退款或索赔。", "如有异议仅可与本店协商，不得向平台或消协投诉。"),
-       ("本店不得以任何理由拒绝合理的退款申请。", "买家不得以虚假理由恶意申请退款。")),
+       ("因本店原因导致延迟发货的，买家不得以此为由申请退款或索赔。", "如有异议仅可与本店协商，不得向平台或消协投诉。",
+        "一旦签收，后续发现任何质量问题本店一律不予处理。"),
+       ("本店不得以任何理由拒绝合理的退款申请。", "买家不得以虚假理由恶意申请退款。",
+        "签收后发现质量问题，请在7天内联系客服处理。", "签收前请当面验货，破损可拒收。")),
     _r("UNF-AT-WILL-CHANGE", "unfair_terms", "medium", _LAW_UNF,
        "格式条款规定经营者可随时单方变更价格、规则或取消订单", check_at_will,
        "The shop reserves the right to change prices, rules or cancel orders at any time at will.",

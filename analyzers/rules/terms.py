@@ -11,13 +11,31 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.rules.base import Hit, Rule
-from analyzers.rules.common import lexicon_hits, longest
+from analyzers.rules.common import lexicon_hits, longest, return_exempt
 from analyzers.text import TextDoc
 
+# money that is not the price of goods: deposits, gifts, points (定金一律不退); prepaid balances are
+# judged by UNF-PREPAID-FORFEIT (余额不退不换 is a forfeit, not a return refusal)
+_NOT_GOODS = re.compile(r"定金|订金|赠品|优惠券|积分|运费|余额|储值|充值|会员卡|预存|次卡|卡内")
+_QUALITY = re.compile(r"(?<![非])质量问题(?!以外|之外)")
 
-def _unfair(tag: str):  # type: ignore[no-untyped-def]
+
+# after the statutory period (超过7天概不退换, 签收15天后不予退换) refusing returns is lawful
+_LATE = re.compile(r"超过|超出|逾期|过了|(?:[7-9]|[1-9]\d|七|八|九|十[五]?|三十)\s*(?:个)?(?:天|日)(?:后|以后|之后)")
+
+
+def _not_goods(doc: TextDoc, c: Any) -> bool:
+    cs, _ = doc.clause(c.start)
+    return _NOT_GOODS.search(doc.text, cs, c.start) is not None or _LATE.search(doc.text, cs, c.start) is not None
+
+
+def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
+    tags = (tag, *more)
+
     def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-        for c in lexicon_hits(doc, "unfair_terms", tag=tag):
+        for c in (c for t in tags for c in lexicon_hits(doc, "unfair_terms", tag=t)):
+            if c.tag in ("noreturn", "norefund") and _not_goods(doc, c):
+                continue
             if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
                 continue  # lawfully exempt goods (定制、鲜活、食品等), not mere conditions (拆封、清仓)
             if tag == "liability" and "不可抗力" in doc.text[slice(*doc.sentence(c.start, c.end))]:
@@ -29,21 +47,22 @@ def _unfair(tag: str):  # type: ignore[no-untyped-def]
 
 def _exempt_goods(doc: TextDoc, c: Any) -> bool:
     ss, se = doc.sentence(c.start, c.end)
-    return any(ss <= e.start and e.end <= se and e.tag != "condition" for e in doc.get("return_exempt"))
+    return return_exempt(doc, ss, se, conditions=False)
 
 
+_UNOPENED_TOO = re.compile(r"未(?:拆封|使用|激活|开封)[^,。;]{0,4}?(?:也|都|亦|均|同样|一律)(?:不|概不|无法)")
 _DEEMED = re.compile(r"视为(?:同意|认可|接受|确认|知晓)|即表示同意|即代表同意|默认同意")
 
 
 def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
     """Exempt goods named in the sentence, or in the list a colon introduces right after."""
     ss, se = doc.sentence(start, end)
-    if any(w in doc.text[ss:se] for w in ("未拆封", "未使用", "未激活", "未开封")):
-        return False  # the exemptions apply only once goods are unsealed or activated
+    if _UNOPENED_TOO.search(doc.text, ss, se):
+        return False  # 未拆封也不退: the exemptions apply only once goods are unsealed or activated
     # 第七条 goods (拆封后、临时减价、瑕疵) are exempt only if the consumer confirmed it when buying;
     # "下单即视为同意" is deemed, not given, consent
     deemed = _DEEMED.search(doc.text, ss, se) is not None
-    if any(ss <= e.start and e.end <= se and not (deemed and e.tag == "condition") for e in doc.get("return_exempt")):
+    if return_exempt(doc, ss, se, conditions=True, deemed=deemed):
         return True
     tail = doc.text[end:end + 12]
     colon = min((i for i in (tail.find(":"), tail.find("如下")) if i >= 0), default=-1)
@@ -61,9 +80,12 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """概不退换 on goods that are not exempt also denies the 7-day no-reason return (Art. 11(4))."""
-    for c in lexicon_hits(doc, "unfair_terms", tag="noreturn"):
-        if "质量" in c.term or _exempt_goods(doc, c):
+    for c in (c for t in ("noreturn", "blanket") for c in lexicon_hits(doc, "unfair_terms", tag=t)):
+        if "质量" in c.term or _exempt_goods(doc, c) or _not_goods(doc, c):
             continue
+        ss, _ = doc.sentence(c.start, c.end)
+        if _QUALITY.search(doc.text, ss, c.start):
+            continue  # 质量问题仅换不退: a defect remedy cut down (UNF-NO-RETURN-EXCHANGE), not the 7-day right
         yield Hit(c.start, c.end, confidence=0.85)
 
 
@@ -111,13 +133,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="UNF-NO-RETURN-EXCHANGE", category="unfair_terms", article="11(5), 15(6)",
         law=LAW_UNFAIR + ("消费者权益保护法 第二十四条",), severity="high",
-        explanation="格式条款排除消费者退货、更换、修理的权利（如“概不退换”）", check=_unfair("noreturn"), scope="text",
+        explanation="格式条款排除消费者退货、更换、修理的权利（如“概不退换”）", check=_unfair("noreturn", "norefund"),
+        scope="text",
         what="Blanket exclusions of returns and exchanges (售出概不退换, 不退不换), including for quality defects.",
         why="消费者权益保护法第二十四条规定质量不合格商品的退货、更换、修理义务，第二十六条规定排除这些权利的格式条款无效；"
             "违反第十一条第（五）项、第十五条第（六）项。",
-        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。", "本店所有商品只换不退。"),
+        bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。", "本店所有商品只换不退。",
+             "内衣、袜子等贴身衣物一经售出不退不换。"),
         fires_with=("RET-BLANKET-NO-RETURN",),
-        good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。"),
+        good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。", "预订定金一律不退，请确认档期后支付。",
+              "活动赠品一律不退，退货时请一并寄回。"),
         references=("消费者权益保护法 第二十四条、第二十六条",),
     ),
     Rule(
@@ -138,9 +163,12 @@ RULES: tuple[Rule, ...] = (
         why="消费者权益保护法第二十五条与第十一条第（四）项：网络购物自收到商品之日起七日内可无理由退货；"
             "仅定作、鲜活易腐、在线下载或已拆封的音像制品和软件、交付的报纸期刊及经消费者确认不宜退货的商品除外。",
         bad=("本店所有商品均不支持7天无理由退货。", "本店服装不支持七天无理由退換貨。",
-             "清仓特价商品不支持7天无理由退货，下单即视为同意。"),
+             "清仓特价商品不支持7天无理由退货，下单即视为同意。", "秒杀商品不参与七天无理由退货。",
+             "数码产品外包装拆封即视为已使用，不予办理七天无理由退货。", "护肤品未拆封也不支持七天无理由退货。"),
         good=("定制商品不支持七天无理由退货。", "以下商品不支持七天无理由退货：生鲜水果、鲜花绿植、已激活的软件。",
-              "本店所有商品支持七天无理由退货。", "已开封的护理液经您下单时勾选确认，不适用七天无理由退货。"),
+              "本店所有商品支持七天无理由退货。", "已开封的护理液经您下单时勾选确认，不适用七天无理由退货。",
+              "音乐CD、蓝光影碟拆封后不支持七天无理由退货，未拆封的可正常退。", "鲜切花不支持七天无理由退货。",
+              "秒杀商品经您下单时勾选确认，不支持七天无理由退货。", "化妆品拆封后不支持七天无理由退货。"),
         references=("消费者权益保护法 第二十五条", "西宁市电子商务信用管理制度 第十一条第（四）项"),
     ),
     Rule(
@@ -150,8 +178,10 @@ RULES: tuple[Rule, ...] = (
         what="Blanket no-return statements (售出概不退换, 不退不换) for goods that are not lawfully exempt: they deny the "
              "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
         why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
-        bad=("报单产品不退不换。",), fires_with=("UNF-NO-RETURN-EXCHANGE",),
-        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。"),
+        bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。"),
+        fires_with=("UNF-NO-RETURN-EXCHANGE",),
+        good=("生鲜水果售出不退，坏果包赔。", "支持七天无理由退换货。", "预订定金一律不退。", "签收超过7天概不退换。",
+              "签收15天后不予退换，质量问题按三包处理。"),
         references=("消费者权益保护法 第二十五条",),
     ),
     Rule(
