@@ -53,6 +53,15 @@ def test_daemon_runs_the_real_crawler_and_sends_its_findings(db: Store, sites: A
 
         # the findings and the coverage gap arrive in one digest or two (the crawls end at different times)
         wait_for(lambda: any("无法访问" in t for t in texts()), timeout=60, what="a digest with the coverage gap")
+
+        def settled() -> bool:  # the daemon keeps digesting every 5 s: wait until nothing is in flight
+            with db.session() as s:
+                ds = s.scalars(select(Digest).where(Digest.kind == "daily")).all()
+                open_now = len([f for f in s.scalars(select(Finding)) if f.status == "open"])
+            return bool(ds) and all(d.status == "sent" for d in ds) and \
+                sum(d.summary["counts"]["carried"] for d in ds) == open_now
+
+        wait_for(settled, timeout=60, what="every daily digest sent, carrying every open finding")
         with db.session() as s:
             runs = dict(s.execute(select(CrawlRun.storefront_id, CrawlRun.status)).all())
             triggers = set(s.scalars(select(CrawlRun.trigger)))
