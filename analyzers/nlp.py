@@ -9,6 +9,7 @@ so that, for example, ``不锈钢`` is never read as the negation ``不``.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -54,3 +55,59 @@ def tokens(text: str) -> tuple[tuple[int, int, str], ...]:
         return ()
     doc = _load()(text)
     return tuple((t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space)
+
+
+# --- search tokens (the search index's ``tokens`` keyword array; computed once when a finding is saved)
+
+_jieba: Any = None
+
+
+def _jieba_module() -> Any:
+    global _jieba
+    if _jieba is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        _jieba = jieba
+    return _jieba
+
+
+# jieba cuts text into blocks of Han/alphanumeric characters first and segments each block on its
+# own; doing the split here lets the (frequent) repeated blocks — shop boilerplate around excerpts,
+# page titles — come from a cache instead of being segmented again.
+_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+
+
+@lru_cache(maxsize=65536)
+def _search_cut(block: str) -> tuple[str, ...]:
+    # HMM off: twice as fast, deterministic; unknown words fall apart into known pieces, which is
+    # fine for term statistics (phrase search runs on characters, not on these tokens)
+    return tuple(_jieba_module().lcut_for_search(block, HMM=False))
+
+
+def search_tokens(*texts: str, limit: int | None = None) -> list[str]:
+    """Distinct jieba search tokens of ``texts`` (lower-cased, punctuation and spaces dropped), in order.
+
+    The one tokenisation behind the search index's ``tokens`` field: the store keeps a finding's
+    tokens (of match, excerpt, page title) when it saves the finding, the index builds them from
+    the texts for rows saved before that.
+    """
+    seen: dict[str, None] = {}
+    for text in texts:
+        if not text:
+            continue
+        for block in _BLOCK.findall(text):
+            cut = _search_cut(block) if len(block) <= 200 else _jieba_module().lcut_for_search(block, HMM=False)
+            for tok in cut:
+                tok = tok.lower()
+                if len(tok) <= 64:
+                    seen.setdefault(tok, None)
+                    if limit is not None and len(seen) >= limit:
+                        return list(seen)
+    return list(seen)
+
+
+def finding_search_tokens(match: str, excerpt: str, page_title: str) -> list[str]:
+    """The ``tokens`` of a finding's search document."""
+    return search_tokens(match, excerpt, page_title)

@@ -1,7 +1,8 @@
 """Search documents built from the store's rows (or plain dicts of the same fields).
 
 One document shape for both backends. Times are UTC ISO strings with ``Z``; the jieba tokens
-are a keyword array (term statistics, ``token:`` queries); text fields keep the raw text
+(``analyzers.nlp.search_tokens``; a finding's are kept in the store from when it was saved) are a
+keyword array (term statistics, ``token:`` queries); text fields keep the raw text
 (Elasticsearch's standard analyzer makes one token per Han character).
 """
 
@@ -12,55 +13,17 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
+
+from analyzers.nlp import finding_search_tokens, search_tokens
 
 log = logging.getLogger(__name__)
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 MAX_PAGE_TOKENS = 3000
 _ARTICLE_SPLIT = re.compile(r"[,，;；/、]+")
-_jieba: Any = None
-
-
-def _tokenizer() -> Any:
-    global _jieba
-    if _jieba is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        _jieba = jieba
-    return _jieba
-
-
-# jieba cuts text into blocks of Han/alphanumeric characters first and segments each block on its
-# own; doing the split here lets the (frequent) repeated blocks — shop boilerplate around excerpts,
-# page titles — come from a cache instead of being segmented again.
-_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
-
-
-@lru_cache(maxsize=65536)
-def _cut(block: str) -> tuple[str, ...]:
-    # HMM off: twice as fast, deterministic; unknown words fall apart into known pieces, which is
-    # fine for term statistics (phrase search runs on characters, not on these tokens)
-    return tuple(_tokenizer().lcut_for_search(block, HMM=False))
-
-
-def tokens(*texts: str, limit: int | None = None) -> list[str]:
-    """Distinct jieba search tokens of ``texts`` (lower-cased, punctuation and spaces dropped), in order."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        if not text:
-            continue
-        for block in _BLOCK.findall(text):
-            for tok in _cut(block) if len(block) <= 200 else _tokenizer().lcut_for_search(block, HMM=False):
-                tok = tok.lower()
-                if len(tok) <= 64:
-                    seen.setdefault(tok, None)
-                    if limit is not None and len(seen) >= limit:
-                        return list(seen)
-    return list(seen)
+# one tokenisation for store and index (analyzers/nlp.py); ``tokens`` kept as this module's name for it
+tokens = search_tokens
 
 
 def iso(value: datetime | str | None) -> str | None:
@@ -133,7 +96,8 @@ def finding_document(finding: Any, storefront: Any | None = None) -> dict[str, A
         "excerpt": excerpt,
         "page_title": title,
         "explanation": get("explanation", "") or "",
-        "tokens": tokens(match, excerpt, title),
+        # stored when the finding was saved (store.lifecycle); computed for rows from before that
+        "tokens": stored if (stored := get("tokens")) is not None else finding_search_tokens(match, excerpt, title),
         "first_seen": iso(get("first_seen")),
         "last_seen": iso(get("last_seen")),
         "status_changed_at": iso(get("status_changed_at")),

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analyzers.model import Finding as FindingRecord
+from analyzers.nlp import finding_search_tokens
 from errors import InputError
 from store.models import (
     FINDING_STATUSES,
@@ -112,11 +113,13 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
                           page_title=getattr(page, "title", "") or "", page_id=getattr(page, "id", None),
                           crawl_run_id=run.id, first_seen=now, last_seen=now, status="open",
                           status_changed_at=now)
+            row.tokens = finding_search_tokens(row.match, row.excerpt, row.page_title)
             session.add(row)
             session.flush()
             _event(session, row, "open", run_id=run.id, note="首次发现")
             counts["new"] += 1
         else:
+            texts = (row.match, row.excerpt, row.page_title)
             row.last_seen = now
             row.crawl_run_id = run.id
             row.excerpt, row.confidence, row.location = f.excerpt, f.confidence, data["location"]
@@ -125,6 +128,8 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
                 row.evidence = f.evidence
             if page is not None:
                 row.page_id, row.page_title = page.id, page.title
+            if row.tokens is None or (row.match, row.excerpt, row.page_title) != texts:
+                row.tokens = finding_search_tokens(row.match, row.excerpt, row.page_title)
             if row.status == "resolved":
                 _event(session, row, "reopened", run_id=run.id, note="复查再次发现")
                 row.status, row.status_changed_at = "reopened", now

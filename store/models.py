@@ -184,6 +184,9 @@ class Finding(Base):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="open")
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # jieba search tokens of match, excerpt and page title (analyzers.nlp.finding_search_tokens),
+    # computed when the finding is saved so index sync does not re-tokenise; None = rows from before
+    tokens: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of DESIGN.md, plus lifecycle fields."""

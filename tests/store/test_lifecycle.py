@@ -100,3 +100,29 @@ def test_unknown_status_and_finding(shop) -> None:  # type: ignore[no-untyped-de
         set_status(s, "x", "bogus", actor="a")
     with shop.session() as s, pytest.raises(InputError, match="no finding"):
         set_status(s, "x", "confirmed", actor="a")
+
+
+def test_search_tokens_kept_when_saved_and_when_the_excerpt_changes(shop) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from analyzers.nlp import finding_search_tokens
+
+    f = finding()
+    crawl(shop, [f])
+    with shop.session() as s:
+        row = s.get(Finding, f.finding_id)
+        assert row.tokens == finding_search_tokens("国家级", "本品为国家级产品", "商品")
+        assert "国家级" in row.tokens and "商品" in row.tokens
+    crawl(shop, [replace(f, excerpt="本店假一赔十国家级认证")])  # same finding, new excerpt
+    with shop.session() as s:
+        tokens = s.get(Finding, f.finding_id).tokens
+        assert tokens == finding_search_tokens("国家级", "本店假一赔十国家级认证", "商品")
+        assert "产品" not in tokens
+        s.execute(Finding.__table__.update().values(tokens=None))  # a row saved before tokens were kept
+    crawl(shop, [replace(f, excerpt="本店假一赔十国家级认证")])
+    with shop.session() as s:
+        assert s.get(Finding, f.finding_id).tokens == tokens
+    with shop.session() as s:
+        set_status(s, f.finding_id, "confirmed", actor="analyst")
+    with shop.session() as s:
+        assert s.get(Finding, f.finding_id).tokens == tokens  # a status change keeps them
