@@ -181,7 +181,6 @@ class Daemon:
         self._sync_lock = threading.Lock()
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
-        self._index_missing_logged = False
         self._backend: Any = None
 
     # --- building the scheduler -------------------------------------------------------------------
@@ -513,18 +512,10 @@ class Daemon:
                 self._recheck_queued.discard(sid)
 
     def index_sync(self) -> None:
-        """Drain the outbox into the search index (index/ is another package: guarded import)."""
-        try:
-            from index.search import open_backend  # type: ignore[import-not-found]
-            from index.sync import sync  # type: ignore[import-not-found]
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("index"):
-                raise
-            if not self._index_missing_logged:
-                log.info("index sync skipped: the index package is not installed (%s)", exc.name)
-                self._index_missing_logged = True
-            return
+        """Drain the outbox into the search index."""
         from errors import SearchBackendError
+        from index.search import open_backend
+        from index.sync import sync
 
         if self._backend is None:
             self._backend = open_backend(self.settings)

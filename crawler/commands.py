@@ -20,26 +20,12 @@ import click
 
 from cli import pass_ctx
 from crawler.job import CrawlJob, new_run_id
-from crawler.options import RENDER_MODES, CrawlOptions, options_from_settings
+from crawler.options import RENDER_MODES, options_from_settings
 from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
 
 log = logging.getLogger(__name__)
 CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
-
-
-def settings_or_none(ctx: Any) -> Any:
-    """The settings object, or None while ``config.py`` is not there (defaults apply)."""
-    try:
-        return ctx.settings
-    except ModuleNotFoundError as exc:
-        if exc.name == "config":
-            return None
-        raise
-
-
-def data_dir(settings: Any) -> Path:
-    return Path(getattr(settings, "data_dir", None) or "./storewatch-data")
 
 
 def normalise_start_url(url: str) -> str:
@@ -120,8 +106,8 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
     from crawler.registry_file import find_record
 
     url = normalise_start_url(url)
-    settings = settings_or_none(ctx)
-    options = options_from_settings(settings) if settings is not None else CrawlOptions()
+    settings = ctx.settings
+    options = options_from_settings(settings)
     options = options.with_overrides(render=render, max_pages=max_pages)
     record = None
     if registry_file is not None:
@@ -129,10 +115,10 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
         if not record.found:
             click.echo(f"未找到备案记录 no filing record for {urlsplit(url).netloc} in {registry_file}", err=True)
     run_id = new_run_id()
-    out_dir = evidence_dir or data_dir(settings) / "evidence" / "scans" / run_id
+    out_dir = evidence_dir or settings.evidence_dir / "scans" / run_id
     job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
                    registry=asdict(record) if record is not None else None, trigger="scan",
-                   ocr_cache_dir=str(data_dir(settings) / "ocr-cache"))
+                   ocr_cache_dir=str(settings.data_dir / "ocr-cache"))
     outcome = run_crawl(job)
     result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":

@@ -122,10 +122,8 @@ def find_screenshot(path: Path, sha256: str | None, page_record_id: str | None,
 
 
 def _index(path: Path) -> dict[str, Any] | None:
-    try:
-        from evidence.warc import load_index
-    except ImportError:  # the evidence package is optional for the UI
-        return None
+    from evidence.warc import load_index
+
     try:
         return load_index(path)
     except (OSError, ValueError):
@@ -167,11 +165,9 @@ def verify(page: Any, evidence_dir: Path, finding_evidence: dict[str, Any] | Non
 
 
 def _external_verify(path: Path, page: Any) -> tuple[bool, str] | None:
-    """``evidence.verify.verify_warc`` on the page's records and the whole file, when available."""
-    try:
-        from evidence.verify import verify_warc
-    except ImportError:
-        return None
+    """``evidence.verify.verify_warc`` on the page's records and the whole file."""
+    from evidence.verify import verify_warc
+
     ids = {page.warc_record_id} if page.warc_record_id else set()
     index = _index(path)
     if index is not None and page.screenshot_sha256:
@@ -189,25 +185,22 @@ def _external_verify(path: Path, page: Any) -> tuple[bool, str] | None:
 
 def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path, timezone: str = "Asia/Shanghai") -> bytes:
     """The evidence zip of a finding: ``evidence.export.export_finding`` (records.warc.gz cut from
-    the run's WARC, screenshot, DOM, manifest.json) when the finding carries evidence pointers and
-    the package is there; otherwise finding.json, page.warc.gz, screenshot.png and SHA256SUMS."""
+    the run's WARC, screenshot, DOM, manifest.json) when the finding carries evidence pointers;
+    otherwise finding.json, page.warc.gz, screenshot.png and SHA256SUMS."""
     ev = finding.get("evidence") or {}
     note: str | None = None
-    if ev.get("warc"):
-        try:
-            from evidence.export import export_finding
-        except ImportError:
-            export_finding = None
-        if export_finding is not None:
-            import tempfile
+    if ev.get("warc"):  # the run's WARC is there: cut the finding's records from it
+        import tempfile
 
-            with tempfile.TemporaryDirectory() as tmp:
-                try:
-                    out = export_finding(finding, Path(tmp) / "e.zip", timezone=timezone)
-                    return out.read_bytes()
-                except (EvidenceError, ValueError, OSError, EOFError) as exc:  # a damaged WARC may raise any
-                    log.warning("evidence export of %s failed, falling back: %s", finding.get("finding_id"), exc)
-                    note = f"证据校验未通过，以下为原样导出（evidence does not verify）：{exc}\n"
+        from evidence.export import export_finding
+
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                out = export_finding(finding, Path(tmp) / "e.zip", timezone=timezone)
+                return out.read_bytes()
+            except (EvidenceError, ValueError, OSError, EOFError) as exc:  # a damaged WARC may raise any
+                log.warning("evidence export of %s failed, falling back: %s", finding.get("finding_id"), exc)
+                note = f"证据校验未通过，以下为原样导出（evidence does not verify）：{exc}\n"
     buf = io.BytesIO()
     sums: list[str] = []
 
