@@ -20,6 +20,7 @@ from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_k
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
 from analyzers.text import TextDoc
+from analyzers.understand import page_kind, page_voice, voice
 from errors import ConfigError
 
 __all__ = ["AllowEntry", "analyze_text", "analyze_page", "analyze_site", "Options", "parse_options"]
@@ -88,11 +89,11 @@ def _active(opts: Options, scope: str) -> list[Rule]:
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
-             storefront_id: int | None) -> Finding:
+             storefront_id: int | None, page_kind: str = "", voice: str = "") -> Finding:
     return Finding(rule_id=rule.id, category=rule.category, article=rule.article, law=rule.law,
                    severity=rule.severity, confidence=round(hit.confidence, 2), url=url, match=match,  # type: ignore[arg-type]
                    excerpt=excerpt, location=location, explanation=rule.explanation + hit.detail,
-                   storefront_id=storefront_id)
+                   storefront_id=storefront_id, page_kind=page_kind, voice=voice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +104,52 @@ class _Unit:
     hidden: bool = False
 
 
+class _Voices:
+    """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
+
+    def __init__(self, doc: TextDoc, kind: str, heading: str = "") -> None:
+        self.doc, self.kind = doc, kind
+        self.page = page_voice(heading, kind) if heading else None
+        self._cache: dict[tuple[int, int], str] = {}
+        self._blocks: dict[int, str] = {}
+        self._stops = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+
+    def _block(self, start: int) -> tuple[int, int]:
+        k = bisect_right(self._stops, start)
+        s = self._stops[k - 1] + 1 if k > 0 else 0
+        e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
+        return s, e
+
+    def at(self, start: int, end: int) -> str:
+        ss, se = self.doc.sentence(start, end)
+        got = self._cache.get((ss, se))
+        if got is None:
+            bs, be = self._block(start)
+            context = self.doc.text[bs:be]
+            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
+                                                     page=self.page)
+        return got
+
+
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
-                   storefront_id: int | None) -> list[Finding]:
+                   storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
     starts = [u.start for u in units]
     out: list[Finding] = []
+    voices = _Voices(doc, kind, heading)
     for rule in _active(opts, "text"):
+        if not rule.judges(kind, ""):
+            continue
         for hit in rule.check(doc, opts.for_rule(rule)):
+            said = voices.at(hit.start, hit.end)
+            if not rule.judges(kind, said):
+                continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
             a, b = doc.norm.span(hit.start, hit.end)
             u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
-            out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id))
+            out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
     return out
 
 
@@ -172,11 +206,15 @@ def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,
                    storefront_id: int | None) -> tuple[list[Finding], str]:
     joined, units = _page_units(page)
     doc = TextDoc(joined)
-    found = _text_findings(doc, units, page.url, opts, storefront_id)
+    kind = page_kind(page)
+    heading = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:2] if len(b.text) <= 40)]))
+    found = _text_findings(doc, units, page.url, opts, storefront_id, kind, heading)
     for rule in _active(opts, "page"):
+        if not rule.judges(kind, ""):
+            continue
         for hit in rule.check(page, registry, opts.for_rule(rule)):
             loc = hit.location or Location(kind="page", selector=page.url)
-            found.append(_finding(rule, hit, page.url, hit.match, hit.excerpt, loc, storefront_id))
+            found.append(_finding(rule, hit, page.url, hit.match, hit.excerpt, loc, storefront_id, kind))
     links = " ".join(f"{lk.text} {lk.title} {lk.image_alt}" for lk in page.links)
     return found, doc.text + "\n" + normalise_term(links)
 
@@ -205,9 +243,13 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
         found.extend(page_found)
         texts[page.url] = text
     site = Site(tuple(ordered), registry, texts, unregistered)
+    kinds = {p.url: page_kind(p) for p in ordered}
     for rule in _active(opts, "site"):
         for hit in rule.check(site, opts.for_rule(rule)):
             url = hit.url or (site.home.url if site.home else "")
+            kind = kinds.get(url, "")
+            if not rule.judges(kind, ""):
+                continue
             loc = hit.location or Location(kind="site", selector=url)
-            found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid))
+            found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid, kind))
     return _finish(found, opts, allow_list)
