@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers import learned
+from analyzers.learned import MODEL_RULE_IDS
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
@@ -36,7 +38,8 @@ class AllowEntry:
 
     def covers(self, f: Finding) -> bool:
         rule = BY_ID.get(self.rule_id)
-        if rule is None or rule.id != f.rule_id:
+        rid = rule.id if rule is not None else self.rule_id
+        if rid != f.rule_id:
             return False
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
@@ -45,6 +48,8 @@ class AllowEntry:
 class Options:
     min_confidence: float = 0.5
     disabled: frozenset[str] = frozenset()
+    use_model: bool = True  # the trained layer (analyzers/learned.py) adds findings no rule made
+    use_voice: bool = True  # drop rule hits whose page kind or voice the rule does not judge (analyzers/understand.py)
     rule_options: Mapping[str, Mapping[str, Any]] = ()  # type: ignore[assignment]
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
@@ -53,7 +58,7 @@ class Options:
         return merged
 
 
-_OPTION_KEYS = {"min_confidence", "disabled_rules", "rules"}
+_OPTION_KEYS = {"min_confidence", "disabled_rules", "rules", "use_model", "use_voice"}
 
 
 def parse_options(options: Mapping[str, Any] | None) -> Options:
@@ -66,8 +71,13 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
     mc = options.get("min_confidence", 0.5)
     if not isinstance(mc, int | float) or not 0 <= mc <= 1:
         raise ConfigError(f"analyzer options: min_confidence must be a number in [0, 1], got {mc!r}")
+    use_model = options.get("use_model", True)
+    use_voice = options.get("use_voice", True)
+    for name, flag in (("use_model", use_model), ("use_voice", use_voice)):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"analyzer options: {name} must be true or false, got {flag!r}")
     disabled = frozenset(options.get("disabled_rules", ()))
-    bad = sorted(d for d in disabled if d not in BY_ID)
+    bad = sorted(d for d in disabled if d not in BY_ID and d not in MODEL_RULE_IDS)
     if bad:
         raise ConfigError(f"analyzer options: disabled_rules names unknown rule(s) {bad}")
     per_rule: dict[str, dict[str, Any]] = {}
@@ -81,7 +91,8 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
             if type(v) is not type(rule.options[k]) and not (isinstance(v, int) and isinstance(rule.options[k], float)):
                 raise ConfigError(f"analyzer options: rules.{rid}.{k}: expected {type(rule.options[k]).__name__}")
         per_rule[BY_ID[rid].id] = dict(opts)
-    return Options(float(mc), frozenset(BY_ID[d].id for d in disabled), per_rule)
+    return Options(float(mc), frozenset(BY_ID[d].id if d in BY_ID else d for d in disabled), use_model, use_voice,
+                   per_rule)
 
 
 def _active(opts: Options, scope: str) -> list[Rule]:
@@ -137,11 +148,11 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
     out: list[Finding] = []
     voices = _Voices(doc, kind, heading)
     for rule in _active(opts, "text"):
-        if not rule.judges(kind, ""):
+        if opts.use_voice and not rule.judges(kind, ""):
             continue
         for hit in rule.check(doc, opts.for_rule(rule)):
             said = voices.at(hit.start, hit.end)
-            if not rule.judges(kind, said):
+            if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
             a, b = doc.norm.span(hit.start, hit.end)
             u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
@@ -150,7 +161,26 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
+    if opts.use_model:
+        out.extend(_model_findings(doc, units, out, url, opts, storefront_id, kind, voices))
     return out
+
+
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], rule_found: Sequence[Finding], url: str, opts: Options,
+                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+    original = doc.norm.original
+    blocks = []
+    for k, u in enumerate(units):
+        end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
+        if not u.hidden:
+            blocks.append((u.selector, u.kind, original[u.start:end]))
+    ruled = {(f.location.selector, f.category) for f in rule_found}
+
+    def voice_of(sentence: str, block: str) -> str:
+        return voice(sentence, context=block, kind=kind, page=voices.page)
+
+    found = learned.model_findings(blocks, ruled, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
+    return [f for f in found if f.rule_id not in opts.disabled]
 
 
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:
@@ -181,7 +211,7 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
     for f in findings:
         if f.confidence < opts.min_confidence or f.finding_id in seen:
             continue
-        if BY_ID[f.rule_id].per_site:
+        if f.rule_id in BY_ID and BY_ID[f.rule_id].per_site:
             key = (f.rule_id, normalise_key(f.match))
             if key in site_seen:
                 continue
