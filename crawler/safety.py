@@ -146,7 +146,7 @@ def resolve(host: str) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         raise UnsafeTarget(f"DNS lookup of {host} failed: {exc}") from exc
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_host(host: str, policy: AddressPolicy) -> list[str]:

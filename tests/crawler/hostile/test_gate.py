@@ -15,14 +15,14 @@ from tests.crawler.sitekit import Site, huge, slow_drip
 LOOPBACK = AddressPolicy(allow_loopback=True)
 
 
-@pytest.fixture()
+@pytest.fixture
 def shop() -> Iterator[Site]:
     site = Site("shop").start()
     yield site
     site.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 def canary() -> Iterator[Site]:
     site = Site("canary", address="127.0.0.2").start()
     site.page("/secret", "<html><body>metadata</body></html>")
