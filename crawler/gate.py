@@ -57,12 +57,12 @@ class GateRecords:
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def block(self, url: str, reason: str) -> None:
-        log.info("gate refused %s: %s", url, reason)
+    def block(self, url: str, reason: str, by: str = "network gate") -> None:
+        log.info("%s refused %s: %s", by, url, reason)
         with self.lock:
             self.blocked_count += 1
             if len(self.blocked) < MAX_RECORDS:
-                self.blocked.append({"url": url, "reason": reason, "by": "network gate"})
+                self.blocked.append({"url": url, "reason": reason, "by": by})
 
     def cut(self, url: str, reason: str) -> None:
         log.info("gate cut %s: %s", url, reason)
