@@ -145,3 +145,13 @@ def test_rule_declarations_fail_loudly() -> None:
         validate([dataclasses.replace(base, id="CF-TEST", page_kinds=frozenset({"prodcut"}))])
     with pytest.raises(RuleRegistryError, match="voice"):
         validate([dataclasses.replace(base, id="CF-TEST", voices=frozenset({"ofer"}))])
+
+
+def test_every_lexicon_says_where_it_comes_from() -> None:
+    from pathlib import Path
+
+    import analyzers
+
+    for f in sorted((Path(analyzers.__file__).parent / "data").glob("*.txt")):
+        head = f.read_text("utf-8").splitlines()[:3]
+        assert [h.split(":")[0] for h in head] == ["# Source", "# Checked", "# Licence"], f.name
