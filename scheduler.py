@@ -76,6 +76,15 @@ def heartbeat_job() -> None:
     _daemon().heartbeat()
 
 
+def timestamps_job() -> None:
+    """Retry RFC 3161 tokens a TSA did not give (``pipelines.timestamps``)."""
+    from pipelines.timestamps import stamp_pending
+
+    done, still = stamp_pending(_daemon().settings)
+    if done or still:
+        log.info("timestamps: %d run(s) stamped, %d still pending", done, still)
+
+
 def _daemon() -> Daemon:
     if _DAEMON is None:
         raise RuntimeError("no storewatch daemon is running in this process")
@@ -279,6 +288,8 @@ class Daemon:
             ("retention", retention_job, [], CronTrigger(hour=3, minute=17, timezone=self.tz)),
             ("rechecks", recheck_job, [], IntervalTrigger(seconds=min(60.0, sync), timezone=self.tz)),
         ]
+        if getattr(self.settings.evidence, "tsa_url", None):
+            jobs.append(("timestamps", timestamps_job, [], IntervalTrigger(seconds=max(60.0, sync), timezone=self.tz)))
         for job_id, func, args, trigger in jobs:
             job = self.scheduler.get_job(job_id)
             if job is not None and str(job.trigger) == str(trigger):
