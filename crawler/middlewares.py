@@ -138,17 +138,23 @@ class PolicyResolver(CachingThreadedResolver):
 
 
 class BrowserGuard:
-    """scrapy-playwright's abort predicate: what the browser may load while rendering.
+    """scrapy-playwright's abort predicate: the first, cheap filter of what the browser may load.
 
-    Navigations of a frame to another host are blocked and recorded (the spider never leaves the
-    storefront); sub-resources (scripts, styles, images, XHR) may come from other hosts, but only
-    from addresses the policy allows. Media is never loaded.
+    The real gate is :mod:`crawler.gate` (the proxy Chromium is launched with): it sees redirect
+    hops, resolves and checks addresses once and caps bytes. Here, before a request leaves the
+    page, media and sockets are refused and off-host URLs are refused and recorded (like the Scrapy
+    fetcher); no DNS is done here (a second resolution would open a rebinding window).
     """
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: Any, records: Any = None) -> None:
+        from crawler.gate import GateRecords
+
         self.state = state
-        self._verdicts: dict[str, str] = {}
-        self.blocked: list[dict[str, str]] = []
+        self.records = records if records is not None else GateRecords()
+
+    @property
+    def blocked(self) -> list[dict[str, str]]:
+        return self.records.blocked
 
     async def __call__(self, request: Any) -> bool:
         url = request.url
@@ -156,19 +162,9 @@ class BrowserGuard:
             return False
         if request.resource_type in ("media", "websocket", "eventsource", "manifest"):
             return True
-        in_scope = self.state.scope.in_scope(url)
-        if request.is_navigation_request() and not in_scope:
-            self.blocked.append({"url": url, "reason": "navigation off the storefront's host"})
-            return True
-        host = urlsplit(url).hostname or ""
-        if host not in self._verdicts:
-            try:
-                await asyncio.to_thread(check_host, host, self.state.policy)
-                self._verdicts[host] = ""
-            except UnsafeTarget as exc:
-                self._verdicts[host] = exc.reason
-        if self._verdicts[host]:
-            self.blocked.append({"url": url, "reason": self._verdicts[host]})
+        if not self.state.scope.in_scope(url):
+            what = "navigation" if request.is_navigation_request() else f"{request.resource_type} request"
+            self.records.block(url, f"{what} off the storefront's host", by="browser")
             return True
         return False
 

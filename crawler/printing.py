@@ -26,30 +26,47 @@ def _with_base(html: str, url: str) -> str:
     return base + html
 
 
-async def _print_all(pages: list[tuple[str, str]], options: Any, guard: Any = None) -> dict[str, bytes]:
+def _route_handler(guard: Any) -> Any:
+    """A one-argument route handler (Playwright passes ``(route, request)`` to a two-parameter one,
+    which is how a default argument once received the Request and was called)."""
+
+    async def route(r: Any) -> None:
+        if await guard(r.request):
+            await r.abort()
+        else:
+            await r.continue_()
+
+    return route
+
+
+async def _print_all(pages: list[tuple[str, str]], options: Any, guard: Any,
+                     failed: dict[str, str], gate: Any) -> dict[str, bytes]:
     from playwright.async_api import async_playwright
 
+    from crawler.gate import current_gate, launch_options
+
     out: dict[str, bytes] = {}
+    launch = launch_options({"executable_path": options.chromium_path, "headless": True,
+                             "args": list(CHROMIUM_ARGS), "timeout": 30_000}, gate or current_gate())
+    limit = int(options.max_page_bytes)
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=options.chromium_path, headless=True,
-                                           args=list(CHROMIUM_ARGS), timeout=30_000)
+        browser = await pw.chromium.launch(**launch)
         try:
             context = await browser.new_context(java_script_enabled=False, locale="zh-CN")
             for url, html in pages:
                 page = await context.new_page()
                 if guard is not None:
-                    async def route(r: Any, _g: Any = guard) -> None:
-                        if await _g(r.request):
-                            await r.abort()
-                        else:
-                            await r.continue_()
-                    await page.route("**", route)
+                    await page.route("**", _route_handler(guard))
                 try:
-                    await asyncio.wait_for(page.set_content(_with_base(html, url), wait_until="load"),
-                                           timeout=options.render_timeout)
+                    doc = _with_base(html, url)
+                    if len(doc) > limit:  # set_content goes over a bounded pipe: never more than the page cap
+                        doc = doc[:limit]
+                        failed.setdefault(url, f"PDF of the first {limit} characters only (page over the size limit)")
+                    await asyncio.wait_for(page.set_content(doc, wait_until="load"), timeout=options.render_timeout)
                     out[url] = await asyncio.wait_for(page.pdf(format="A4", print_background=True), timeout=30)
                 except Exception as exc:
                     log.warning("PDF of %s failed: %s", url, exc)
+                    failed[url] = f"PDF failed: {type(exc).__name__}: {exc}"[:300]
                 finally:
                     await page.close()
         finally:
@@ -57,12 +74,18 @@ async def _print_all(pages: list[tuple[str, str]], options: Any, guard: Any = No
     return out
 
 
-def print_pdfs(pages: list[tuple[str, str]], options: Any, guard: Any = None) -> dict[str, bytes]:
-    """``{url: pdf bytes}`` for ``(url, html)`` pairs; failures are logged and skipped."""
+def print_pdfs(pages: list[tuple[str, str]], options: Any, guard: Any = None,
+               failed: dict[str, str] | None = None, gate: Any = None) -> dict[str, bytes]:
+    """``{url: pdf bytes}`` for ``(url, html)`` pairs; each failure is logged and put in ``failed``
+    (url -> reason) so the run can record the evidence gap. The printer's browser goes through
+    ``gate`` (default: this crawl's gate); with no gate there is no browser and no PDF."""
+    failed = failed if failed is not None else {}
     if not pages:
         return {}
     try:
-        return asyncio.run(_print_all(pages, options, guard))
+        return asyncio.run(_print_all(pages, options, guard, failed, gate))
     except Exception as exc:
         log.warning("PDF printing unavailable: %s", exc)
+        for url, _html in pages:
+            failed.setdefault(url, f"PDF printing unavailable: {type(exc).__name__}: {exc}"[:300])
         return {}

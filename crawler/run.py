@@ -35,6 +35,7 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler.gate import close_gate, launch_options, open_gate
     from crawler.middlewares import BrowserGuard, set_browser_guard
     from crawler.settings import scrapy_settings
     from pipelines.finish import finish_run
@@ -54,10 +55,13 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
         "robots": "obeyed" if job.robots else "ignored (override)", "started-at": state.started_at,
     })
     state.out = open(out_dir / "pages.jsonl", "w", encoding="utf-8")  # noqa: SIM115
-    guard = BrowserGuard(state) if job.options.render != "never" else None
+    gate = open_gate(state) if job.options.render != "never" else None
+    guard = BrowserGuard(state, gate.records) if gate is not None else None
     set_browser_guard(guard)
     settings = Settings(scrapy_settings(job))
     settings.set("LOG_LEVEL", job.log_level)
+    if gate is not None:  # every byte Chromium fetches goes through the gate
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch_options(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"), gate))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(StorefrontSpider)
 
@@ -68,11 +72,17 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
 
     crawler.signals.connect(closed, signal=signals.spider_closed)
     try:
-        process.crawl(crawler, state=state)
-        process.start()
+        try:
+            process.crawl(crawler, state=state)
+            process.start()
+        finally:
+            state.out.close()
+        if gate is not None:
+            for c in list(gate.records.cuts):
+                state.cut(c["url"], c["reason"])
+        summary = finish_run(state, guard)
     finally:
-        state.out.close()
-    summary = finish_run(state, guard)
+        close_gate(gate)
     if job.record and crawl_run_id is not None:
         from pipelines.store import store_run
 

@@ -42,8 +42,16 @@ class AddressPolicy:
     def check_ip(self, ip: str | IPAddress) -> None:
         """Raise :class:`UnsafeTarget` if this address may not be contacted."""
         addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-            addr = addr.ipv4_mapped
+        if isinstance(addr, ipaddress.IPv6Address):
+            embedded = embedded_ipv4(addr)
+            if embedded is not None:
+                if any(addr in net for net in self.networks()):
+                    return
+                try:
+                    self.check_ip(embedded)
+                except UnsafeTarget as exc:
+                    raise UnsafeTarget(f"{addr} embeds {exc.reason}") from None
+                addr = embedded
         if any(addr in net for net in self.networks()):
             return
         if addr.is_loopback:
@@ -58,6 +66,25 @@ class AddressPolicy:
             if self.allow_private:
                 return
             raise UnsafeTarget(f"private address {addr} refused (allow_private is off)")
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form carries (mapped, 6to4, NAT64, Teredo, IPv4-compatible)."""
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr.teredo is not None:
+        return addr.teredo[1]
+    if addr in _NAT64 or addr in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    if int(addr) >> 32 == 0 and int(addr) > 1:  # ::a.b.c.d (deprecated IPv4-compatible)
+        return ipaddress.IPv4Address(int(addr))
+    return None
 
 
 def host_key(url_or_host: str) -> str:
@@ -119,7 +146,7 @@ def resolve(host: str) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         raise UnsafeTarget(f"DNS lookup of {host} failed: {exc}") from exc
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_host(host: str, policy: AddressPolicy) -> list[str]:

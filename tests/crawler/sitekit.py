@@ -20,8 +20,10 @@ Route = Callable[[str], tuple[int, dict[str, str], Body]]
 
 
 class Site:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, address: str = "127.0.0.1", port: int = 0) -> None:
         self.name = name
+        self.address = address
+        self.bind_port = port
         self.routes: dict[str, Route] = {}
         self.prefix_routes: list[tuple[str, Route]] = []
         self.hits: Counter[str] = Counter()
@@ -53,7 +55,7 @@ class Site:
 
     @property
     def host(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"{self.address}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return f"http://{self.host}{path}"
@@ -102,7 +104,7 @@ class Site:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((self.address, self.bind_port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name=f"site-{self.name}", daemon=True)
         self.thread.start()
