@@ -77,6 +77,15 @@ def heartbeat_job() -> None:
     _daemon().heartbeat()
 
 
+def timestamps_job() -> None:
+    """Retry RFC 3161 tokens a TSA did not give (``pipelines.timestamps``)."""
+    from pipelines.timestamps import stamp_pending
+
+    done, still = stamp_pending(_daemon().settings)
+    if done or still:
+        log.info("timestamps: %d run(s) stamped, %d still pending", done, still)
+
+
 def _daemon() -> Daemon:
     if _DAEMON is None:
         raise RuntimeError("no storewatch daemon is running in this process")
@@ -226,6 +235,8 @@ class Daemon:
             ("retention", retention_job, [], CronTrigger(hour=3, minute=17, timezone=self.tz)),
             ("rechecks", recheck_job, [], IntervalTrigger(seconds=min(60.0, sync), timezone=self.tz)),
         ]
+        if getattr(self.settings.evidence, "tsa_url", None):
+            jobs.append(("timestamps", timestamps_job, [], IntervalTrigger(seconds=max(60.0, sync), timezone=self.tz)))
         for job_id, func, args, trigger in jobs:
             job = self.scheduler.get_job(job_id)
             if job is not None and str(job.trigger) == str(trigger):
@@ -315,6 +326,7 @@ class Daemon:
         from crawler.runner import run_crawl
         from errors import InputError
         from pipelines.jobs import job_for, load_storefronts
+        from pipelines.timestamps import stamp_after_run
         from store.models import CrawlRun, utcnow
 
         try:
@@ -348,6 +360,10 @@ class Daemon:
             with self._lock:
                 self.children.pop(sid, None)
             pidfile.unlink(missing_ok=True)
+        try:  # RFC 3161 tokens now; the timestamps job retries what a TSA did not give
+            stamp_after_run(self.settings, outcome.summary.get("warc"))
+        except Exception:  # noqa: BLE001 - the run is recorded; stamping is retried
+            log.exception("could not timestamp the run of storefront %d", sid)
         level = logging.INFO if outcome.status in ("complete", "partial", "unreachable") else logging.WARNING
         log.log(level, "crawl of storefront %d ended: exit %s, run #%s %s%s", sid, outcome.returncode,
                 outcome.crawl_run_id or "?", outcome.status, f" ({outcome.error})" if outcome.error else "")

@@ -23,6 +23,7 @@ from crawler.job import CrawlJob, Places, new_run_id
 from crawler.options import RENDER_MODES, options_from_settings
 from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
+from pipelines.timestamps import stamp_after_run
 
 log = logging.getLogger(__name__)
 CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
@@ -120,6 +121,7 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
                    registry=asdict(record) if record is not None else None, trigger="scan")
     places = replace(Places.from_settings(settings), database_url="")  # a scan records nothing in the store
     outcome = run_crawl(job, places, stderr=sys.stderr)
+    stamp_after_run(settings, outcome.summary.get("warc"))
     result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -150,6 +152,7 @@ def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str 
     results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger,
                                 stderr=sys.stderr)
     for sid, outcome in results:
+        stamp_after_run(settings, outcome.summary.get("warc"))
         click.echo(f"storefront {sid}: {outcome.status} · {outcome.summary.get('pages_fetched', 0)} pages · "
                    f"{len(outcome.findings)} findings · {outcome.summary.get('warc', '')}", err=False)
     if any(o.status == "failed" for _sid, o in results):

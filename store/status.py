@@ -46,6 +46,9 @@ def collect_status(settings: Any) -> dict[str, Any]:
                                   "subject": d.subject, "to": d.email_target}
             runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
                 CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
+            from store.timestamps import pending_counts
+
+            ts_pending = pending_counts(s) if inspect(s.connection()).has_table("evidence_timestamps") else (0, 0)
             next_runs: list[dict[str, Any]] = []
             if inspect(s.connection()).has_table("apscheduler_jobs"):
                 for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
@@ -57,7 +60,8 @@ def collect_status(settings: Any) -> dict[str, Any]:
     return {"heartbeat": beat, "running_crawls": running, "outbox_depth": outbox,
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
                               "next_attempt_at": d.next_attempt_at.isoformat()} for d in pending],
-            "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs}
+            "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
+            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}}
 
 
 def format_status(info: dict[str, Any]) -> str:
@@ -78,6 +82,10 @@ def format_status(info: dict[str, Any]) -> str:
     lines.append("近24小时抓取 crawls in the last 24 h: "
                  + (", ".join(f"{k} {v}" for k, v in sorted(info["crawls_last_24h"].items())) or "none"))
     lines.append(f"索引队列 index outbox depth: {info['outbox_depth']}")
+    tsp = info.get("timestamps_pending") or {}
+    if tsp.get("tokens"):
+        lines.append(f"可信时间戳待补 trusted timestamps pending: {tsp['tokens']} token(s) of {tsp['runs']} run(s) "
+                     "(TSA unreachable; retried by the daemon)")
     lines.append(f"待发摘要 digest queue: {len(info['digest_queue'])}")
     for d in info["digest_queue"]:
         lines.append(f"  #{d['id']} {d['kind']} attempts {d['attempts']} next {d['next_attempt_at']} "
