@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import click
 
 from cli import pass_ctx
-from crawler.job import CrawlJob, new_run_id
+from crawler.job import CrawlJob, Places, new_run_id
 from crawler.options import RENDER_MODES, options_from_settings
 from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
@@ -143,11 +143,11 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
         if not record.found:
             click.echo(f"未找到备案记录 no filing record for {urlsplit(url).netloc} in {registry_file}", err=True)
     run_id = new_run_id()
-    out_dir = evidence_dir or settings.evidence_dir / "scans" / run_id
-    job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
-                   registry=asdict(record) if record is not None else None, trigger="scan",
-                   ocr_cache_dir=str(settings.data_dir / "ocr-cache"))
-    outcome = run_crawl(job)
+    evidence = str(evidence_dir.resolve()) if evidence_dir is not None else f"scans/{run_id}"
+    job = CrawlJob(start_url=url, evidence=evidence, options=options, run_id=run_id,
+                   registry=asdict(record) if record is not None else None, trigger="scan")
+    places = replace(Places.from_settings(settings), database_url="")  # a scan records nothing in the store
+    outcome = run_crawl(job, places, stderr=sys.stderr)
     stamp_after_run(settings, outcome.summary.get("warc"))
     result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":
@@ -170,13 +170,14 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
 def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str | None,
               max_pages: int | None, trigger: str) -> None:
     """Crawl registered storefronts into the store (one child process each)."""
-    from crawler.storefronts import crawl_storefronts
+    from pipelines.jobs import crawl_storefronts
 
     if (storefront_id is None) == (not crawl_all):
         raise click.UsageError("give exactly one of --storefront ID or --all")
     settings = ctx.settings
     options = options_from_settings(settings).with_overrides(render=render, max_pages=max_pages)
-    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger)
+    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger,
+                                stderr=sys.stderr)
     for sid, outcome in results:
         stamp_after_run(settings, outcome.summary.get("warc"))
         click.echo(f"storefront {sid}: {outcome.status} · {outcome.summary.get('pages_fetched', 0)} pages · "
