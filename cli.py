@@ -70,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising SystemExit (testable in-process)."""
     _register()
     try:
-        main_group.main(args=list(argv) if argv is not None else None, prog_name="storewatch",
-                        standalone_mode=False)
+        # with standalone_mode=False click *returns* the code of ``Exit(n)`` instead of raising it
+        rv = main_group.main(args=list(argv) if argv is not None else None, prog_name="storewatch",
+                             standalone_mode=False)
     except StorewatchError as exc:
         click.echo(f"错误 Error: {exc}", err=True)
         return exc.exit_code
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ Elasticsearch: the crawl runs in a child process, its evidence stays under
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import re
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -29,13 +31,38 @@ log = logging.getLogger(__name__)
 CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
 
 
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _valid_host(host: str) -> bool:
+    """An IP address, or a name whose labels are letters, digits and inner hyphens (after IDNA)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    if re.fullmatch(r"[\d.]+", ascii_host):
+        return False  # all digits but not an IPv4 address (999.999.999.999)
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
+
+
 def normalise_start_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "http://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket: http://[::1
+        raise InputError(f"不是合法网址 not a web address: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"not a web address: {url!r} (expected http://host/…)")
+    if not _valid_host(parts.hostname):
+        raise InputError(f"网址中的主机名不合法 bad host name {parts.hostname!r} in {url!r}")
     try:
         parts.port  # noqa: B018 (validates the port)
     except ValueError as exc:
