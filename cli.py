@@ -14,28 +14,9 @@ from typing import Any
 import click
 
 from errors import StorewatchError
+from shared.clicontext import Context
 
 log = logging.getLogger("storewatch")
-
-
-class Context:
-    """What every command gets: the command-line overrides and, lazily, the settings."""
-
-    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
-        self.config_file = config_file
-        self.overrides = overrides
-        self._settings: Any = None
-
-    @property
-    def settings(self) -> Any:
-        if self._settings is None:
-            import config
-
-            self._settings = config.load(config_file=self.config_file, overrides=self.overrides)
-        return self._settings
-
-
-pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -67,7 +48,7 @@ def _register() -> None:
     main_group.add_command(registry_group)
     for name, attr in (
         ("analyzers.commands", "COMMANDS"),
-        ("evidence.commands", "COMMANDS"),
+        ("store.evidence_commands", "COMMANDS"),
         ("crawler.commands", "COMMANDS"),
         ("index.commands", "COMMANDS"),
         ("alerts.commands", "COMMANDS"),
@@ -107,6 +88,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import cli  # the commands import ``cli``; run that module, not a second copy named __main__
-
-    sys.exit(cli.main())
+    sys.exit(main())

@@ -31,10 +31,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from cli import Context, pass_ctx
 from config import parse_duration
 from crawler.job import Places
 from crawler.options import options_from_settings
+from shared.clicontext import Context, pass_ctx
 from shared.procs import cmdline, pid_alive, stop_tree
 
 log = logging.getLogger("storewatch.scheduler")

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 
 import click
 
-from cli import pass_ctx
 from crawler.job import CrawlJob, Places, new_run_id
 from crawler.options import RENDER_MODES, options_from_settings
 from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
 from pipelines.timestamps import stamp_after_run
+from shared.clicontext import pass_ctx
 
 log = logging.getLogger(__name__)
 CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
@@ -131,7 +131,7 @@ def render_text(result: dict[str, Any]) -> str:
 def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None, max_pages: int | None, fmt: str,
              evidence_dir: Path | None) -> None:
     """Crawl and judge one storefront now (JSON on stdout, progress on stderr)."""
-    from crawler.registry_file import find_record
+    from pipelines.registry_file import find_record
 
     url = normalise_start_url(url)
     settings = ctx.settings
