@@ -27,6 +27,7 @@ from alerts.digest import build_daily, has_news, select_alert, select_daily
 from alerts.render import render_message
 from alerts.weekly import build_weekly, collect_weekly, week_key
 from errors import DeliveryError
+from store.clock import as_local
 from store.db import Store
 from store.models import DaemonState, Digest, DigestItem, utcnow
 
@@ -58,7 +59,7 @@ def _record(session: Session, digest: dict[str, Any], settings: Any, *, kind: st
     domain = settings.digest.sender.rpartition("@")[2] or "localhost"
     row.message_id = f"<storewatch.{kind}.{row.id}.{uuid.uuid4().hex[:12]}@{domain}>"
     msg = render_message(digest, sender=settings.digest.sender, recipients=list(settings.digest.recipients),
-                         message_id=row.message_id, date=now)
+                         message_id=row.message_id, date=as_local(now, settings.timezone))
     row.raw = msg.as_bytes(policy=policy.SMTP).decode("ascii")  # CRLF, 7-bit: what goes on the wire
     row.summary = {k: digest[k] for k in ("counts", "by_severity", "change", "period") if k in digest}
     row.summary["digest"] = digest  # the whole build, for the webhook and `status`
