@@ -44,6 +44,8 @@ def import_cmd(ctx: Context, file: Path, skip_invalid: bool, deactivate_missing:
     if not file.exists():
         raise RegistryImportError(f"{file}: no such file")
     parsed = read_registry(file)
+    for notice in parsed.notices:
+        click.echo(f"注意 notice: {file}: {notice}", err=True)
     store = open_store(ctx.settings)
     with store.session() as session:
         result = apply_registry(session, parsed, skip_invalid=skip_invalid,
