@@ -592,6 +592,10 @@ class Daemon:
         _DAEMON = self
         self._install_signals()
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
+        from alerts.queue import delivery_notice
+
+        if (notice := delivery_notice(self.settings)) is not None:
+            log.warning("%s", notice)
         self.recover()
         if crawl_now:
             self._soon |= set(self._desired_crawls())
