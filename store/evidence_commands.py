@@ -1,7 +1,8 @@
 """``storewatch evidence verify [RUN|FINDING|WARC]`` and ``storewatch evidence export FINDING_ID``.
 
-Targets are found in the store when there is one (a thin adapter: evidence/ itself never imports
-the store), else in the run folders under ``<data_dir>/evidence`` (``findings.jsonl``).
+Targets are found in the store when there is one, else in the run folders under
+``<data_dir>/evidence`` (``findings.jsonl``). This module lives in store/ because it joins the two:
+evidence/ never imports the store; the store may read evidence.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from typing import Any
 
 import click
 
-from cli import pass_ctx
 from errors import EvidenceError, InputError
 from evidence.affected import attribute
 from evidence.export import export_finding, page_record_ids
 from evidence.tsverify import verify_tokens
 from evidence.verify import VerifyReport, verify_warc
+from shared.clicontext import pass_ctx
 
 log = logging.getLogger(__name__)
 
