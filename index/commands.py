@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import click
 
 from analyzers.model import CATEGORIES, SEVERITIES
-from cli import Context, pass_ctx
 from errors import InputError, SearchBackendError
 from index.search import SORTS, SearchRequest, open_backend
+from shared.clicontext import Context, pass_ctx
 from store.models import FINDING_STATUSES
 from web.labels import article_label, category_label, severity_label, status_label
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from cli import Context, pass_ctx
 from errors import RegistryImportError
+from shared.clicontext import Context, pass_ctx
 from store.db import open_store, redact_url
 from store.models import Storefront
 from store.registry import apply_registry, read_registry

@@ -9,26 +9,10 @@ from typing import Any
 from sqlalchemy import func, inspect, select, text
 
 from config import parse_duration
+from shared.procs import pid_alive
 from store.clock import as_local
 from store.db import open_store
 from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether process ``pid`` runs on this host (a zombie counts as dead)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def collect_status(settings: Any) -> dict[str, Any]:
