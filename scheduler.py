@@ -123,7 +123,7 @@ class Daemon:
         self.places = Places.from_settings(settings)
         self.options = options_from_settings(settings)
         sch = settings.scheduler
-        self.wall_limit = parse_duration(sch.crawl_wall_limit)
+        self.wall_limit = float(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
         self.stopping = threading.Event()
         self.children: dict[int, tuple[subprocess.Popen[bytes], datetime]] = {}
@@ -152,23 +152,23 @@ class Daemon:
             executors={"default": ThreadPoolExecutor(4),
                        "crawls": ThreadPoolExecutor(sch.max_concurrent_crawls)},
             job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(parse_duration(sch.misfire_grace))},
+                          "misfire_grace_time": int(float(sch.misfire_grace))},
             timezone=self.tz)
 
     def crawl_interval(self, schedule: str | None, hot: bool) -> float:
         if self.overrides.crawl_every:
             return self.overrides.crawl_every
         sch = self.settings.scheduler
-        base = parse_duration(sch.crawl_interval)
+        base = float(sch.crawl_interval)
         if schedule:
             try:
                 base = parse_duration(schedule)
             except ValueError:
                 log.warning("storefront schedule %r is not a duration; using %s", schedule, sch.crawl_interval)
-        return min(base, parse_duration(sch.hot_crawl_interval)) if hot else base
+        return min(base, float(sch.hot_crawl_interval)) if hot else base
 
     def _jitter(self, interval: float) -> int:
-        return int(min(parse_duration(self.settings.scheduler.jitter), interval / 10))
+        return int(min(float(self.settings.scheduler.jitter), interval / 10))
 
     def _desired_crawls(self) -> dict[int, float]:
         from sqlalchemy import select
@@ -220,12 +220,12 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         sch, dg, ov = self.settings.scheduler, self.settings.digest, self.overrides
-        sync = ov.sync_every or parse_duration(sch.index_sync_interval)
+        sync = ov.sync_every or float(sch.index_sync_interval)
         hour, minute = (int(x) for x in dg.daily_at.split(":"))
         daily = (IntervalTrigger(seconds=ov.digest_every, timezone=self.tz) if ov.digest_every
                  else CronTrigger(hour=hour, minute=minute, timezone=self.tz))
         jobs = [
-            ("heartbeat", heartbeat_job, [], IntervalTrigger(seconds=parse_duration(sch.heartbeat_interval),
+            ("heartbeat", heartbeat_job, [], IntervalTrigger(seconds=float(sch.heartbeat_interval),
                                                                timezone=self.tz)),
             ("index-sync", index_sync_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
             ("alerts", alerts_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
