@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -577,25 +575,6 @@ class Daemon:
         return 0
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        data = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
-                "level": record.levelname, "logger": record.name, "msg": record.getMessage(), "pid": record.process}
-        if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
-
-
-def setup_logging(settings: Any) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if settings.log.format == "json" else
-                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=settings.log.level, handlers=[handler], force=True)
-    if settings.log.level != "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
 def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
     if value is None:
         return None
@@ -627,6 +606,8 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
     """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
     (stop with SIGTERM)."""
     settings = ctx.settings
+    from shared.logsetup import setup_logging
+
     setup_logging(settings)
     serve = not (no_web or once)
     sock = None
@@ -656,47 +637,4 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
         raise click.exceptions.Exit(rc)
 
 
-@click.command("status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@pass_ctx
-def status_cmd(ctx: Context, fmt: str) -> None:
-    """Health of the monitor: heartbeat, running crawls, queues, next runs, last digest."""
-    from store.status import collect_status, format_status
-
-    info = collect_status(ctx.settings)
-    click.echo(json.dumps(info, ensure_ascii=False, indent=2) if fmt == "json" else format_status(info))
-
-
-@click.command("schedule")
-@click.argument("storefront_id", type=int)
-@click.argument("interval", required=False)
-@pass_ctx
-def schedule_cmd(ctx: Context, storefront_id: int, interval: str | None) -> None:
-    """Show or set how often one storefront is crawled (e.g. 12h; `default` = scheduler.crawl_interval).
-
-    A running daemon picks the change up at its next heartbeat.
-    """
-    from errors import InputError
-    from store.db import open_store
-    from store.models import Storefront
-
-    store = open_store(ctx.settings)
-    with store.session() as s:
-        shop = s.get(Storefront, storefront_id)
-        if shop is None:
-            raise InputError(f"no storefront with id {storefront_id}")
-        if interval is not None:
-            if interval != "default":
-                try:
-                    seconds = parse_duration(interval)
-                except ValueError as exc:
-                    raise InputError(f"interval {interval!r}: {exc}") from None
-                if seconds < 60:
-                    raise InputError(f"interval {interval!r} is shorter than a minute")
-            shop.schedule = None if interval == "default" else interval
-        current = shop.schedule or f"default ({ctx.settings.scheduler.crawl_interval})"
-        click.echo(f"storefront #{shop.id} {shop.domain}: crawled every {current}; "
-                   f"{ctx.settings.scheduler.hot_crawl_interval} while it has open high/critical findings")
-
-
-COMMANDS = [run_cmd, status_cmd, schedule_cmd]
+COMMANDS = [run_cmd]
