@@ -494,6 +494,10 @@ class Daemon:
         _DAEMON = self
         self._install_signals()
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
+        from alerts.queue import delivery_notice
+
+        if (notice := delivery_notice(self.settings)) is not None:
+            log.warning("%s", notice)
         self.recover()
         if crawl_now:
             self._soon |= set(self._desired_crawls())
@@ -606,7 +610,7 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
     """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
     (stop with SIGTERM)."""
     settings = ctx.settings
-    from shared.logsetup import setup_logging
+    from store.logsetup import setup_logging
 
     setup_logging(settings)
     serve = not (no_web or once)

@@ -201,6 +201,10 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
         if not warcs:
             raise InputError(f"no WARC files under {_evidence_root(ctx)}")
         reports = [_check(ctx, w) for w in warcs]
+    elif Path(target).is_file() and target.endswith(".wacz"):
+        from evidence.wacz import verify_wacz
+
+        reports = [verify_wacz(Path(target))]
     elif Path(target).is_file():
         reports = [_check(ctx, Path(target))]
     elif _FINDING_ID.match(target):
@@ -234,18 +238,45 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
                             + (f": {', '.join(hit)}" if hit else ""))
 
 
+def _run_warc(ctx: Any, target: str) -> Path:
+    """A run's WARC from a path, a store run id or a run name."""
+    if Path(target).is_file():
+        return Path(target)
+    if target.isdigit():
+        found = _run_from_store(ctx, int(target))
+        if found is None:
+            raise InputError(f"crawl run {target} not found in the store (or it has no WARC)")
+        return found[0]
+    warcs = sorted(_evidence_root(ctx).rglob(f"{target}.warc.gz"))
+    if not warcs:
+        raise InputError(f"{target!r} is neither a finding id, a WARC file, a run id nor a run name")
+    return warcs[0]
+
+
 @evidence_group.command("export")
-@click.argument("finding_id")
+@click.argument("target")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Zip file to write (default: ./evidence-<FINDING_ID>.zip).")
+              help="File to write (default: ./evidence-<FINDING_ID>.zip, or ./<run>.wacz for a run).")
+@click.option("--wacz", "with_wacz", is_flag=True, help="For a finding: also write its run's WACZ beside the zip.")
 @pass_ctx
-def export_cmd(ctx: Any, finding_id: str, output: Path | None) -> None:
-    """Write a zip with the finding's PDF, screenshot, WARC records and a manifest of hashes."""
-    finding = find_finding(ctx, finding_id)
-    out = output or Path(f"evidence-{finding_id}.zip")
-    path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
-                          version=_version())
-    click.echo(str(path))
+def export_cmd(ctx: Any, target: str, output: Path | None, with_wacz: bool) -> None:
+    """A finding (id): a zip with its PDF, screenshot, WARC records, tokens and a manifest of hashes.
+    A run (WARC path, run id or run name): a WACZ package with an explicit pages list."""
+    from evidence.wacz import write_wacz
+
+    if _FINDING_ID.match(target):
+        finding = find_finding(ctx, target)
+        out = output or Path(f"evidence-{target}.zip")
+        path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
+                              version=_version())
+        click.echo(str(path))
+        if with_wacz:
+            warc = Path((finding.get("evidence") or {}).get("warc", ""))
+            click.echo(str(write_wacz(warc, path.with_name(warc.name.removesuffix(".warc.gz") + ".wacz"))))
+        return
+    warc = _run_warc(ctx, target)
+    out = output or Path(warc.name.removesuffix(".warc.gz") + ".wacz")
+    click.echo(str(write_wacz(warc, out)))
 
 
 @evidence_group.command("timestamp")

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from errors import InputError
+from store.clock import local_today
 from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
@@ -111,8 +112,9 @@ def load_case(session: Session, case_id: int) -> dict[str, Any]:
 async def case_detail(request: Request) -> Response:
     case_id = request.path_params["case_id"]
     ctx = await in_db(request, lambda s: load_case(s, case_id))
+    today = local_today(state(request).tz)  # the bureau's day, not the server's (UTC) day
     return render(request, "case.html", **ctx, statuses=CASE_STATUS_LABELS,
-                  today=date.today().isoformat(), default_deadline=(date.today() + timedelta(days=15)).isoformat())
+                  today=today.isoformat(), default_deadline=(today + timedelta(days=15)).isoformat())
 
 
 def _parse_day(value: Any, what: str) -> date:
@@ -134,7 +136,7 @@ async def case_notice(request: Request) -> Response:
     if kind not in NOTICE_KINDS:
         raise InputError(f"未知通知类型 {kind!r}")
     deadline = _parse_day(data.get("deadline"), "整改期限") if data.get("deadline") else None
-    sent = _parse_day(data.get("sent_at"), "送达日期") if data.get("sent_at") else date.today()
+    sent = _parse_day(data.get("sent_at"), "送达日期") if data.get("sent_at") else local_today(st.tz)
     schedule = data.get("schedule_recheck") == "1"
 
     def apply(session: Session) -> None:
