@@ -496,6 +496,10 @@ class Daemon:
         _DAEMON = self
         self._install_signals()
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
+        from alerts.queue import delivery_notice
+
+        if (notice := delivery_notice(self.settings)) is not None:
+            log.warning("%s", notice)
         self.recover()
         if crawl_now:
             self._soon |= set(self._desired_crawls())
@@ -578,8 +582,12 @@ class Daemon:
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, tz: str = "UTC") -> None:
+        super().__init__()
+        self.tz = ZoneInfo(tz)
+
     def format(self, record: logging.LogRecord) -> str:
-        data = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+        data = {"ts": datetime.fromtimestamp(record.created, self.tz).isoformat(timespec="milliseconds"),
                 "level": record.levelname, "logger": record.name, "msg": record.getMessage(), "pid": record.process}
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
@@ -588,8 +596,10 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(settings: Any) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if settings.log.format == "json" else
-                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from store.clock import LocalFormatter  # log times in the configured zone, with the offset
+
+    handler.setFormatter(JsonFormatter(settings.timezone) if settings.log.format == "json" else
+                         LocalFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", settings.timezone))
     logging.basicConfig(level=settings.log.level, handlers=[handler], force=True)
     if settings.log.level != "DEBUG":
         logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -48,6 +48,11 @@ def serve(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
+def categories(f: dict) -> set[str]:
+    """A finding's category and those of the rules merged into it (one statement, several articles)."""
+    return {f["category"], *(a["category"] for a in f.get("also") or ())}
+
+
 def page_of(url: str) -> str:
     path = urlsplit(url).path.lstrip("/")
     return path or "index.html"
@@ -86,7 +91,7 @@ def main(argv: list[str]) -> int:
                     labelled.setdefault(page, set()).add(cat)
                     pool = findings if v.get("scope") == "site" or v["evidence_text"].startswith("absent") \
                         else on_page.get(page, [])
-                    hit = any(f["category"] == cat for f in pool)
+                    hit = any(cat in categories(f) for f in pool)
                     (tp if hit else fn)[cat] += 1
                     if not hit:
                         print(f"  MISSED  {page} {cat}: {v['evidence_text'][:60]}")
@@ -94,8 +99,8 @@ def main(argv: list[str]) -> int:
                     for f in on_page.get(page, []):
                         text = n["evidence_text"]
                         overlaps = bool(f["match"]) and (f["match"] in text or text in f["excerpt"])
-                        if f["category"] in n["must_not_fire"] and overlaps:
-                            fp[f["category"]] += 1
+                        for c in categories(f) & set(n["must_not_fire"]) if overlaps else ():
+                            fp[c] += 1
                             print(f"  FALSE   {page} {f['rule_id']}: {f['match'][:40]} (negative: {text[:40]})")
             for f in findings:
                 if f["category"] not in labelled.get(page_of(f["url"]), set()) and not any(
