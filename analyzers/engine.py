@@ -18,6 +18,7 @@ from typing import Any
 
 from analyzers import learned
 from analyzers.learned import MODEL_RULE_IDS
+from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
@@ -233,7 +234,8 @@ def _page_units(page: Page) -> tuple[str, list[_Unit]]:
     return "\n".join(parts), units
 
 
-def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[AllowEntry]) -> list[Finding]:
+def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[AllowEntry],
+            *, merge: bool = False) -> list[Finding]:
     seen: set[str] = set()
     site_seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
@@ -249,7 +251,8 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
             continue
         seen.add(f.finding_id)
         out.append(f)
-    return out
+    # pages and sites (what analysts triage): one finding per statement; bare text keeps each category
+    return merge_statements(out) if merge else out
 
 
 def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),
@@ -284,7 +287,7 @@ def analyze_page(page: Page, *, registry: RegistryRecord | None = None, storefro
     opts = parse_options(options)
     sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
     found, _ = _page_findings(page, registry, opts, sid)
-    return _finish(found, opts, allow_list)
+    return _finish(found, opts, allow_list, merge=True)
 
 
 def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
@@ -311,4 +314,4 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
                 continue
             loc = hit.location or Location(kind="site", selector=url)
             found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid, kind))
-    return _finish(found, opts, allow_list)
+    return _finish(found, opts, allow_list, merge=True)

@@ -8,44 +8,36 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
-from config import parse_duration
+from shared.procs import pid_alive
+from store.clock import as_local
 from store.db import open_store
 from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether process ``pid`` runs on this host (a zombie counts as dead)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def collect_status(settings: Any) -> dict[str, Any]:
     store = open_store(settings)
     now = utcnow()
+
+    def loc(ts: datetime) -> str:  # stored UTC, shown in the configured zone with its offset
+        return as_local(ts, settings.timezone).isoformat(timespec="seconds")
     try:
         with store.session() as s:
             state = s.get(DaemonState, "daemon")
             beat = None
             if state is not None:
                 age = (now - state.updated_at).total_seconds()
-                limit = 3 * parse_duration(settings.scheduler.heartbeat_interval)
+                limit = 3 * float(settings.scheduler.heartbeat_interval)
                 same_host = state.value.get("host") == os.uname().nodename
-                beat = {"at": state.updated_at.isoformat(), "age_seconds": round(age, 1), **state.value,
+                beat = {"at": loc(state.updated_at), "age_seconds": round(age, 1), **state.value,
                         "healthy": age <= limit and not state.value.get("stopping")
                         and (not same_host or pid_alive(state.value.get("pid")))}
+                if isinstance(beat.get("started_at"), str):
+                    try:
+                        beat["started_at"] = loc(datetime.fromisoformat(beat["started_at"]))
+                    except ValueError:
+                        pass
             running = [{"run_id": r.id, "storefront_id": r.storefront_id, "domain": d, "pid": r.pid,
-                        "started_at": r.started_at.isoformat(),
+                        "started_at": loc(r.started_at),
                         "seconds": round((now - r.started_at).total_seconds())}
                        for r, d in s.execute(select(CrawlRun, Storefront.domain)
                                              .join(Storefront, Storefront.id == CrawlRun.storefront_id)
@@ -58,22 +50,26 @@ def collect_status(settings: Any) -> dict[str, Any]:
                 d = s.scalars(select(Digest).where(Digest.kind == kind, Digest.status == "sent")
                               .order_by(Digest.id.desc()).limit(1)).first()
                 if d is not None:
-                    last[kind] = {"id": d.id, "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                    last[kind] = {"id": d.id, "sent_at": loc(d.sent_at) if d.sent_at else None,
                                   "subject": d.subject, "to": d.email_target}
             runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
                 CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
+            from store.timestamps import pending_counts
+
+            ts_pending = pending_counts(s) if inspect(s.connection()).has_table("evidence_timestamps") else (0, 0)
             next_runs: list[dict[str, Any]] = []
             if inspect(s.connection()).has_table("apscheduler_jobs"):
                 for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
                                                  "ORDER BY next_run_time LIMIT 12")):
-                    next_runs.append({"job": job_id, "next_run": datetime.fromtimestamp(ts, UTC).isoformat()
+                    next_runs.append({"job": job_id, "next_run": loc(datetime.fromtimestamp(ts, UTC))
                                       if ts is not None else "paused"})
     finally:
         store.dispose()
     return {"heartbeat": beat, "running_crawls": running, "outbox_depth": outbox,
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
-                              "next_attempt_at": d.next_attempt_at.isoformat()} for d in pending],
-            "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs}
+                              "next_attempt_at": loc(d.next_attempt_at)} for d in pending],
+            "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
+            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}}
 
 
 def format_status(info: dict[str, Any]) -> str:
@@ -94,6 +90,10 @@ def format_status(info: dict[str, Any]) -> str:
     lines.append("近24小时抓取 crawls in the last 24 h: "
                  + (", ".join(f"{k} {v}" for k, v in sorted(info["crawls_last_24h"].items())) or "none"))
     lines.append(f"索引队列 index outbox depth: {info['outbox_depth']}")
+    tsp = info.get("timestamps_pending") or {}
+    if tsp.get("tokens"):
+        lines.append(f"可信时间戳待补 trusted timestamps pending: {tsp['tokens']} token(s) of {tsp['runs']} run(s) "
+                     "(TSA unreachable; retried by the daemon)")
     lines.append(f"待发摘要 digest queue: {len(info['digest_queue'])}")
     for d in info["digest_queue"]:
         lines.append(f"  #{d['id']} {d['kind']} attempts {d['attempts']} next {d['next_attempt_at']} "

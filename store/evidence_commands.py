@@ -1,7 +1,8 @@
 """``storewatch evidence verify [RUN|FINDING|WARC]`` and ``storewatch evidence export FINDING_ID``.
 
-Targets are found in the store when there is one (a thin adapter: evidence/ itself never imports
-the store), else in the run folders under ``<data_dir>/evidence`` (``findings.jsonl``).
+Targets are found in the store when there is one, else in the run folders under
+``<data_dir>/evidence`` (``findings.jsonl``). This module lives in store/ because it joins the two:
+evidence/ never imports the store; the store may read evidence.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 
 import click
 
-from cli import pass_ctx
 from errors import EvidenceError, InputError
 from evidence.affected import attribute
 from evidence.export import export_finding, page_record_ids
+from evidence.tsverify import verify_tokens
 from evidence.verify import VerifyReport, verify_warc
+from shared.clicontext import pass_ctx
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +75,26 @@ def findings_for_warc(ctx: Any, warc: Path) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+def find_finding_in_store(s: Any, finding_id: str) -> dict[str, Any] | None:
+    """The finding's JSON form from an open store session."""
+    from store.models import Finding
+
+    row = s.get(Finding, finding_id)
+    if row is None:
+        return None
+    return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
+            "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
+            "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
+            "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
+
+
 def _finding_from_store(ctx: Any, finding_id: str) -> dict[str, Any] | None:
     try:
         from store.db import Store
-        from store.models import Finding
-    except ImportError:
-        return None
-    try:
+
         with Store.from_settings(ctx.settings).session() as s:
-            row = s.get(Finding, finding_id)
-            if row is None:
-                return None
-            return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
-                    "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
-                    "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
-                    "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
-    except Exception:
+            return find_finding_in_store(s, finding_id)
+    except Exception:  # no store: the run folders' findings.jsonl are searched next
         return None
 
 
@@ -133,6 +139,10 @@ def _print(report: VerifyReport, fmt: str) -> None:
         return
     verdict = "通过 OK" if report.ok else "不一致 FAILED"
     click.echo(f"{verdict}: {report.path} ({report.checked} records checked)")
+    for subject, at in sorted(report.trusted_times.items()):
+        click.echo(f"  可信时间 trusted time of {subject}: {at}")
+    for note in report.notes:
+        click.echo(f"  注 note: {note}")
     for p in report.problems:
         click.echo(f"  - {p}")
         if p.findings:
@@ -146,9 +156,35 @@ def _print(report: VerifyReport, fmt: str) -> None:
                        f"{', '.join(rest)}")
 
 
+def _recorded_tokens(ctx: Any, warc: Path) -> dict[str, str] | None:
+    try:
+        from store.db import Store
+        from store.timestamps import recorded_tokens
+
+        with Store.from_settings(ctx.settings).session() as s:
+            return recorded_tokens(s, warc.name)
+    except Exception:  # no store, or one without the table: the ledger beside the evidence is all there is
+        log.debug("no recorded tokens for %s", warc, exc_info=True)
+        return None
+
+
+def _trusted_chain(ctx: Any) -> bytes | None:
+    ev = getattr(ctx.settings, "evidence", None)
+    path = getattr(ev, "tsa_ca_file", None)
+    return Path(path).read_bytes() if path else None
+
+
 def _check(ctx: Any, warc: Path, expected: list[dict[str, Any]] | None = None, only: set[str] | None = None,
            findings: list[dict[str, Any]] | None = None) -> VerifyReport:
     report = verify_warc(warc, expected=expected, only=only)
+    if warc.is_file():
+        problems, notes, times = verify_tokens(warc, trusted_chain=_trusted_chain(ctx),
+                                               recorded=_recorded_tokens(ctx, warc))
+        if only is not None:  # a finding's check: its own screenshot tokens, and the run's manifest and WARC
+            problems = [p for p in problems if not p.record_id or p.record_id in only]
+        report.problems.extend(problems)
+        report.notes.extend(notes)
+        report.trusted_times.update(times)
     return attribute(report, findings if findings is not None else findings_for_warc(ctx, warc))
 
 
@@ -169,6 +205,10 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
         if not warcs:
             raise InputError(f"no WARC files under {_evidence_root(ctx)}")
         reports = [_check(ctx, w) for w in warcs]
+    elif Path(target).is_file() and target.endswith(".wacz"):
+        from evidence.wacz import verify_wacz
+
+        reports = [verify_wacz(Path(target))]
     elif Path(target).is_file():
         reports = [_check(ctx, Path(target))]
     elif _FINDING_ID.match(target):
@@ -202,18 +242,80 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
                             + (f": {', '.join(hit)}" if hit else ""))
 
 
+def _run_warc(ctx: Any, target: str) -> Path:
+    """A run's WARC from a path, a store run id or a run name."""
+    if Path(target).is_file():
+        return Path(target)
+    if target.isdigit():
+        found = _run_from_store(ctx, int(target))
+        if found is None:
+            raise InputError(f"crawl run {target} not found in the store (or it has no WARC)")
+        return found[0]
+    warcs = sorted(_evidence_root(ctx).rglob(f"{target}.warc.gz"))
+    if not warcs:
+        raise InputError(f"{target!r} is neither a finding id, a WARC file, a run id nor a run name")
+    return warcs[0]
+
+
 @evidence_group.command("export")
-@click.argument("finding_id")
+@click.argument("target")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Zip file to write (default: ./evidence-<FINDING_ID>.zip).")
+              help="File to write (default: ./evidence-<FINDING_ID>.zip, or ./<run>.wacz for a run).")
+@click.option("--wacz", "with_wacz", is_flag=True, help="For a finding: also write its run's WACZ beside the zip.")
 @pass_ctx
-def export_cmd(ctx: Any, finding_id: str, output: Path | None) -> None:
-    """Write a zip with the finding's PDF, screenshot, WARC records and a manifest of hashes."""
-    finding = find_finding(ctx, finding_id)
-    out = output or Path(f"evidence-{finding_id}.zip")
-    path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
-                          version=_version())
-    click.echo(str(path))
+def export_cmd(ctx: Any, target: str, output: Path | None, with_wacz: bool) -> None:
+    """A finding (id): a zip with its PDF, screenshot, WARC records, tokens and a manifest of hashes.
+    A run (WARC path, run id or run name): a WACZ package with an explicit pages list."""
+    from evidence.wacz import write_wacz
+
+    if _FINDING_ID.match(target):
+        finding = find_finding(ctx, target)
+        out = output or Path(f"evidence-{target}.zip")
+        path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
+                              version=_version())
+        click.echo(str(path))
+        if with_wacz:
+            warc = Path((finding.get("evidence") or {}).get("warc", ""))
+            click.echo(str(write_wacz(warc, path.with_name(warc.name.removesuffix(".warc.gz") + ".wacz"))))
+        return
+    warc = _run_warc(ctx, target)
+    out = output or Path(warc.name.removesuffix(".warc.gz") + ".wacz")
+    click.echo(str(write_wacz(warc, out)))
 
 
+@evidence_group.command("timestamp")
+@click.argument("target", required=False)
+@pass_ctx
+def timestamp_cmd(ctx: Any, target: str | None) -> None:
+    """Get RFC 3161 tokens for a run's WARC (path), or for every run still missing one."""
+    from evidence.timestamp import TsaConfig, pending
+    from pipelines.timestamps import stamp_after_run, stamp_pending
+
+    if TsaConfig.from_settings(ctx.settings) is None:
+        raise InputError("no TSA configured: set evidence.tsa_url and evidence.tsa_ca_file")
+    if target is None:
+        done, still = stamp_pending(ctx.settings, _evidence_root(ctx))
+        click.echo(f"{done} run(s) stamped, {still} still pending")
+        if still:
+            raise EvidenceError(f"{still} run(s) could not be stamped (TSA unreachable?); retried later")
+        return
+    warc = Path(target)
+    if not warc.is_file():
+        raise InputError(f"{target}: no such WARC file")
+    ledger = stamp_after_run(ctx.settings, warc)
+    if ledger is None:
+        raise EvidenceError(f"{warc}: evidence cannot be read for timestamping; run `storewatch evidence verify`")
+    for e in ledger["entries"]:
+        click.echo(f"{e['subject']}: {e['status']} {e.get('gen_time') or e.get('error')}")
+    if pending(ledger):
+        raise EvidenceError(f"{len(pending(ledger))} token(s) pending (TSA unreachable?); retried later")
+
+
+def _add_report() -> None:
+    from store.evidence_report import report_cmd
+
+    evidence_group.add_command(report_cmd)
+
+
+_add_report()
 COMMANDS = [evidence_group]
