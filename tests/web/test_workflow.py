@@ -109,7 +109,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     assert "西宁雪域健康科技有限公司" in summary and "责令整改通知书" in summary and "已整改" in summary
     assert sorted(f["finding_id"] for f in json.loads(zf.read("findings.json"))) == sorted(ids)
     inner = zipfile.ZipFile(io.BytesIO(zf.read(f"evidence/{ids[0]}.zip")))  # made by evidence.export
-    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json"} <= set(inner.namelist())
+    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json", "README.txt"} <= set(inner.namelist())
+    assert not [n for n in inner.namelist() if n.endswith(".html") and not n.endswith(".safe.html")]
+    assert "勿解出后直接用浏览器打开" in zf.read("README.txt").decode()
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001

@@ -213,6 +213,18 @@ async def case_close(request: Request) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+CASE_README = """案卷说明
+========
+案件摘要.html  案件摘要（storewatch 生成，无脚本）
+findings.json  所涉问题的机读记录
+evidence/<问题编号>.zip  各问题的证据包：WARC 记录（原始网页字节，未改动）、截图、manifest.json
+
+安全提示：证据包中的网页副本（*.safe.html）已删除脚本、事件属性与内嵌框架，并加入禁止脚本与
+外部请求的内容安全策略，在本机打开不会运行被监测网站的代码；原始网页仅以 WARC 记录提供，
+请用 WARC 工具查看或用 `storewatch evidence verify` 校验，勿解出后直接用浏览器打开。详见各证据包的 README.txt。
+"""
+
+
 def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
     """The case file: 案件摘要.html (Chinese summary), findings.json, evidence/<id>.zip per finding."""
     ctx = load_case(session, case_id)
@@ -234,6 +246,7 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
         for f in ctx["findings"]:
             put(f"evidence/{f.finding_id}.zip",
                 evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+        put("README.txt", CASE_README.encode("utf-8"))
         zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
     session.add(CaseEvent(case_id=case.id, actor=actor, action="exported", detail="导出案卷"))
     return case.number, buf.getvalue()
