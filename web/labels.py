@@ -29,6 +29,9 @@ CATEGORY_LABELS = {
     "platform_rules": "平台制度缺失",
 }
 
+RUN_STATUS_LABELS = {"running": "进行中", "complete": "完整", "partial": "部分抓取", "unreachable": "无法访问",
+                     "failed": "失败", "interrupted": "被中断"}
+TRIGGER_LABELS = {"manual": "手动", "schedule": "定时", "recheck": "复查", "scan": "临时扫描"}
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"}
 
 STATUS_LABELS = LIFECYCLE_STATUS_LABELS  # one vocabulary: store.lifecycle
@@ -109,3 +112,11 @@ def severity_label(s: str) -> str:
 
 def status_label(s: str) -> str:
     return STATUS_LABELS.get(s, s)
+
+
+def run_status_label(s: str | None) -> str:
+    return RUN_STATUS_LABELS.get(s or "", s or "")
+
+
+def trigger_label(s: str | None) -> str:
+    return TRIGGER_LABELS.get(s or "", s or "")
