@@ -27,7 +27,7 @@ def test_credit_file_shows_unreviewed_risk_and_the_formula_in_words(as_role, see
     page = client.get(f"/merchants/{evil}").text
     assert 'id="grade">A<' in page
     assert "待研判 2 个" in page and "含严重 1 个" in page
-    assert re.search(r'id="provisional">B</span> 基本守信（75\.0 分）', page)
+    assert re.search(r'id="provisional">B</strong> 基本守信（75\.0 分）。', page)
     assert "每过 365 天减半" in page and "已整改的问题只扣 50%" in page
     assert "(已整改 ?" not in page
     listing = client.get("/merchants").text
