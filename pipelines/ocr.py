@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import scrapy
+from scrapy.exceptions import NotConfigured
 
 from analyzers import ocr
 from crawler.capture import _headers, utc_now
@@ -61,6 +62,8 @@ class OcrPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
+        if not crawler.settings.getbool("STOREWATCH_OCR", True):
+            raise NotConfigured("OCR is off (crawler.ocr = false)")
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
