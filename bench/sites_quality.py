@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,16 @@ def serve(folder: Path) -> ThreadingHTTPServer:
 
         def guess_type(self, path: str) -> str:  # type: ignore[override]
             t = super().guess_type(path)
-            return t + "; charset=utf-8" if t.startswith("text/") else t
+            if not t.startswith("text/"):
+                return t
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(2048).lower()
+            except OSError:
+                head = b""
+            # a page that names its own charset (a GB18030 site) is served as a plain server would
+            m = re.search(rb"<meta[^>]+charset=[\"']?([a-z0-9_-]+)", head)
+            return t + "; charset=" + (m.group(1).decode() if m else "utf-8")
 
     class Server(ThreadingHTTPServer):
         def handle_error(self, request: object, client_address: object) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
-from config import parse_duration
 from shared.procs import pid_alive
 from store.clock import as_local
 from store.db import open_store
@@ -27,7 +26,7 @@ def collect_status(settings: Any) -> dict[str, Any]:
             beat = None
             if state is not None:
                 age = (now - state.updated_at).total_seconds()
-                limit = 3 * parse_duration(settings.scheduler.heartbeat_interval)
+                limit = 3 * float(settings.scheduler.heartbeat_interval)
                 same_host = state.value.get("host") == os.uname().nodename
                 beat = {"at": loc(state.updated_at), "age_seconds": round(age, 1), **state.value,
                         "healthy": age <= limit and not state.value.get("stopping")
