@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import scrapy
+from scrapy.exceptions import NotConfigured
 
 from analyzers import images, ocr
 from analyzers.model import Image, Link, Page
@@ -89,6 +90,8 @@ class OcrPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
+        if not crawler.settings.getbool("STOREWATCH_OCR", True):
+            raise NotConfigured("OCR is off (crawler.ocr = false)")
         return cls(crawler)
 
     def _affordable(self, opts: Any) -> bool:
