@@ -100,7 +100,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
         assert {s.get(Finding, i).status for i in ids} == {"rectified"}
         actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
     assert actions == ["opened", "notice", "recheck", "closed"]
-    r = sup.get(url + "/export")
+    assert sup.get(url + "/export").status_code == 405  # exporting writes the chain of custody: POST only
+    assert sup.post(url + "/export", data={}).status_code == 403  # and with the CSRF token
+    r = sup.post(url + "/export", data={"csrf_token": stoken})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     names = set(zf.namelist())
