@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -114,6 +115,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json", "README.txt"} <= set(inner.namelist())
     assert not [n for n in inner.namelist() if n.endswith(".html") and not n.endswith(".safe.html")]
     assert "勿解出后直接用浏览器打开" in zf.read("README.txt").decode()
+    report = zf.read("取证报告.pdf")  # the case's 取证报告, printed by Chromium (evidence.report)
+    assert report.startswith(b"%PDF") and f"{hashlib.sha256(report).hexdigest()}  取证报告.pdf" in \
+        zf.read("SHA256SUMS").decode()
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001
