@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -99,7 +100,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
         assert {s.get(Finding, i).status for i in ids} == {"rectified"}
         actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
     assert actions == ["opened", "notice", "recheck", "closed"]
-    r = sup.get(url + "/export")
+    assert sup.get(url + "/export").status_code == 405  # exporting writes the chain of custody: POST only
+    assert sup.post(url + "/export", data={}).status_code == 403  # and with the CSRF token
+    r = sup.post(url + "/export", data={"csrf_token": stoken})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     names = set(zf.namelist())
@@ -112,6 +115,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json", "README.txt"} <= set(inner.namelist())
     assert not [n for n in inner.namelist() if n.endswith(".html") and not n.endswith(".safe.html")]
     assert "勿解出后直接用浏览器打开" in zf.read("README.txt").decode()
+    report = zf.read("取证报告.pdf")  # the case's 取证报告, printed by Chromium (evidence.report)
+    assert report.startswith(b"%PDF") and f"{hashlib.sha256(report).hexdigest()}  取证报告.pdf" in \
+        zf.read("SHA256SUMS").decode()
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001
