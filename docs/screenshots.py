@@ -77,7 +77,7 @@ def main() -> None:
             "findings": "/findings?q=国家级 -包邮&category=false_advertising",
             "findings-all": "/findings",
             "finding": f"/findings/{sd.finding_ids[0]}",
-            "merchant": f"/merchants/{sd.storefront_ids[1]}",
+            "merchant": f"/merchants/{sd.storefront_ids[3]}",  # unreviewed findings: 待研判 beside the grade
             "warnings": "/warnings",
             "dashboard": "/dashboard",
         }
