@@ -34,10 +34,11 @@ _DEMAND = re.compile(r"提供|发给|发我|发到|报给|告诉(?:我|客服|�
 _OWN_ENTRY = re.compile(r"输入|填入|收到的?验证码|验证码已发送|获取验证码|发送验证码|重新获取")
 _WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|索取|要求)|绝不|从不|不得|严禁|警惕|小心|骗子|诈骗|"
                       r"泄露|不索取|无需|不需要|不用提供|以任何理由|不会|不存储|不保存|不收集|不读取|禁止|"
-                      r"拦截|伪基站|嗅探|破解")  # the last: surveillance goods for sale (prohibited_goods), not a demand
+                      r"拦截|伪基站|嗅探|破解|"
+                      r"通报|责令|整改|无权|举报|不上传|本地|仅在您主动|选择不提供|防伪")  # goods for sale, news, tips, on-device data
 # lawful reasons to see an ID: customs, real-name goods, age checks for restricted sales, travel
 _LAWFUL_ID = re.compile(r"清关|海关|跨境|实名制|实名登记|实名认证|机票|火车票|酒店入住|年龄核验|未成年人保护|"
-                        r"电话卡|手机卡|彩票|医保|处方")
+                        r"电话卡|手机卡|彩票|医保|处方|营业执照|法人|刻章")
 # a policy that takes anything, for any use, for ever
 _BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|(?:用于|作)(?:我们|本平台|本店)?认为(?:合适|必要)的(?:任何)?用途|"
                       r"(?:其他|第三方)\s*APP中的(?:浏览|使用)|该功能无法关闭|无法关闭(?:该|此)?(?:功能|收集)|"
