@@ -145,6 +145,18 @@ class RenderResult:
     cut_reason: str = ""
 
 
+def render_gaps(result: RenderResult, *, pdf_wanted: bool, screenshot_wanted: bool = True) -> list[str]:
+    """The evidence steps of one render that produced nothing (each one is an evidence gap)."""
+    gaps = []
+    if not result.dom:
+        gaps.append("DOM not captured")
+    if screenshot_wanted and not result.screenshot:
+        gaps.append("screenshot not taken")
+    if pdf_wanted and not result.pdf:
+        gaps.append("PDF not printed")
+    return gaps
+
+
 class EventRecorder:
     """Listens on a Playwright page for what it does by itself (popups, dialogs, downloads)."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.model import RegistryRecord, normalise_url
+from crawler.coverage import judgeable, run_coverage
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
 from pipelines.analyze import analyze_pages, attach_evidence
@@ -23,15 +24,8 @@ MAX_FINDING_PDFS = 30
 
 
 def run_status(state: Any) -> str:
-    """complete | partial | unreachable — a site that is down is a coverage gap, not a clean bill."""
-    home = next((p for p in state.pages if p.is_home), None)
-    if home is None or home.error or home.status is None or (home.status >= 400 and home.page is None):
-        return "unreachable"
-    if home.redirect_to and len([p for p in state.pages if p.page is not None]) == 0:
-        return "unreachable"
-    if state.cuts or any(p.error for p in state.pages) or state.close_reason not in ("finished", ""):
-        return "partial"
-    return "complete"
+    """complete | partial | unreachable — see :mod:`crawler.coverage` (a failure is never compliance)."""
+    return str(run_coverage(state.pages, state.cuts, state.close_reason)["status"])
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -43,11 +37,15 @@ def _write_atomic(path: Path, text: str) -> None:
 def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     job = state.job
     out_dir = Path(job.out_dir)
-    pages = [p for p in state.pages if p.page is not None]
+    home_cap = next((p for p in state.pages if p.is_home), None)
+    # only the storefront's own content is judged: no error pages, no page the browser left the host on
+    pages = [p for p in state.pages if p.page is not None and judgeable(p)]
     registry = RegistryRecord(**job.registry) if job.registry else None
     findings: list[Any] = []
     analysis = "skipped"
-    if job.analyze:
+    if job.analyze and (home_cap is None or not judgeable(home_cap)):
+        analysis = "skipped: the home page was not fetched on the storefront's host with 2xx/3xx"
+    elif job.analyze:
         analysis = "ran"
         try:
             findings = analyze_pages([p.page for p in pages], registry, storefront_id=job.storefront_id,
@@ -65,7 +63,13 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
             if ev is None or cap is None or ev.get("pdf_sha256") or not state.html_for_pdf.get(cap.url):
                 continue
             want.append((cap.url, state.html_for_pdf[cap.url]))
-        for url, pdf in _print(want[:MAX_FINDING_PDFS], job.options, guard).items():
+        failed: dict[str, str] = {}
+        printed = _print(want[:MAX_FINDING_PDFS], job.options, guard, failed)
+        for url, reason in failed.items():
+            cap = next((p for p in pages if p.url == url), None)
+            if cap is not None:
+                cap.evidence_gaps.append(reason)
+        for url, pdf in printed.items():
             ev = evidence_by_url[normalise_url(url)]
             ref = pdf_record(state.archive, url, pdf, ev.get("record_id", ""))
             ev.setdefault("records", {})["pdf"] = ref
@@ -75,7 +79,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     warc_path = ""
     if state.archive is not None:
         warc_path = str(state.archive.close())
-    status = run_status(state)
+    coverage = run_coverage(state.pages, state.cuts, state.close_reason)
+    status = coverage["status"]
     summary = {
         "run_id": job.run_id,
         "storefront_id": job.storefront_id,
@@ -97,6 +102,9 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "offsite_links": list(state.offsite_links.values()),
         "notes": state.notes,
         "browser_blocked": list(getattr(guard, "blocked", []))[:500],
+        "browser_blocked_count": getattr(getattr(guard, "records", None), "blocked_count", 0),
+        "coverage": coverage["reasons"],
+        "coverage_counts": coverage["reason_counts"],
     }
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
@@ -108,7 +116,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     return summary
 
 
-def _print(pages: list[tuple[str, str]], options: Any, guard: Any) -> dict[str, bytes]:
+def _print(pages: list[tuple[str, str]], options: Any, guard: Any, failed: dict[str, str]) -> dict[str, bytes]:
     from crawler.printing import print_pdfs
 
-    return print_pdfs(pages, options, guard)
+    return print_pdfs(pages, options, guard, failed)

@@ -21,7 +21,7 @@ from scrapy.exceptions import StopDownload
 from crawler.capture import capture_from_response, describe_failure, find_links, utc_now
 from crawler.items import PageCapture
 from crawler.links import classify, is_hash_route, is_page_link, priority
-from crawler.render import finish_render, init_page, needs_render
+from crawler.render import RenderResult, finish_render, init_page, needs_render, render_gaps
 from crawler.state import RunState
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,15 @@ class StorefrontSpider(scrapy.Spider):
         cap.render_reason = meta.get("sw_render_reason", "")
         cap.rendered_at = utc_now()
         cap.browser_status = response.status
+        if result.final_url and not self.state.scope.in_scope(result.final_url):
+            # a script or refresh took the browser off the host: what it shows (an error page, the
+            # gate's refusal, another site) is not the storefront and is neither stored nor judged
+            cap.left_host = result.final_url
+            self.state.cut(cap.url, f"browser navigation left the host for {result.final_url}")
+            result = RenderResult(events=result.events, final_url=result.final_url, cut_reason=result.cut_reason)
+            cap.rendered = False
+        else:
+            cap.evidence_gaps.extend(render_gaps(result, pdf_wanted=cap.is_home and self.options.pdf_pages))
         cap.dom, cap.dom_annotated = result.dom, result.dom_annotated
         cap.screenshot, cap.pdf, cap.events = result.screenshot, result.pdf, result.events
         if result.cut_reason:
@@ -164,7 +173,7 @@ class StorefrontSpider(scrapy.Spider):
         if cap.status is None:
             cap.status = response.status
         yield cap
-        if result.dom:
+        if result.dom and not cap.left_host:
             for request in self._follow(result.dom, result.final_url or cap.url, meta):
                 yield request
 
