@@ -21,7 +21,7 @@ from scrapy.exceptions import StopDownload
 from crawler.capture import capture_from_response, describe_failure, find_links, utc_now
 from crawler.items import PageCapture
 from crawler.links import classify, is_hash_route, is_page_link, priority
-from crawler.render import RenderResult, finish_render, init_page, needs_render, render_gaps
+from crawler.render import RenderResult, compact_events, finish_render, init_page, needs_render, render_gaps
 from crawler.state import RunState
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,12 @@ class StorefrontSpider(scrapy.Spider):
                                           "locale": "zh-CN", "timezone_id": self.options.timezone,
                                           "user_agent": self.options.user_agent + " (rendering)"},
             "playwright_page_init_callback": init_page,
-            "playwright_page_goto_kwargs": {"wait_until": "load",
+            # "commit": a page that turns its navigation into a download never fires "load" for it;
+            # finish_render waits for load and network idle itself, bounded
+            "playwright_page_goto_kwargs": {"wait_until": "commit",
                                             "timeout": int(self.options.render_timeout * 1000)},
             "sw_capture": capture,
+            "sw_max_bytes": self.options.max_page_bytes,
             "sw_render_reason": reason,
             "download_timeout": self.options.render_timeout + 15,
         })
@@ -213,6 +216,9 @@ class StorefrontSpider(scrapy.Spider):
             self.state.context_done(meta["playwright_context"])
         error, _cut = describe_failure(failure)
         cap: PageCapture | None = meta.get("sw_capture")
+        recorder = meta.get("sw_recorder")
+        if cap is not None and recorder is not None and recorder.events:
+            cap.events = compact_events(recorder.events)  # what the page did is judged even if the render failed
         if cap is None:
             yield PageCapture(url=request.url, request_url=request.url, fetched_at=utc_now(),
                               depth=meta.get("sw_depth", 0), kind=meta.get("sw_kind", "other"),
