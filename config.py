@@ -216,8 +216,9 @@ class WebSettings(_Section):
     Sessions are kept server-side (table ``web_sessions``); the cookie carries only a random
     token, so no signing key is needed and logout or disabling a user ends the session at once.
     ``behind_tls`` marks the cookie ``Secure`` and sends HSTS (set it when a TLS proxy is in front).
-    Login throttling: after ``login_max_failures`` wrong passwords for one user name or from one
-    address within ``login_window``, further attempts are refused until the window has passed.
+    Login throttling is per (user name, address): after ``login_max_failures`` wrong passwords within
+    ``login_window`` each further failure doubles the wait (30 s up to 30 min); the owner signing in
+    from another address is never refused, and refused tries do not count (``web/auth.py``).
     """
 
     host: str = "127.0.0.1"
@@ -485,7 +486,7 @@ DESCRIPTIONS: dict[str, str] = {
     "web.behind_tls": "A TLS proxy is in front: Secure session cookies, HSTS, trust its forwarded headers.",
     "web.session_lifetime": "A web session ends this long after sign-in.",
     "web.session_idle_timeout": "A web session ends after this long without a request.",
-    "web.login_max_failures": "Wrong passwords for one user (4× for one address) before sign-in is refused.",
+    "web.login_max_failures": "Wrong passwords for one user from one address before each further try must wait (doubling).",
     "web.login_window": "Window over which failed sign-ins are counted (and refused).",
     "web.page_size": "Findings per page in the web UI.",
     "credit.points_info": "Credit points deducted per confirmed `info` finding (Art. 6 credit grade).",

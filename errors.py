@@ -6,7 +6,8 @@ Hierarchy::
     ├── ConfigError                 exit 2: a bad setting (names the key and the reason)
     ├── InputError                  exit 2: bad input: a file, a row, a URL, a query
     │   ├── RegistryImportError         registry file rejected (carries every row problem)
-    │   └── QuerySyntaxError            analyst query that does not parse
+    │   ├── QuerySyntaxError            analyst query that does not parse
+    │   └── PermissionDenied            a move the acting user's role may not make (web: 403)
     ├── RuleRegistryError           exit 1: the rule catalogue is inconsistent (start-up)
     ├── StoreError                  exit 1: the database is unreachable or not initialised
     ├── SearchBackendError          exit 1: Elasticsearch unreachable, auth refused, …
@@ -48,6 +49,10 @@ class RegistryImportError(InputError):
 
 class QuerySyntaxError(InputError):
     """An analyst's search query does not parse; the message points at the position."""
+
+
+class PermissionDenied(InputError):
+    """The acting user's role may not do this (a finding move reserved to a supervisor, say)."""
 
 
 class RuleRegistryError(StorewatchError):

@@ -10,7 +10,7 @@ import click
 
 from errors import InputError
 
-__all__ = ["COMMANDS", "rules_cmd", "analyze_text_cmd", "analyze_lines"]
+__all__ = ["COMMANDS", "rules_cmd", "analyze_text_cmd", "train_cmd", "analyze_lines"]
 
 
 @click.command("rules")
@@ -72,4 +72,23 @@ def analyze_text_cmd(min_confidence: float) -> None:
         sys.stdout.flush()
 
 
-COMMANDS = [rules_cmd, analyze_text_cmd]
+@click.command("train")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Training config (default analyzers/data/model/config.json).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Where to write the model (default: the packaged analyzers/data/model/textcat.npz).")
+def train_cmd(config_path: str | None, out_path: str | None) -> None:
+    """Train the text model from the labelled corpora (训练文本模型；需要 scikit-learn)."""
+    from pathlib import Path
+
+    from analyzers import training
+
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise InputError("train: scikit-learn is not installed (pip install scikit-learn)") from exc
+    cfg = training.load_config(Path(config_path)) if config_path else training.load_config()
+    training.train(cfg, out=Path(out_path) if out_path else training.OUT, log=click.echo)
+
+
+COMMANDS = [rules_cmd, analyze_text_cmd, train_cmd]

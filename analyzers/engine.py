@@ -16,10 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers import learned
+from analyzers.learned import MODEL_RULE_IDS
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
 from analyzers.text import TextDoc
+from analyzers.understand import page_kind, page_voice, voice
 from errors import ConfigError
 
 __all__ = ["AllowEntry", "analyze_text", "analyze_page", "analyze_site", "Options", "parse_options"]
@@ -35,7 +38,8 @@ class AllowEntry:
 
     def covers(self, f: Finding) -> bool:
         rule = BY_ID.get(self.rule_id)
-        if rule is None or rule.id != f.rule_id:
+        rid = rule.id if rule is not None else self.rule_id
+        if rid != f.rule_id:
             return False
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
@@ -44,6 +48,8 @@ class AllowEntry:
 class Options:
     min_confidence: float = 0.5
     disabled: frozenset[str] = frozenset()
+    use_model: bool = True  # the trained layer (analyzers/learned.py) adds findings no rule made
+    use_voice: bool = True  # drop rule hits whose page kind or voice the rule does not judge (analyzers/understand.py)
     rule_options: Mapping[str, Mapping[str, Any]] = ()  # type: ignore[assignment]
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
@@ -52,7 +58,7 @@ class Options:
         return merged
 
 
-_OPTION_KEYS = {"min_confidence", "disabled_rules", "rules"}
+_OPTION_KEYS = {"min_confidence", "disabled_rules", "rules", "use_model", "use_voice"}
 
 
 def parse_options(options: Mapping[str, Any] | None) -> Options:
@@ -65,8 +71,13 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
     mc = options.get("min_confidence", 0.5)
     if not isinstance(mc, int | float) or not 0 <= mc <= 1:
         raise ConfigError(f"analyzer options: min_confidence must be a number in [0, 1], got {mc!r}")
+    use_model = options.get("use_model", True)
+    use_voice = options.get("use_voice", True)
+    for name, flag in (("use_model", use_model), ("use_voice", use_voice)):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"analyzer options: {name} must be true or false, got {flag!r}")
     disabled = frozenset(options.get("disabled_rules", ()))
-    bad = sorted(d for d in disabled if d not in BY_ID)
+    bad = sorted(d for d in disabled if d not in BY_ID and d not in MODEL_RULE_IDS)
     if bad:
         raise ConfigError(f"analyzer options: disabled_rules names unknown rule(s) {bad}")
     per_rule: dict[str, dict[str, Any]] = {}
@@ -80,7 +91,8 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
             if type(v) is not type(rule.options[k]) and not (isinstance(v, int) and isinstance(rule.options[k], float)):
                 raise ConfigError(f"analyzer options: rules.{rid}.{k}: expected {type(rule.options[k]).__name__}")
         per_rule[BY_ID[rid].id] = dict(opts)
-    return Options(float(mc), frozenset(BY_ID[d].id for d in disabled), per_rule)
+    return Options(float(mc), frozenset(BY_ID[d].id if d in BY_ID else d for d in disabled), use_model, use_voice,
+                   per_rule)
 
 
 def _active(opts: Options, scope: str) -> list[Rule]:
@@ -88,11 +100,11 @@ def _active(opts: Options, scope: str) -> list[Rule]:
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
-             storefront_id: int | None) -> Finding:
+             storefront_id: int | None, page_kind: str = "", voice: str = "") -> Finding:
     return Finding(rule_id=rule.id, category=rule.category, article=rule.article, law=rule.law,
                    severity=rule.severity, confidence=round(hit.confidence, 2), url=url, match=match,  # type: ignore[arg-type]
                    excerpt=excerpt, location=location, explanation=rule.explanation + hit.detail,
-                   storefront_id=storefront_id)
+                   storefront_id=storefront_id, page_kind=page_kind, voice=voice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +115,72 @@ class _Unit:
     hidden: bool = False
 
 
+class _Voices:
+    """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
+
+    def __init__(self, doc: TextDoc, kind: str, heading: str = "") -> None:
+        self.doc, self.kind = doc, kind
+        self.page = page_voice(heading, kind) if heading else None
+        self._cache: dict[tuple[int, int], str] = {}
+        self._blocks: dict[int, str] = {}
+        self._stops = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+
+    def _block(self, start: int) -> tuple[int, int]:
+        k = bisect_right(self._stops, start)
+        s = self._stops[k - 1] + 1 if k > 0 else 0
+        e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
+        return s, e
+
+    def at(self, start: int, end: int) -> str:
+        ss, se = self.doc.sentence(start, end)
+        got = self._cache.get((ss, se))
+        if got is None:
+            bs, be = self._block(start)
+            context = self.doc.text[bs:be]
+            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
+                                                     page=self.page)
+        return got
+
+
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
-                   storefront_id: int | None) -> list[Finding]:
+                   storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
     starts = [u.start for u in units]
     out: list[Finding] = []
+    voices = _Voices(doc, kind, heading)
     for rule in _active(opts, "text"):
+        if opts.use_voice and not rule.judges(kind, ""):
+            continue
         for hit in rule.check(doc, opts.for_rule(rule)):
+            said = voices.at(hit.start, hit.end)
+            if opts.use_voice and not rule.judges(kind, said):
+                continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
             a, b = doc.norm.span(hit.start, hit.end)
             u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
-            out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id))
+            out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
+    if opts.use_model:
+        out.extend(_model_findings(doc, units, out, url, opts, storefront_id, kind, voices))
     return out
+
+
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], rule_found: Sequence[Finding], url: str, opts: Options,
+                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+    original = doc.norm.original
+    blocks = []
+    for k, u in enumerate(units):
+        end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
+        if not u.hidden:
+            blocks.append((u.selector, u.kind, original[u.start:end]))
+    ruled = {(f.location.selector, f.category) for f in rule_found}
+
+    def voice_of(sentence: str, block: str) -> str:
+        return voice(sentence, context=block, kind=kind, page=voices.page)
+
+    found = learned.model_findings(blocks, ruled, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
+    return [f for f in found if f.rule_id not in opts.disabled]
 
 
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:
@@ -147,7 +211,7 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
     for f in findings:
         if f.confidence < opts.min_confidence or f.finding_id in seen:
             continue
-        if BY_ID[f.rule_id].per_site:
+        if f.rule_id in BY_ID and BY_ID[f.rule_id].per_site:
             key = (f.rule_id, normalise_key(f.match))
             if key in site_seen:
                 continue
@@ -172,11 +236,15 @@ def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,
                    storefront_id: int | None) -> tuple[list[Finding], str]:
     joined, units = _page_units(page)
     doc = TextDoc(joined)
-    found = _text_findings(doc, units, page.url, opts, storefront_id)
+    kind = page_kind(page)
+    heading = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:2] if len(b.text) <= 40)]))
+    found = _text_findings(doc, units, page.url, opts, storefront_id, kind, heading)
     for rule in _active(opts, "page"):
+        if not rule.judges(kind, ""):
+            continue
         for hit in rule.check(page, registry, opts.for_rule(rule)):
             loc = hit.location or Location(kind="page", selector=page.url)
-            found.append(_finding(rule, hit, page.url, hit.match, hit.excerpt, loc, storefront_id))
+            found.append(_finding(rule, hit, page.url, hit.match, hit.excerpt, loc, storefront_id, kind))
     links = " ".join(f"{lk.text} {lk.title} {lk.image_alt}" for lk in page.links)
     return found, doc.text + "\n" + normalise_term(links)
 
@@ -205,9 +273,13 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
         found.extend(page_found)
         texts[page.url] = text
     site = Site(tuple(ordered), registry, texts, unregistered)
+    kinds = {p.url: page_kind(p) for p in ordered}
     for rule in _active(opts, "site"):
         for hit in rule.check(site, opts.for_rule(rule)):
             url = hit.url or (site.home.url if site.home else "")
+            kind = kinds.get(url, "")
+            if not rule.judges(kind, ""):
+                continue
             loc = hit.location or Location(kind="site", selector=url)
-            found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid))
+            found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid, kind))
     return _finish(found, opts, allow_list)

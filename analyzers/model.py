@@ -208,6 +208,9 @@ class Finding:
     explanation: str
     storefront_id: int | None = None
     evidence: dict[str, str] | None = None
+    page_kind: str = ""  # analyzers.understand.page_kind of the page ("" for bare text)
+    voice: str = ""  # analyzers.understand.voice of the block the match is in ("" for page and site rules)
+    source: str = "rule"  # "rule", or "model" (the trained layer, analyzers/learned.py)
 
     @property
     def finding_id(self) -> str:

@@ -2,6 +2,7 @@
 against (a) normalisation + the Aho-Corasick candidate pass alone and (b) jieba segmentation of all text.
 
 Run: python bench/analyze.py [--mb 4] [--violation-rate 0.05]
+     python bench/analyze.py --fragments [--mb 2]   # analyze-text workload: JSON lines of 50-300-char fragments
 
 Pages are built from the labelled corpus: mostly ordinary storefront sentences (the corpus's
 negatives and neutral product copy) with a share of violating fragments, ~20 KB of text per page,
@@ -62,6 +63,58 @@ def build_sites(mb: float, rate: float, seed: int = 7) -> list[list[Page]]:
     return sites
 
 
+def build_fragments(mb: float, seed: int = 11) -> list[str]:
+    """JSON lines ({"id","text"}) of 50-300-character fragments drawn from every labelled corpus."""
+    rows = [json.loads(x) for f in sorted(CORPUS.parent.rglob("*.jsonl")) for x in f.read_text("utf-8").splitlines()
+            if x.strip()]
+    texts = [r["text"] for r in rows]
+    rnd = random.Random(seed)
+    out: list[str] = []
+    size = 0
+    while size < mb * 1_000_000:
+        want = rnd.randint(50, 300)
+        text = rnd.choice(texts)
+        while len(text) < want:
+            text += rnd.choice(texts)
+        line = json.dumps({"id": len(out), "text": text[:want]}, ensure_ascii=False)
+        out.append(line)
+        size += len(line.encode("utf-8")) + 1
+    return out
+
+
+def fragments_main(mb: float) -> int:
+    import io
+
+    import jieba
+
+    from analyzers import learned
+    from analyzers.commands import analyze_lines
+
+    lines = build_fragments(mb)
+    raw = [x.encode("utf-8") for x in lines]
+    size = sum(len(b) + 1 for b in raw) / 1e6
+    nlp.warm_up()
+    TextDoc("预热 最佳")
+    learned.load()
+    timings = {}
+    for name, opts in (("analyze-text, rules only", {"use_model": False}), ("analyze-text, rules + model", {})):
+        nlp.tokens.cache_clear()
+        t0 = time.process_time()
+        analyze_lines(iter(raw), io.StringIO(), opts)
+        timings[name] = time.process_time() - t0
+    texts = [json.loads(x)["text"] for x in lines]
+    t0 = time.process_time()
+    for t in texts:
+        jieba.lcut(t)
+    seg = time.process_time() - t0
+    print(f"fragments: {len(lines)} JSON lines, {size:.2f} MB (50-300 characters each)")
+    print(f"{'pass (one core, CPU time)':<42}{'CPU s':>8}{'MB/s':>9}{'/ jieba':>9}")
+    for name, t in timings.items():
+        print(f"{name:<42}{t:>8.2f}{size / t:>9.2f}{seg / t:>9.2f}")
+    print(f"{'jieba.lcut of the same texts':<42}{seg:>8.2f}{size / seg:>9.2f}{1.0:>9.2f}")
+    return 0
+
+
 def _text(p: Page) -> str:
     return "\n".join(b.text for b in p.blocks)
 
@@ -70,8 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=4.0, help="MB of visible text (UTF-8) to analyse")
     ap.add_argument("--violation-rate", type=float, default=0.05, help="share of blocks that violate a rule")
+    ap.add_argument("--fragments", action="store_true", help="the analyze-text workload (default --mb 2)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.fragments:
+        return fragments_main(args.mb if "--mb" in (argv or sys.argv) else 2.0)
     sites = build_sites(args.mb, args.violation_rate)
     texts = [_text(p) for s in sites for p in s]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6

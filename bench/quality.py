@@ -23,12 +23,15 @@ from analyzers.engine import analyze_text  # noqa: E402
 DEFAULT = ROOT / "tests" / "analyzers" / "corpus" / "fragments.jsonl"
 
 
-def score(rows: list[dict]) -> tuple[dict[str, Counter], list[tuple[str, str, set, set]]]:
+LAYERS = {"rules": {"use_voice": False, "use_model": False}, "voice": {"use_model": False}, "model": {}}
+
+
+def score(rows: list[dict], options: dict | None = None) -> tuple[dict[str, Counter], list[tuple[str, str, set, set]]]:
     per: dict[str, Counter] = {}
     errors = []
     for row in rows:
         want = set(row["categories"])
-        findings = analyze_text(row["text"])
+        findings = analyze_text(row["text"], options=options)
         got = {f.category for f in findings}
         for cat in want | got:
             c = per.setdefault(cat, Counter())
@@ -47,11 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
     ap.add_argument("--errors", action="store_true", help="list every misclassified fragment")
+    ap.add_argument("--layers", choices=sorted(LAYERS), default="model",
+                    help="rules: rules alone; voice: rules + page kind/voice; model: + the trained layer (default)")
     args = ap.parse_args(argv)
     rows = [json.loads(x) for x in args.corpus.read_text("utf-8").splitlines() if x.strip()]
-    per, errors = score(rows)
+    per, errors = score(rows, LAYERS[args.layers])
     negatives = sum(1 for r in rows if not r["categories"])
-    print(f"corpus: {args.corpus} — {len(rows)} fragments, {negatives} without any violation")
+    print(f"corpus: {args.corpus} — {len(rows)} fragments, {negatives} without any violation; layers: {args.layers}")
     print(f"{'category':<22}{'support':>8}{'tp':>6}{'fp':>6}{'fn':>6}{'precision':>11}{'recall':>8}")
     tot = Counter()
     for cat in sorted(per):

@@ -7,6 +7,7 @@ the store), else in the run folders under ``<data_dir>/evidence`` (``findings.js
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,11 @@ import click
 
 from cli import pass_ctx
 from errors import EvidenceError, InputError
+from evidence.affected import attribute
 from evidence.export import export_finding, page_record_ids
 from evidence.verify import VerifyReport, verify_warc
+
+log = logging.getLogger(__name__)
 
 _FINDING_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -26,14 +30,47 @@ def _evidence_root(ctx: Any) -> Path:
     return Path(getattr(settings, "evidence_dir", None) or Path(settings.data_dir) / "evidence")
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    """Findings of one run folder; a damaged line is skipped (the WARC is the evidence, not this)."""
+    out: list[dict[str, Any]] = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            out.append(data)
+    return out
+
+
 def _finding_from_files(root: Path, finding_id: str) -> dict[str, Any] | None:
     for path in sorted(root.rglob("findings.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if finding_id in line:
-                data = json.loads(line)
-                if data.get("finding_id") == finding_id:
-                    return data
+        for data in _jsonl(path):
+            if data.get("finding_id") == finding_id:
+                return data
     return None
+
+
+def findings_for_warc(ctx: Any, warc: Path) -> list[dict[str, Any]]:
+    """Findings judged on ``warc``: the store's (when there is one) and the run folder's findings.jsonl."""
+    found = {f["finding_id"]: f for f in _jsonl(warc.parent / "findings.jsonl") if f.get("finding_id")}
+    try:
+        from store.db import Store
+        from store.models import Finding
+
+        name = warc.name
+        with Store.from_settings(ctx.settings).session() as s:
+            for row in s.query(Finding).filter(Finding.evidence.isnot(None)):
+                ev = row.evidence or {}
+                if isinstance(ev, dict) and str(ev.get("warc", "")).endswith(name):
+                    found.setdefault(row.finding_id, {"finding_id": row.finding_id, "evidence": ev})
+    except Exception:  # no store configured or reachable: the run folder's findings still count
+        log.debug("store not available for findings of %s", warc, exc_info=True)
+    return list(found.values())
 
 
 def _finding_from_store(ctx: Any, finding_id: str) -> dict[str, Any] | None:
@@ -98,6 +135,21 @@ def _print(report: VerifyReport, fmt: str) -> None:
     click.echo(f"{verdict}: {report.path} ({report.checked} records checked)")
     for p in report.problems:
         click.echo(f"  - {p}")
+        if p.findings:
+            click.echo(f"    受影响的发现 findings affected: {', '.join(p.findings)}")
+    if not report.ok:
+        hit = report.findings_affected
+        click.echo(f"  受影响的发现 findings affected ({len(hit)}): {', '.join(hit) or '无 none'}")
+        rest = [f for f in report.findings_in_file if f not in hit]
+        if rest:
+            click.echo(f"  同一文件中记录完好的发现 findings in this file whose records are intact ({len(rest)}): "
+                       f"{', '.join(rest)}")
+
+
+def _check(ctx: Any, warc: Path, expected: list[dict[str, Any]] | None = None, only: set[str] | None = None,
+           findings: list[dict[str, Any]] | None = None) -> VerifyReport:
+    report = verify_warc(warc, expected=expected, only=only)
+    return attribute(report, findings if findings is not None else findings_for_warc(ctx, warc))
 
 
 @click.group("evidence")
@@ -116,32 +168,38 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
         warcs = sorted(_evidence_root(ctx).rglob("*.warc.gz"))
         if not warcs:
             raise InputError(f"no WARC files under {_evidence_root(ctx)}")
-        reports = [verify_warc(w) for w in warcs]
-    elif Path(target).exists():
-        reports = [verify_warc(Path(target))]
+        reports = [_check(ctx, w) for w in warcs]
+    elif Path(target).is_file():
+        reports = [_check(ctx, Path(target))]
     elif _FINDING_ID.match(target):
         finding = find_finding(ctx, target)
         ev = finding.get("evidence") or {}
-        warc = Path(ev.get("warc", ""))
-        ids = set(page_record_ids(warc, ev)) if warc.exists() else set()
+        if not ev.get("warc"):
+            raise EvidenceError(f"finding {target} has no evidence pointer (no WARC recorded)")
+        warc = Path(ev["warc"])
+        ids = set(page_record_ids(warc, ev)) if warc.is_file() else set()
+        ids |= {str(ev[k]) for k in ("record_id", "metadata_record_id", "dom_record_id", "screenshot_record_id",
+                                      "pdf_record_id") if ev.get(k)}
         expected = [{"record_id": ev["record_id"], "expected_sha256": ev.get("page_sha256") or None}] \
             if ev.get("record_id") else []
-        reports = [verify_warc(warc, expected=expected, only=ids or None)]
+        reports = [_check(ctx, warc, expected=expected, only=ids or None, findings=[finding])]
     elif target.isdigit():
         found = _run_from_store(ctx, int(target))
         if found is None:
             raise InputError(f"crawl run {target} not found in the store (or it has no WARC)")
-        reports = [verify_warc(found[0], expected=found[1])]
+        reports = [_check(ctx, found[0], expected=found[1])]
     else:
         warcs = sorted(_evidence_root(ctx).rglob(f"{target}.warc.gz"))
         if not warcs:
             raise InputError(f"{target!r} is neither a file, a finding id, a run id nor a run name")
-        reports = [verify_warc(w) for w in warcs]
+        reports = [_check(ctx, w) for w in warcs]
     for r in reports:
         _print(r, fmt)
     bad = [r for r in reports if not r.ok]
     if bad:
-        raise EvidenceError(f"{len(bad)} evidence file(s) do not verify")
+        hit = sorted({f for r in bad for f in r.findings_affected})
+        raise EvidenceError(f"{len(bad)} evidence file(s) do not verify; {len(hit)} finding(s) affected"
+                            + (f": {', '.join(hit)}" if hit else ""))
 
 
 @evidence_group.command("export")

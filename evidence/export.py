@@ -16,25 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from errors import EvidenceError
+from evidence.affected import metadata_records, safe_index
 from evidence.timefmt import stamp, utc_iso
 from evidence.verify import parse_member, verify_warc
-from evidence.warc import load_index, sha256
+from evidence.warc import sha256
 
 _FILES = {"screenshot": "screenshot.png", "pdf": "page.pdf", "dom": "rendered-dom.html", "response": "page-body.bin"}
 
 
 def page_record_ids(warc_path: Path, evidence: dict[str, Any]) -> list[str]:
     """Ids of every record of the finding's page: from its metadata record, plus later PDFs."""
-    index = load_index(warc_path) or {"records": []}
-    by_id = {r["record_id"]: r for r in index["records"]}
+    index = safe_index(warc_path) or {"records": []}
+    by_id = {r.get("record_id"): r for r in index["records"] if isinstance(r, dict)}
     ids: list[str] = []
     meta_id = evidence.get("metadata_record_id", "")
     if meta_id in by_id:
-        ref = by_id[meta_id]
-        with open(warc_path, "rb") as fh:
-            fh.seek(ref["offset"])
-            meta = json.loads(parse_member(fh.read(ref["length"])).payload)
-        ids.extend(meta.get("records", {}).values())
+        ids.extend(metadata_records(warc_path, by_id[meta_id])[0])  # damaged metadata: the pointers remain
         ids.append(meta_id)
     for key in ("record_id", "dom_record_id", "screenshot_record_id", "pdf_record_id"):
         if evidence.get(key) and evidence[key] not in ids:
@@ -49,9 +46,9 @@ def export_finding(finding: dict[str, Any], out_zip: Path, *, timezone: str = "A
     warc = Path(evidence.get("warc", ""))
     if not evidence.get("warc") or not warc.exists():
         raise EvidenceError(f"finding {finding.get('finding_id')}: its WARC {evidence.get('warc')!r} is missing")
-    index = load_index(warc)
+    index = safe_index(warc)
     if index is None:
-        raise EvidenceError(f"{warc}: index (.idx.json) missing; run `storewatch evidence verify {warc}`")
+        raise EvidenceError(f"{warc}: index (.idx.json) missing or damaged; run `storewatch evidence verify {warc}`")
     by_id = {r["record_id"]: r for r in index["records"]}
     ids = page_record_ids(warc, evidence)
     if not ids:

@@ -27,10 +27,14 @@ class Problem:
     type: str = ""
     uri: str = ""
     offset: int | None = None
+    file: str = ""  # the damaged file when it is not the WARC itself (index, token, …)
+    findings: tuple[str, ...] = ()  # ids of the findings whose evidence this problem touches
 
     def __str__(self) -> str:
         where = f"record {self.record_id} ({self.type} {self.uri}) at offset {self.offset}" if self.record_id \
             else (f"offset {self.offset}" if self.offset is not None else "file")
+        if self.file:
+            where = f"{self.file}: {where}"
         return f"{where}: {self.message}"
 
 
@@ -39,14 +43,20 @@ class VerifyReport:
     path: str
     checked: int = 0
     problems: list[Problem] = field(default_factory=list)
+    findings_in_file: list[str] = field(default_factory=list)  # every finding judged on this WARC
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def findings_affected(self) -> list[str]:
+        return sorted({f for p in self.problems for f in p.findings})
+
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "ok": self.ok, "records_checked": self.checked,
-                "problems": [{**asdict(p), "text": str(p)} for p in self.problems]}
+                "findings_affected": self.findings_affected, "findings_in_file": self.findings_in_file,
+                "problems": [{**asdict(p), "findings": list(p.findings), "text": str(p)} for p in self.problems]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,18 +202,36 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
                                         if part.exists() else "")
         report.problems.append(Problem(msg))
         return report
-    data = path.read_bytes()
-    index = load_index(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.problems.append(Problem(f"WARC file cannot be read: {exc.strerror or exc}"))
+        return report
+    try:
+        index = load_index(path)
+    except (OSError, ValueError) as exc:
+        report.problems.append(Problem(f"index file is damaged and cannot be read ({exc}): records checked by "
+                                       "their own digests", file=path.name + ".idx.json"))
+        index = None
+    if index is not None and not isinstance(index.get("records"), list):
+        report.problems.append(Problem("index file has no record list: records checked by their own digests",
+                                       file=path.name + ".idx.json"))
+        index = None
     refs: dict[str, dict[str, Any]] = {}
     if index is not None:
-        for r in index.get("records", []):
+        for n, r in enumerate(index.get("records", [])):
+            if not isinstance(r, dict) or not r.get("record_id") or not isinstance(r.get("offset"), int):
+                report.problems.append(Problem(f"index entry {n} is damaged (no record id or offset)",
+                                               file=path.name + ".idx.json"))
+                continue
             refs[r["record_id"]] = dict(r)
         if index.get("size") != len(data):
             report.problems.append(Problem(f"file size {len(data)} differs from the recorded {index.get('size')}"))
         if index.get("sha256") and index["sha256"] != sha256(data):
             report.problems.append(Problem("file SHA-256 differs from the one recorded at close"))
     else:
-        report.problems.append(Problem("index file (.idx.json) is missing: records checked by their own digests"))
+        if not any(p.file for p in report.problems):
+            report.problems.append(Problem("index file (.idx.json) is missing: records checked by their own digests"))
         for off, length in _members(data):
             try:
                 rec = parse_member(data[off:off + length])
@@ -225,7 +253,7 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
         report.checked += 1
         report.problems.extend(check_record(path, ref, data))
         covered = max(covered, int(ref["offset"]) + int(ref.get("length") or 0))
-    if only is None and index is not None and covered < len(data):
+    if only is None and covered < len(data):
         report.problems.append(Problem(f"{len(data) - covered} bytes after the last record belong to no record",
                                        offset=covered))
     return report

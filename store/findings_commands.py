@@ -6,24 +6,28 @@ a dismissal can add an allow-list entry so the rule stops firing on that storefr
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import click
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from cli import Context, pass_ctx
 from errors import InputError
 from store.db import open_store
-from store.lifecycle import ANALYST_STATUSES, set_status
+from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, set_status
 from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront
 
 
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (containers): fall back
-        return "analyst"
+def acting_user(session, name: str | None) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(name, role) of the storewatch user a command acts as; the Unix login is not a storewatch user."""
+    if not name:
+        raise InputError("请用 --user 指定以哪个 storewatch 用户的身份操作（或设置环境变量 STOREWATCH_USER）")
+    row = session.execute(text("SELECT role, active FROM web_users WHERE name = :n"), {"n": name}).first()
+    if row is None:
+        raise InputError(f"没有名为 {name!r} 的 storewatch 用户（storewatch user list 列出用户）")
+    if not row[1]:
+        raise InputError(f"用户 {name!r} 已停用")
+    return name, str(row[0])
 
 
 @click.group("finding")
@@ -112,7 +116,8 @@ def show_cmd(ctx: Context, finding_id: str, fmt: str) -> None:
 @click.argument("finding_id")
 @click.argument("status", type=click.Choice(ANALYST_STATUSES))
 @click.option("--note", default="", help="Why (required to dismiss).")
-@click.option("--actor", default=None, help="Who decides (default: the login name).")
+@click.option("--user", "actor", envvar="STOREWATCH_USER", default=None,
+              help="The storewatch user who decides (env STOREWATCH_USER); their role decides which moves are allowed.")
 @click.option("--allow-list", "allow", is_flag=True,
               help="With dismissed: stop this rule firing on this matched text for this storefront.")
 @click.option("--whole-rule", is_flag=True, help="With --allow-list: suppress the rule on the whole storefront.")
@@ -124,12 +129,12 @@ def set_status_cmd(ctx: Context, finding_id: str, status: str, note: str, actor:
         raise InputError("--allow-list only goes with the status dismissed")
     if whole_rule and not allow:
         raise InputError("--whole-rule only goes with --allow-list")
-    who = actor or _actor()
     store = open_store(ctx.settings)
     with store.session() as s:
+        who, role = acting_user(s, actor)
         f = _get(s, finding_id)
         before = f.status
-        set_status(s, f.finding_id, status, actor=who, note=note)
+        set_status(s, f.finding_id, status, actor=who, role=role, note=note)
         added = ""
         if allow:
             if f.storefront_id is None:
@@ -138,7 +143,8 @@ def set_status_cmd(ctx: Context, finding_id: str, status: str, note: str, actor:
                                  match=None if whole_rule else f.match, reason=note, created_by=who))
             added = f"; allow-list: {f.rule_id}" + ("" if whole_rule else f" “{f.match}”") + \
                 f" on storefront #{f.storefront_id}"
-        click.echo(f"{f.finding_id}: {before} -> {status} by {who}{added}")
+        click.echo(f"{f.finding_id}: {STATUS_LABELS.get(before, before)} → {STATUS_LABELS[status]}"
+                   f"（{who}，{before} -> {status}）{added}")
 
 
 COMMANDS = [finding_group]

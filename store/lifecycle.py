@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from analyzers.model import Finding as FindingRecord
 from analyzers.nlp import finding_search_tokens
-from errors import InputError
+from errors import InputError, PermissionDenied
 from store.models import (
     FINDING_STATUSES,
     CrawlRun,
@@ -38,8 +38,46 @@ log = logging.getLogger(__name__)
 RUN_STATUSES = ("running", "complete", "partial", "unreachable", "failed", "interrupted")
 AUTO_RESOLVE = {"open": "resolved", "reopened": "resolved", "confirmed": "ready_to_close",
                 "case_opened": "ready_to_close", "notified": "ready_to_close"}
-# analyst moves allowed from each status (anything may go to dismissed/closed with a note)
 ANALYST_STATUSES = ("confirmed", "dismissed", "case_opened", "notified", "rectified", "closed", "open")
+# Who may make which move by hand: role rank (store.lifecycle is the one place that decides; the UI,
+# the case workflow and the CLI all call set_status). System states (resolved, reopened,
+# ready_to_close) are set only by crawling, never by hand.
+ROLE_RANK = {"viewer": 0, "analyst": 1, "supervisor": 2, "admin": 3}
+_OPEN = ("open", "reopened")
+MOVES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    # to-status: ((from-statuses, lowest role), ...)
+    "confirmed": ((_OPEN, "analyst"),),
+    "dismissed": ((_OPEN + ("confirmed",), "analyst"), (("case_opened", "notified", "ready_to_close"), "supervisor")),
+    "open": ((("confirmed", "dismissed"), "analyst"), (("closed", "rectified"), "supervisor")),
+    "case_opened": ((_OPEN + ("confirmed",), "analyst"),),
+    "notified": ((_OPEN + ("confirmed", "case_opened"), "analyst"),),
+    "rectified": ((("confirmed", "case_opened", "notified", "ready_to_close"), "supervisor"),),
+    "closed": ((_OPEN + ("resolved", "confirmed", "dismissed", "case_opened", "notified", "rectified",
+                         "ready_to_close"), "supervisor"),),
+}
+STATUS_LABELS = {"open": "待研判", "reopened": "再次发现", "resolved": "已消失", "confirmed": "已确认",
+                 "dismissed": "已排除", "case_opened": "已立案", "notified": "已通知", "rectified": "已整改",
+                 "ready_to_close": "待结案", "closed": "已结案"}
+ROLE_LABELS = {"viewer": "只读", "analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
+
+
+def allowed_move(from_status: str, to_status: str, role: str) -> str | None:
+    """None when ``role`` may move a finding from ``from_status`` to ``to_status``; else why not (Chinese)."""
+    if to_status not in MOVES:
+        return f"状态“{STATUS_LABELS.get(to_status, to_status)}”只由系统设置，不能手动设置"
+    rank = ROLE_RANK.get(role, -1)
+    for sources, lowest in MOVES[to_status]:
+        if from_status in sources:
+            if rank >= ROLE_RANK[lowest]:
+                return None
+            return (f"从“{STATUS_LABELS.get(from_status, from_status)}”改为“{STATUS_LABELS[to_status]}”"
+                    f"需要{ROLE_LABELS[lowest]}权限")
+    return f"不能从“{STATUS_LABELS.get(from_status, from_status)}”改为“{STATUS_LABELS[to_status]}”"
+
+
+def moves_for(from_status: str, role: str) -> list[str]:
+    """The statuses ``role`` may move a finding in ``from_status`` to, in ANALYST_STATUSES order."""
+    return [t for t in ANALYST_STATUSES if t != from_status and allowed_move(from_status, t, role) is None]
 
 
 def enqueue(session: Session, entity: str, entity_id: str | int, op: str = "upsert") -> None:
@@ -159,16 +197,23 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
     return counts
 
 
-def set_status(session: Session, finding_id: str, status: str, *, actor: str, note: str = "") -> Finding:
-    """An analyst's decision: change a finding's status with an audit event and an outbox row."""
+def set_status(session: Session, finding_id: str, status: str, *, actor: str, role: str,
+               note: str = "") -> Finding:
+    """A person's decision: change a finding's status with an audit event and an outbox row.
+
+    The move must be allowed for ``role`` by :data:`MOVES`; otherwise :class:`PermissionDenied`.
+    """
     if status not in FINDING_STATUSES:
-        raise InputError(f"unknown status {status!r}; one of: {', '.join(FINDING_STATUSES)}")
+        raise InputError(f"未知状态 {status!r}；可选：{', '.join(FINDING_STATUSES)}")
     if status == "dismissed" and not note.strip():
-        raise InputError("dismissing a finding needs a reason (--note)")
+        raise InputError("排除线索须填写理由（命令行用 --note）")
     row = session.get(Finding, finding_id)
     if row is None:
-        raise InputError(f"no finding with id {finding_id}")
+        raise InputError(f"没有编号为 {finding_id} 的线索")
     if row.status != status:
+        why = allowed_move(row.status, status, role)
+        if why is not None:
+            raise PermissionDenied(f"线索 {finding_id[:12]}：{why}")
         _event(session, row, status, actor=actor, note=note)
         row.status, row.status_changed_at = status, utcnow()
         enqueue(session, "finding", row.finding_id)

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import Settings
-from errors import StorewatchError
+from errors import PermissionDenied, StorewatchError
 from store.db import Store, open_store
 from web import auth
 from web.common import HERE, WebState, render
@@ -200,8 +200,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def storewatch_error(request: Request, exc: Exception) -> Response:
     log.warning("%s %s: %s", request.method, request.url.path, exc)
-    code = 400 if getattr(exc, "exit_code", 1) == 2 else 500
-    return render(request, "error.html", status_code=code, message=str(exc), code=code)
+    if isinstance(exc, PermissionDenied):
+        code = 403
+    else:
+        code = 400 if getattr(exc, "exit_code", 1) == 2 else 500
+    # a failure's own text may name server paths or hosts: people see a plain message, the log has it all
+    message = str(exc) if code < 500 else "服务器内部错误，已记录日志，请联系系统管理员"
+    return render(request, "error.html", status_code=code, message=message, code=code)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:

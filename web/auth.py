@@ -47,9 +47,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, name: str = "") -> None:
+    """At least MIN_PASSWORD_LENGTH characters of at least two kinds (letters, digits, others), not the
+    user name, not one repeated or consecutive run (1234567890, aaaaaaaaaa)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters (密码至少{MIN_PASSWORD_LENGTH}位)")
+        raise InputError(f"密码太短：至少{MIN_PASSWORD_LENGTH}位 (password too short)")
+    kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
+                 any(not c.isalnum() for c in password)))
+    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:], strict=False)}
+    if kinds < 2 or len(steps) == 1 or (name and name.lower() in password.lower()):
+        raise InputError("密码太简单：须含字母、数字、符号中至少两类，不能是连续或重复字符，不能包含用户名 (password too weak)")
 
 
 def generate_password() -> str:
@@ -66,7 +73,7 @@ def add_user(session: Session, name: str, role: str, password: str, *, actor: st
         raise InputError("user name must be 1 to 100 characters")
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
-    check_password_strength(password)
+    check_password_strength(password, name)
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise InputError(f"user {name!r} already exists (use `storewatch user passwd`)")
     user = User(name=name, role=role, password_hash=hash_password(password), active=True)
@@ -84,7 +91,7 @@ def _get(session: Session, name: str) -> User:
 
 
 def set_password(session: Session, name: str, password: str, *, actor: str = "cli") -> User:
-    check_password_strength(password)
+    check_password_strength(password, name)
     user = _get(session, name)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
@@ -111,18 +118,39 @@ def set_role(session: Session, name: str, role: str, *, actor: str) -> User:
     return user
 
 
-def is_throttled(session: Session, name: str, ip: str, web: WebSettings, now: datetime | None = None) -> bool:
-    """Too many failed logins for this user name or from this address within the window?"""
-    since = (now or utcnow()) - timedelta(seconds=parse_duration(web.login_window))
-    failed = ("login_failed", "login_throttled")
-    by_name = session.scalar(select(func.count()).select_from(AuthEvent).where(
-        AuthEvent.user_name == name, AuthEvent.at >= since, AuthEvent.kind.in_(failed))) or 0
-    if by_name >= web.login_max_failures:
-        return True
-    by_ip = session.scalar(select(func.count()).select_from(AuthEvent).where(
-        AuthEvent.ip == ip, AuthEvent.at >= since, AuthEvent.kind.in_(failed))) or 0
-    # one address may try several names (a shared office NAT): allow a few times more
-    return by_ip >= web.login_max_failures * 4
+MAX_DELAY = timedelta(minutes=30)
+
+
+def throttle_wait(session: Session, name: str, ip: str, web: WebSettings, now: datetime | None = None) -> float:
+    """Seconds this (user name, address) pair must still wait before its next sign-in try; 0 = go.
+
+    Throttling is per pair, so guessing at an account from one address never locks that account out for
+    its owner elsewhere, and one address's failures never lock out others behind the same NAT. After
+    ``login_max_failures`` wrong passwords within ``login_window`` each further failure doubles the wait
+    (from 30 s up to 30 min). Refused tries are not failures: a patient user is never kept out for ever.
+    """
+    now = now or utcnow()
+    since = now - timedelta(seconds=parse_duration(web.login_window))
+    failures = session.scalars(select(AuthEvent.at).where(
+        AuthEvent.user_name == name, AuthEvent.ip == ip, AuthEvent.at >= since,
+        AuthEvent.kind == "login_failed").order_by(AuthEvent.at.desc()).limit(web.login_max_failures + 20)).all()
+    over = len(failures) - web.login_max_failures
+    if over < 0:
+        return 0.0
+    wait = min(timedelta(seconds=30 * 2 ** min(over, 16)), MAX_DELAY)
+    left = (failures[0] + wait - now).total_seconds()
+    return max(left, 0.0)
+
+
+def under_attack(session: Session, web: WebSettings, now: datetime | None = None) -> list[dict[str, object]]:
+    """(user name, address) pairs with at least ``login_max_failures`` failures within the window, worst first."""
+    since = (now or utcnow()) - timedelta(seconds=parse_duration(web.login_window)) * 4
+    rows = session.execute(select(AuthEvent.user_name, AuthEvent.ip, func.count(), func.max(AuthEvent.at))
+                           .where(AuthEvent.kind == "login_failed", AuthEvent.at >= since)
+                           .group_by(AuthEvent.user_name, AuthEvent.ip)
+                           .having(func.count() >= web.login_max_failures)
+                           .order_by(func.count().desc()).limit(50)).all()
+    return [{"user": u, "ip": ip, "failures": n, "last": last} for u, ip, n, last in rows]
 
 
 class LoginRefused(Exception):
@@ -135,9 +163,10 @@ def login(session: Session, name: str, password: str, ip: str, user_agent: str,
           web: WebSettings) -> tuple[str, User]:
     """Check the password and open a session; returns (cookie token, user). Raises LoginRefused."""
     name = name.strip()[:100]
-    if is_throttled(session, name, ip, web):
+    wait = throttle_wait(session, name, ip, web)
+    if wait > 0:
         audit(session, "login_throttled", name, ip=ip)
-        raise LoginRefused("登录失败次数过多，请稍后再试", throttled=True)
+        raise LoginRefused(f"该账号在本地址登录失败次数过多，请 {int(wait) + 1} 秒后再试", throttled=True)
     user = session.scalar(select(User).where(User.name == name))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -176,7 +205,9 @@ def resolve(session: Session, token: str | None, web: WebSettings) -> CurrentUse
     if row.expires_at < now or row.last_seen + idle < now or not row.user.active:
         session.delete(row)
         return None
-    if (now - row.last_seen).total_seconds() > 60:  # write at most once a minute per session
+    # write at most once a minute per session, and often enough that a short idle timeout never ends
+    # the session of someone who is using it
+    if (now - row.last_seen).total_seconds() > min(60.0, idle.total_seconds() / 4):
         row.last_seen = now
     return CurrentUser(id=row.user.id, name=row.user.name, role=row.user.role, csrf_token=row.csrf_token)
 

@@ -11,15 +11,16 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from store.lifecycle import ROLE_LABELS as ROLE_LABELS  # one role ladder, decided in store.lifecycle
+from store.lifecycle import ROLE_RANK as ROLE_RANK
 from store.models import Base, Finding, utcnow
 
 # covering index for the facet counts of the findings list (one index-only scan for all facets)
 FACET_INDEX = Index("ix_findings_facets", Finding.category, Finding.article, Finding.severity, Finding.status,
                     Finding.storefront_id)
 
-ROLES = ("analyst", "supervisor", "admin")
-ROLE_RANK = {"analyst": 1, "supervisor": 2, "admin": 3}
-ROLE_LABELS = {"analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
+
+ROLES = tuple(ROLE_RANK)  # viewer (只读: leaders who only read), analyst, supervisor, admin
 
 CASE_STATUSES = ("open", "notified", "rechecking", "closed")
 CASE_STATUS_LABELS = {"open": "已立案", "notified": "已通知整改", "rechecking": "待复查", "closed": "已结案"}

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from analyzers.lexicons import lexicon
 from analyzers.model import CATEGORIES, SEVERITIES
 from analyzers.rules import advertising, code, disclosure, goods, gov, licence, marks, refunds, state, terms
 from analyzers.rules.base import Hit, Rule, Site, SiteExample
+from analyzers.text import TEXT_LEXICONS
+from analyzers.understand import PAGE_KINDS, VOICES
 from errors import RuleRegistryError
 
 __all__ = ["RULES", "BY_ID", "Rule", "Hit", "Site", "SiteExample", "validate", "get", "EXCLUDED_CATEGORIES"]
@@ -45,6 +48,20 @@ def validate(rules: Iterable[Rule]) -> dict[str, Rule]:
             raise RuleRegistryError(f"{where}: text rules take text examples")
         if not isinstance(r.law, tuple) or not all(isinstance(x, str) and x for x in r.law):
             raise RuleRegistryError(f"{where}: law must be a tuple of citations")
+        bad_kinds = sorted(set(r.page_kinds or ()) - PAGE_KINDS)
+        if bad_kinds:
+            raise RuleRegistryError(f"{where}: unknown page kind(s) {bad_kinds} (see analyzers.understand.PAGE_KINDS)")
+        bad_voices = sorted(set(r.voices or ()) - VOICES)
+        if bad_voices:
+            raise RuleRegistryError(f"{where}: unknown voice(s) {bad_voices} (see analyzers.understand.VOICES)")
+        for name in r.lexicons:
+            try:
+                lexicon(name)
+            except RuleRegistryError as exc:
+                raise RuleRegistryError(f"{where}: declares lexicon {name!r}: {exc}") from None
+            if r.scope == "text" and name not in TEXT_LEXICONS:
+                raise RuleRegistryError(f"{where}: lexicon {name!r} is not scanned for text rules "
+                                        "(add it to analyzers.text.TEXT_LEXICONS)")
         for key in (r.id, *r.old_ids):
             if key in by_id:
                 raise RuleRegistryError(f"{where}: duplicate rule id {key!r}")

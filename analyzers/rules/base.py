@@ -43,8 +43,21 @@ class SiteExample:
 Example = str | SiteExample
 
 
-@dataclass(frozen=True, slots=True)
+# Voices a rule judges when it does not say (analyzers.understand.VOICES): format checks read every
+# block; terms also bind in a compliance notice (本店声明：…概不退换); claims only in the merchant's own offer.
+ALL_VOICES = frozenset({"offer", "law", "news", "warning", "compliance", "banned_list"})
+_VOICES_BY_CATEGORY: dict[str, frozenset[str]] = {
+    "unfair_terms": frozenset({"offer", "compliance"}),
+    "return_policy": frozenset({"offer", "compliance"}),
+    "license_display": ALL_VOICES,
+    "filing_display": ALL_VOICES,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
+    """A rule's declaration. Keyword-only, so a misplaced field cannot go unnoticed."""
+
     id: str
     category: str
     article: str
@@ -62,6 +75,22 @@ class Rule:
     old_ids: tuple[str, ...] = ()
     fires_with: tuple[str, ...] = ()  # rules that by design fire on the same text (one act, two articles)
     per_site: bool = False  # report a match once per storefront (footers repeat on every page)
+    page_kinds: frozenset[str] | None = None  # page kinds judged (analyzers.understand.PAGE_KINDS); None: all
+    voices: frozenset[str] | None = None  # voices judged (text rules); None: the category's default
+    lexicons: tuple[str, ...] = ()  # data/<name>.txt the check reads (checked to exist at import)
+
+    def __post_init__(self) -> None:
+        if self.voices is None:
+            default = ALL_VOICES if self.scope != "text" else _VOICES_BY_CATEGORY.get(self.category, frozenset({"offer"}))
+            object.__setattr__(self, "voices", default)
+        if self.page_kinds is not None and not isinstance(self.page_kinds, frozenset):
+            object.__setattr__(self, "page_kinds", frozenset(self.page_kinds))
+
+    def judges(self, page_kind: str, voice: str) -> bool:
+        """Does the rule apply on a page of this kind ("" unknown) to a block in this voice ("" none)?"""
+        if page_kind and self.page_kinds is not None and page_kind not in self.page_kinds:
+            return False
+        return not voice or voice in (self.voices or ALL_VOICES)
 
 
 # ---- small builders for examples (compact, readable page fixtures) ----------------------------

@@ -10,6 +10,7 @@ from analyzers.lexicons import scanner
 from analyzers.model import Form, FormField, Link, Location, Page
 from analyzers.normalise import normalise_term
 from analyzers.rules.base import HOME, REGISTRY, Hit, Rule, Site, home, page, site
+from analyzers.understand import page_kind, product_kind
 
 # item -> pattern over normalised text (Art. 11(3) 名称、生产者、价格、运费、配送方式、配送范围、支付形式、退换货方式)
 PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
@@ -28,17 +29,27 @@ _PRICE_WITHHELD = re.compile(r"(?:价格|售价|单价|报价)[:\s]*(?:请|需)?
 _PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page itself; the rest may be on a help/terms page
 
 
+# Fresh and primary agricultural produce names its origin, not a manufacturer (食用农产品市场销售质量安全监督管理办法
+# 第二十八条; 产品质量法 第二条 covers processed products only): 产地 satisfies 生产者 for fresh goods.
+_ORIGIN = re.compile(r"产地|原产地|产区|种植基地|养殖基地|来源地|origin")
+_NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing"})
+
+
 def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
-    products = [p for p in s.pages if p.kind == "product"]
+    # the crawler's hint, unless the page is a cart or order form, a policy, an article or a listing
+    products = [p for p in s.pages if p.kind == "product" and page_kind(p) not in _NOT_PRODUCT]
     if not products:
         return
-    shared = "\n".join(s.text(p) for p in s.pages if p.kind != "product")
+    shared = "\n".join(s.text(p) for p in s.pages if p not in products)
     for p in products:
         own = s.text(p)
         if "议" in own or "询" in own or "咨询" in own:
             own = _PRICE_WITHHELD.sub(" ", own)
+        fresh = "fresh" in product_kind(own)
         for item, pattern in PRODUCT_ITEMS.items():
             if pattern.search(own) or (item not in _PAGE_ONLY and pattern.search(shared)):
+                continue
+            if item == "生产者" and fresh and _ORIGIN.search(own):
                 continue
             yield Hit(match=item, location=Location(kind="page", selector=p.url), url=p.url, confidence=0.75,
                       excerpt=f"商品页面及网站说明页面未说明{item}", detail=f"（缺少：{item}）")

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.lexicons import Candidate, Entry
-from analyzers.rules.base import Hit, Rule
+from analyzers.model import Location
+from analyzers.rules.base import HOME, Hit, Rule, Site, home, page, site
 from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
+from analyzers.understand import page_kind, voice
 
 _JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
@@ -32,9 +34,16 @@ def _brand_cue(doc: TextDoc, c: Candidate) -> bool:
     return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None
 
 
+# A 1:1 replica of a gun or a knife copies a weapon's shape, not a brand: prohibited goods, not counterfeit.
+_WEAPON_GOODS = re.compile(r"枪|弩|军刺|匕首|刀具|手雷|弹夹|弹匣")
+
+
 def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans: list[tuple[int, int]] = []
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
+        ss, se = doc.sentence(c.start, c.end)
+        if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
+            continue
         if c.term == "a货" and any(j in doc.text for j in _JADE):
             continue  # 翡翠 A货 is a grade of natural jadeite
         if c.tag == "cue" and not _brand_cue(doc, c):
@@ -91,7 +100,7 @@ _BAN_WORDS = ("禁止", "严禁", "不得", "不销售", "不出售", "不售", 
               "不能购买", "不收寄", "不予发货", "无法邮寄", "举报")
 _KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精神药品", "document": "发票、证件、银行卡",
           "spy": "窃听窃照专用器材", "wildlife": "国家重点保护野生动物制品", "tobacco": "烟草制品（含电子烟）",
-          "pharma": "处方药"}
+          "pharma": "处方药", "police": "警用标志、制式服装和警械"}
 
 
 _INVOICE = re.compile(r"代开[\u4e00-\u9fff]{1,5}发票")
@@ -118,7 +127,20 @@ def _tobacco_sales(doc: TextDoc) -> Iterator[re.Match[str]]:
             yield m
 
 
+# Toy guns made to a real gun's shape and size are 仿真枪 (公安部《仿真枪认定标准》; 枪支管理法 第二十二条).
+_REPLICA_GUN = re.compile(r"(?:玩具枪|水弹枪|软弹枪|激光枪|吃鸡枪|电动枪|模型枪|枪模|bb枪)[^。;]{0,16}?"
+                          r"(?:1\s*[:比]\s*1|一比一|原比例|等比例?|还原|金属|合金|全金属|可发射|发射|初速|仿真)"
+                          r"|(?:1\s*[:比]\s*1|一比一|原比例|等比例?|还原|全金属)[^。;]{0,12}?(?:玩具枪|水弹枪|软弹枪|模型枪|枪模|bb枪)")
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _REPLICA_GUN.finditer(doc.text) if "枪" in doc.text else ():
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)) \
+                and not doc.has("prohibited", ss, se):
+            yield Hit(m.start(), m.end(), confidence=0.8, detail=f"（{_KINDS['weapon']}：仿真枪）")
+            break
     invoices = _INVOICE.finditer(doc.text) if "代开" in doc.text else iter(())
     tobacco = list(anchored(doc, "tobacco", _TOBACCO)) or list(_tobacco_sales(doc))
     for matches, detail in ((invoices, "（发票、证件、银行卡）"),
@@ -148,6 +170,9 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "recruit": (
         re.compile(r"每(?:推荐|邀请|发展|介绍|拉|直推)(?:一|1)(?:位|个|名)?(?:新)?(?:人|代理|会员|好友|下线|店主|用户)"),
         re.compile(rf"(?:拉|发展|推荐|邀请|介绍|带)(?:够|满|齐|了)?{_NUM}\s*(?:个|位|名)?(?:人|新人|好友|会员|代理|下线|店主)"),
+        # plain words: 拉来的朋友每开一家店你拿100元
+        re.compile(r"(?:拉|邀请?|推荐|介绍|带)(?:来|进来|进)?的(?:朋友|人|好友|亲戚|新人|会员)[^。;]{0,14}?(?:你|就|可|都)(?:能|可以)?"
+                   r"(?:拿|得|赚|奖励?|返|分)[^。;]{0,4}?(?:\d|钱|元|块|提成|佣金|奖)"),
     ),
     "fee": (
         re.compile(r"(?:购买|购|买|缴纳|交纳|支付|充值|交)[^,。;]{0,12}?(?:即可|即|就能|就可|才能|方可)"
@@ -157,10 +182,16 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"(?:缴纳|交纳|支付|交)\s*\d+\s*元[^,。;]{0,4}?(?:即可|即|就能|就可|才能|方可)?(?:成为|升级为?|晋升为?)"
                    r"(?:代理|会员|店主|经销商|vip|合伙人|股东|董事|总代)"),
         re.compile(r"(?:消费满|购满|累计消费满?)\s*\d+\s*元[^,。;]{0,3}?(?:升级|成为)(?:为)?(?:会员|代理|vip|店主|合伙人)"),
+        # plain words: 交399元开店当店主 / 花1980拿到代理资格
+        re.compile(r"(?:交|缴|付|花|充值?|拿|投)\s*\d+\s*(?:元|块|万)?[^,。;]{0,8}?(?:开店|开通店铺|当店主|做店主|成为|入伙|入会|"
+                   r"加入|取得资格|获得资格|拿到资格|拿到代理|开通(?:代理|会员)权限)"),
     ),
     "team": (
         re.compile(r"团队[^,。;]{0,10}?(?:销售额|业绩|消费额|流水|营业额)[^,。;]{0,10}?(?:提成|奖|分红|%|返)"),
         re.compile(r"(?:下线|下级)[^,。;]{0,6}?(?:推荐|购买|消费|业绩|销售|进货)[^,。;]{0,8}?(?:拿|得|抽|提成|%|奖|返)"),
+        # plain words: 他们再拉人你还有分成
+        re.compile(r"(?:他们|下线|下级|朋友们?|你的人|新人)?(?:再|又|继续)(?:去)?(?:拉|邀|推荐|发展|介绍|带)[^。;]{0,14}?"
+                   r"(?:你|也|还|照样)(?:能|可以|都)?(?:有|拿|得|赚|分)"),
     ),
 }
 # a numbered recruit counts only when recruiting pays or promotes (邀请3位好友助力领券 does not)
@@ -196,6 +227,38 @@ def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     first = min((c for cs in found.values() for c in cs), key=lambda c: c.start)
     names = "、".join(_ELEMENT_NAMES[t] for t in ("recruit", "fee", "team") if t in elements)
     yield Hit(first.start, first.end, confidence=0.9 if len(elements) == 3 else 0.75, detail=f"（具备：{names}）")
+
+
+_ANY_ELEMENT = re.compile(r"代理|店主|会员|推荐|邀请|下线|下级|团队|拉人|直推|入门|加盟|分红|提成|佣金|资格")
+
+
+def check_pyramid_site(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    """The three elements of 禁止传销条例 第七条 spread over a site's pages (a plan page, a join page)."""
+    found: dict[str, tuple[str, str]] = {}  # element -> (url, quote)
+    per_page: list[set[str]] = []
+    for p in s.pages:
+        text = s.text(p)
+        if not _ANY_ELEMENT.search(text):
+            continue
+        doc = TextDoc(text)
+        kind = page_kind(p)
+        here: set[str] = set()
+        for tag in ("recruit", "fee", "team"):
+            for c in _live(doc, tag):
+                ss, se = doc.sentence(c.start, c.end)
+                if voice(doc.text[ss:se], kind=kind) != "offer":
+                    continue
+                here.add(tag)
+                found.setdefault(tag, (p.url, doc.excerpt(c.start, c.end)))
+                break
+        per_page.append(here)
+    if len(found) < 2 or any(len(h) >= 2 for h in per_page):
+        return  # fewer than two elements, or one page has two (MLM-STATUTORY-ELEMENTS reports that page)
+    order = [t for t in ("fee", "recruit", "team") if t in found]
+    cited = "；".join(f"{_ELEMENT_NAMES[t]}：“{found[t][1]}”（{found[t][0]}）" for t in order)
+    url = found[order[0]][0]
+    yield Hit(match=found[order[0]][1][:60], url=url, location=Location(kind="site", selector=url),
+              confidence=0.85 if len(order) == 3 else 0.7, excerpt=cited[:400], detail=f"（具备：{cited}）")
 
 
 def check_pyramid_explicit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -286,6 +349,21 @@ RULES: tuple[Rule, ...] = (
         good=("邀请好友注册，双方各得10元优惠券。", "加盟费5万元，总部提供培训，推荐奖另计。",
               "购买年卡即可成为会员，邀请3位好友助力可领优惠券。", "招聘销售主管，底薪加团队业绩提成。"),
         references=("禁止传销条例 第二条、第七条",),
+    ),
+    Rule(
+        id="MLM-SITE-ELEMENTS", category="pyramid_scheme", article="15(10)",
+        law=("禁止传销条例 第七条",), severity="critical",
+        explanation="网站不同页面合计具备禁止传销条例第七条所列传销要素（入门费、拉人头、团队计酬）中的两项以上",
+        check=check_pyramid_site, scope="site", lexicons=("pyramid", "anchors"),
+        what="Two or three statutory elements of pyramid selling found on different pages of one site (a join page asks "
+             "for an entry fee, a plan page pays per recruit or by team); each element is cited with its quote and page.",
+        why="禁止传销条例第七条列举的要素可能分散在“加入我们”“奖金制度”等不同页面；按网站整体认定，逐项引用原文。",
+        bad=(site(home("欢迎光临"), page(HOME + "join.html", "缴纳3980元即可成为代理，享受代理价拿货。"),
+                  page(HOME + "plan.html", "奖金制度：每推荐一人奖励500元。"), description="入门费在加入页，拉人头在奖金页"),),
+        good=(site(home("欢迎光临"), page(HOME + "join.html", "缴纳3980元即可成为代理，享受代理价拿货。"),
+                   page(HOME + "news/1.html", "案例：警方近日查处一起传销案，涉案平台每推荐一人奖励500元。"),
+                   description="另一页是新闻报道，不是本站的奖金制度"),),
+        references=("禁止传销条例 第七条",),
     ),
     Rule(
         id="MLM-EXPLICIT-NAME", category="pyramid_scheme", article="15(10)",

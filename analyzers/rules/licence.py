@@ -21,6 +21,7 @@ from analyzers.model import Location, Page, normalise_url
 from analyzers.normalise import normalise_term
 from analyzers.rules.base import HOME, REGISTRY, Hit, Link, Rule, Site, TextBlock, home, page, site
 from analyzers.text import TextDoc
+from analyzers.understand import is_platform
 from analyzers.urls import host, host_matches
 
 _USCC_LABELLED = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|uscc)[^0-9a-z\n]{0,6}([0-9a-z](?: ?[0-9a-z]){14,21})(?![0-9a-z])")
@@ -204,6 +205,9 @@ def check_icp_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 def check_police_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    # Art. 16 binds platform operators: judge only a storefront the registry files as a trading platform.
+    if s.registry is None or not is_platform(s.registry.site_type):
+        return
     h = s.judgeable_home
     if h is not None and not _polices(s.text(h)):
         yield Hit(match="公网安备号", location=_here(h), url=h.url, confidence=0.7, excerpt="首页未展示公安机关互联网站安全管理备案号")
@@ -293,12 +297,23 @@ RULES: tuple[Rule, ...] = (
                                                            police_filing=REGISTRY.police_filing),
              description="页面 青ICP备19000123号，备案 青ICP备20000999号"),),
        (site(home("欢迎光临"), registry=REGISTRY, description="一致（忽略网站序号 -1）"),)),
-    _r("FIL-POLICE-MISSING", "filing_display", "16", _LAW_POL, "low", "首页未展示公安机关互联网站安全管理备案号（公网安备号）",
-       check_police_missing, "site", "No public-security filing number (公网安备) on the home page.",
-       "第十六条：履行互联网站安全管理备案义务；公安机关要求在网站首页底部中央展示备案编号并链接至全国互联网安全管理服务平台。",
+    _r("FIL-POLICE-MISSING", "filing_display", "16", _LAW_POL, "low",
+       "网络交易平台首页未展示公安机关互联网站安全管理备案号（公网安备号）（第十六条，平台经营者）",
+       check_police_missing, "site", "A trading platform (registry site type 平台) shows no public-security filing number "
+       "(公网安备) on its home page. Ordinary shops are not judged: Art. 16 binds platform operators.",
+       "第十六条规定网络交易平台经营者履行互联网站安全管理备案等义务；计算机信息网络国际联网安全保护管理办法第十二条要求备案。"
+       "普通网店是否备案无法从页面判断，故只对备案登记为平台的网站判断，严重程度为低（展示义务，非交易违法）。",
        (site(Page(url=HOME, blocks=(TextBlock(f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}"),
-                                    TextBlock("青ICP备19000123号-1")), is_home=True), description="首页没有公网安备号"),),
-       (site(home("欢迎光临"), description="首页展示公网安备号并链接到 beian.mps.gov.cn"),)),
+                                    TextBlock("青ICP备19000123号-1")), is_home=True,
+                  links=tuple(Link(HOME + h, t) for h, t in (("agreement", "用户协议"), ("rules", "平台交易规则"),
+                                                             ("protect", "消费者权益保护"), ("privacy", "隐私政策")))),
+             registry=REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp=REGISTRY.icp,
+                                         site_type="网络交易平台"),
+             description="平台首页没有公网安备号"),),
+       (site(home("欢迎光临"), description="首页展示公网安备号并链接到 beian.mps.gov.cn"),
+        site(Page(url=HOME, blocks=(TextBlock(f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}"),
+                                    TextBlock("青ICP备19000123号-1")), is_home=True), registry=REGISTRY,
+             description="普通网店（自建网站）首页没有公网安备号：第十六条不适用"))),
     _r("FIL-POLICE-INVALID", "filing_display", "16", _LAW_POL, "medium", "公网安备号格式错误（应为省份简称+14位数字，前两位为省级代码）",
        check_police_invalid, "text", "A 公网安备 number that is not 14 digits or whose province code does not match its abbreviation.",
        "公安备案号格式为“省份简称公网安备 14位数字号”，前两位为省级行政区划代码（青海 63）；格式错误说明备案信息不真实，违反第十六条。",

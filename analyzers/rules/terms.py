@@ -66,7 +66,15 @@ def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
         return True
     tail = doc.text[end:end + 12]
     colon = min((i for i in (tail.find(":"), tail.find("如下")) if i >= 0), default=-1)
-    return colon >= 0 and doc.has("return_exempt", end, min(len(doc.text), end + 160))
+    if colon >= 0 and doc.has("return_exempt", end, min(len(doc.text), end + 160)):
+        return True
+    # a heading that introduces the lawful exemptions (不适用七天无理由退货的商品 / …的情形), the list below it
+    if _HEADING_TAIL.match(doc.text, end, se) and se - ss <= 40:
+        return return_exempt(doc, se, min(len(doc.text), se + 240), conditions=False)
+    return False
+
+
+_HEADING_TAIL = re.compile(r"[^。]{0,8}?(?:的)?(?:商品|情形|范围|类别|种类|说明|包括|如下)[^。]{0,4}$")
 
 
 def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:

@@ -18,6 +18,7 @@ from alerts.queue import deliver_pending, queue_daily
 from store.db import Store
 from store.models import AllowListEntry, Digest, Finding, FindingEvent, OutboxEntry
 from tests.alerts.conftest import SmtpServer, add_shop, crawl, finding, make_settings
+from web.auth import add_user
 
 
 class Hook:
@@ -104,14 +105,22 @@ def test_finding_commands(st: Store, tmp_path: Path, capsys: pytest.CaptureFixtu
         monkeypatch.delenv(k)
     f, g = finding(1, "国家级"), finding(1, "第一品牌")
     crawl(st, 1, [f, g])
+    with st.session() as s:
+        add_user(s, "analyst1", "analyst", "Qinghai-2026-shop")
+    monkeypatch.setenv("STOREWATCH_USER", "analyst1")
     assert run_cli(tmp_path, st, "finding", "list", "--status", "open") == 0
     out = capsys.readouterr().out
     assert f.finding_id in out and g.finding_id in out
     assert run_cli(tmp_path, st, "finding", "set-status", f.finding_id, "dismissed") == 2
-    assert "needs a reason" in capsys.readouterr().err
+    assert "须填写理由" in capsys.readouterr().err
     assert run_cli(tmp_path, st, "finding", "set-status", f.finding_id[:10], "dismissed", "--note", "注册商标名称，非宣传用语",
-                   "--actor", "analyst1", "--allow-list") == 0
-    assert "open -> dismissed by analyst1" in capsys.readouterr().out
+                   "--user", "analyst1", "--allow-list") == 0
+    assert "（analyst1，open -> dismissed）" in capsys.readouterr().out
+    # an analyst may not close: that is a supervisor's move (exit 2, says why); unknown users are refused
+    assert run_cli(tmp_path, st, "finding", "set-status", g.finding_id, "closed", "--note", "x") == 2
+    assert "需要主管权限" in capsys.readouterr().err
+    assert run_cli(tmp_path, st, "finding", "set-status", g.finding_id, "confirmed", "--user", "nobody") == 2
+    assert "没有名为" in capsys.readouterr().err
     assert run_cli(tmp_path, st, "finding", "set-status", g.finding_id, "confirmed", "--allow-list", "--note", "x") == 2
     assert run_cli(tmp_path, st, "finding", "set-status", "nosuchid", "confirmed") == 2
     assert run_cli(tmp_path, st, "finding", "show", f.finding_id, "--format", "json") == 0

@@ -10,7 +10,7 @@ from analyzers.rules import RULES
 
 
 def test_commands_are_exported() -> None:
-    assert [c.name for c in COMMANDS] == ["rules", "analyze-text"]
+    assert [c.name for c in COMMANDS] == ["rules", "analyze-text", "train"]
 
 
 def test_analyze_text_contract() -> None:

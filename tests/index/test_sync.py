@@ -41,7 +41,7 @@ def test_sync_is_idempotent(store, synced):
 
 def test_status_changes_and_deletions_reach_the_index(store, synced):
     with store.session() as s:
-        set_status(s, "f1", "confirmed", actor="analyst", note="核实")
+        set_status(s, "f1", "confirmed", role="analyst", actor="analyst", note="核实")
     with store.session() as s:
         s.execute(delete(FindingEvent).where(FindingEvent.finding_id == "f2"))
         s.execute(delete(Finding).where(Finding.finding_id == "f2"))

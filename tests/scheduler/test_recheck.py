@@ -23,8 +23,8 @@ from web.views.cases import load_case, open_cases
 
 def open_case(db: Store, fid: str, recheck_in: timedelta) -> int:
     with db.session() as s:
-        case_id = open_cases(s, [fid], actor="王芳")[0]
-        set_status(s, fid, "notified", actor="王芳", note="责令整改通知书")
+        case_id = open_cases(s, [fid], actor="王芳", role="analyst")[0]
+        set_status(s, fid, "notified", role="analyst", actor="王芳", note="责令整改通知书")
         case = s.get(Case, case_id)
         case.status, case.recheck_at = "rechecking", utcnow() + recheck_in
     return case_id

@@ -126,8 +126,8 @@ def test_retention_keeps_open_and_recent_removes_old(tmp_path: Path, db: Store) 
         save_findings(s, run, p_closed, [finding(1, "最佳", url=p_closed.url)])
         save_findings(s, run, p_old, [])
         fs = {f.match: f for f in s.scalars(select(Finding))}
-        set_status(s, fs["国家级"].finding_id, "case_opened", actor="a", note="立案")
-        set_status(s, fs["最佳"].finding_id, "closed", actor="a", note="已整改")
+        set_status(s, fs["国家级"].finding_id, "case_opened", role="analyst", actor="a", note="立案")
+        set_status(s, fs["最佳"].finding_id, "closed", role="supervisor", actor="a", note="已整改")
         for f in fs.values():
             f.first_seen = f.last_seen = f.status_changed_at = long_ago
         ids = (p_old.id, p_case.id, p_closed.id, fs["国家级"].finding_id, fs["最佳"].finding_id)
@@ -138,7 +138,7 @@ def test_retention_keeps_open_and_recent_removes_old(tmp_path: Path, db: Store) 
         p_cased = record_page(s, run2, url="http://shop.example.cn/4", fetched_at=long_ago)
         save_findings(s, run2, p_cased, [finding(1, "第一", url=p_cased.url)])
         cased = s.scalars(select(Finding).where(Finding.match == "第一")).one()
-        set_status(s, cased.finding_id, "closed", actor="a", note="结案")
+        set_status(s, cased.finding_id, "closed", role="supervisor", actor="a", note="结案")
         cased.first_seen = cased.last_seen = cased.status_changed_at = long_ago
         cased_ids = (cased.finding_id, p_cased.id, run2.id)
         # a case file of the triage UI (web.models; raw SQL: store/ and its tests do not import web/)

@@ -7,8 +7,17 @@ from sqlalchemy import func, select
 
 from analyzers.model import Finding as F
 from analyzers.model import Location
-from errors import InputError
-from store.lifecycle import finish_run, record_page, save_findings, set_status, start_run
+from errors import InputError, PermissionDenied
+from store.lifecycle import (
+    MOVES,
+    allowed_move,
+    finish_run,
+    moves_for,
+    record_page,
+    save_findings,
+    set_status,
+    start_run,
+)
 from store.models import Finding, FindingEvent, OutboxEntry, Storefront
 
 URL = "http://shop.example.cn/item/1.html"
@@ -76,7 +85,7 @@ def test_notified_becomes_ready_to_close_then_back(shop) -> None:  # type: ignor
     f = finding()
     crawl(shop, [f])
     with shop.session() as s:
-        set_status(s, f.finding_id, "notified", actor="analyst1", note="已发责令整改通知")
+        set_status(s, f.finding_id, "notified", role="analyst", actor="analyst1", note="已发责令整改通知")
     crawl(shop, [])
     assert status(shop, f.finding_id) == "ready_to_close"
     crawl(shop, [f])
@@ -86,20 +95,20 @@ def test_notified_becomes_ready_to_close_then_back(shop) -> None:  # type: ignor
 def test_dismissed_stays_dismissed_and_needs_reason(shop) -> None:  # type: ignore[no-untyped-def]
     f = finding()
     crawl(shop, [f])
-    with shop.session() as s, pytest.raises(InputError, match="reason"):
-        set_status(s, f.finding_id, "dismissed", actor="a")
+    with shop.session() as s, pytest.raises(InputError, match="理由"):
+        set_status(s, f.finding_id, "dismissed", role="analyst", actor="a")
     with shop.session() as s:
-        set_status(s, f.finding_id, "dismissed", actor="a", note="商标名称，依法豁免")
+        set_status(s, f.finding_id, "dismissed", role="analyst", actor="a", note="商标名称，依法豁免")
     crawl(shop, [])
     crawl(shop, [f])
     assert status(shop, f.finding_id) == "dismissed"
 
 
 def test_unknown_status_and_finding(shop) -> None:  # type: ignore[no-untyped-def]
-    with shop.session() as s, pytest.raises(InputError, match="unknown status"):
-        set_status(s, "x", "bogus", actor="a")
-    with shop.session() as s, pytest.raises(InputError, match="no finding"):
-        set_status(s, "x", "confirmed", actor="a")
+    with shop.session() as s, pytest.raises(InputError, match="未知状态"):
+        set_status(s, "x", "bogus", role="analyst", actor="a")
+    with shop.session() as s, pytest.raises(InputError, match="没有编号"):
+        set_status(s, "x", "confirmed", role="analyst", actor="a")
 
 
 def test_search_tokens_kept_when_saved_and_when_the_excerpt_changes(shop) -> None:  # type: ignore[no-untyped-def]
@@ -123,6 +132,59 @@ def test_search_tokens_kept_when_saved_and_when_the_excerpt_changes(shop) -> Non
     with shop.session() as s:
         assert s.get(Finding, f.finding_id).tokens == tokens
     with shop.session() as s:
-        set_status(s, f.finding_id, "confirmed", actor="analyst")
+        set_status(s, f.finding_id, "confirmed", role="analyst", actor="analyst")
     with shop.session() as s:
         assert s.get(Finding, f.finding_id).tokens == tokens  # a status change keeps them
+
+
+def _at(store, fid: str, st: str) -> None:  # type: ignore[no-untyped-def]
+    with store.session() as s:
+        s.get(Finding, fid).status = st
+
+
+# (from, to, role): moves the state machine forbids. An analyst closing or marking rectified, reopening
+# what a supervisor closed, dismissing a notified case's finding; anyone setting a system state by hand.
+FORBIDDEN = [
+    ("open", "closed", "analyst"), ("open", "rectified", "analyst"), ("notified", "rectified", "analyst"),
+    ("closed", "open", "analyst"), ("rectified", "open", "analyst"), ("closed", "confirmed", "supervisor"),
+    ("notified", "dismissed", "analyst"), ("case_opened", "open", "analyst"), ("open", "confirmed", "viewer"),
+    ("open", "resolved", "admin"), ("open", "ready_to_close", "admin"), ("resolved", "reopened", "admin"),
+    ("closed", "rectified", "supervisor"), ("dismissed", "closed", "analyst"),
+]
+
+
+@pytest.mark.parametrize(("frm", "to", "role"), FORBIDDEN)
+def test_forbidden_moves_are_refused_and_change_nothing(shop, frm: str, to: str, role: str) -> None:  # type: ignore[no-untyped-def]
+    f = finding()
+    crawl(shop, [f])
+    _at(shop, f.finding_id, frm)
+    with shop.session() as s, pytest.raises(PermissionDenied):
+        set_status(s, f.finding_id, to, role=role, actor="x", note="理由")
+    assert status(shop, f.finding_id) == frm
+    with shop.session() as s:
+        assert s.scalar(select(func.count()).select_from(FindingEvent).where(FindingEvent.actor == "x")) == 0
+
+
+ALLOWED = [
+    ("open", "confirmed", "analyst"), ("reopened", "dismissed", "analyst"), ("confirmed", "case_opened", "analyst"),
+    ("case_opened", "notified", "analyst"), ("notified", "rectified", "supervisor"), ("open", "closed", "supervisor"),
+    ("closed", "open", "supervisor"), ("dismissed", "open", "analyst"), ("ready_to_close", "closed", "supervisor"),
+]
+
+
+@pytest.mark.parametrize(("frm", "to", "role"), ALLOWED)
+def test_allowed_moves(shop, frm: str, to: str, role: str) -> None:  # type: ignore[no-untyped-def]
+    f = finding()
+    crawl(shop, [f])
+    _at(shop, f.finding_id, frm)
+    with shop.session() as s:
+        set_status(s, f.finding_id, to, role=role, actor="x", note="理由")
+    assert status(shop, f.finding_id) == to
+
+
+def test_the_machine_never_offers_system_states_and_ranks_roles() -> None:
+    assert not {"resolved", "reopened", "ready_to_close"} & set(MOVES)
+    for frm in ("open", "confirmed", "notified", "closed"):
+        assert set(moves_for(frm, "analyst")) <= set(moves_for(frm, "supervisor")) <= set(moves_for(frm, "admin"))
+        assert moves_for(frm, "viewer") == []
+    assert "需要主管权限" in (allowed_move("open", "closed", "analyst") or "")

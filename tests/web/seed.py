@@ -22,7 +22,8 @@ from store.lifecycle import enqueue
 from store.models import CrawlRun, Finding, FindingEvent, OutboxEntry, PageRecord, Storefront
 from web import auth
 
-PASSWORDS = {"admin": "admin-pass-123", "analyst": "analyst-pass-123", "supervisor": "super-pass-123"}
+PASSWORDS = {"admin": "qh-Root-pass-123", "analyst": "qh-Ana-pass-123", "supervisor": "qh-Sup-pass-123",
+             "viewer": "qh-View-pass-123"}
 XSS = '<script>alert("xss")</script><img src=x onerror="alert(2)">'
 
 STOREFRONTS = [

@@ -52,7 +52,7 @@ def test_rows_show_the_stores_status_before_the_index_catches_up(as_role, seeded
     client, _ = as_role("analyst")
     fid = seeded.finding_ids[0]
     with store.session() as s:  # e.g. the daemon's re-check: outbox row written, index not synced yet
-        set_status(s, fid, "dismissed", actor="test", note="复查")
+        set_status(s, fid, "dismissed", role="analyst", actor="test", note="复查")
     page = client.get("/findings", params={"q": "国家级"}).text
     assert row_ids(page) == [fid]
     assert 'class="st st-dismissed"' in page and 'class="st st-open"' not in page

@@ -135,8 +135,8 @@ def test_wrong_passwords_are_throttled(anon, settings) -> None:  # noqa: ANN001
     # now even the right password is refused until the window has passed
     r = anon.post("/login", data={"username": "analyst", "password": PASSWORDS["analyst"], "csrf_token": token},
                   follow_redirects=False)
-    assert r.status_code == 429 and "过多" in r.text
-    # another user from elsewhere is not affected
+    assert r.status_code == 429 and "过多" in r.text and "秒后再试" in r.text
+    # another user from the same address is not affected
     r = anon.post("/login", data={"username": "supervisor", "password": PASSWORDS["supervisor"],
                                   "csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
@@ -200,3 +200,46 @@ def test_query_syntax_error_is_a_message_not_a_trace(as_role) -> None:  # noqa: 
     assert r.status_code == 200 and "引号没有闭合" in r.text and "Traceback" not in r.text
     r = client.get("/findings?q=colour:red")
     assert "未知字段" in r.text
+
+
+def test_throttle_is_per_account_and_address_grows_and_ends(seeded, store, settings) -> None:  # noqa: ANN001
+    """Guessing from one address never locks the owner out elsewhere; refused tries are not failures;
+    the wait doubles with each further failure and ends; the operator sees the pair."""
+    from datetime import timedelta
+
+    from web import auth
+    from web.models import AuthEvent
+
+    web = settings.web
+    with store.session() as s:
+        for _ in range(web.login_max_failures):
+            with pytest.raises(auth.LoginRefused):
+                auth.login(s, "analyst", "wrong-password", "10.9.9.9", "ua", web)
+        first_wait = auth.throttle_wait(s, "analyst", "10.9.9.9", web)
+        assert 0 < first_wait <= 31
+        # the right password from the owner's own address still works
+        token, user = auth.login(s, "analyst", PASSWORDS["analyst"], "192.0.2.7", "ua", web)
+        assert user.name == "analyst" and token
+        # from the guessing address it is refused, and refusals do not count as failures
+        for _ in range(3):
+            with pytest.raises(auth.LoginRefused) as refused:
+                auth.login(s, "analyst", PASSWORDS["analyst"], "10.9.9.9", "ua", web)
+            assert refused.value.throttled
+        assert auth.throttle_wait(s, "analyst", "10.9.9.9", web) <= first_wait
+        last = max(e.at for e in s.query(AuthEvent).filter_by(kind="login_failed"))
+        # once the wait has passed, the right password works again; a further failure waits twice as long
+        assert auth.throttle_wait(s, "analyst", "10.9.9.9", web, now=last + timedelta(seconds=31)) == 0
+        s.add(AuthEvent(kind="login_failed", user_name="analyst", ip="10.9.9.9", at=last + timedelta(seconds=31)))
+        s.flush()
+        assert 30 < auth.throttle_wait(s, "analyst", "10.9.9.9", web, now=last + timedelta(seconds=31)) <= 61
+        attacked = auth.under_attack(s, web)
+        assert [(a["user"], a["ip"]) for a in attacked] == [("analyst", "10.9.9.9")]
+
+
+@pytest.mark.parametrize("password", ["1234567890", "aaaaaaaaaaaa", "abcdefghijkl", "qwertyuiopas", "analyst-2026-x"])
+def test_weak_passwords_are_refused(store, password: str) -> None:  # noqa: ANN001
+    from errors import InputError
+    from web import auth
+
+    with store.session() as s, pytest.raises(InputError, match="密码"):
+        auth.add_user(s, "analyst2", "analyst", password.replace("analyst", "analyst2"))

@@ -51,7 +51,7 @@ def test_dismiss_needs_a_reason_and_can_allow_list(as_role, seeded, store) -> No
     client, token = as_role("analyst")
     fid = seeded.finding_ids[1]
     r = client.post(f"/findings/{fid}/status", data={"csrf_token": token, "status": "dismissed", "note": ""})
-    assert r.status_code == 400 and "reason" in r.text
+    assert r.status_code == 400 and "理由" in r.text
     r = client.post(f"/findings/{fid}/status", data={"csrf_token": token, "status": "dismissed",
                                                      "note": "引用法律条文，非宣传", "allow_list": "1",
                                                      "allow_scope": "match"})
@@ -168,3 +168,26 @@ def test_dashboard_charts(as_role) -> None:  # noqa: ANN001
         assert f'aria-label="{title}' in page, title
     assert "无法访问<b>1</b>" in page.replace("\n", "").replace(" ", "")
     assert "西宁恶意示例网络有限公司" in page
+
+
+def test_roles_hold_for_finding_moves(as_role, seeded, store) -> None:  # noqa: ANN001
+    """An analyst cannot close or mark rectified; a viewer reads but posts nothing; a supervisor may close."""
+    analyst, a_token = as_role("analyst")
+    fid = seeded.finding_ids[2]
+    r = analyst.post(f"/findings/{fid}/status", data={"csrf_token": a_token, "status": "closed", "note": "已整改"})
+    assert r.status_code == 403 and "需要主管权限" in r.text
+    r = analyst.post(f"/findings/{fid}/status", data={"csrf_token": a_token, "status": "rectified", "note": "已整改"})
+    assert r.status_code == 403 and "不能从" in r.text
+    viewer, v_token = as_role("viewer")
+    assert viewer.get(f"/findings/{fid}").status_code == 200
+    r = viewer.post(f"/findings/{fid}/status", data={"csrf_token": v_token, "status": "confirmed", "note": "x"})
+    assert r.status_code == 403
+    with store.session() as s:
+        assert s.get(Finding, fid).status == "open"
+    sup, s_token = as_role("supervisor")
+    r = sup.post(f"/findings/{fid}/status", data={"csrf_token": s_token, "status": "closed", "note": "已整改"})
+    assert r.status_code == 200
+    r = analyst.post(f"/findings/{fid}/status", data={"csrf_token": a_token, "status": "open", "note": "重开"})
+    assert r.status_code == 403  # what a supervisor closed, an analyst cannot reopen
+    with store.session() as s:
+        assert s.get(Finding, fid).status == "closed"

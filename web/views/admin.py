@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from errors import InputError
 from web import auth
-from web.common import form, in_db, render, require
+from web.common import form, in_db, render, require, state
 from web.models import ROLES, AuthEvent, User
 
 
@@ -21,6 +21,7 @@ async def users_page(request: Request) -> Response:
 
     def load(session: Session) -> dict[str, Any]:
         return {"users": session.scalars(select(User).order_by(User.name)).all(),
+                "attacked": auth.under_attack(session, state(request).settings.web),
                 "events": session.scalars(select(AuthEvent).order_by(AuthEvent.id.desc()).limit(200)).all()}
 
     ctx = await in_db(request, load)

@@ -42,7 +42,7 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{n:04d}"
 
 
-def open_cases(session: Session, finding_ids: list[str], *, actor: str, title: str = "") -> list[int]:
+def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: str, title: str = "") -> list[int]:
     """One case per storefront among the findings; the findings move to ``case_opened``."""
     rows = session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids))).all()
     if not rows:
@@ -62,7 +62,7 @@ def open_cases(session: Session, finding_ids: list[str], *, actor: str, title: s
         session.flush()
         for f in items:
             session.add(CaseFinding(case_id=case.id, finding_id=f.finding_id))
-            set_status(session, f.finding_id, "case_opened", actor=actor, note=f"立案 {case.number}")
+            set_status(session, f.finding_id, "case_opened", actor=actor, role=role, note=f"立案 {case.number}")
         session.add(CaseEvent(case_id=case.id, actor=actor, action="opened",
                               detail=f"立案，涉及问题 {len(items)} 个"))
         ids.append(case.id)
@@ -149,7 +149,7 @@ async def case_notice(request: Request) -> Response:
         for cf in case.findings:
             f = session.get(Finding, cf.finding_id)
             if f is not None and f.status in ("case_opened", "confirmed", "open", "reopened"):
-                set_status(session, f.finding_id, "notified", actor=u.name, note=f"{case.number} {detail}")
+                set_status(session, f.finding_id, "notified", actor=u.name, role=u.role, note=f"{case.number} {detail}")
         if schedule and deadline:
             _schedule(session, case, _local(st, deadline + timedelta(days=1), time(9, 0)), u.name)
 
@@ -202,7 +202,7 @@ async def case_close(request: Request) -> Response:
         case.closed_at, case.closed_by = utcnow(), u.name
         to = "rectified" if outcome == "rectified" else "closed"
         for cf in case.findings:
-            set_status(session, cf.finding_id, to, actor=u.name,
+            set_status(session, cf.finding_id, to, actor=u.name, role=u.role,
                        note=f"{case.number} 结案：{CASE_OUTCOMES[outcome]} {note}".strip())
         session.add(CaseEvent(case_id=case.id, actor=u.name, action="closed",
                               detail=f"结案：{CASE_OUTCOMES[outcome]}" + (f"（{note}）" if note else "")))

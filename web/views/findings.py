@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from errors import EvidenceError, InputError, SearchBackendError
-from store.lifecycle import ANALYST_STATUSES, set_status
+from store.lifecycle import ANALYST_STATUSES, moves_for, set_status
 from store.models import AllowListEntry, Finding, FindingEvent, PageRecord, Storefront
 from web import evidence_view
 from web.common import form, in_db, render, state, user
@@ -122,7 +122,7 @@ async def findings_bulk(request: Request) -> Response:
     if action == "case":
         from web.views.cases import open_cases
 
-        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, title=note))
+        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note))
         target = f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases"
         return RedirectResponse(target, status_code=303)
     if action not in ("confirmed", "dismissed"):
@@ -130,7 +130,7 @@ async def findings_bulk(request: Request) -> Response:
 
     def apply(session: Session) -> int:
         for fid in ids:
-            set_status(session, fid, action, actor=u.name, note=note or ("批量确认" if action == "confirmed" else ""))
+            set_status(session, fid, action, actor=u.name, role=u.role, note=note or ("批量确认" if action == "confirmed" else ""))
         return len(ids)
 
     await in_db(request, apply)
@@ -157,6 +157,7 @@ async def finding_detail(request: Request) -> Response:
     from web.labels import article_summaries
 
     st = state(request)
+    u = user(request)
     fid = request.path_params["fid"]
     ctx = await in_db(request, lambda s: _detail(s, fid))
     f, page = ctx["f"], ctx["page"]
@@ -173,7 +174,7 @@ async def finding_detail(request: Request) -> Response:
     size = evidence_view.png_size(shot.body) if shot is not None else None
     return render(request, "finding.html", **ctx, articles=article_summaries(f.article),
                   verification=verification, has_shot=shot is not None, shot_size=size, box=box,
-                  decisions=DECISIONS, analyst_statuses=ANALYST_STATUSES)
+                  decisions=DECISIONS, analyst_statuses=moves_for(f.status, u.role))
 
 
 async def _threaded(request: Request, fn: Any) -> Any:
@@ -202,7 +203,7 @@ async def finding_status(request: Request) -> Response:
         raise InputError(f"不允许的状态 {status!r}")
 
     def apply(session: Session) -> None:
-        f = set_status(session, fid, status, actor=u.name, note=note)
+        f = set_status(session, fid, status, actor=u.name, role=u.role, note=note)
         if status == "dismissed" and allow and f.storefront_id:
             session.add(AllowListEntry(storefront_id=f.storefront_id, rule_id=f.rule_id,
                                        match=f.match if allow_scope == "match" and f.match else None,

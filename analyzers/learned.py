@@ -1,0 +1,167 @@
+"""The trained layer: a linear model over character n-grams, one score per text category.
+
+Rules explain and cite; the model finds what no rule words. It is trained by ``storewatch train``
+(:mod:`analyzers.training`, config ``analyzers/data/model/config.json``) and shipped as
+``analyzers/data/model/textcat.npz``: vocabulary, idf, weights, biases, per-category thresholds
+(chosen on a dev split for precision >= 0.95 of the findings it adds) and the SHA-256 of its
+training data. It is loaded once. Inference is plain Python + numpy (no scikit-learn at run time).
+
+The model adds a finding (``source: "model"``, rule id ``MODEL-<CATEGORY>``) only where no rule of
+that category fired on the block, the block's score passes the category's threshold, and the
+best-scoring sentence is in the merchant's own voice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from analyzers.model import CATEGORIES, Finding, Location
+from analyzers.normalise import normalise_term
+
+__all__ = ["TextModel", "load", "model_rule_id", "MODEL_RULE_IDS", "MODEL_LAW", "features"]
+
+MODEL_PATH = "data/model/textcat.npz"
+NGRAMS = (1, 3)
+MODEL_LAW: dict[str, tuple[str, ...]] = {
+    "counterfeit_goods": ("产品质量法 第五条", "商标法 第五十七条"),
+    "false_advertising": ("广告法 第四条、第九条、第十七条、第二十八条",),
+    "gov_impersonation": ("广告法 第九条第（二）项", "反不正当竞争法 第八条"),
+    "prohibited_goods": ("电子商务法 第十三条", "网络交易监督管理办法 第十条"),
+    "pyramid_scheme": ("禁止传销条例 第七条",),
+    "trademark_misuse": ("商标法 第五十七条",),
+    "unfair_terms": ("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条"),
+    "return_policy": ("消费者权益保护法 第二十五条", "网络购买商品七日无理由退货暂行办法 第六条、第七条"),
+}
+MODEL_RULE_IDS = frozenset(f"MODEL-{c.upper().replace('_', '-')}" for c in MODEL_LAW)
+_NAMES = {"counterfeit_goods": "假冒伪劣商品", "false_advertising": "虚假或引人误解的宣传", "gov_impersonation": "冒用国家机关名义",
+          "prohibited_goods": "禁止或限制交易的商品", "pyramid_scheme": "网络传销", "trademark_misuse": "违规使用商标标识",
+          "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定"}
+_SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+
+
+def model_rule_id(category: str) -> str:
+    return f"MODEL-{category.upper().replace('_', '-')}"
+
+
+def features(text: str, lo: int = NGRAMS[0], hi: int = NGRAMS[1]) -> dict[str, int]:
+    """Character n-gram counts of normalised text (the same analyser for training and inference)."""
+    counts: dict[str, int] = {}
+    n = len(text)
+    for k in range(lo, hi + 1):
+        for i in range(n - k + 1):
+            g = text[i:i + k]
+            counts[g] = counts.get(g, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class TextModel:
+    categories: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_features, n_categories)
+    bias: np.ndarray  # (n_categories,)
+    thresholds: dict[str, float]
+    meta: dict[str, object]
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Probability per category for one text (normalised inside)."""
+        norm = normalise_term(text)
+        idx: list[int] = []
+        tf: list[float] = []
+        vocab = self.vocab
+        for g, c in features(norm).items():
+            j = vocab.get(g)
+            if j is not None:
+                idx.append(j)
+                tf.append(1.0 + math.log(c))
+        if not idx:
+            z = self.bias
+        else:
+            ii = np.fromiter(idx, dtype=np.int64, count=len(idx))
+            x = np.fromiter(tf, dtype=np.float32, count=len(tf)) * self.idf[ii]
+            x /= float(np.sqrt(np.dot(x, x))) or 1.0
+            z = x @ self.coef[ii] + self.bias
+        p = 1.0 / (1.0 + np.exp(-z))
+        return dict(zip(self.categories, (float(v) for v in p), strict=True))
+
+    def passing(self, text: str) -> dict[str, float]:
+        """Categories whose score passes their threshold."""
+        s = self.scores(text)
+        return {c: v for c, v in s.items() if v >= self.thresholds.get(c, 2.0)}
+
+    def save(self, path: Path) -> None:
+        words = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
+        np.savez_compressed(path, vocab=np.frombuffer(words.encode("utf-8"), dtype=np.uint8), idf=self.idf.astype(np.float32),
+                            coef=self.coef.astype(np.float16), bias=self.bias.astype(np.float32),
+                            meta=np.frombuffer(json.dumps({**self.meta, "categories": list(self.categories),
+                                                           "thresholds": self.thresholds}, ensure_ascii=False)
+                                               .encode("utf-8"), dtype=np.uint8))
+
+    @classmethod
+    def read(cls, path: Path | str) -> TextModel:
+        with np.load(path) as z:
+            words = bytes(z["vocab"]).decode("utf-8").split("\n")
+            meta = json.loads(bytes(z["meta"]).decode("utf-8"))
+            cats = tuple(meta.pop("categories"))
+            thresholds = {k: float(v) for k, v in meta.pop("thresholds").items()}
+            return cls(cats, {w: i for i, w in enumerate(words)}, z["idf"].astype(np.float32),
+                       z["coef"].astype(np.float32), z["bias"].astype(np.float32), thresholds, meta)
+
+
+@cache
+def load() -> TextModel | None:
+    """The shipped model, loaded once (``None`` if the package ships none)."""
+    ref = resources.files("analyzers").joinpath(MODEL_PATH)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return TextModel.read(p)
+
+
+def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int, float]:
+    best = (0, len(text), -1.0)
+    for m in _SENT.finditer(text):
+        if len(m.group().strip()) < 4:
+            continue
+        v = model.scores(m.group())[category]
+        if v > best[2]:
+            best = (m.start(), m.end(), v)
+    return best
+
+
+def model_findings(blocks: Iterable[tuple[str, str, str]], ruled: set[tuple[str, str]], *, url: str,
+                   page_kind: str, storefront_id: int | None, voice_of: object) -> Sequence[Finding]:
+    """Findings the model adds: ``blocks`` are (selector, location kind, original text); ``ruled`` the
+    (selector, category) pairs a rule already reported; ``voice_of(sentence, block)`` gives the voice."""
+    model = load()
+    if model is None:
+        return []
+    out: list[Finding] = []
+    for selector, loc_kind, text in blocks:
+        if len(text) < 8:
+            continue
+        for cat, score in model.passing(text).items():
+            if (selector, cat) in ruled:
+                continue
+            s, e, _ = _best_sentence(model, text, cat)
+            sentence = text[s:e].strip()
+            said = voice_of(normalise_term(sentence), normalise_term(text))  # type: ignore[operator]
+            if said != "offer":
+                continue
+            out.append(Finding(
+                rule_id=model_rule_id(cat), category=cat, article=CATEGORIES[cat], law=MODEL_LAW[cat], severity="medium",
+                confidence=round(min(score, 0.99), 2), url=url, match=sentence[:120], excerpt=sentence[:200],
+                location=Location(kind=loc_kind, selector=selector, start=s, end=e),  # type: ignore[arg-type]
+                explanation=f"模型判断该句疑似{_NAMES[cat]}（对应条款 {CATEGORIES[cat]}；{MODEL_LAW[cat][0]}），无规则命中，请人工核实",
+                storefront_id=storefront_id, page_kind=page_kind, voice=said, source="model"))
+    return out

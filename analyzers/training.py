@@ -1,0 +1,186 @@
+"""``storewatch train``: train the character n-gram model from the labelled corpora (one command).
+
+Config: ``analyzers/data/model/config.json`` (fixed seed, n-grams, regularisation, which files feed
+training and which are dev). Training data: every ``*.jsonl`` the config's ``train`` globs name,
+under ``tests/analyzers/corpus``; dev: the ``dev`` globs, or (when none exist) a seeded share of the
+training rows. Thresholds are chosen on dev: per category the lowest score at which the findings
+the model would *add* (fragments where no rule of that category fired) reach the precision target.
+The model records the SHA-256 of its training and dev data and the files that fed it.
+scikit-learn is needed only here (``pip install scikit-learn``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyzers.learned import MODEL_LAW, TextModel, features
+from analyzers.normalise import normalise_term
+from errors import InputError
+
+__all__ = ["train", "data_files", "data_sha256", "load_config", "CONFIG"]
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = Path(__file__).resolve().parent / "data" / "model" / "config.json"
+OUT = Path(__file__).resolve().parent / "data" / "model" / "textcat.npz"
+
+
+def load_config(path: Path = CONFIG) -> dict[str, Any]:
+    try:
+        cfg = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"train: cannot read config {path}: {exc}") from exc
+    for key in ("seed", "corpus", "train", "dev", "C", "min_df", "precision", "dev_share"):
+        if key not in cfg:
+            raise InputError(f"train: config {path} lacks {key!r}")
+    return cfg
+
+
+def data_files(cfg: dict[str, Any], root: Path = ROOT) -> tuple[list[Path], list[Path]]:
+    base = root / cfg["corpus"]
+    train = sorted({p for g in cfg["train"] for p in base.glob(g)})
+    dev = sorted({p for g in cfg["dev"] for p in base.glob(g)} - set(train))
+    return train, dev
+
+
+def data_sha256(files: Sequence[Path], root: Path = ROOT) -> str:
+    h = hashlib.sha256()
+    for p in sorted(files):
+        h.update(str(p.relative_to(root)).encode("utf-8") + b"\0")
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _rows(files: Sequence[Path]) -> list[dict[str, Any]]:
+    out = []
+    for p in files:
+        for n, line in enumerate(p.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"train: {p}:{n}: invalid JSON ({exc.msg})") from exc
+            if not isinstance(row.get("text"), str) or not isinstance(row.get("categories"), list):
+                raise InputError(f"train: {p}:{n}: needs \"text\" (string) and \"categories\" (list)")
+            out.append(row)
+    return out
+
+
+def _matrix(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray) -> Any:
+    from scipy.sparse import csr_matrix
+
+    data: list[float] = []
+    ind: list[int] = []
+    ptr = [0]
+    for t in texts:
+        row: dict[int, float] = {}
+        for g, c in features(normalise_term(t)).items():
+            j = vocab.get(g)
+            if j is not None:
+                row[j] = (1.0 + np.log(c)) * idf[j]
+        norm = float(np.sqrt(sum(v * v for v in row.values()))) or 1.0
+        ind.extend(row)
+        data.extend(v / norm for v in row.values())
+        ptr.append(len(ind))
+    return csr_matrix((np.array(data, dtype=np.float32), np.array(ind, dtype=np.int64), np.array(ptr)),
+                      shape=(len(texts), len(vocab)))
+
+
+def _vocab(texts: Sequence[str], min_df: int, max_features: int) -> tuple[dict[str, int], np.ndarray]:
+    df: dict[str, int] = {}
+    for t in texts:
+        for g in features(normalise_term(t)):
+            df[g] = df.get(g, 0) + 1
+    kept = sorted((g for g, d in df.items() if d >= min_df), key=lambda g: (-df[g], g))[:max_features]
+    vocab = {g: i for i, g in enumerate(kept)}
+    n = len(texts)
+    idf = np.array([np.log((1 + n) / (1 + df[g])) + 1.0 for g in kept], dtype=np.float32)
+    return vocab, idf
+
+
+def _rule_categories(texts: Sequence[str]) -> list[set[str]]:
+    from analyzers.engine import analyze_text
+
+    return [{f.category for f in analyze_text(t, options={"use_model": False})} for t in texts]
+
+
+def _thresholds(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]], cats: Sequence[str],
+                target: float, min_added: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Per category: the lowest threshold whose added findings (no rule of that category fired) reach ``target``."""
+    out: dict[str, float] = {}
+    report: dict[str, dict[str, float]] = {}
+    for k, cat in enumerate(cats):
+        cand = [(float(probs[i, k]), cat in dev[i]["categories"]) for i in range(len(dev)) if cat not in ruled[i]]
+        cand.sort(reverse=True)
+        best = 2.0
+        tp = fp = 0
+        best_stats = {"added_tp": 0.0, "added_fp": 0.0}
+        for score, ok in cand:
+            tp += ok
+            fp += not ok
+            if score < 0.5:
+                break
+            if tp + fp >= min_added and tp / (tp + fp) >= target:
+                best = score
+                best_stats = {"added_tp": float(tp), "added_fp": float(fp)}
+        out[cat] = round(best, 4)
+        report[cat] = {"threshold": out[cat], **best_stats}
+    return out, report
+
+
+def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = OUT, log: Any = print) -> dict[str, Any]:
+    """Train, choose thresholds on dev, write ``out``; return the training report."""
+    from sklearn.linear_model import LogisticRegression
+
+    cfg = cfg or load_config()
+    t0 = time.monotonic()
+    train_files, dev_files = data_files(cfg, root)
+    if not train_files:
+        raise InputError(f"train: no training files match {cfg['train']} under {root / cfg['corpus']}")
+    rows = _rows(train_files)
+    dev = _rows(dev_files)
+    rng = random.Random(cfg["seed"])
+    if not dev:  # no dev files: a seeded share of the training rows
+        rng.shuffle(rows)
+        k = max(1, int(len(rows) * cfg["dev_share"]))
+        dev, rows = rows[:k], rows[k:]
+    cats = [c for c in cfg.get("categories", list(MODEL_LAW)) if c in MODEL_LAW]
+    texts = [r["text"] for r in rows]
+    vocab, idf = _vocab(texts, cfg["min_df"], cfg.get("max_features", 300000))
+    x = _matrix(texts, vocab, idf)
+    coef = np.zeros((len(vocab), len(cats)), dtype=np.float32)
+    bias = np.zeros(len(cats), dtype=np.float32)
+    for k, cat in enumerate(cats):
+        y = np.array([cat in r["categories"] for r in rows])
+        if y.sum() == 0 or y.all():
+            bias[k] = -20.0
+            continue
+        clf = LogisticRegression(C=cfg["C"], class_weight=cfg.get("class_weight"), max_iter=2000,
+                                 random_state=cfg["seed"])
+        clf.fit(x, y)
+        coef[:, k] = clf.coef_[0]
+        bias[k] = clf.intercept_[0]
+    model = TextModel(tuple(cats), vocab, idf, coef, bias, {}, {})
+    dev_probs = np.array([[model.scores(r["text"])[c] for c in cats] for r in dev])
+    ruled = _rule_categories([r["text"] for r in dev])
+    thresholds, report = _thresholds(dev_probs, dev, ruled, cats, cfg["precision"], cfg.get("min_added", 3))
+    meta = {"data_sha256": data_sha256(train_files + dev_files, root),
+            "train_files": [str(p.relative_to(root)) for p in train_files],
+            "dev_files": [str(p.relative_to(root)) for p in dev_files],
+            "train_rows": len(rows), "dev_rows": len(dev), "seed": cfg["seed"], "C": cfg["C"],
+            "min_df": cfg["min_df"], "features": len(vocab), "dev": report}
+    model = TextModel(tuple(cats), vocab, idf, coef, bias, thresholds, meta)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    meta["seconds"] = round(time.monotonic() - t0, 1)
+    meta["bytes"] = out.stat().st_size
+    log(json.dumps({k: v for k, v in meta.items() if k not in ("train_files", "dev_files")}, ensure_ascii=False, indent=1))
+    return meta

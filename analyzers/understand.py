@@ -1,0 +1,162 @@
+"""Page and block understanding: what kind of page, who speaks in a block, what kind of product.
+
+An inspector reads a platform's 禁售商品规则 page, a court report or a shop's compliance notice
+differently from the shop's own offer. Rules declare the page kinds and voices they judge
+(``Rule.page_kinds``, ``Rule.voices``); the engine asks this module and drops a hit whose page or
+voice the rule does not apply to. Everything here is pure and works on normalised text
+(:func:`analyzers.normalise.normalise_term`: lower case, simplified characters, ASCII punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+from analyzers.model import Page
+from analyzers.normalise import normalise_term
+
+__all__ = ["PageKind", "Voice", "PAGE_KINDS", "VOICES", "page_kind", "page_voice", "voice", "product_kind", "is_platform"]
+
+PageKind = Literal["home", "product", "listing", "cart", "policy", "about", "article", "other"]
+PAGE_KINDS: frozenset[str] = frozenset(PageKind.__args__)  # type: ignore[attr-defined]
+# offer: the merchant's own offer or claim; law: quotation of a statute; news: news, court or penalty
+# report; warning: a warning or consumer education; compliance: the shop's own compliance notice;
+# banned_list: a list of goods a platform or shop bans.
+Voice = Literal["offer", "law", "news", "warning", "compliance", "banned_list"]
+VOICES: frozenset[str] = frozenset(Voice.__args__)  # type: ignore[attr-defined]
+
+# ---- page kind --------------------------------------------------------------------------------
+_URL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cart", re.compile(r"/(?:cart|basket|checkout|order|orders|buy|settle|pay|trade/confirm)(?:[/._?-]|$)")),
+    ("policy", re.compile(r"/(?:terms|tos|policy|policies|rules?|agreement|protocol|legal|privacy|refund|returns?|"
+                          r"after-?sale|shipping|delivery|guarantee|notice/rule|prohibited|banned)(?:[/._?-]|$)")),
+    ("about", re.compile(r"/(?:about|about-?us|licen[cs]e|qualification|company|contact|zizhi|yyzz)(?:[/._?-]|$)")),
+    ("article", re.compile(r"/(?:news|article|articles|blog|posts?|help|faq|notice|notices|zixun|info|knowledge)"
+                           r"(?:[/._?-]|$)")),
+    ("product", re.compile(r"/(?:product|products|item|items|goods|detail|sku|p)(?:[/._?-]|$)|item\.htm|/dp/")),
+    ("listing", re.compile(r"/(?:category|categories|list|search|collections?|catalog|shop|store|tag)(?:[/._?-]|$)")),
+)
+_TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cart", re.compile(r"购物车|确认订单|提交订单|订单结算|收银台|结算页|填写订单")),
+    ("policy", re.compile(r"规则|协议|条款|须知|政策|隐私|说明|公约|规范|禁售|禁限售|退换货|售后服务|服务保障")),
+    ("about", re.compile(r"关于我们|公司简介|营业执照|资质|证照|经营许可|联系我们|品牌故事")),
+    ("article", re.compile(r"资讯|新闻|动态|帮助中心|常见问题|公告|科普|知识|攻略|指南|案例|报道")),
+)
+_PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")
+_BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
+
+
+def page_kind(page: Page) -> PageKind:
+    """The kind of page from its URL, title, headings, forms and text (the crawler's hint breaks ties)."""
+    if page.is_home:
+        return "home"
+    parts = urlsplit(page.url)
+    path = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
+    if path in ("", "/", "/index.html", "/index.htm", "/index.php"):
+        return "home"
+    head = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:3] if len(b.text) <= 40)]))
+    for kind, rx in _TITLE_KINDS:
+        if kind == "cart" and rx.search(head):
+            return "cart"
+    for kind, rx in _URL_KINDS:
+        if rx.search(path):
+            if kind in ("product", "listing") and _TITLE_KINDS[0][1].search(head):
+                return "cart"
+            return kind  # type: ignore[return-value]
+    for kind, rx in _TITLE_KINDS:
+        if rx.search(head):
+            return kind  # type: ignore[return-value]
+    hint = {"licence": "about", "terms": "policy", "privacy": "policy", "product": "product", "home": "home"}
+    if page.kind in hint:
+        return hint[page.kind]  # type: ignore[return-value]
+    text = normalise_term(page.visible_text[:4000])
+    prices = len(_PRICE.findall(text))
+    if prices >= 6:
+        return "listing"
+    if prices and _BUY.search(text):
+        return "product"
+    return "other"
+
+
+def is_platform(site_type: str) -> bool:
+    """A registry ``site_type`` of a trading platform (网络交易平台, 电子商务平台…)."""
+    return "平台" in (site_type or "")
+
+
+# ---- voice ----------------------------------------------------------------------------------------
+# A merchant speaking of its own goods and terms.
+_SELF = re.compile(r"本店|我店|小店|本铺|我们|我司|本公司|本品|本产品|本商品|敝店|咱家|我家|亲们|宝宝们|家人们")
+_OFFER = re.compile(r"下单|拍下|包邮|私聊|私信|加微|加v|咨询客服|现货|秒发|到手|优惠|折|特价|限时|[¥￥]\s*\d|\d\s*元|购买|订购|抢购")
+_STATUTE = re.compile(r"《[^》]{0,30}(?:法|条例|办法|规定|规则|细则|解释|目录|名录)》|第[一二三四五六七八九十百零0-9]+条")
+_LAW_SAYS = re.compile(r"(?:法|条例|办法|规定|第[一二三四五六七八九十百零0-9]+条)[^。;\n]{0,12}?(?:规定|明确|指出|要求|:|禁止|不得|应当)")
+_NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|近日[^。;\n]{0,20}?(?:查处|查获|破获|抓获|立案|通报|曝光|处罚|判|罚)"
+                   r"|被告人?|判处|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
+                   r"|警方|公安(?:机关|局|分局)[^。;\n]{0,12}?(?:查|破|抓|捣毁)|市场监管(?:局|部门)?[^。;\n]{0,16}?(?:查处|查获|立案|处罚|责令|约谈)"
+                   r"|检察院|人民法院|案例|涉案|犯罪嫌疑人|捣毁|窝点|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)")
+_WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
+                      r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
+                      r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|怎么(?:辨别|识别|分辨|判断)|教你|科普"
+                      r"|律师(?:提醒|表示|指出|说|认为|解读)|专家(?:提醒|表示|指出|认为)|遇到[^。;\n]{0,20}?(?:举报|报警|12315|投诉)"
+                      r"|属于(?:违法|违规|传销|诈骗|虚假宣传|侵权)|(?:是|为)(?:违法|违规)(?:的|行为)|涉嫌(?:违法|传销|诈骗|虚假|侵权)"
+                      r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:不要|切勿|千万别|别)(?:轻信|相信|购买|贪便宜)")
+_COMPLIANCE = re.compile(r"(?:本店|我店|本公司|我司|我们)[^。;\n]{0,10}?(?:郑重)?(?:承诺|声明|保证|严格遵守|依法|遵守)"
+                         r"[^。;\n]{0,30}?(?:不|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营")
+_BANNED = re.compile(r"禁售(?:商品|物品|规则|目录|清单|名录)?|禁限售|禁止(?:发布|销售|出售|上架|交易)(?:以下|下列|的)?(?:商品|物品|信息)?"
+                     r"|(?:以下|下列)(?:商品|物品|信息)[^。;\n]{0,6}?(?:禁止|不得|严禁|不予)|严禁(?:发布|销售|出售|上架)"
+                     r"|不得(?:发布|销售|出售|上架)(?:以下|下列)|违禁品|不收寄|禁寄")
+
+
+def page_voice(heading: str, kind: str) -> Voice | None:
+    """The voice a whole page speaks in, from its title and headings: a policy page headed 禁售商品规则 is a
+    banned-goods list, an article page headed by a report is news. ``None``: decide block by block."""
+    if kind in ("policy", "article", "other") and _BANNED.search(heading):
+        return "banned_list"
+    if kind == "article" and _NEWS.search(heading):
+        return "news"
+    if kind == "article" and _WARNING.search(heading):
+        return "warning"
+    return None
+
+
+def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = None) -> Voice:
+    """Who speaks in ``text`` (a sentence or a block, normalised).
+
+    ``context`` is the enclosing block (a heading such as 禁售商品规则 or 据…报道 sets the voice of a
+    whole list); ``kind`` is the page kind (a policy page's lists are rules, an article page's
+    reports are news).
+    """
+    own = _SELF.search(text) is not None
+    offer = own or _OFFER.search(text) is not None
+    if _BANNED.search(text) or (kind == "policy" and _BANNED.search(context)):
+        return "banned_list"
+    if _NEWS.search(text) and not own:
+        return "news"
+    if _WARNING.search(text):
+        return "warning"
+    if _COMPLIANCE.search(text):
+        return "compliance"
+    if _STATUTE.search(text) and _LAW_SAYS.search(text) and not offer:
+        return "law"
+    if context and context != text and not offer:
+        outer = voice(context, kind=kind)
+        if outer in ("news", "law", "banned_list"):
+            return outer
+    if page is not None and not (own and _OFFER.search(text)):
+        return page
+    return "offer"
+
+
+# ---- product kind -----------------------------------------------------------------------------
+_PRODUCT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("fresh", re.compile(r"生鲜|鲜活|新鲜|现摘|现挖|现捞|产地直发|农产品|蔬菜|水果|鲜果|海鲜|活鲜|鲜肉|土鸡蛋|鸡蛋|牛羊肉|牦牛肉|"
+                         r"苹果|橙子|草莓|樱桃|葡萄|枸杞|虫草|土豆|大米|小米|蜂蜜|菌菇|松茸|鲜花|果园|农家|合作社")),
+    ("digital", re.compile(r"虚拟商品|数字商品|电子书|充值卡|兑换码|激活码|会员卡密|卡密|下载链接|网盘|在线课程|软件授权|游戏点卡")),
+    ("custom", re.compile(r"定制|订制|刻字|私人订制|来图定做|按需定做|量身定做")),
+    ("hygiene", re.compile(r"内衣|内裤|文胸|袜子|贴身衣物|化妆品|护肤品|口红|隐形眼镜|牙刷|成人用品")),
+)
+
+
+def product_kind(text: str) -> frozenset[str]:
+    """Kinds of goods a page or block is about, where a rule depends on them (normalised text)."""
+    return frozenset(k for k, rx in _PRODUCT_KINDS if rx.search(text))

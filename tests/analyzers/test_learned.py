@@ -1,0 +1,89 @@
+"""The trained layer: shipped, current with its data, trainable on a small sample, and how it adds findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzers import learned, training
+from analyzers.engine import analyze_text
+from analyzers.learned import TextModel
+from errors import InputError
+
+
+def test_shipped_model_is_small_and_loaded_once() -> None:
+    path = Path(learned.__file__).parent / learned.MODEL_PATH
+    assert path.is_file() and path.stat().st_size <= 20 * 1024 * 1024
+    model = learned.load()
+    assert model is not None and model is learned.load()
+    assert set(model.categories) <= set(learned.MODEL_LAW)
+    assert all(0.0 <= v <= 1.0 for v in model.scores("大牌高仿包包").values())
+
+
+def test_model_is_current_with_its_training_data() -> None:
+    """Fails when a training or dev file changed (or appeared) and `storewatch train` was not rerun."""
+    model = learned.load()
+    assert model is not None
+    train, dev = training.data_files(training.load_config())
+    names = [str(p.relative_to(training.ROOT)) for p in train]
+    assert names == model.meta["train_files"], "training files changed: run `storewatch train`"
+    assert training.data_sha256(train + dev) == model.meta["data_sha256"], "training data changed: run `storewatch train`"
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+
+
+def test_training_runs_on_a_small_sample(tmp_path: Path) -> None:
+    pos = ["交钱入会当店主，拉人进来你拿提成", "拉新人入伙，下面的人再拉人你也有钱", "入会费交了就能拉人赚钱，层层拿提成"]
+    neg = ["纯棉T恤，透气舒适", "高原枸杞，产地直发", "邀请好友得优惠券", "新品上市，欢迎选购"]
+    rows = [{"id": f"t{i}", "text": t, "categories": ["pyramid_scheme"] if t in pos else []}
+            for i, t in enumerate((pos + neg) * 4)]
+    _write(tmp_path / "corpus" / "train" / "a.jsonl", rows)
+    _write(tmp_path / "corpus" / "dev" / "a.jsonl", rows[:7])
+    cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": ["dev/*.jsonl"],
+           "categories": ["pyramid_scheme", "counterfeit_goods"]}
+    out = tmp_path / "m.npz"
+    meta = training.train(cfg, root=tmp_path, out=out, log=lambda *_: None)
+    assert meta["train_files"] == ["corpus/train/a.jsonl"] and meta["dev_files"] == ["corpus/dev/a.jsonl"]
+    model = TextModel.read(out)
+    assert model.scores("拉人入会拿提成")["pyramid_scheme"] > model.scores("纯棉T恤")["pyramid_scheme"]
+    assert model.meta["data_sha256"] == meta["data_sha256"]
+
+
+def test_training_rejects_bad_data(tmp_path: Path) -> None:
+    (tmp_path / "corpus" / "train").mkdir(parents=True)
+    (tmp_path / "corpus" / "train" / "a.jsonl").write_text('{"id": 1, "text": 5}\n', "utf-8")
+    cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": []}
+    with pytest.raises(InputError, match=r"a\.jsonl:1"):
+        training.train(cfg, root=tmp_path, out=tmp_path / "m.npz", log=lambda *_: None)
+    with pytest.raises(InputError, match="no training files"):
+        training.train({**cfg, "train": ["none/*.jsonl"]}, root=tmp_path, out=tmp_path / "m.npz", log=lambda *_: None)
+
+
+@pytest.fixture
+def tiny_model(monkeypatch: pytest.MonkeyPatch) -> TextModel:
+    """A hand-made model: the bigram 拉新 scores pyramid_scheme high."""
+    m = TextModel(("pyramid_scheme",), {"拉新": 0}, np.ones(1, np.float32), np.array([[10.0]], np.float32),
+                  np.array([-3.0], np.float32), {"pyramid_scheme": 0.9}, {})
+    monkeypatch.setattr(learned, "load", lambda: m)
+    return m
+
+
+def test_model_adds_a_finding_where_no_rule_fires(tiny_model: TextModel) -> None:
+    found = analyze_text("欢迎光临。每天拉新三人，一起干。")
+    assert [(f.rule_id, f.source, f.article, f.voice) for f in found] == [("MODEL-PYRAMID-SCHEME", "model", "15(10)", "offer")]
+    assert found[0].match == "每天拉新三人，一起干。"  # the sentence, quoted
+    assert "禁止传销条例 第七条" in found[0].law
+    assert analyze_text("欢迎光临。每天拉新三人。", options={"use_model": False}) == []
+    assert analyze_text("欢迎光临。每天拉新三人。", options={"disabled_rules": ["MODEL-PYRAMID-SCHEME"]}) == []
+
+
+def test_model_stays_quiet_on_reports_and_where_a_rule_fired(tiny_model: TextModel) -> None:
+    assert analyze_text("据新华社报道，警方捣毁一个靠拉新发展会员的传销窝点，涉案金额上亿。") == []
+    ruled = analyze_text("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，拉新有奖。")
+    assert {f.source for f in ruled} == {"rule"}

@@ -1,0 +1,157 @@
+"""Page kind, voice and product kind, and the classes of error they fix (hard negatives for each)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from analyzers.engine import analyze_site, analyze_text
+from analyzers.model import Form, FormField, Page, TextBlock
+from analyzers.rules import validate
+from analyzers.rules.base import HOME, REGISTRY, home, page
+from analyzers.understand import page_kind, product_kind, voice
+from errors import RuleRegistryError
+
+
+def _cats(text: str) -> set[str]:
+    return {f.category for f in analyze_text(text)}
+
+
+@pytest.mark.parametrize(("url", "title", "kind"), [
+    (HOME, "", "home"),
+    (HOME + "cart.html", "购物车", "cart"),
+    (HOME + "item/3.html", "确认订单", "cart"),
+    (HOME + "rules/prohibited.html", "禁售商品规则", "policy"),
+    (HOME + "about.html", "关于我们", "about"),
+    (HOME + "news/12.html", "", "article"),
+    (HOME + "item/1.html", "纯棉T恤", "product"),
+    (HOME + "category/tea", "", "listing"),
+])
+def test_page_kind(url: str, title: str, kind: str) -> None:
+    assert page_kind(Page(url=url, title=title, is_home=url == HOME)) == kind
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("大牌高仿包包，专柜品质。", "offer"),
+    ("近日，某区市场监管局查处一家网店销售高仿名牌包，罚款5万元。", "news"),
+    ("《广告法》第九条规定，广告不得使用国家级、最高级、最佳等用语。", "law"),
+    ("提醒广大消费者：警惕缴纳入门费即可成为代理的传销骗局。", "warning"),
+    ("本店郑重承诺：严格遵守广告法，绝不使用极限词。", "compliance"),
+    ("以下商品禁止发布：仿真枪、管制刀具、电子烟。", "banned_list"),
+])
+def test_voice(text: str, want: str) -> None:
+    assert voice(text) == want
+
+
+def test_product_kind() -> None:
+    assert "fresh" in product_kind("高原现摘枸杞，产地青海柴达木")
+    assert "digital" in product_kind("游戏点卡 激活码自动发货")
+    assert product_kind("纯棉T恤") == frozenset()
+
+
+# ---- class 2: who speaks -------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "近日，西宁市市场监管局查处一家网店，该店以“1:1复刻”名义销售高仿名表，被罚款8万元。",
+    "据新华社报道，警方捣毁一个以“缴纳入门费3980元成为代理、每推荐一人奖励500元”为模式的传销窝点。",
+    "律师提醒：商家宣称“三天根治糖尿病”属于虚假宣传，消费者可以要求退一赔三。",
+    "《禁止传销条例》第七条规定，组织者要求被发展人员交纳费用或以认购商品等方式变相交纳费用取得加入资格的属于传销。",
+    "一审判决：被告人通过网店销售假冒注册商标的商品，判处有期徒刑二年。",
+])
+def test_reports_quotes_and_warnings_do_not_fire(text: str) -> None:
+    assert analyze_text(text) == []
+
+
+def test_the_shops_own_offer_still_fires() -> None:
+    assert "counterfeit_goods" in _cats("本店1:1复刻名表，劳力士水鬼VS厂出品，支持验货。")
+    f = analyze_text("大牌高仿包包，专柜品质。")[0]
+    assert (f.voice, f.page_kind, f.source) == ("offer", "", "rule")
+    assert {"voice", "page_kind", "source"} <= set(f.to_dict())
+
+
+# ---- class 5: category confusion ----------------------------------------------------------------
+def test_recruitment_pitch_is_pyramid() -> None:
+    assert "pyramid_scheme" in _cats("诚招代理！交399元开店当店主，拉来的朋友每开一家店你拿100元，他们再拉人你还有分成。")
+    assert _cats("邀请好友注册，双方各得10元优惠券。") == set()
+    assert _cats("提醒消费者：交399元开店当店主、拉人还能分成的模式涉嫌传销。") == set()
+
+
+def test_replica_toy_gun_is_prohibited_not_counterfeit() -> None:
+    assert _cats("高仿真玩具枪，1比1还原格洛克，合金材质。") == {"prohibited_goods"}
+    assert _cats("仿真枪1:1复刻M416，金属材质，可发射水弹。") == {"prohibited_goods"}
+    assert _cats("儿童塑料水枪，夏日戏水玩具。") == set()
+
+
+# ---- class 1: the page's kind ----------------------------------------------------------------------
+def test_banned_goods_rules_page_fires_nothing() -> None:
+    rules = page(HOME + "rules/prohibited.html", TextBlock("禁售商品规则"), TextBlock("一、枪支弹药、仿真枪、管制刀具"),
+                 TextBlock("二、高仿、A货等假冒商品"), TextBlock("三、香烟、电子烟等烟草制品"), title="禁售商品规则")
+    found = analyze_site([home("欢迎光临"), rules], REGISTRY)
+    assert [f for f in found if f.category in ("prohibited_goods", "counterfeit_goods")] == []
+
+
+def test_cart_form_is_not_a_product_page() -> None:
+    cart = page(HOME + "item/cart.html", "购物车", "纯棉T恤 ¥59.00 x1", kind="product",
+                forms=(Form(action=HOME + "order", fields=(FormField("qty", label="数量"),)),))
+    found = analyze_site([home("欢迎光临"), cart], REGISTRY)
+    assert [f for f in found if f.category == "mandatory_disclosure"] == []
+
+
+def test_fresh_produce_names_its_origin_not_a_producer() -> None:
+    blocks = ("高原现摘枸杞 500g 价格：¥68.00", "产地：青海省海西州诺木洪农场", "运费：全国包邮，顺丰快递", "支付方式：微信支付",
+              "支持七天无理由退换货")
+    fresh = page(HOME + "item/9.html", *blocks, kind="product")
+    assert [f for f in analyze_site([home("欢迎"), fresh], REGISTRY) if f.category == "mandatory_disclosure"] == []
+    tee = page(HOME + "item/8.html", "纯棉T恤 价格：¥59.00", "产地：广东", *blocks[2:], kind="product")
+    assert [f.match for f in analyze_site([home("欢迎"), tee], REGISTRY) if f.category == "mandatory_disclosure"] == ["生产者"]
+
+
+def test_returns_page_heading_over_lawful_exemptions() -> None:
+    text = "不支持七天无理由退货的商品\n1. 消费者定制的商品\n2. 鲜活易腐的商品\n3. 在线下载的数字化商品"
+    assert _cats(text) == set()
+    assert _cats("本店商品不支持七天无理由退货。") == {"return_policy"}
+
+
+def test_police_filing_only_for_platforms() -> None:
+    bare = Page(url=HOME, blocks=(TextBlock(f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}"),
+                                  TextBlock("青ICP备19000123号-1")), is_home=True)
+    assert "FIL-POLICE-MISSING" not in {f.rule_id for f in analyze_site([bare], REGISTRY)}
+    platform = dataclasses.replace(REGISTRY, site_type="网络交易平台")
+    assert "FIL-POLICE-MISSING" in {f.rule_id for f in analyze_site([bare], platform)}
+
+
+# ---- pyramid elements across pages -------------------------------------------------------------------
+def test_pyramid_elements_across_pages_are_cited() -> None:
+    join = page(HOME + "join.html", "缴纳3980元即可成为代理，享受代理价拿货。")
+    plan = page(HOME + "plan.html", "奖金制度：每推荐一人奖励500元。")
+    found = [f for f in analyze_site([home("欢迎"), join, plan], REGISTRY) if f.rule_id == "MLM-SITE-ELEMENTS"]
+    assert len(found) == 1
+    assert "join.html" in found[0].explanation and "plan.html" in found[0].explanation
+    assert "每推荐一人" in found[0].explanation
+
+
+# ---- declarations that cannot be misspelt ----------------------------------------------------------
+def test_rule_declarations_fail_loudly() -> None:
+    from analyzers.rules import BY_ID
+
+    base = BY_ID["CF-REPLICA-TERMS"]
+    with pytest.raises(TypeError):
+        type(base)("X-Y", "counterfeit_goods")  # type: ignore[misc]  # keyword-only
+    with pytest.raises(RuleRegistryError, match="lexicon 'no_such_list'"):
+        validate([dataclasses.replace(base, id="CF-TEST", lexicons=("no_such_list",))])
+    with pytest.raises(RuleRegistryError, match="not scanned"):
+        validate([dataclasses.replace(base, id="CF-TEST", lexicons=("jieba_words",))])
+    with pytest.raises(RuleRegistryError, match="page kind"):
+        validate([dataclasses.replace(base, id="CF-TEST", page_kinds=frozenset({"prodcut"}))])
+    with pytest.raises(RuleRegistryError, match="voice"):
+        validate([dataclasses.replace(base, id="CF-TEST", voices=frozenset({"ofer"}))])
+
+
+def test_every_lexicon_says_where_it_comes_from() -> None:
+    from pathlib import Path
+
+    import analyzers
+
+    for f in sorted((Path(analyzers.__file__).parent / "data").glob("*.txt")):
+        head = f.read_text("utf-8").splitlines()[:3]
+        assert [h.split(":")[0] for h in head] == ["# Source", "# Checked", "# Licence"], f.name
