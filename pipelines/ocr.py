@@ -89,6 +89,8 @@ class OcrPipeline:
                 continue
             images[i] = dataclasses.replace(img, sha256=cap.sha256, ocr_text=await self._read(cap, state),
                                             width=img.width or cap.width, height=img.height or cap.height)
+            if cap.sha256 in state.ocr_failed:  # the badge could not be read: an evidence gap of the page
+                item.evidence_gaps.append(f"OCR failed for {img.src[:200]}")
             changed = True
         if changed:
             item.page = dataclasses.replace(item.page, images=tuple(images))
@@ -134,7 +136,9 @@ class OcrPipeline:
                 text = await asyncio.to_thread(ocr.ocr_image, cap.body)
             except Exception:  # a damaged image is recorded as unreadable; the crawl goes on
                 log.warning("OCR failed for %s", cap.url, exc_info=True)
-                text = ""
+                state.ocr_failed.add(cap.sha256)
+                state.ocr_cache[cap.sha256] = ""
+                return ""
             if disk is not None:
                 disk.parent.mkdir(parents=True, exist_ok=True)
                 tmp = disk.with_suffix(".part")
