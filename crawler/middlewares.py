@@ -111,7 +111,8 @@ class RedirectGuardMiddleware:
         if not state.scope.in_scope(target):
             request.meta["dont_redirect"] = True
             request.meta["sw_redirect_offsite"] = target
-            state.redirects.append({"from": response.url, "to": target, "followed": "no"})
+            if len(state.redirects) < 500:
+                state.redirects.append({"from": response.url, "to": target, "followed": "no"})
         return response
 
 

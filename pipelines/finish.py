@@ -98,6 +98,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "warc": warc_path,
         "settings_digest": job.options.digest(),
         "cuts": state.cuts,
+        "cut_count": getattr(state, "cut_count", len(state.cuts)),
         "redirects": state.redirects,
         "offsite_links": list(state.offsite_links.values()),
         "notes": state.notes,
