@@ -14,28 +14,9 @@ from typing import Any
 import click
 
 from errors import StorewatchError
+from shared.clicontext import Context
 
 log = logging.getLogger("storewatch")
-
-
-class Context:
-    """What every command gets: the command-line overrides and, lazily, the settings."""
-
-    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
-        self.config_file = config_file
-        self.overrides = overrides
-        self._settings: Any = None
-
-    @property
-    def settings(self) -> Any:
-        if self._settings is None:
-            import config
-
-            self._settings = config.load(config_file=self.config_file, overrides=self.overrides)
-        return self._settings
-
-
-pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -67,7 +48,7 @@ def _register() -> None:
     main_group.add_command(registry_group)
     for name, attr in (
         ("analyzers.commands", "COMMANDS"),
-        ("evidence.commands", "COMMANDS"),
+        ("store.evidence_commands", "COMMANDS"),
         ("crawler.commands", "COMMANDS"),
         ("index.commands", "COMMANDS"),
         ("alerts.commands", "COMMANDS"),
@@ -89,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising SystemExit (testable in-process)."""
     _register()
     try:
-        main_group.main(args=list(argv) if argv is not None else None, prog_name="storewatch",
-                        standalone_mode=False)
+        # with standalone_mode=False click *returns* the code of ``Exit(n)`` instead of raising it
+        rv = main_group.main(args=list(argv) if argv is not None else None, prog_name="storewatch",
+                             standalone_mode=False)
     except StorewatchError as exc:
         click.echo(f"错误 Error: {exc}", err=True)
         return exc.exit_code
@@ -102,10 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
 
 
 if __name__ == "__main__":
-    import cli  # the commands import ``cli``; run that module, not a second copy named __main__
-
-    sys.exit(cli.main())
+    sys.exit(main())

@@ -205,6 +205,27 @@ class RetentionSettings(_Section):
     days: int = Field(MIN_RETENTION_DAYS, ge=MIN_RETENTION_DAYS)
 
 
+class EvidenceSettings(_Section):
+    """Trusted time (RFC 3161) for the evidence: unset ``tsa_url`` = no tokens."""
+
+    tsa_url: str | None = None
+    tsa_ca_file: Path | None = None
+    tsa_cert_file: Path | None = None
+    tsa_timeout: float = Field(10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _tsa(self) -> EvidenceSettings:
+        if self.tsa_url and not re.match(r"^https?://", self.tsa_url):
+            raise ValueError("tsa_url must be an http:// or https:// URL")
+        if self.tsa_url and not self.tsa_ca_file:
+            raise ValueError("tsa_url is set but tsa_ca_file (the TSA's certificate chain, PEM) is not")
+        for name in ("tsa_ca_file", "tsa_cert_file"):
+            path = getattr(self, name)
+            if path is not None and not Path(path).is_file():
+                raise ValueError(f"{name} {path} is not a readable file")
+        return self
+
+
 class LogSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["plain", "json"] = "plain"
@@ -298,6 +319,7 @@ class Settings(BaseSettings):
     crawler: CrawlerSettings = CrawlerSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     retention: RetentionSettings = RetentionSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
     log: LogSettings = LogSettings()
     web: WebSettings = WebSettings()
     credit: CreditSettings = CreditSettings()
@@ -479,6 +501,12 @@ DESCRIPTIONS: dict[str, str] = {
     "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
     "scheduler.jitter": "Random spread of crawl start times.",
     "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
+    "evidence.tsa_url": "RFC 3161 time-stamp authority (the bureau's contracted TSA); unset = no trusted "
+                        "timestamps. A TSA that is down never stops a crawl: tokens are retried by the daemon.",
+    "evidence.tsa_ca_file": "PEM file with the TSA's certificate chain (root and intermediates); tokens are "
+                            "verified against it and a copy is kept beside the evidence.",
+    "evidence.tsa_cert_file": "PEM file with the TSA's own certificate, for a TSA whose replies do not carry it.",
+    "evidence.tsa_timeout": "Seconds before a TSA request is abandoned (the token is then retried later).",
     "log.level": "`DEBUG`, `INFO`, `WARNING` or `ERROR`.",
     "log.format": "`plain` or `json` (one JSON object per line).",
     "web.host": "Address the web UI listens on (`storewatch web --host`, `storewatch run --web-host`).",

@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,9 +31,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from cli import Context, pass_ctx
 from config import parse_duration
-from store.status import pid_alive
+from crawler.job import Places
+from crawler.options import options_from_settings
+from shared.clicontext import Context, pass_ctx
+from shared.procs import cmdline, pid_alive, stop_tree
 
 log = logging.getLogger("storewatch.scheduler")
 HOT_SEVERITIES = ("high", "critical")
@@ -76,6 +77,15 @@ def heartbeat_job() -> None:
     _daemon().heartbeat()
 
 
+def timestamps_job() -> None:
+    """Retry RFC 3161 tokens a TSA did not give (``pipelines.timestamps``)."""
+    from pipelines.timestamps import stamp_pending
+
+    done, still = stamp_pending(_daemon().settings)
+    if done or still:
+        log.info("timestamps: %d run(s) stamped, %d still pending", done, still)
+
+
 def _daemon() -> Daemon:
     if _DAEMON is None:
         raise RuntimeError("no storewatch daemon is running in this process")
@@ -92,63 +102,10 @@ class Overrides:
     retry_every: float | None = None
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live descendant of ``pid`` (from /proc), children first."""
-    parent: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text(errors="replace").rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parent[int(entry)] = int(fields[1])
-    out, frontier = [], [pid]
-    while frontier:
-        kids = [p for p, pp in parent.items() if pp in frontier]
-        out.extend(kids)
-        frontier = kids
-    return out
-
-
-def stop_group(proc: subprocess.Popen[bytes] | int, grace: float) -> None:
-    """SIGTERM the process tree (each process group in it: a crawl may start its own session, and its
-    browser another), then SIGKILL what is left after ``grace`` seconds."""
-    pid = proc if isinstance(proc, int) else proc.pid
-    tree = [pid, *descendants(pid)]  # collected before the parent dies and its children are reparented
-    groups = set()
-    for p in tree:
-        try:
-            groups.add(os.getpgid(p))
-        except (ProcessLookupError, PermissionError):
-            pass
-    groups.discard(os.getpgid(0))  # never our own group
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        for g in groups:
-            try:
-                os.killpg(g, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not isinstance(proc, int):
-                proc.poll()
-            if not any(pid_alive(p) for p in tree):
-                return
-            time.sleep(0.1)
-
-
 class Daemon:
-    """The scheduler and its jobs. ``crawl_command`` is the argv prefix of a crawl (tests pass a stand-in)."""
+    """The scheduler and its jobs."""
 
-    def __init__(self, settings: Any, *, crawl_command: Sequence[str] | None = None,
-                 overrides: Overrides = Overrides(), config_file: Path | None = None,
+    def __init__(self, settings: Any, *, overrides: Overrides = Overrides(), config_file: Path | None = None,
                  stop_grace: float = 10.0, term_grace: float = 5.0) -> None:
         from store.db import open_store
 
@@ -163,9 +120,8 @@ class Daemon:
         self.log_dir = self.data_dir / "logs"
         for d in (self.run_dir, self.log_dir, settings.outbox_dir):
             d.mkdir(parents=True, exist_ok=True)
-        self.crawl_command = list(crawl_command) if crawl_command else [
-            sys.executable, "-m", "cli", "--data-dir", str(self.data_dir),
-            *(["--config", str(config_file)] if config_file else []), "crawl"]
+        self.places = Places.from_settings(settings)
+        self.options = options_from_settings(settings)
         sch = settings.scheduler
         self.wall_limit = parse_duration(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
@@ -279,6 +235,8 @@ class Daemon:
             ("retention", retention_job, [], CronTrigger(hour=3, minute=17, timezone=self.tz)),
             ("rechecks", recheck_job, [], IntervalTrigger(seconds=min(60.0, sync), timezone=self.tz)),
         ]
+        if getattr(self.settings.evidence, "tsa_url", None):
+            jobs.append(("timestamps", timestamps_job, [], IntervalTrigger(seconds=max(60.0, sync), timezone=self.tz)))
         for job_id, func, args, trigger in jobs:
             job = self.scheduler.get_job(job_id)
             if job is not None and str(job.trigger) == str(trigger):
@@ -302,9 +260,9 @@ class Daemon:
                 pid = int(pidfile.read_text().split()[0])
             except (OSError, ValueError, IndexError):
                 pid = 0
-            if pid and pid_alive(pid) and "--storefront" in _cmdline(pid):
+            if pid and pid_alive(pid) and "crawler.run" in cmdline(pid):
                 log.warning("stopping orphaned crawl of storefront %d (pid %d) left by a previous daemon", sid, pid)
-                stop_group(pid, self.term_grace)
+                stop_tree(pid, self.term_grace)
             orphans.add(sid)
             pidfile.unlink(missing_ok=True)
         too_old = datetime.now(self.tz) - timedelta(seconds=self.wall_limit + 60)
@@ -365,51 +323,53 @@ class Daemon:
     def _crawl(self, sid: int, trigger: str) -> bool:
         from sqlalchemy import select
 
-        from store.models import CrawlRun, Storefront, utcnow
+        from crawler.runner import run_crawl
+        from errors import InputError
+        from pipelines.jobs import job_for, load_storefronts
+        from pipelines.timestamps import stamp_after_run
+        from store.models import CrawlRun, utcnow
 
+        try:
+            (shop,) = load_storefronts(self.store, [sid])
+        except InputError:
+            shop = None
+        if shop is None or not shop.active:
+            log.info("storefront %d inactive or gone: no crawl", sid)
+            return False
         with self.store.session() as s:
-            shop = s.get(Storefront, sid)
-            if shop is None or not shop.active:
-                log.info("storefront %d inactive or gone: no crawl", sid)
-                return False
             busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
                                                                     CrawlRun.status == "running"))
                     if pid_alive(r.pid)]
-            if busy:
-                log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
-                return False
-        argv = [*self.crawl_command, "--storefront", str(sid), "--trigger", trigger]
-        env = dict(os.environ)
-        env.update(STOREWATCH_DATA_DIR=str(self.data_dir), STOREWATCH_DATABASE_URL=self.settings.db_url,
-                   PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent),
-                                               *filter(None, [os.environ.get("PYTHONPATH")])]))
-        if self.config_file:
-            env["STOREWATCH_CONFIG"] = str(self.config_file)
-        started = utcnow()
-        with open(self.log_dir / f"crawl-{sid}.log", "wb") as out:
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=env, start_new_session=True, close_fds=True)
+        if busy:
+            log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
+            return False
         pidfile = self.run_dir / f"crawl-{sid}.pid"
-        pidfile.write_text(f"{proc.pid} {started.isoformat()}\n")
-        with self._lock:
-            self.children[sid] = (proc, started)
-        log.info("%s crawl of storefront %d started (pid %d)", trigger, sid, proc.pid)
-        outcome, deadline = "exited", time.monotonic() + self.wall_limit
+
+        def started(proc: subprocess.Popen[bytes]) -> None:
+            now = utcnow()
+            pidfile.write_text(f"{proc.pid} {now.isoformat()}\n")
+            with self._lock:
+                self.children[sid] = (proc, now)
+            log.info("%s crawl of storefront %d started (pid %d)", trigger, sid, proc.pid)
+
+        job = job_for(shop, self.options, trigger)
         try:
-            while proc.poll() is None:
-                if self.stopping.wait(0.2):
-                    outcome = "stopped"
-                    stop_group(proc, self.term_grace)
-                elif time.monotonic() > deadline:
-                    outcome = "killed"
-                    log.error("crawl of storefront %d exceeded %.0fs: killing it", sid, self.wall_limit)
-                    stop_group(proc, self.term_grace)
-            proc.wait()
+            outcome = run_crawl(job, self.places, limit=self.wall_limit, stop=self.stopping,
+                                term_grace=self.term_grace, on_start=started)
         finally:
             with self._lock:
                 self.children.pop(sid, None)
             pidfile.unlink(missing_ok=True)
-        self._record(sid, proc, started, outcome, trigger)
+        try:  # RFC 3161 tokens now; the timestamps job retries what a TSA did not give
+            stamp_after_run(self.settings, outcome.summary.get("warc"))
+        except Exception:  # noqa: BLE001 - the run is recorded; stamping is retried
+            log.exception("could not timestamp the run of storefront %d", sid)
+        level = logging.INFO if outcome.status in ("complete", "partial", "unreachable") else logging.WARNING
+        log.log(level, "crawl of storefront %d ended: exit %s, run #%s %s%s", sid, outcome.returncode,
+                outcome.crawl_run_id or "?", outcome.status, f" ({outcome.error})" if outcome.error else "")
+        if outcome.status == "interrupted":
+            with self._lock:
+                self._soon.add(sid)
         if self.scheduler is not None and not self.stopping.is_set():
             try:
                 self.sync_jobs()  # hot storefronts get the shorter interval
@@ -420,51 +380,6 @@ class Daemon:
         except Exception:  # noqa: BLE001 - the next rechecks job links it
             log.exception("could not link re-check results of storefront %d", sid)
         return True
-
-    def _record(self, sid: int, proc: subprocess.Popen[bytes], started: datetime, outcome: str,
-                trigger: str = "schedule") -> None:
-        """Make sure the crawl left a finished run behind, whatever happened to the child."""
-        from sqlalchemy import or_, select
-
-        from store.lifecycle import finish_run, start_run
-        from store.models import CrawlRun
-
-        rc = proc.returncode
-        tail = ""
-        try:
-            tail = (self.log_dir / f"crawl-{sid}.log").read_bytes()[-600:].decode("utf-8", "replace").strip()
-        except OSError:
-            pass
-        if outcome == "killed":
-            status, why = "failed", f"killed after wall-clock limit ({self.wall_limit:.0f}s)"
-        elif outcome == "stopped":
-            status, why = "interrupted", "守护进程停止，抓取被中断 stopped by daemon shutdown"
-        elif rc != 0:
-            status, why = "failed", f"crawl process exited with code {rc}: {tail[-400:]}"
-        else:
-            status, why = "", ""
-        with self.store.session() as s:
-            runs = s.scalars(select(CrawlRun).where(
-                CrawlRun.storefront_id == sid, CrawlRun.status == "running",
-                or_(CrawlRun.pid == proc.pid, CrawlRun.started_at >= started - timedelta(seconds=2)))).all()
-            if status:
-                for run in runs:
-                    finish_run(s, run, status, error=why)
-                if not runs:
-                    run = start_run(s, sid, trigger, pid=proc.pid)
-                    finish_run(s, run, status, error=why)
-            elif runs:  # exit 0 but the run was left open: the crawler broke its contract
-                for run in runs:
-                    finish_run(s, run, "failed", error=f"crawl process exited 0 without finishing the run: {tail[-300:]}")
-            last = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid)
-                             .order_by(CrawlRun.id.desc()).limit(1)).first()
-            final = last.status if last else "none"
-        level = logging.INFO if final in ("complete", "unreachable") else logging.WARNING
-        log.log(level, "crawl of storefront %d ended: exit %s, run %s", sid, rc,
-                f"#{last.id} {final}" if last else "missing")
-        if status == "interrupted":
-            with self._lock:
-                self._soon.add(sid)
 
     def _link_rechecks(self, sid: int | None = None) -> None:
         if self._has_cases():
@@ -647,7 +562,7 @@ class Daemon:
         with self._lock:
             left, kids = self._active, list(self.children.values())
         for proc, _ in kids:  # still here after the grace: cut without waiting
-            stop_group(proc, 0.5)
+            stop_tree(proc, 0.5)
         try:
             self.heartbeat()
         except Exception:  # noqa: BLE001 - best effort on the way out
@@ -705,11 +620,10 @@ def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
               help="Port of the web UI (default: settings web.port, 8700).")
 @click.option("--demo-admin", is_flag=True,
               help="Create the web user 'admin' with a random password, printed once, if no user exists yet.")
-@click.option("--crawl-command", hidden=True, default=None, help="argv prefix of a crawl, JSON list (tests).")
 @pass_ctx
 def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None, sync_every: float | None,
             retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float, no_web: bool,
-            web_host: str | None, web_port: int | None, demo_admin: bool, crawl_command: str | None) -> None:
+            web_host: str | None, web_port: int | None, demo_admin: bool) -> None:
     """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
     (stop with SIGTERM)."""
     settings = ctx.settings
@@ -721,8 +635,7 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
 
         host = web_host or settings.web.host
         sock = bind(host, settings.web.port if web_port is None else web_port)
-    daemon = Daemon(settings, crawl_command=json.loads(crawl_command) if crawl_command else None,
-                    overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
+    daemon = Daemon(settings, overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
                     config_file=ctx.config_file, stop_grace=stop_grace, term_grace=min(5.0, stop_grace / 2))
     if demo_admin:
         from web.serve import ensure_demo_admin

@@ -8,8 +8,8 @@ import click
 
 from alerts.queue import deliver_pending, preview, queue_alert, queue_daily, queue_weekly
 from alerts.render import render_text
-from cli import Context, pass_ctx
 from errors import DeliveryError
+from shared.clicontext import Context, pass_ctx
 from store.db import open_store
 from store.findings_commands import COMMANDS as FINDING_COMMANDS
 

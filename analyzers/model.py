@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Region = Literal["header", "nav", "main", "aside", "footer"]
@@ -217,9 +217,17 @@ class Finding:
         return finding_id(self.storefront_id, self.rule_id, self.url, self.match)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        loc = self.location
+        d: dict[str, Any] = {"finding_id": self.finding_id}
+        for name in _FINDING_FIELDS:
+            d[name] = getattr(self, name)
         d["law"] = list(self.law)
-        return {"finding_id": self.finding_id, **d}
+        d["location"] = {"kind": loc.kind, "selector": loc.selector, "start": loc.start, "end": loc.end}
+        d["evidence"] = dict(self.evidence) if self.evidence is not None else None
+        return d
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 _WS = re.compile(r"\s+")

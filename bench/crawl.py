@@ -118,7 +118,7 @@ def run_storewatch(url: str, out: Path, render: str, max_pages: int) -> tuple[fl
     opts = CrawlOptions(allow_loopback=True, render=render, max_pages=max_pages, max_depth=5, concurrency=8,
                         per_host_concurrency=8, autothrottle=False, retries=0, max_pages_per_pattern=100_000,
                         context_recycle_pages=20, pdf_pages=False)
-    job = CrawlJob(start_url=url, out_dir=str(out), options=opts, progress=False)
+    job = CrawlJob(start_url=url, evidence=str(out.resolve()), options=opts, progress=False)
     t = time.perf_counter()
     outcome = run_crawl(job)
     return time.perf_counter() - t, outcome.summary

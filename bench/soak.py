@@ -4,8 +4,8 @@ threads and zombies sampled from /proc; digests counted at a real SMTP server (a
     .venv/bin/python bench/soak.py                      # 30 minutes, 20 storefronts
     .venv/bin/python bench/soak.py --minutes 2 --storefronts 5 --crawl-every 20s
 
-Crawls run through the tests' stand-in crawl (tests/scheduler/fake_crawl.py: a real child process,
-real HTTP, real store) unless ``--real-crawl`` uses ``storewatch crawl``. Prints one sample line per
+Crawls run through the real crawler (one ``crawler.run`` child per crawl, static pages, real HTTP,
+real store; the daemon's runner supervises each). Prints one sample line per
 interval and a JSON summary (first/last/max RSS and fds, zombies, runs by status, mails, duplicates).
 """
 
@@ -109,7 +109,6 @@ def main() -> int:
     ap.add_argument("--crawl-every", default="60s")
     ap.add_argument("--digest-every", default="2m")
     ap.add_argument("--sample-every", type=float, default=30)
-    ap.add_argument("--real-crawl", action="store_true")
     ap.add_argument("--keep", action="store_true", help="Keep the data folder.")
     args = ap.parse_args()
 
@@ -132,11 +131,11 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
     env.update(STOREWATCH_SMTP__HOST="127.0.0.1", STOREWATCH_SMTP__PORT=str(smtp_port),
                STOREWATCH_DIGEST__RECIPIENTS="bureau@example.cn", STOREWATCH_LOG__LEVEL="INFO",
-               STOREWATCH_SCHEDULER__MAX_CONCURRENT_CRAWLS="2", PYTHONPATH=str(ROOT))
+               STOREWATCH_SCHEDULER__MAX_CONCURRENT_CRAWLS="2", PYTHONPATH=str(ROOT),
+               STOREWATCH_CRAWLER__ALLOW_LOOPBACK="true", STOREWATCH_CRAWLER__RENDER="never",
+               STOREWATCH_CRAWLER__RETRIES="0", STOREWATCH_CRAWLER__OCR="false", STOREWATCH_CRAWLER__MAX_PAGES="3")
     cmd = [sys.executable, "-m", "cli", "--data-dir", str(work / "data"), "run", "--crawl-every", args.crawl_every,
            "--digest-every", args.digest_every, "--sync-every", "10s"]
-    if not args.real_crawl:
-        cmd += ["--crawl-command", json.dumps([sys.executable, str(ROOT / "tests" / "scheduler" / "fake_crawl.py")])]
     log = open(work / "daemon.log", "wb")  # noqa: SIM115
     daemon = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples = []

@@ -8,33 +8,61 @@ Elasticsearch: the crawl runs in a child process, its evidence stays under
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from cli import pass_ctx
-from crawler.job import CrawlJob, new_run_id
+from crawler.job import CrawlJob, Places, new_run_id
 from crawler.options import RENDER_MODES, options_from_settings
 from crawler.runner import CrawlOutcome, run_crawl
 from errors import InputError
+from pipelines.timestamps import stamp_after_run
+from shared.clicontext import pass_ctx
 
 log = logging.getLogger(__name__)
 CRAWL_TRIGGERS = ("manual", "schedule", "recheck", "scan")
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _valid_host(host: str) -> bool:
+    """An IP address, or a name whose labels are letters, digits and inner hyphens (after IDNA)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    if re.fullmatch(r"[\d.]+", ascii_host):
+        return False  # all digits but not an IPv4 address (999.999.999.999)
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def normalise_start_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "http://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket: http://[::1
+        raise InputError(f"不是合法网址 not a web address: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"not a web address: {url!r} (expected http://host/…)")
+    if not _valid_host(parts.hostname):
+        raise InputError(f"网址中的主机名不合法 bad host name {parts.hostname!r} in {url!r}")
     try:
         parts.port  # noqa: B018 (validates the port)
     except ValueError as exc:
@@ -103,7 +131,7 @@ def render_text(result: dict[str, Any]) -> str:
 def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None, max_pages: int | None, fmt: str,
              evidence_dir: Path | None) -> None:
     """Crawl and judge one storefront now (JSON on stdout, progress on stderr)."""
-    from crawler.registry_file import find_record
+    from pipelines.registry_file import find_record
 
     url = normalise_start_url(url)
     settings = ctx.settings
@@ -115,11 +143,12 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
         if not record.found:
             click.echo(f"未找到备案记录 no filing record for {urlsplit(url).netloc} in {registry_file}", err=True)
     run_id = new_run_id()
-    out_dir = evidence_dir or settings.evidence_dir / "scans" / run_id
-    job = CrawlJob(start_url=url, out_dir=str(out_dir), options=options, run_id=run_id,
-                   registry=asdict(record) if record is not None else None, trigger="scan",
-                   ocr_cache_dir=str(settings.data_dir / "ocr-cache"))
-    outcome = run_crawl(job)
+    evidence = str(evidence_dir.resolve()) if evidence_dir is not None else f"scans/{run_id}"
+    job = CrawlJob(start_url=url, evidence=evidence, options=options, run_id=run_id,
+                   registry=asdict(record) if record is not None else None, trigger="scan")
+    places = replace(Places.from_settings(settings), database_url="")  # a scan records nothing in the store
+    outcome = run_crawl(job, places, stderr=sys.stderr)
+    stamp_after_run(settings, outcome.summary.get("warc"))
     result = scan_result(url, asdict(record) if record is not None and record.found else None, outcome)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -141,14 +170,16 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
 def crawl_cmd(ctx: Any, storefront_id: int | None, crawl_all: bool, render: str | None,
               max_pages: int | None, trigger: str) -> None:
     """Crawl registered storefronts into the store (one child process each)."""
-    from crawler.storefronts import crawl_storefronts
+    from pipelines.jobs import crawl_storefronts
 
     if (storefront_id is None) == (not crawl_all):
         raise click.UsageError("give exactly one of --storefront ID or --all")
     settings = ctx.settings
     options = options_from_settings(settings).with_overrides(render=render, max_pages=max_pages)
-    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger)
+    results = crawl_storefronts(settings, options, None if crawl_all else [storefront_id], trigger=trigger,
+                                stderr=sys.stderr)
     for sid, outcome in results:
+        stamp_after_run(settings, outcome.summary.get("warc"))
         click.echo(f"storefront {sid}: {outcome.status} · {outcome.summary.get('pages_fetched', 0)} pages · "
                    f"{len(outcome.findings)} findings · {outcome.summary.get('warc', '')}", err=False)
     if any(o.status == "failed" for _sid, o in results):

@@ -1,7 +1,10 @@
-"""A crawl job: "crawl storefront X with settings Y, write to Z" (the child-process boundary).
+"""A crawl job: "crawl storefront X with settings Y, record it as Z" (the child-process boundary).
 
-The parent writes the job as JSON; ``python -m crawler.run --job job.json`` reads it. Keep it
-plain data so a job could later travel through a distributed queue unchanged.
+:class:`CrawlJob` is plain, frozen data with no secrets and no machine paths: the evidence
+folder is named relative to the evidence root (``<storefront>/<run>``), and whether the run is
+recorded in the store is a flag, not a URL. The same job can travel through a queue to another
+machine unchanged. :class:`Places` says where those names live on *this* machine (evidence root,
+data folder, the store's URL); the runner hands it to the child on stdin, never on disk or argv.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def new_run_id() -> str:
 @dataclass(frozen=True, slots=True)
 class CrawlJob:
     start_url: str
-    out_dir: str  # evidence folder of this run: WARC, pages.jsonl, findings.jsonl, summary.json
+    # the run's evidence folder (WARC, pages.jsonl, findings.jsonl, summary.json, crawl.log), by name
+    # under the evidence root; an absolute folder only for ad-hoc scans (``scan --evidence-dir``)
+    evidence: str
     options: CrawlOptions = field(default_factory=CrawlOptions)
     run_id: str = field(default_factory=new_run_id)
     storefront_id: int | None = None
@@ -40,18 +45,16 @@ class CrawlJob:
     registry: dict[str, Any] | None = None  # analyzers.model.RegistryRecord as a dict
     allow_list: tuple[str, ...] = ()  # finding ids / rule ids suppressed for this storefront
     obey_robots: bool | None = None  # per-storefront override of options.obey_robots
-    database_url: str = ""  # when set, the child records the run into this store
-    crawl_run_id: int | None = None  # the store's CrawlRun row, when the parent created it
+    record: bool = False  # the child records the run (pages, findings, status) in the store
     trigger: str = "manual"
     analyze: bool = True
-    ocr_cache_dir: str = ""  # OCR text of badge images kept across crawls, by image SHA-256
     progress: bool = True  # one line per page on stderr
     log_level: str = "WARNING"
     version: str = field(default_factory=storewatch_version)
 
     @property
-    def warc_path(self) -> Path:
-        return Path(self.out_dir) / f"{self.run_id}.warc.gz"
+    def settings_digest(self) -> str:
+        return self.options.digest()
 
     @property
     def robots(self) -> bool:
@@ -81,3 +84,41 @@ class CrawlJob:
 
     def evolve(self, **kw: Any) -> CrawlJob:
         return replace(self, **kw)
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Where a job's names live on this machine. ``database_url`` may hold a password: it goes to
+    the child on stdin only (:mod:`crawler.runner`)."""
+
+    evidence_root: str = ""
+    data_dir: str = ""  # OCR cache (``<data_dir>/ocr-cache``); empty: no cache on disk
+    database_url: str = ""  # the store; needed when a job has ``record``
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Places:
+        return cls(evidence_root=str(Path(settings.evidence_dir).resolve()),
+                   data_dir=str(Path(settings.data_dir).resolve()), database_url=str(settings.db_url))
+
+    def out_dir(self, job: CrawlJob) -> Path:
+        path = Path(job.evidence)
+        if path.is_absolute():
+            return path
+        if not self.evidence_root:
+            raise ValueError(f"evidence folder {job.evidence!r} is a name but no evidence root is set")
+        return Path(self.evidence_root) / path
+
+    @property
+    def ocr_cache_dir(self) -> str:
+        return str(Path(self.data_dir) / "ocr-cache") if self.data_dir else ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Places:
+        return cls(**{k: str(v) for k, v in data.items() if k in ("evidence_root", "data_dir", "database_url")})
+
+
+def warc_name(job: CrawlJob) -> str:
+    return f"{job.run_id}.warc.gz"

@@ -1,9 +1,14 @@
-"""The crawl child process: ``python -m crawler.run --job job.json``.
+"""The crawl child process: ``python -m crawler.run --job job.json`` (places as JSON on stdin).
 
-Runs one :class:`crawler.job.CrawlJob` to the end: Scrapy crawl (spider + pipelines), then
-analysis, PDFs, outputs and the WARC's atomic close (``pipelines.finish``). Exit code 0 when the
-run finished (whatever the site did: an unreachable site is a result), 1 when the crawl itself
-could not run. Scrapy's reactor cannot restart, hence one process per crawl.
+Runs one :class:`crawler.job.CrawlJob` to the end and owns its run record from start to finish:
+when the job is ``record``, it creates the store's CrawlRun row first (``running``, its pid) and
+writes the row's id to ``run.json`` for the parent, then crawls (spider + pipelines), analyses,
+prints PDFs, closes the WARC atomically (``pipelines.finish``) and records pages, findings and the
+final status (``pipelines.store``). If the crawl itself breaks, it marks the run ``failed``.
+SIGTERM stops the crawl gracefully; what was fetched is kept and the run is ``interrupted``.
+
+Exit code 0 when the run finished (whatever the site did: an unreachable site is a result), 1 when
+the crawl itself could not run. Scrapy's reactor cannot restart, hence one process per crawl.
 """
 
 from __future__ import annotations
@@ -11,19 +16,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.job import CrawlJob
+from crawler.job import CrawlJob, Places, warc_name
 from crawler.state import RunState
 from evidence.timefmt import utc_iso
 from evidence.warc import WarcArchive
 
 log = logging.getLogger(__name__)
+RUN_FILE = "run.json"  # {"crawl_run_id": N}: the store row this child owns
 
 
-def run_job(job: CrawlJob) -> dict[str, Any]:
+def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> dict[str, Any]:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -34,14 +41,14 @@ def run_job(job: CrawlJob) -> dict[str, Any]:
     from pipelines.finish import finish_run
     from spiders.storefront import StorefrontSpider
 
-    out_dir = Path(job.out_dir)
+    out_dir = places.out_dir(job)
     out_dir.mkdir(parents=True, exist_ok=True)
-    state = RunState(job)
+    state = RunState(job, out_dir=out_dir, ocr_cache_dir=places.ocr_cache_dir, crawl_run_id=crawl_run_id)
     state.started_at = utc_iso()
-    digest = job.options.digest()
+    digest = job.settings_digest
     state.run_info = {"run_id": job.run_id, "storefront_id": job.storefront_id, "storewatch_version": job.version,
                       "settings_digest": digest, "render_mode": job.options.render}
-    state.archive = WarcArchive(job.warc_path, info={
+    state.archive = WarcArchive(out_dir / warc_name(job), info={
         "software": f"storewatch/{job.version}", "format": "WARC File Format 1.1", "run-id": job.run_id,
         "storefront-id": job.storefront_id or "", "start-url": job.start_url, "settings-digest": digest,
         "settings": json.dumps(job.options.to_dict(), ensure_ascii=False, sort_keys=True),
@@ -73,9 +80,20 @@ def run_job(job: CrawlJob) -> dict[str, Any]:
         if gate is not None:
             for c in list(gate.records.cuts):
                 state.cut(c["url"], c["reason"])
-        return finish_run(state, guard)
+        summary = finish_run(state, guard)
     finally:
         close_gate(gate)
+    if job.record and crawl_run_id is not None:
+        from pipelines.store import store_run
+
+        store_run(places.database_url, crawl_run_id, state, state.findings, summary)
+    return summary
+
+
+def _write_run_file(out_dir: Path, crawl_run_id: int) -> None:
+    tmp = out_dir / (RUN_FILE + ".part")
+    tmp.write_text(json.dumps({"crawl_run_id": crawl_run_id, "pid": os.getpid()}), encoding="utf-8")
+    os.replace(tmp, out_dir / RUN_FILE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,10 +101,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", required=True, type=Path, help="job JSON written by the parent")
     args = parser.parse_args(argv)
     job = CrawlJob.load(args.job)
+    raw = sys.stdin.read() if not sys.stdin.isatty() else ""
+    places = Places.from_dict(json.loads(raw)) if raw.strip() else Places()
+    crawl_run_id = None
+    if job.record:
+        if not places.database_url or job.storefront_id is None:
+            log.error("job %s asks to be recorded but has no store or storefront", job.run_id)
+            return 1
+        from pipelines.store import open_run
+
+        out_dir = places.out_dir(job)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        crawl_run_id = open_run(places.database_url, job, os.getpid())
+        _write_run_file(out_dir, crawl_run_id)
     try:
-        summary = run_job(job)
-    except Exception:
+        summary = run_job(job, places, crawl_run_id)
+    except Exception as exc:
         log.exception("crawl of %s failed", job.start_url)
+        if crawl_run_id is not None:
+            from pipelines.store import fail_run
+
+            try:
+                fail_run(places.database_url, crawl_run_id, "failed", f"crawl failed: {type(exc).__name__}: {exc}")
+            except Exception:  # noqa: BLE001 - the parent marks it from run.json
+                log.exception("could not mark run #%s failed", crawl_run_id)
         return 1
     print(json.dumps({"status": summary["status"], "pages": summary["pages_fetched"],
                       "findings": summary["findings"]}, ensure_ascii=False), file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from crawler.job import CrawlJob
@@ -18,6 +19,9 @@ MAX_CUTS = 500
 @dataclass
 class RunState:
     job: CrawlJob
+    out_dir: Path = Path(".")  # the run's evidence folder on this machine
+    ocr_cache_dir: str = ""  # OCR text of badge images kept across crawls, by image SHA-256
+    crawl_run_id: int | None = None  # the store's CrawlRun row of this run (the child owns it)
     scope: Scope = field(init=False)
     policy: AddressPolicy = field(init=False)
     seen: set[str] = field(default_factory=set)
@@ -34,6 +38,7 @@ class RunState:
     images: dict[str, Any] = field(default_factory=dict)  # image URL -> ImageCapture
     ocr_cache: dict[str, str] = field(default_factory=dict)  # image SHA-256 -> text
     ocr_failed: set[str] = field(default_factory=set)  # image SHA-256 whose OCR raised (not cached on disk)
+    findings: list[Any] = field(default_factory=list)  # analyzers.model.Finding, after analysis
     html_for_pdf: dict[str, str] = field(default_factory=dict)  # page URL -> DOM, for PDFs after analysis
     archive: Any = None  # evidence.warc.WarcArchive, opened by crawler.run
     run_info: dict[str, Any] = field(default_factory=dict)  # written into every metadata record

@@ -70,7 +70,7 @@ def attribute(report: VerifyReport, findings: list[dict[str, Any]]) -> VerifyRep
     for p in report.problems:
         if p.record_id:
             hit = tuple(sorted(fid for fid, ids in records.items() if p.record_id in ids))
-        elif not p.file and p.message.startswith(_WHOLE_FILE):
+        elif p.whole_file or (not p.file and p.message.startswith(_WHOLE_FILE)):
             hit = tuple(sorted(records))
         else:
             hit = p.findings

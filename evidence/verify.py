@@ -29,6 +29,7 @@ class Problem:
     offset: int | None = None
     file: str = ""  # the damaged file when it is not the WARC itself (index, token, …)
     findings: tuple[str, ...] = ()  # ids of the findings whose evidence this problem touches
+    whole_file: bool = False  # touches every finding of the run (its manifest or WARC token, say)
 
     def __str__(self) -> str:
         where = f"record {self.record_id} ({self.type} {self.uri}) at offset {self.offset}" if self.record_id \
@@ -44,6 +45,8 @@ class VerifyReport:
     checked: int = 0
     problems: list[Problem] = field(default_factory=list)
     findings_in_file: list[str] = field(default_factory=list)  # every finding judged on this WARC
+    notes: list[str] = field(default_factory=list)  # gaps that are not damage (a pending timestamp)
+    trusted_times: dict[str, str] = field(default_factory=dict)  # TSA time by stamped subject
 
     @property
     def ok(self) -> bool:
@@ -56,6 +59,7 @@ class VerifyReport:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "ok": self.ok, "records_checked": self.checked,
                 "findings_affected": self.findings_affected, "findings_in_file": self.findings_in_file,
+                "notes": self.notes, "trusted_times": self.trusted_times,
                 "problems": [{**asdict(p), "findings": list(p.findings), "text": str(p)} for p in self.problems]}
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from cli import Context, pass_ctx
-from errors import SearchBackendError
+from analyzers.model import CATEGORIES, SEVERITIES
+from errors import InputError, SearchBackendError
 from index.search import SORTS, SearchRequest, open_backend
+from shared.clicontext import Context, pass_ctx
+from store.models import FINDING_STATUSES
+from web.labels import article_label, category_label, severity_label, status_label
 
 _multi: dict[str, Any] = {"multiple": True, "metavar": "VALUE"}
 
@@ -26,6 +30,34 @@ def _local(value: str | None, tz: str) -> str:
 def _cut(text: str, width: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def width(text: str) -> int:
+    """Display width in a terminal: CJK and full-width characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """Rows under a header, columns padded by display width (the last column is not padded)."""
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(r: list[str]) -> str:
+        cells = [c + " " * (widths[i] - width(c)) if i < len(r) - 1 else c for i, c in enumerate(r)]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join(line(r) for r in [header, *rows])
+
+
+VOCABULARY = {"category": tuple(CATEGORIES), "severity": SEVERITIES, "status": FINDING_STATUSES}
+
+
+def _check_vocabulary(filters: dict[str, Any]) -> None:
+    """Unknown --category/--severity/--status values are errors, not zero results."""
+    for key, known in VOCABULARY.items():
+        for raw in filters.get(key) or ():
+            for value in str(raw).split(","):
+                if value.strip() and value.strip().lower() not in known:
+                    raise InputError(f"--{key} 的取值 {value.strip()!r} 不存在；可选：{', '.join(known)}")
 
 
 def _storefront_names(settings: Any, ids: set[str]) -> dict[str, str]:
@@ -76,6 +108,7 @@ def search_cmd(ctx: Context, query: tuple[str, ...], pages: bool, fmt: str, face
       storewatch search 'rule:AD-* -status:dismissed' --sort severity --facets
     """
     settings = ctx.settings
+    _check_vocabulary(filters)
     request = SearchRequest(query=" ".join(query), kind="page" if pages else "finding",
                             facets=("all",) if facets else (), tz=settings.timezone, **filters)
     backend = open_backend(settings)
@@ -89,17 +122,21 @@ def search_cmd(ctx: Context, query: tuple[str, ...], pages: bool, fmt: str, face
                               ensure_ascii=False, indent=1))
         return
     tz = settings.timezone
-    for h in result.hits:
-        if pages:
-            click.echo(f"{_local(h.get('fetched_at'), tz)}  {_cut(h.get('merchant_name') or '', 14):14}  "
-                       f"{h.get('url')}  {_cut(h.get('title') or '', 30)}")
-        else:
-            click.echo(f"{_local(h.get('first_seen'), tz)}  {h.get('severity', ''):8}  "
-                       f"第{','.join(h.get('article') or [])}条  {h.get('category', ''):18}  "
-                       f"{_cut(h.get('merchant_name') or '', 14):14}  {_cut(h.get('excerpt') or '', 40)}  "
-                       f"[{h.get('status')}] {str(h.get('finding_id'))[:12]}")
-    click.echo(f"共 {result.total} 条 total {result.total}; 显示 shown {len(result.hits)}"
-               + (f"; next: --cursor {result.next_cursor}" if result.next_cursor else ""))
+    if pages:
+        rows = [[_local(h.get("fetched_at"), tz), _cut(h.get("merchant_name") or "", 14),
+                 _cut(h.get("title") or "", 30), h.get("url") or ""] for h in result.hits]
+        header = ["抓取时间", "经营者", "页面标题", "网址"]
+    else:
+        rows = [[str(h.get("finding_id"))[:12], _local(h.get("first_seen"), tz),
+                 severity_label(h.get("severity", "")), status_label(h.get("status", "")),
+                 category_label(h.get("category", "")),
+                 article_label(",".join(h.get("article") or [])), _cut(h.get("merchant_name") or "", 14),
+                 _cut(h.get("excerpt") or "", 40), h.get("url") or ""] for h in result.hits]
+        header = ["编号", "首次发现", "严重程度", "状态", "类别", "违反条款", "经营者", "摘录", "网址"]
+    if rows:
+        click.echo(table(header, rows))
+    click.echo(f"共 {result.total} 条，显示 {len(rows)} 条"
+               + (f"；下一页：--cursor {result.next_cursor}" if result.next_cursor else ""))
     if result.facets:
         names = _storefront_names(settings, {k for k, _ in result.facets.get("storefront", [])})
         for facet, buckets in result.facets.items():

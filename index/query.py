@@ -8,7 +8,8 @@
     a b  ==  a AND b;  a OR b;  NOT a  ==  -a;  parentheses group
 
 Operators are upper case. A query that does not parse raises :class:`errors.QuerySyntaxError`
-with the position (1-based character) and what was expected.
+with the position (1-based character) and what was expected. Queries are bounded (length, terms,
+nesting, no control characters) so no input can exhaust the parser or the backends.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
     "page": ("title", "text", "merchant_name.text"),
 }
 _UPPER = {"rule_id"}
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64
+MAX_DEPTH = 12
 _LOWER = {"category", "severity", "status", "domain", "tokens", "kind"}
 
 
@@ -139,6 +143,14 @@ class _Parser:
         self.q, self.kind, self.tz = query, kind, tz
         self.toks: list[tuple[str, str, int]] = []  # (type, value, position)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
+        bad = next((i for i, c in enumerate(query) if ord(c) < 32 and c not in "\t\n\r"), None)
+        if bad is not None:
+            raise _error(query, bad, "control character in the query", "有不可见的控制字符")
+        if len(query) > MAX_QUERY_CHARS:
+            raise _error(query, MAX_QUERY_CHARS, f"query longer than {MAX_QUERY_CHARS} characters",
+                         f"超出长度上限（查询最多 {MAX_QUERY_CHARS} 个字符）")
         self._lex()
 
     def _lex(self) -> None:
@@ -209,27 +221,40 @@ class _Parser:
         tok = self.peek()
         if tok is None:
             raise _error(self.q, len(self.q), "the query ends where a term was expected", "缺少查询词（查询在此结束）")
-        if tok[0] == "NOT":
-            self.i += 1
-            return Not(self.parse_unary())
-        if tok[0] == "word" and tok[1] == "-" and self.i + 1 < len(self.toks):
-            self.i += 1
-            return Not(self.parse_unary())
-        if tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
+        negated = (tok[0] == "NOT" or (tok[0] == "word" and tok[1] == "-" and self.i + 1 < len(self.toks))
+                   or (tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1))
+        if not negated:
+            return self.parse_primary()
+        self._deeper(tok[2])
+        if tok[0] == "word" and len(tok[1]) > 1:
             self.toks[self.i] = ("word", tok[1][1:], tok[2] + 1)
-            return Not(self.parse_unary())
-        return self.parse_primary()
+        else:
+            self.i += 1
+        node = Not(self.parse_unary())
+        self.depth -= 1
+        return node
+
+    def _deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _error(self.q, pos, f"nested more than {MAX_DEPTH} levels (parentheses or NOT)",
+                         f"嵌套过深（括号或 NOT 最多 {MAX_DEPTH} 层）")
 
     def parse_primary(self) -> Node:
         typ, value, pos = self.toks[self.i]
         self.i += 1
         if typ == "(":
+            self._deeper(pos)
             node = self.parse_or()
             tok = self.peek()
             if tok is None or tok[0] != ")":
                 raise _error(self.q, pos, "'(' is never closed", "的左括号缺少右括号")
             self.i += 1
+            self.depth -= 1
             return node
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise _error(self.q, pos, f"more than {MAX_TERMS} terms", f"查询词过多（最多 {MAX_TERMS} 个）")
         if typ in ("AND", "OR", ")"):
             raise _error(self.q, pos, f"{value!r} where a term was expected", f"应为查询词，不应出现 “{value}”")
         if typ == "phrase":

@@ -1,5 +1,5 @@
 """The end of a crawl, in the child process: analyse, print PDFs of judged pages, write the
-run's outputs, close the WARC (atomically) and, when asked, record everything in the store.
+run's outputs and close the WARC (atomically); ``crawler.run`` then records the run in the store.
 
 Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during the crawl),
 ``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
@@ -36,7 +36,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     job = state.job
-    out_dir = Path(job.out_dir)
+    out_dir = state.out_dir
     home_cap = next((p for p in state.pages if p.is_home), None)
     # only the storefront's own content is judged: no error pages, no page the browser left the host on
     pages = [p for p in state.pages if p.page is not None and judgeable(p)]
@@ -80,7 +80,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     if state.archive is not None:
         warc_path = str(state.archive.close())
     coverage = run_coverage(state.pages, state.cuts, state.close_reason)
-    status = coverage["status"]
+    # SIGTERM (a stopping daemon or worker): Scrapy closed the spider with reason "shutdown"
+    status = "interrupted" if state.close_reason == "shutdown" else coverage["status"]
     summary = {
         "run_id": job.run_id,
         "storefront_id": job.storefront_id,
@@ -110,10 +111,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
     _write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))
-    if job.database_url:
-        from pipelines.store import store_run
-
-        store_run(job, state, findings, summary)
+    state.findings = findings
     return summary
 
 

@@ -5,7 +5,7 @@ Policy (decided here, documented in docs): only images on the storefront's own h
 crawler touch third parties. At most ``max_images_per_page`` images per page, each at most
 ``max_image_bytes``; fetched through Scrapy's downloader (so the safety middleware applies) and
 archived in the WARC like any page. Text is cached by image SHA-256, in memory and across
-crawls in ``job.ocr_cache_dir``.
+crawls in ``state.ocr_cache_dir``.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class OcrPipeline:
     async def _read(self, cap: ImageCapture, state: Any) -> str:
         if cap.sha256 in state.ocr_cache:
             return state.ocr_cache[cap.sha256]
-        disk = Path(state.job.ocr_cache_dir) / f"{cap.sha256}.txt" if state.job.ocr_cache_dir else None
+        disk = Path(state.ocr_cache_dir) / f"{cap.sha256}.txt" if state.ocr_cache_dir else None
         if disk is not None and disk.is_file():
             text = disk.read_text(encoding="utf-8")
         else:

@@ -49,19 +49,81 @@ def page_fields(cap: Any) -> dict[str, Any]:
     }
 
 
-def store_run(job: Any, state: Any, findings: list[Finding], summary: dict[str, Any]) -> None:
+def open_run(database_url: str, job: Any, pid: int) -> int:
+    """Create the job's CrawlRun row (``running``, with the child's pid); the child owns it from here."""
     from store.db import Store
-    from store.lifecycle import finish_run, record_page, save_findings, start_run
+    from store.lifecycle import start_run
+
+    store = Store(database_url)
+    try:
+        with store.session() as s:
+            return start_run(s, job.storefront_id, job.trigger, pid=pid, settings_digest=job.settings_digest).id
+    finally:
+        store.dispose()
+
+
+def fail_run(database_url: str, crawl_run_id: int, status: str, error: str) -> None:
+    """Finish a run that is still ``running`` as failed/interrupted (no-op once it is finished)."""
+    from store.db import Store
+    from store.lifecycle import finish_run
     from store.models import CrawlRun
 
-    store = Store(job.database_url)
+    store = Store(database_url)
+    try:
+        with store.session() as s:
+            row = s.get(CrawlRun, crawl_run_id)
+            if row is not None and row.status == "running":
+                finish_run(s, row, status, error=error[:2000])
+    finally:
+        store.dispose()
+
+
+def settle_run(database_url: str, job: Any, crawl_run_id: int | None, status: str, error: str,
+               pid: int | None) -> str:
+    """Parent side, after the child exited: the run's final status in the store.
+
+    The child owns its run; this only writes when the child could not: the row is still
+    ``running`` (the child died or was killed) or the child never created it (it died first;
+    then one row records the failed attempt). A finished row is never touched and never
+    duplicated. ``status``/``error`` are what the parent saw (failed or interrupted, and why).
+    """
+    from sqlalchemy import select
+
+    from store.db import Store
+    from store.lifecycle import finish_run, start_run
+    from store.models import CrawlRun
+
+    store = Store(database_url)
+    try:
+        with store.session() as s:
+            row = s.get(CrawlRun, crawl_run_id) if crawl_run_id else None
+            if row is None and pid:  # created, then killed before it could say so in run.json
+                row = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == job.storefront_id,
+                                                       CrawlRun.pid == pid)).first()
+            if row is None:
+                row = start_run(s, job.storefront_id, job.trigger, pid=pid, settings_digest=job.settings_digest)
+                finish_run(s, row, status, error=error[:2000])
+            elif row.status == "running":
+                finish_run(s, row, status, error=error[:2000])
+            return str(row.status)
+    finally:
+        store.dispose()
+
+
+def store_run(database_url: str, crawl_run_id: int, state: Any, findings: list[Finding],
+              summary: dict[str, Any]) -> None:
+    from store.db import Store
+    from store.lifecycle import finish_run, record_page, save_findings
+    from store.models import CrawlRun
+
+    store = Store(database_url)
     by_url: dict[str, list[Finding]] = {}
     for f in findings:
         by_url.setdefault(normalise_url(f.url), []).append(f)
     with store.session() as s:
-        run = s.get(CrawlRun, job.crawl_run_id) if job.crawl_run_id else None
+        run = s.get(CrawlRun, crawl_run_id)
         if run is None:
-            run = start_run(s, job.storefront_id, job.trigger, settings_digest=summary["settings_digest"])
+            raise RuntimeError(f"crawl run #{crawl_run_id} is not in the store")
         run.warc_path = summary["warc"]
         run.pages_fetched = summary["pages_fetched"]
         run.pages_failed = summary["pages_failed"]
@@ -86,6 +148,11 @@ def store_run(job: Any, state: Any, findings: list[Finding], summary: dict[str, 
         stats["coverage"] = summary.get("coverage", [])[:100]
         stats["coverage_counts"] = summary.get("coverage_counts", {})
         stats["coverage_zh"] = describe(summary.get("coverage", []), limit=20)
-        finish_run(s, run, summary["status"], error=None if summary["status"] in ("complete", "partial") else
-                   "; ".join(p.error for p in state.pages if p.error)[:2000] or None, stats=stats)
+        status = summary["status"]
+        error = None if status in ("complete", "partial") else \
+            "; ".join(p.error for p in state.pages if p.error)[:2000] or None
+        if status == "interrupted":
+            error = "收到停止信号，抓取被中断 stopped by SIGTERM; the pages fetched so far are recorded"
+        finish_run(s, run, status, error=error, stats=stats)
+    store.dispose()
     log.info("run stored: %s pages, %s findings", len(state.pages), len(findings))

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from cli import Context, pass_ctx
 from errors import RegistryImportError
+from shared.clicontext import Context, pass_ctx
 from store.db import open_store, redact_url
 from store.models import Storefront
 from store.registry import apply_registry, read_registry
@@ -44,6 +44,8 @@ def import_cmd(ctx: Context, file: Path, skip_invalid: bool, deactivate_missing:
     if not file.exists():
         raise RegistryImportError(f"{file}: no such file")
     parsed = read_registry(file)
+    for notice in parsed.notices:
+        click.echo(f"注意 notice: {file}: {notice}", err=True)
     store = open_store(ctx.settings)
     with store.session() as session:
         result = apply_registry(session, parsed, skip_invalid=skip_invalid,

@@ -11,8 +11,8 @@ import json
 import click
 from sqlalchemy import select, text
 
-from cli import Context, pass_ctx
 from errors import InputError
+from shared.clicontext import Context, pass_ctx
 from store.db import open_store
 from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, set_status
 from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront

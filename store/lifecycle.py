@@ -55,9 +55,9 @@ MOVES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "closed": ((_OPEN + ("resolved", "confirmed", "dismissed", "case_opened", "notified", "rectified",
                          "ready_to_close"), "supervisor"),),
 }
-STATUS_LABELS = {"open": "待研判", "reopened": "再次发现", "resolved": "已消失", "confirmed": "已确认",
-                 "dismissed": "已排除", "case_opened": "已立案", "notified": "已通知", "rectified": "已整改",
-                 "ready_to_close": "待结案", "closed": "已结案"}
+STATUS_LABELS = {"open": "待处理", "reopened": "再次发现", "resolved": "已消失", "confirmed": "已确认",
+                 "dismissed": "已排除（误报）", "case_opened": "已立案", "notified": "已通知整改",
+                 "rectified": "已整改", "ready_to_close": "待结案", "closed": "已结案"}
 ROLE_LABELS = {"viewer": "只读", "analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
 
 

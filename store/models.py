@@ -285,3 +285,27 @@ class DaemonState(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvidenceTimestamp(Base):
+    """One RFC 3161 token over one subject of a run's evidence (manifest, WARC, a screenshot).
+
+    The token file lives beside the evidence (``timestamps/<subject>.tsr``); the store keeps its
+    SHA-256 so a replaced token is caught. ``status`` is ``stamped`` or ``pending`` (TSA down: retried)."""
+
+    __tablename__ = "evidence_timestamps"
+    __table_args__ = (UniqueConstraint("warc_name", "subject", name="uq_evidence_timestamps_subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True, index=True)
+    warc_name: Mapped[str] = mapped_column(String(200), index=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    subject_sha256: Mapped[str] = mapped_column(String(64))
+    token_path: Mapped[str] = mapped_column(String(1000), default="")
+    token_sha256: Mapped[str] = mapped_column(String(64), default="")
+    gen_time: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the TSA's time (UTC ISO)
+    tsa_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

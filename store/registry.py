@@ -2,13 +2,18 @@
 
 Reading and validating are plain functions (:func:`read_registry`); :func:`apply_registry`
 writes a validated file in one transaction. Row numbers are the spreadsheet's: the header is
-row 1, so the first record is row 2 (blank lines keep their numbers).
+row 1, so the first record is row 2 (blank lines keep their numbers, and a cell spanning several
+lines is still one row). Nothing in a file is dropped silently: control characters, unknown or
+misspelt headers, an unclosed quote, formula cells without a value and data on other sheets are
+each reported with row and column, or as a notice of what was ignored.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,6 +79,7 @@ class ParsedRegistry:
     path: Path
     rows: list[RegistryRow] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
+    notices: list[str] = field(default_factory=list)  # what was read but ignored, said once each
 
     def describe_problems(self, limit: int = 200) -> str:
         lines = [f"{self.path}: row {r}, column {c}: {why}" for r, c, why in self.problems[:limit]]
@@ -99,6 +105,12 @@ def normalise_domain(value: str) -> tuple[str, str]:
         raise ValueError(f"“{raw}”不是合法域名") from None
     if not (_HOST.match(hostport) or _IPV4.match(hostport)) or "." not in hostport.split(":")[0]:
         raise ValueError(f"“{raw}”不是合法域名")
+    host = hostport.split(":")[0]
+    if re.fullmatch(r"[\d.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ValueError(f"“{raw}”不是合法的 IP 地址或域名") from None
     if ":" in hostport and not 0 < int(hostport.rsplit(":", 1)[1]) < 65536:
         raise ValueError(f"“{raw}”端口号无效")
     return hostport, (url if url else f"http://{hostport}/")
@@ -117,13 +129,26 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row, cells): the n-th record is row n, however many lines its cells span."""
     text = _decode(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    n, last_line = 0, 0
     try:
-        for row in reader:
-            yield reader.line_num, row
+        for n, row in enumerate(reader, start=1):
+            first = last_line + 1
+            last_line = reader.line_num
+            for i, cell in enumerate(row):
+                if any(line.count(",") >= 3 for line in cell.split("\n")[1:]):
+                    # a quote opened in this cell runs on over what look like further records
+                    raise RegistryImportError(
+                        f"{path}: row {n} (line {first}), column {i + 1}: a quote (\") opened here is closed only "
+                        f"on line {last_line}, so lines {first + 1}–{last_line} were read as part of this cell; "
+                        "close or remove the quote (引号未闭合)")
+            yield n, row
     except csv.Error as exc:
-        raise RegistryImportError(f"{path}: row {reader.line_num}: malformed CSV: {exc}") from None
+        raise RegistryImportError(f"{path}: row {n + 1} (line {last_line + 1}): malformed CSV: {exc}"
+                                  + ("; a quote (\") is never closed (引号未闭合)" if "end of data" in str(exc) else "")
+                                  ) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -136,12 +161,32 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
         raise RegistryImportError(f"{path}: not a readable XLSX workbook: {exc}") from None
     try:
-        ws = wb.worksheets[0]
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                      for v in values]
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RegistryImportError(f"{path}: not a readable XLSX workbook: {exc}") from None
+    try:
+        filled = [i for i, ws in enumerate(wb.worksheets)
+                  if any(v not in (None, "") for r in ws.iter_rows(values_only=True) for v in r)]
+        if not filled:
+            return
+        index = filled[0]
+        if len(filled) > 1:
+            others = "、".join(wb.worksheets[i].title for i in filled[1:])
+            yield 0, ["\x00notice", f"只读取了工作表“{wb.worksheets[index].title}”；工作表“{others}”中的数据未导入"]
+        cached = wb.worksheets[index].iter_rows(values_only=True)
+        raw = formulas.worksheets[index].iter_rows(values_only=True)
+        for n, (values, exprs) in enumerate(zip(cached, raw, strict=False), start=1):
+            cells = []
+            for col, (v, e) in enumerate(zip(values, exprs, strict=False), start=1):
+                if v is None and isinstance(e, str) and e.startswith("="):
+                    cells.append(f"\x00formula{col}:{e}")
+                else:
+                    cells.append("" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                                        else str(v)))
+            yield n, cells
     finally:
         wb.close()
+        formulas.close()
 
 
 def _raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -156,9 +201,14 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     return _csv_rows(path, data)
 
 
-def _header_map(path: Path, line: int, header: list[str]) -> dict[int, str]:
+_KNOWN_HEADERS = sorted({h for names in COLUMNS.values() for h in names})
+# columns bureaus' exports carry that storewatch has no use for: read and ignored, said once
+_HARMLESS = {"序号", "编号", "备注", "说明", "no", "id", "remark", "remarks", "note", "notes"}
+
+
+def _header_map(path: Path, line: int, header: list[str], notices: list[str] | None = None) -> dict[int, str]:
     mapping: dict[int, str] = {}
-    unknown = []
+    unknown: list[str] = []
     for i, h in enumerate(header):
         key = re.sub(r"[\s_\ufeff]", "", h).lower()
         if not key:
@@ -170,6 +220,17 @@ def _header_map(path: Path, line: int, header: list[str]) -> dict[int, str]:
             raise RegistryImportError(f"{path}: row {line}: column “{h.strip()}” appears twice")
         else:
             mapping[i] = f
+    misspelt = []
+    for h in unknown:
+        close = difflib.get_close_matches(h, _KNOWN_HEADERS, n=1, cutoff=0.5)
+        if close and close[0] not in [header[i].strip() for i in mapping]:
+            misspelt.append(f"“{h}”（是否应为“{close[0]}”？）")
+        elif h.lower() not in _HARMLESS and notices is not None:
+            notices.append(f"第{line}行的列“{h}”不是备案字段，已忽略")
+    if misspelt:
+        raise RegistryImportError(
+            f"{path}: row {line}: unknown column(s) {', '.join(misspelt)}; known columns: "
+            f"{', '.join(names[0] for names in COLUMNS.values())} (or their English names)")
     missing = [LABEL[f] for f in REQUIRED if f not in mapping.values()]
     if missing:
         raise RegistryImportError(
@@ -186,16 +247,29 @@ def read_registry(path: Path) -> ParsedRegistry:
     mapping: dict[int, str] | None = None
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
+        if line == 0 and cells and cells[0] == "\x00notice":
+            parsed.notices.append(cells[1])
+            continue
         if not any(c.strip() for c in cells):
             continue
         if mapping is None:
-            mapping = _header_map(path, line, cells)
+            mapping = _header_map(path, line, cells, parsed.notices)
             continue
         values = {f: "" for f in COLUMNS}
+        problems: list[tuple[str, str]] = []
         for i, f in mapping.items():
             if i < len(cells):
-                values[f] = re.sub(r"\s+", " ", cells[i]).strip()
-        problems = _validate(values)
+                cell = cells[i]
+                if cell.startswith("\x00formula"):
+                    problems.append((f, f"单元格是公式（{cell.split(':', 1)[1][:40]}），文件中没有计算结果；"
+                                        "请在 Excel 中打开并保存，或粘贴为数值"))
+                    continue
+                bad = next((c for c in cell if ord(c) < 32 and c not in "\t\r\n" or c == "\x7f"), None)
+                if bad is not None:
+                    problems.append((f, f"含有不可见的控制字符 U+{ord(bad):04X}（如 NUL），请检查导出文件"))
+                    continue
+                values[f] = re.sub(r"\s+", " ", cell).strip()
+        problems += _validate(values) if not problems else []
         for column, why in problems:
             parsed.problems.append((line, LABEL[column], why))
         if problems:

@@ -9,25 +9,9 @@ from typing import Any
 from sqlalchemy import func, inspect, select, text
 
 from config import parse_duration
+from shared.procs import pid_alive
 from store.db import open_store
 from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether process ``pid`` runs on this host (a zombie counts as dead)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def collect_status(settings: Any) -> dict[str, Any]:
@@ -63,6 +47,9 @@ def collect_status(settings: Any) -> dict[str, Any]:
             runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
                 CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
             gaps = _coverage_gaps(s)
+            from store.timestamps import pending_counts
+
+            ts_pending = pending_counts(s) if inspect(s.connection()).has_table("evidence_timestamps") else (0, 0)
             next_runs: list[dict[str, Any]] = []
             if inspect(s.connection()).has_table("apscheduler_jobs"):
                 for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
@@ -75,7 +62,7 @@ def collect_status(settings: Any) -> dict[str, Any]:
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
                               "next_attempt_at": d.next_attempt_at.isoformat()} for d in pending],
             "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
-            "coverage_gaps": gaps}
+            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}, "coverage_gaps": gaps}
 
 
 def _coverage_gaps(s: Any) -> list[dict[str, Any]]:
@@ -117,6 +104,10 @@ def format_status(info: dict[str, Any]) -> str:
         for r in g["reasons"]:
             lines.append(f"    · {r}")
     lines.append(f"索引队列 index outbox depth: {info['outbox_depth']}")
+    tsp = info.get("timestamps_pending") or {}
+    if tsp.get("tokens"):
+        lines.append(f"可信时间戳待补 trusted timestamps pending: {tsp['tokens']} token(s) of {tsp['runs']} run(s) "
+                     "(TSA unreachable; retried by the daemon)")
     lines.append(f"待发摘要 digest queue: {len(info['digest_queue'])}")
     for d in info["digest_queue"]:
         lines.append(f"  #{d['id']} {d['kind']} attempts {d['attempts']} next {d['next_attempt_at']} "

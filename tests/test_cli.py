@@ -58,3 +58,21 @@ def test_bad_setting_exit_2(data: Path, monkeypatch: pytest.MonkeyPatch, capsys:
 def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["registry", "import"]) == 2
     assert cli.main(["no-such-command"]) == 2
+
+
+def test_exit_codes_raised_inside_commands_reach_the_caller(tmp_path) -> None:  # noqa: ANN001
+    """click returns (not raises) Exit(n) codes in non-standalone mode; main() must pass them on."""
+    import cli
+
+    # an unreachable storefront: the scan runs, records the gap, and exits 1 (not 0)
+    rc = cli.main(["--data-dir", str(tmp_path / "d"), "scan", "http://127.0.0.1:9/", "--max-pages", "1"])
+    assert rc == 1
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://bad_host..cn/", "http://999.999.999.999/", "ftp://x.cn/"])
+def test_scan_refuses_bad_urls_with_exit_2(tmp_path, url: str, capsys) -> None:  # noqa: ANN001
+    import cli
+
+    assert cli.main(["--data-dir", str(tmp_path / "d"), "scan", url]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and url.split("//")[1][:4] in err

@@ -7,7 +7,7 @@ import logging
 import click
 from sqlalchemy import func, select
 
-from cli import Context, pass_ctx
+from shared.clicontext import Context, pass_ctx
 from store.db import open_store
 from store.models import OutboxEntry
 from web import auth

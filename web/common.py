@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -94,6 +95,22 @@ class WebState:
             if self._backend is not None:
                 self._backend.close()
                 self._backend = None
+
+
+class IdConvertor(Convertor[int]):
+    """``{x:id}`` in a route: a database id, 1 to 18 digits (fits a signed 64-bit column); anything
+    longer matches no route, so it is a 404 and never an OverflowError deep in the driver."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("id", IdConvertor())
 
 
 def highlight(text: str, match: str) -> Markup:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from store.lifecycle import STATUS_LABELS as LIFECYCLE_STATUS_LABELS
+
 REGULATION = "《西宁市电子商务信用管理制度》"
 
 CATEGORY_LABELS = {
@@ -29,18 +31,7 @@ CATEGORY_LABELS = {
 
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低", "info": "提示"}
 
-STATUS_LABELS = {
-    "open": "待处理",
-    "reopened": "再次发现",
-    "resolved": "已消失",
-    "confirmed": "已确认",
-    "dismissed": "已排除（误报）",
-    "case_opened": "已立案",
-    "notified": "已通知整改",
-    "rectified": "已整改",
-    "ready_to_close": "待结案",
-    "closed": "已结案",
-}
+STATUS_LABELS = LIFECYCLE_STATUS_LABELS  # one vocabulary: store.lifecycle
 
 # article -> summary (the article's own words, shortened)
 ARTICLES = {

@@ -111,6 +111,39 @@ def check_short_period(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), confidence=0.8)
 
 
+# One-sided terms by concept, not stock phrase (消费者权益保护法 第二十六条; 侵害消费者权益行为处罚办法 第十二条):
+# the merchant excludes its liability for loss or injury, deems acceptance from signing, alone decides or
+# cancels (UNF-AT-WILL-CHANGE), forces a forum at its seat; return penalties are RET-REFUND-DEDUCTION.
+_MERCHANT = r"(?:本店|本公司|我司|本平台|商家|卖家|店铺|我们|本商城|我店)"
+_ONE_SIDED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("免除自身责任", re.compile(_MERCHANT + r"[^。;!?]{0,10}?(?:一律|概|均|都|将)?(?:不负责|不承担[^。;,]{0,6}?责任|不予(?:赔偿|理赔)"
+                                  r"|不作任何(?:赔偿|补偿))")),
+    ("视为认可", re.compile(r"(?:签收|收货|下单|付款|拆封|拆包|确认收货)[^。;,]{0,4}?(?:后)?(?:即|就|则)?(?:视为|默认|代表|表示|等于)"
+                          r"[^。;]{0,8}?(?:质量合格|合格|认可|无异议|满意|放弃)")),
+    ("指定己方所在地", re.compile(r"(?:只能|必须|仅能|仅可|须|需)[^。;]{0,6}?" + _MERCHANT + r"?所在地[^。;]{0,8}?(?:仲裁|起诉|诉讼|法院|解决)")),
+)
+_ONE_SIDED_CUE = re.compile(r"不负责|不承担|不予|不作任何|视为|默认|代表|表示|等于|所在地")
+_FORCE_MAJEURE = re.compile(r"不可抗力|自然灾害|疫情管控|政府行为")
+
+
+def check_one_sided(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not _ONE_SIDED_CUE.search(doc.text):
+        return
+    done: set[tuple[int, int]] = set()
+    for name, rx in _ONE_SIDED:
+        for m in rx.finditer(doc.text):
+            span = (m.start(), m.end())
+            sent = doc.sentence(*span)
+            if sent in done or doc.has("unfair_terms", *sent) or doc.compliance(span):
+                continue  # a stock phrase in the sentence: the lexicon rules report it
+            if name == "免除自身责任" and (_FORCE_MAJEURE.search(doc.text, *sent) or "不负责任" in m.group()):
+                continue
+            if doc.negated(span, window=3) and name != "免除自身责任":
+                continue
+            done.add(sent)
+            yield Hit(m.start(), m.end(), confidence=0.75, detail=f"（{name}）")
+
+
 _COMMON = dict(scope="text")
 LAW_UNFAIR = ("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条")
 
@@ -152,6 +185,21 @@ RULES: tuple[Rule, ...] = (
         good=("定制刻字商品一经制作不退不换，质量问题除外。", "支持七天无理由退换货。", "预订定金一律不退，请确认档期后支付。",
               "活动赠品一律不退，退货时请一并寄回。"),
         references=("消费者权益保护法 第二十四条、第二十六条",),
+    ),
+    Rule(
+        id="UNF-ONE-SIDED-TERMS", category="unfair_terms", article="11(5), 15(6)",
+        law=LAW_UNFAIR, severity="medium",
+        explanation="格式条款以其他措辞免除经营者责任、视为消费者认可、由经营者单方决定或加重消费者责任",
+        check=check_one_sided, scope="text",
+        what="One-sided terms worded freely: the shop excludes its liability for loss or injury, deems acceptance on "
+             "signing, alone decides or cancels, forces disputes to its own seat, or charges penalties for returning.",
+        why="消费者权益保护法第二十六条：不得以格式条款作出排除或者限制消费者权利、减轻或者免除经营者责任、加重消费者责任等"
+            "对消费者不公平、不合理的规定；侵害消费者权益行为处罚办法第十二条列举这些情形。",
+        bad=("快递途中出现任何损坏、丢失，本店一律不负责，请自行联系快递公司。", "买家签收后即视为商品质量合格。",
+             "若发生争议，买家只能到本店所在地仲裁。"),
+        good=("因不可抗力造成的延误，本店不承担责任，将及时通知您。", "签收前请当面验货，如有破损可拒收。",
+              "发生争议可向消费者协会投诉或向人民法院起诉。", "退货运费由本店承担。", "本店有权拒绝恶意刷单的订单。"),
+        references=("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条"),
     ),
     Rule(
         id="UNF-CONTRACT-NOT-FORMED", category="unfair_terms", article="11(5), 15(6)",

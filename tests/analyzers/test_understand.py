@@ -155,3 +155,31 @@ def test_every_lexicon_says_where_it_comes_from() -> None:
     for f in sorted((Path(analyzers.__file__).parent / "data").glob("*.txt")):
         head = f.read_text("utf-8").splitlines()[:3]
         assert [h.split(":")[0] for h in head] == ["# Source", "# Checked", "# Licence"], f.name
+
+
+@pytest.mark.parametrize("text", [
+    "雪豹是国家一级保护动物，请勿购买任何雪豹制品。",
+    "国家药监局提示：曲马多属于第二类精神药品，严禁网上销售。",
+    "【平台规则】以下商品禁止发布：枪支弹药、管制刀具、毒品、野生动物制品、烟草制品。",
+    "新闻：海关查获一批象牙制品，涉案价值超过百万元。",
+    "提醒：警惕“投资999元成为股东，拉人头返利”的传销骗局，遇到请拨打110。",
+    "海军蓝条纹T恤，纯棉舒适。",
+    "儿童警察玩具套装，含玩具警服和塑料手铐。",
+    "红珊瑚色连衣裙，显白百搭。",
+    "因不可抗力造成的延误，本店不承担责任，将及时通知您。",
+])
+def test_knowledge_hard_negatives(text: str) -> None:
+    assert analyze_text(text) == []
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("本店出售曲马多，无需处方，快递包邮。", "prohibited_goods"),
+    ("正宗雪豹皮，收藏级，私聊看货。", "prohibited_goods"),
+    ("全新警服一套，含肩章警衔，可送货上门。", "prohibited_goods"),
+    ("十字弩狩猎款，送弩箭20支。", "prohibited_goods"),
+    ("钓鱼台国宾馆指定供应茶叶，礼盒装。", "gov_impersonation"),
+    ("签收即视为您认可商品质量，事后不予处理。", "unfair_terms"),
+    ("交了1980元就能当上区域代理，你拉进来的人交的钱你拿三成，他们再拉人你还能拿一成。", "pyramid_scheme"),
+])
+def test_knowledge_positives(text: str, category: str) -> None:
+    assert category in _cats(text)

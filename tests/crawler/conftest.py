@@ -31,7 +31,7 @@ def test_options(**kw: Any) -> CrawlOptions:
 
 def crawl(url: str, out_dir: Path, **kw: Any) -> CrawlOutcome:
     job_kw = {k: kw.pop(k) for k in ("obey_robots", "registry", "hosts") if k in kw}
-    job = CrawlJob(start_url=url, out_dir=str(out_dir), options=test_options(**kw), progress=False, **job_kw)
+    job = CrawlJob(start_url=url, evidence=str(out_dir), options=test_options(**kw), progress=False, **job_kw)
     return run_crawl(job)
 
 

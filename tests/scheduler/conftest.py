@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,12 +15,17 @@ from typing import Any
 
 import pytest
 
+from analyzers.ids import uscc_check_char
 from store.db import Store
 from store.models import Storefront
 from tests.alerts.conftest import SmtpServer, free_port, smtp_server  # noqa: F401 - re-exported fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-FAKE_CRAWL = [sys.executable, str(ROOT / "tests" / "scheduler" / "fake_crawl.py")]
+# the real crawler, kept small and fast for local test sites (static pages, no retries, no OCR)
+CRAWLER = {"allow_loopback": True, "render": "never", "retries": 0, "ocr": False, "max_pages": 3,
+           "page_timeout": 100.0, "autothrottle": False}
+CRAWLER_ENV = {f"STOREWATCH_CRAWLER__{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
+               for k, v in CRAWLER.items()}
 
 
 class Sites:
@@ -29,11 +33,13 @@ class Sites:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[str, float]] = {}
+        self.hits: list[str] = []  # paths requested so far (a slow page is being fetched once it is here)
         sites = self
 
         class H(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 html, delay = sites.pages.get(self.path, ("", -1.0))
+                sites.hits.append(self.path)
                 if delay < 0:
                     self.send_error(404)
                     return
@@ -56,8 +62,11 @@ class Sites:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def page(self, path: str, text: str, delay: float = 0.0) -> str:
-        self.pages[path] = (f"<html><body><h1>店铺</h1><p>{text}</p></body></html>", delay)
+    def page(self, path: str, text: str, delay: float = 0.0, sid: int = 0) -> str:
+        """A storefront page saying ``text``, with the licence and filing footer of storefront ``sid``
+        (default: the digit after the first ``/s``, else 1), so the real analyzers find only ``text``."""
+        sid = sid or (int(path[2]) if path[:2] == "/s" and path[2:3].isdigit() else 1)
+        self.pages[path] = (f"<html><body><h1>店铺</h1><p>{text}</p>{footer(sid)}</body></html>", delay)
         return self.base + path
 
 
@@ -76,9 +85,21 @@ def db(tmp_path: Path) -> Store:
     return s
 
 
+def uscc_of(sid: int) -> str:
+    first17 = f"91630100MA75000{sid:02d}"
+    return first17 + uscc_check_char(first17)
+
+
+def footer(sid: int) -> str:
+    """What a compliant home page shows (Art. 9, 16): licence link, name and USCC, ICP and police filing."""
+    return (f"<footer><a href='/licence.html'>营业执照</a> 西宁测试网店{sid} 统一社会信用代码：{uscc_of(sid)} "
+            "青ICP备19000123号-1 <a href='http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
+            "63010202000123'>青公网安备63010202000123号</a></footer>")
+
+
 def add_storefront(store: Store, sid: int, url: str) -> None:
     with store.session() as s:
-        s.add(Storefront(id=sid, name=f"西宁测试网店{sid}", uscc=f"91630100MA75000{sid:02d}Q",
+        s.add(Storefront(id=sid, name=f"西宁测试网店{sid}", uscc=uscc_of(sid),
                          domain=url.split("/")[2], start_url=url))
 
 
@@ -97,14 +118,13 @@ class DaemonProc:
     def __init__(self, tmp_path: Path, db_url: str, smtp_port: int | None, args: list[str]) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
         env.update(STOREWATCH_DIGEST__RECIPIENTS="bureau@example.cn", STOREWATCH_LOG__LEVEL="INFO",
-                   STOREWATCH_SCHEDULER__HEARTBEAT_INTERVAL="1s", PYTHONPATH=str(ROOT))
+                   STOREWATCH_SCHEDULER__HEARTBEAT_INTERVAL="1s", PYTHONPATH=str(ROOT), **CRAWLER_ENV)
         if smtp_port:
             env.update(STOREWATCH_SMTP__HOST="127.0.0.1", STOREWATCH_SMTP__PORT=str(smtp_port),
                        STOREWATCH_SMTP__TIMEOUT="5")
         self.log_path = tmp_path / f"daemon-{time.monotonic_ns()}.log"
         cmd = [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url", db_url, "run",
                "--crawl-every", "3s", "--digest-every", "4s", "--sync-every", "1s", "--retry-every", "1s",
-               "--crawl-command", json.dumps(FAKE_CRAWL),
                *([] if "--web-port" in args else ["--no-web"]), *args]
         with open(self.log_path, "wb") as out:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -133,11 +153,11 @@ def daemon(tmp_path: Path, db: Store) -> Iterator[Callable[..., DaemonProc]]:
             d.proc.wait()
     from sqlalchemy import select
 
-    from scheduler import pid_alive, stop_group
+    from shared.procs import pid_alive, stop_tree
     from store.models import CrawlRun
 
     with db.session() as s:  # crawls orphaned by a SIGKILLed daemon in a test
         for pid in s.scalars(select(CrawlRun.pid).where(CrawlRun.pid.is_not(None))):
             if pid_alive(pid):
-                stop_group(pid, 1.0)
+                stop_tree(pid, 1.0)
     db.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 import cli
-from scheduler import pid_alive
+from shared.procs import pid_alive
 from store.db import Store
 from store.models import CrawlRun, Digest, DigestItem, Finding
 from tests.alerts.conftest import SmtpServer
@@ -29,16 +29,19 @@ def test_daemon_crawls_sends_one_digest_reports_offline_site_and_stops_on_sigter
     add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供"))
     add_storefront(db, 2, f"http://127.0.0.1:{free_port()}/")  # nothing listens: offline
     d = daemon(smtp_server.port)
-    wait_for(lambda: smtp_server.messages, what="the first digest")
-    msg = smtp_server.messages[0]
-    text = msg.get_body(preferencelist=("plain",)).get_content()
-    assert "国家级" in text and "第十五条第（五）项" in text
-    assert "西宁测试网店2" in text and "无法访问" in text  # the offline site is a coverage gap
-    # more crawl and digest cycles pass: nothing new, so no second mail
+
+    def text() -> str:  # the two crawls end at different times: the news may come in one digest or two
+        return "".join(m.get_body(preferencelist=("plain",)).get_content() for m in list(smtp_server.messages))
+
+    wait_for(lambda: "国家级" in text() and "无法访问" in text(), what="digests with the finding and the gap")
+    assert "第十五条第（五）项" in text()
+    assert "西宁测试网店2" in text()  # the offline site is a coverage gap
+    sent = len(smtp_server.messages)
+    # more crawl and digest cycles pass: nothing new, so no further mail
     wait_for(lambda: len([r for r in runs(db, 1) if r[1] == "complete"]) >= 3, what="three crawls of storefront 1")
     wait_for(lambda: "daily digest: nothing new" in d.log(), what="a digest cycle with nothing new")
-    assert len(smtp_server.messages) == 1
-    assert {s for _, s, _ in runs(db, 2)} == {"unreachable"}
+    assert len(smtp_server.messages) == sent
+    assert {s for _, s, _ in runs(db, 2)} - {"running"} == {"unreachable"}  # one may be under way
     with db.session() as s:
         assert s.scalars(select(Finding.status)).all() == ["open"]
     # status reads what the daemon wrote
@@ -49,11 +52,13 @@ def test_daemon_crawls_sends_one_digest_reports_offline_site_and_stops_on_sigter
     assert {j["job"] for j in info["next_runs"]} >= {"crawl-1", "crawl-2", "digest-daily", "heartbeat"}
     # SIGTERM while a slow crawl runs: the crawl is cut and recorded, the daemon exits within the bound
     sites.page("/s1/", "本店茶叶为国家级特供", delay=60)
-    wait_for(lambda: any(s == "running" for _, s, _ in runs(db, 1)), what="a slow crawl running")
+    sites.hits.clear()
+    wait_for(lambda: "/s1/" in sites.hits, timeout=90, what="a slow crawl fetching the page")
     d.signal(signal.SIGTERM)
     assert d.proc.wait(timeout=10 + 5 + 15) == 0  # stop grace + SIGKILL wait + margin
     last = runs(db, 1)[-1]
-    assert last[1] == "interrupted" and "stopped by daemon shutdown" in (last[2] or "")
+    assert last[1] == "interrupted" and "stopped by" in (last[2] or ""), last
+    assert [st for _, st, _ in runs(db, 1)].count("interrupted") == 1  # no phantom run after the stop
     with db.session() as s:
         assert not [p for p in s.scalars(select(CrawlRun.pid)) if pid_alive(p)]
     assert "SIGTERM received" in d.log()
@@ -63,7 +68,7 @@ def test_sigkill_mid_crawl_and_mid_digest_then_restart_loses_nothing_sends_once(
         db: Store, sites: Any, smtp_server: SmtpServer, daemon: Any) -> None:
     add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供", delay=30))
     d = daemon(smtp_server.port)
-    wait_for(lambda: any(s == "running" for _, s, _ in runs(db, 1)), what="a crawl running")
+    wait_for(lambda: "/s1/" in sites.hits, what="a crawl fetching the slow page")
     d.signal(signal.SIGKILL)  # mid-crawl
     d.proc.wait()
     killed_run = [r for r in runs(db, 1) if r[1] == "running"][0][0]
@@ -80,7 +85,15 @@ def test_sigkill_mid_crawl_and_mid_digest_then_restart_loses_nothing_sends_once(
         assert s.scalar(select(func.count()).select_from(Digest)) == 1
     d3 = daemon(smtp_server.port)
     wait_for(lambda: smtp_server.messages, what="the digest after the restart")
-    wait_for(lambda: "daily digest: nothing new" in d3.log(), what="a later digest cycle")
+
+    def carried_and_sent() -> bool:
+        with db.session() as s:
+            return bool(s.scalars(select(DigestItem.finding_id)).all()) and \
+                all(dg.status == "sent" for dg in s.scalars(select(Digest)))
+
+    wait_for(carried_and_sent, timeout=90, what="the finding carried by a sent digest")
+    seen = len(d3.log())
+    wait_for(lambda: "daily digest: nothing new" in d3.log()[seen:], what="a later digest cycle")
     d3.signal(signal.SIGTERM)
     d3.proc.wait(timeout=30)
     with db.session() as s:
@@ -100,13 +113,13 @@ def test_once_without_smtp_writes_eml_and_logs_json_lines(db: Store, sites: Any,
     import subprocess
     import sys
 
-    from tests.scheduler.conftest import FAKE_CRAWL, ROOT
+    from tests.scheduler.conftest import CRAWLER_ENV, ROOT
 
     add_storefront(db, 1, sites.page("/s1/", "加入会员即可发展下线，国家级"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
-    env.update(STOREWATCH_LOG__FORMAT="json", STOREWATCH_LOG__LEVEL="INFO", PYTHONPATH=str(ROOT))
+    env.update(STOREWATCH_LOG__FORMAT="json", STOREWATCH_LOG__LEVEL="INFO", PYTHONPATH=str(ROOT), **CRAWLER_ENV)
     out = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url", db.url,
-                          "run", "--once", "--crawl-command", json.dumps(FAKE_CRAWL)],
+                          "run", "--once"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stderr.splitlines() if line.strip()]

@@ -9,13 +9,12 @@ from scheduler import Daemon, Overrides
 from store.db import Store
 from store.models import Storefront
 from store.status import collect_status
-from tests.scheduler.conftest import FAKE_CRAWL
 from tests.store.conftest import postgres_url, store  # noqa: F401 - fixtures on both backends
 
 
 def daemon(tmp_path: Path, st: Store, **over: float) -> Daemon:
     settings = config.load(overrides={"data_dir": tmp_path / "data", "database_url": st.url}, environ={})
-    d = Daemon(settings, crawl_command=FAKE_CRAWL, overrides=Overrides(**over))
+    d = Daemon(settings, overrides=Overrides(**over))
     d.scheduler = d._build()
     d.scheduler.start(paused=True)
     d._static_jobs()

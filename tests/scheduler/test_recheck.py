@@ -33,7 +33,7 @@ def open_case(db: Store, fid: str, recheck_in: timedelta) -> int:
 def first_crawl(db: Store, d: Daemon) -> str:
     d.crawl(1)
     with db.session() as s:
-        return s.scalars(select(Finding.finding_id)).one()
+        return s.scalars(select(Finding.finding_id).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).one()
 
 
 def test_due_recheck_is_crawled_linked_and_shown(tmp_path: Path, db: Store, sites: Any) -> None:
@@ -76,7 +76,7 @@ def test_unreachable_recheck_is_not_a_result_and_is_retried_later(tmp_path: Path
                            title="店", text="国家级", complete=True)
         save_findings(s, run, page, [finding(1, "国家级")])
         finish_run(s, run, "complete")
-        fid = s.scalars(select(Finding.finding_id)).one()
+        fid = s.scalars(select(Finding.finding_id).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).one()
     case_id = open_case(db, fid, timedelta(0))  # due now
     assert d.recheck_due() == [1]
     d.crawl(1, trigger="recheck")
@@ -99,7 +99,7 @@ def test_the_running_daemon_crawls_a_due_recheck(db: Store, sites: Any, daemon: 
                            title="店", text="国家级", complete=True)
         save_findings(s, run, page, [finding(1, "国家级", url=sites.base + "/s1/")])
         finish_run(s, run, "complete")
-        fid = s.scalars(select(Finding.finding_id)).one()
+        fid = s.scalars(select(Finding.finding_id).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).one()
     case_id = open_case(db, fid, timedelta(0))
     d = daemon(None, "--crawl-every", "20h")  # scheduled crawls far away: only the re-check crawls
 

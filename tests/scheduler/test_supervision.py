@@ -14,25 +14,26 @@ from sqlalchemy import select, text
 
 import config
 from alerts.queue import queue_daily
-from scheduler import Daemon, Overrides, pid_alive
+from scheduler import Daemon, Overrides
+from shared.procs import pid_alive
 from store.db import Store
 from store.lifecycle import record_page, save_findings, set_status, start_run
 from store.models import CrawlRun, DigestItem, Finding, OutboxEntry, PageRecord, utcnow
 from store.retention import apply_retention
 from store.status import collect_status, format_status
 from tests.alerts.conftest import finding
-from tests.scheduler.conftest import FAKE_CRAWL, add_storefront
+from tests.scheduler.conftest import CRAWLER, add_storefront
 
 
 def make(tmp_path: Path, db: Store, **sched: Any) -> Daemon:
-    settings = config.load(overrides={"data_dir": tmp_path / "data", "database_url": db.url,
-                                      "scheduler": {"crawl_wall_limit": "3s", **sched}}, environ={})
-    return Daemon(settings, crawl_command=FAKE_CRAWL, overrides=Overrides(), term_grace=1.0)
+    settings = config.load(overrides={"data_dir": tmp_path / "data", "database_url": db.url, "crawler": CRAWLER,
+                                      "scheduler": {"crawl_wall_limit": "60s", **sched}}, environ={})
+    return Daemon(settings, overrides=Overrides(), term_grace=1.0)
 
 
 def test_hung_crawl_is_killed_at_the_wall_clock_limit_and_recorded(tmp_path: Path, db: Store, sites: Any) -> None:
     add_storefront(db, 1, sites.page("/hang/", "国家级", delay=120))
-    d = make(tmp_path, db)
+    d = make(tmp_path, db, crawl_wall_limit="3s")
     d.crawl(1)
     with db.session() as s:
         run = s.scalars(select(CrawlRun)).one()
@@ -47,7 +48,7 @@ def test_fixed_violation_resolves_and_reopens_offline_is_a_gap(tmp_path: Path, d
     d = make(tmp_path, db)
     d.crawl(1)
     with db.session() as s:
-        fid = s.scalars(select(Finding.finding_id)).one()
+        fid = s.scalars(select(Finding.finding_id).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).one()
     sites.page("/s1/", "本店茶叶品质优良")  # the merchant fixed the page
     d.crawl(1)
     with db.session() as s:
@@ -98,12 +99,12 @@ def test_recovery_marks_dead_runs_interrupted_and_leaves_live_ones(tmp_path: Pat
 
 def test_hot_storefronts_get_the_shorter_interval(tmp_path: Path, db: Store, sites: Any) -> None:
     add_storefront(db, 1, sites.page("/a/", "加入即可发展下线"))  # critical finding
-    add_storefront(db, 2, sites.page("/b/", "国家级"))  # medium
+    add_storefront(db, 2, sites.page("/b/", "国家级", sid=2))  # medium
     d = make(tmp_path, db, crawl_interval="1d", hot_crawl_interval="6h")
     d.crawl(1)
     d.crawl(2)
     assert d._desired_crawls() == {1: 6 * 3600, 2: 86400}
-    d2 = Daemon(d.settings, crawl_command=FAKE_CRAWL, overrides=Overrides(crawl_every=30))
+    d2 = Daemon(d.settings, overrides=Overrides(crawl_every=30))
     assert d2._desired_crawls() == {1: 30, 2: 30}
 
 

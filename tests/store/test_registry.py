@@ -173,3 +173,74 @@ def test_fifty_thousand_rows(tmp_path: Path) -> None:
     assert result.created == 50_000
     assert count(store) == 50_000
     print(f"50,000-row import: {elapsed:.1f} s")  # reported, not asserted (no timing thresholds)
+
+
+# --- hostile and sloppy exports (issue 15 item 10): nothing is dropped or stored silently ---------------
+
+def test_nul_after_the_first_4k_is_reported_not_stored(tmp_path: Path) -> None:
+    lines = [HEADER] + [row(n) for n in range(1, 60)]
+    lines[45] = lines[45].replace("西宁商户45有限公司", "西宁商户\x0045有限公司")
+    p = write(tmp_path, lines)
+    assert b"\x00" not in p.read_bytes()[:4096]
+    parsed = read_registry(p)
+    assert [(r, c) for r, c, _ in parsed.problems] == [(46, "主体名称")]
+    assert "控制字符 U+0000" in parsed.problems[0][2]
+    assert all("\x00" not in r.name for r in parsed.rows) and len(parsed.rows) == 58
+
+
+def test_misspelt_header_is_an_error_naming_the_likely_column(tmp_path: Path) -> None:
+    header = HEADER.replace("ICP许可证号", "ICP备案号")
+    with pytest.raises(RegistryImportError, match="“ICP备案号”（是否应为“ICP许可证号”？）"):
+        read_registry(write(tmp_path, [header, row(1)]))
+
+
+def test_unrelated_extra_columns_are_ignored_with_a_notice(tmp_path: Path) -> None:
+    parsed = read_registry(write(tmp_path, ["序号," + HEADER + ",登记机关", "1," + row(1) + ",城西区市场监管局"]))
+    assert parsed.problems == [] and len(parsed.rows) == 1
+    assert parsed.notices == ["第1行的列“登记机关”不是备案字段，已忽略"]
+
+
+def test_unclosed_quote_is_named_with_its_row_and_lines(tmp_path: Path) -> None:
+    lines = [HEADER, row(1), row(2).replace("西宁商户2有限公司", '"西宁商户2有限公司'), row(3), row(4),
+             row(5).replace("西宁商户5有限公司", '西宁商户5有限公司"')]
+    with pytest.raises(RegistryImportError, match=r"row 3 \(line 3\), column 1: a quote .* closed only on line 6"):
+        read_registry(write(tmp_path, lines))
+    lines = [HEADER, row(1), '"' + row(2)]
+    with pytest.raises(RegistryImportError, match="引号未闭合"):
+        read_registry(write(tmp_path, lines))
+
+
+def test_row_numbers_count_records_not_lines_after_multiline_cells(tmp_path: Path) -> None:
+    multi = row(2).replace("西宁市城西区", '"西宁市城西区\n胜利路 1 号\n3 楼"')
+    bad = row(3, code="916301000000000000")
+    parsed = read_registry(write(tmp_path, [HEADER, row(1), multi, bad]))
+    assert [r.row for r in parsed.rows] == [2, 3]
+    assert [(r, c) for r, c, _ in parsed.problems] == [(4, "统一社会信用代码")]
+    assert parsed.rows[1].server_location == "西宁市城西区 胜利路 1 号 3 楼"
+
+
+@pytest.mark.parametrize("domain", ["999.999.999.999", "256.1.1.1", "1.2.3.300:8080"])
+def test_impossible_ip_addresses_are_not_domains(tmp_path: Path, domain: str) -> None:
+    parsed = read_registry(write(tmp_path, [HEADER, row(1, domain=domain)]))
+    assert [(r, c) for r, c, _ in parsed.problems] == [(2, "网站域名")]
+
+
+def test_xlsx_formula_without_value_and_data_on_another_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    intro = wb.active
+    intro.title = "说明"
+    data = wb.create_sheet("备案名单")
+    data.append(HEADER.split(","))
+    data.append(row(1).split(","))
+    cells = row(2).split(",")
+    cells[0] = '=CONCATENATE("西宁","商户2有限公司")'  # openpyxl writes no cached value
+    data.append(cells)
+    extra = wb.create_sheet("历史")
+    extra.append(["旧数据"])
+    p = tmp_path / "reg.xlsx"
+    wb.save(p)
+    parsed = read_registry(p)
+    assert [r.name for r in parsed.rows] == ["西宁商户1有限公司"]
+    assert [(r, c) for r, c, _ in parsed.problems] == [(3, "主体名称")]
+    assert "公式" in parsed.problems[0][2]
+    assert parsed.notices == ["只读取了工作表“备案名单”；工作表“历史”中的数据未导入"]

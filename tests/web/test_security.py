@@ -15,8 +15,8 @@ from web.models import AuthEvent, WebSession
 
 
 def _concrete(path: str, seeded) -> str:  # noqa: ANN001
-    return (path.replace("{fid}", seeded.finding_ids[0]).replace("{pid:int}", str(seeded.page_ids[0]))
-            .replace("{case_id:int}", "1"))
+    return (path.replace("{fid}", seeded.finding_ids[0]).replace("{pid:id}", str(seeded.page_ids[0]))
+            .replace("{case_id:id}", "1"))
 
 
 def _routes(app, method: str) -> list[str]:  # noqa: ANN001
@@ -243,3 +243,20 @@ def test_weak_passwords_are_refused(store, password: str) -> None:  # noqa: ANN0
 
     with store.session() as s, pytest.raises(InputError, match="密码"):
         auth.add_user(s, "analyst2", "analyst", password.replace("analyst", "analyst2"))
+
+
+@pytest.mark.parametrize("path", ["/cases/{n}", "/cases/{n}/export", "/merchants/{n}", "/evidence/pages/{n}/archived",
+                                  "/evidence/pages/{n}/screenshot"])
+def test_ids_past_64_bits_are_404_not_500(as_role, seeded, path: str) -> None:  # noqa: ANN001
+    client, _ = as_role("supervisor")
+    for n in ("9" * 19, "18446744073709551616", "9" * 60):
+        r = client.get(path.format(n=n))
+        assert r.status_code == 404, (path, n, r.status_code)
+
+
+def test_search_errors_never_show_server_paths(as_role, seeded, settings) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    for q in ("国家\x00级", "(" * 300, " OR ".join(f"词{i}" for i in range(1100))):
+        r = client.get("/findings", params={"q": q})
+        assert r.status_code in (200, 400) and "查询语法错误" in r.text
+        assert str(settings.data_dir) not in r.text and ".db" not in r.text

@@ -248,9 +248,9 @@ async def case_export(request: Request) -> Response:
 
 ROUTES = [
     Route("/cases", cases_list),
-    Route("/cases/{case_id:int}", case_detail),
-    Route("/cases/{case_id:int}/notices", case_notice, methods=["POST"]),
-    Route("/cases/{case_id:int}/recheck", case_recheck, methods=["POST"]),
-    Route("/cases/{case_id:int}/close", case_close, methods=["POST"]),
-    Route("/cases/{case_id:int}/export", case_export),
+    Route("/cases/{case_id:id}", case_detail),
+    Route("/cases/{case_id:id}/notices", case_notice, methods=["POST"]),
+    Route("/cases/{case_id:id}/recheck", case_recheck, methods=["POST"]),
+    Route("/cases/{case_id:id}/close", case_close, methods=["POST"]),
+    Route("/cases/{case_id:id}/export", case_export),
 ]

@@ -162,7 +162,7 @@ def _cell(v: Any) -> Any:
 
 ROUTES = [
     Route("/merchants", merchants),
-    Route("/merchants/{sid:int}", merchant_detail),
+    Route("/merchants/{sid:id}", merchant_detail),
     Route("/warnings", warnings),
     Route("/warnings.csv", warnings_export),
     Route("/warnings.xlsx", warnings_export),

@@ -81,7 +81,8 @@ async def findings_list(request: Request) -> Response:
         result.hits, result.total = [], 0
     except SearchBackendError as exc:
         log.warning("findings search failed: %s", exc)
-        error, status = f"搜索服务暂不可用 (search backend unavailable): {exc}", 503
+        # the backend's own words can name files and hosts of the server: they go to the log only
+        error, status = "搜索服务暂不可用，请稍后再试或联系系统管理员", 503
         result = SearchResult(hits=[], total=0, page=1, per_page=per_page)
     elapsed = (time.perf_counter() - t0) * 1000
     selected = {name: {str(v) for v in getattr(filters, name)} for name in FACETS}
@@ -272,6 +273,6 @@ ROUTES = [
     Route("/findings/{fid}", finding_detail),
     Route("/findings/{fid}/status", finding_status, methods=["POST"]),
     Route("/findings/{fid}/export", finding_export),
-    Route("/evidence/pages/{pid:int}/archived", archived_page),
-    Route("/evidence/pages/{pid:int}/screenshot", screenshot),
+    Route("/evidence/pages/{pid:id}/archived", archived_page),
+    Route("/evidence/pages/{pid:id}/screenshot", screenshot),
 ]

@@ -1,7 +1,8 @@
 """``storewatch evidence verify [RUN|FINDING|WARC]`` and ``storewatch evidence export FINDING_ID``.
 
-Targets are found in the store when there is one (a thin adapter: evidence/ itself never imports
-the store), else in the run folders under ``<data_dir>/evidence`` (``findings.jsonl``).
+Targets are found in the store when there is one, else in the run folders under
+``<data_dir>/evidence`` (``findings.jsonl``). This module lives in store/ because it joins the two:
+evidence/ never imports the store; the store may read evidence.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 
 import click
 
-from cli import pass_ctx
 from errors import EvidenceError, InputError
 from evidence.affected import attribute
 from evidence.export import export_finding, page_record_ids
+from evidence.tsverify import verify_tokens
 from evidence.verify import VerifyReport, verify_warc
+from shared.clicontext import pass_ctx
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,10 @@ def _print(report: VerifyReport, fmt: str) -> None:
         return
     verdict = "通过 OK" if report.ok else "不一致 FAILED"
     click.echo(f"{verdict}: {report.path} ({report.checked} records checked)")
+    for subject, at in sorted(report.trusted_times.items()):
+        click.echo(f"  可信时间 trusted time of {subject}: {at}")
+    for note in report.notes:
+        click.echo(f"  注 note: {note}")
     for p in report.problems:
         click.echo(f"  - {p}")
         if p.findings:
@@ -146,9 +152,35 @@ def _print(report: VerifyReport, fmt: str) -> None:
                        f"{', '.join(rest)}")
 
 
+def _recorded_tokens(ctx: Any, warc: Path) -> dict[str, str] | None:
+    try:
+        from store.db import Store
+        from store.timestamps import recorded_tokens
+
+        with Store.from_settings(ctx.settings).session() as s:
+            return recorded_tokens(s, warc.name)
+    except Exception:  # no store, or one without the table: the ledger beside the evidence is all there is
+        log.debug("no recorded tokens for %s", warc, exc_info=True)
+        return None
+
+
+def _trusted_chain(ctx: Any) -> bytes | None:
+    ev = getattr(ctx.settings, "evidence", None)
+    path = getattr(ev, "tsa_ca_file", None)
+    return Path(path).read_bytes() if path else None
+
+
 def _check(ctx: Any, warc: Path, expected: list[dict[str, Any]] | None = None, only: set[str] | None = None,
            findings: list[dict[str, Any]] | None = None) -> VerifyReport:
     report = verify_warc(warc, expected=expected, only=only)
+    if warc.is_file():
+        problems, notes, times = verify_tokens(warc, trusted_chain=_trusted_chain(ctx),
+                                               recorded=_recorded_tokens(ctx, warc))
+        if only is not None:  # a finding's check: its own screenshot tokens, and the run's manifest and WARC
+            problems = [p for p in problems if not p.record_id or p.record_id in only]
+        report.problems.extend(problems)
+        report.notes.extend(notes)
+        report.trusted_times.update(times)
     return attribute(report, findings if findings is not None else findings_for_warc(ctx, warc))
 
 
@@ -214,6 +246,34 @@ def export_cmd(ctx: Any, finding_id: str, output: Path | None) -> None:
     path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
                           version=_version())
     click.echo(str(path))
+
+
+@evidence_group.command("timestamp")
+@click.argument("target", required=False)
+@pass_ctx
+def timestamp_cmd(ctx: Any, target: str | None) -> None:
+    """Get RFC 3161 tokens for a run's WARC (path), or for every run still missing one."""
+    from evidence.timestamp import TsaConfig, pending
+    from pipelines.timestamps import stamp_after_run, stamp_pending
+
+    if TsaConfig.from_settings(ctx.settings) is None:
+        raise InputError("no TSA configured: set evidence.tsa_url and evidence.tsa_ca_file")
+    if target is None:
+        done, still = stamp_pending(ctx.settings, _evidence_root(ctx))
+        click.echo(f"{done} run(s) stamped, {still} still pending")
+        if still:
+            raise EvidenceError(f"{still} run(s) could not be stamped (TSA unreachable?); retried later")
+        return
+    warc = Path(target)
+    if not warc.is_file():
+        raise InputError(f"{target}: no such WARC file")
+    ledger = stamp_after_run(ctx.settings, warc)
+    if ledger is None:
+        raise EvidenceError(f"{warc}: evidence cannot be read for timestamping; run `storewatch evidence verify`")
+    for e in ledger["entries"]:
+        click.echo(f"{e['subject']}: {e['status']} {e.get('gen_time') or e.get('error')}")
+    if pending(ledger):
+        raise EvidenceError(f"{len(pending(ledger))} token(s) pending (TSA unreachable?); retried later")
 
 
 COMMANDS = [evidence_group]

@@ -1,0 +1,29 @@
+"""The click context every command gets (the bottom layer: ``cli.py`` and each ``*/commands.py``
+import it from here, so no role package imports ``cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+class Context:
+    """What every command gets: the command-line overrides and, lazily, the settings."""
+
+    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
+        self.config_file = config_file
+        self.overrides = overrides
+        self._settings: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            import config
+
+            self._settings = config.load(config_file=self.config_file, overrides=self.overrides)
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
