@@ -4,6 +4,7 @@ A run is ``complete`` only when the home page was fetched with a 2xx/3xx that st
 storefront's host and every page was judged on its real content with its evidence whole.
 Otherwise it is ``partial`` with a reason per page (cut, blocked, timed out, HTTP error,
 evidence gap, fetch error) or ``unreachable`` when the home page itself could not be judged.
+A linked page answering 404/410 is recorded and not judged, but is no gap: the page does not exist.
 A page with a reason resolves no finding (``judgeable`` / ``complete_page``); a page that is not
 the storefront's own content (an error status, a navigation that left the host) is not analysed.
 Pure functions over the captures: no I/O.
@@ -23,7 +24,9 @@ REASON_LABELS = {
     "error": "抓取失败",
     "run": "整次抓取受限",
 }
-MAX_REASONS = 200  # reasons kept per run (counts by kind are complete)
+MAX_REASONS = 200
+GONE = (404, 410)  # a linked page that does not exist is a fact of the site, not a gap in the crawl
+# (it is not judged and resolves nothing, but it does not make the run partial)  # reasons kept per run (counts by kind are complete)
 
 
 def _kind_of(text: str) -> str:
@@ -48,7 +51,7 @@ def page_reasons(cap: Any) -> list[dict[str, str]]:
             "blocked" if cap.error.startswith("refused") else "error", cap.error)
     elif cap.status is None:
         add("error", "no response")
-    elif cap.status >= 400:
+    elif cap.status >= 400 and (cap.status not in GONE or cap.is_home):
         add("http_error", f"HTTP {cap.status}: the page is not the storefront's content and was not judged")
     if cap.redirect_to:
         add("blocked", f"redirect off the storefront's host to {cap.redirect_to} (not followed)")

@@ -117,3 +117,15 @@ def test_a_finding_is_resolved_only_by_a_complete_same_host_fetch(shop: Site, tm
     item.update(status=200, text="本店支持七天无理由退货。")
     assert _store_crawl(args, sid) == 0
     assert set(item_findings()) == {"resolved"}
+
+
+def test_a_missing_linked_page_is_no_gap_but_a_missing_home_page_is(shop: Site, tmp_path: Path) -> None:
+    shop.page("/", SHOP.format(title="好店", text="欢迎光临"))  # links /item/1.html, which is a 404
+    outcome = crawl(shop.url("/"), tmp_path)
+    assert outcome.status == "complete", outcome.summary["coverage"]
+    gone = Site("gone").start()
+    try:
+        outcome = crawl(gone.url("/"), tmp_path / "gone")
+        assert outcome.status == "unreachable" and outcome.findings == []
+    finally:
+        gone.stop()
