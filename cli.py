@@ -55,6 +55,7 @@ def _register() -> None:
         ("demo.commands", "COMMANDS"),
         ("web.commands", "COMMANDS"),
         ("scheduler", "COMMANDS"),
+        ("store.schedule_commands", "COMMANDS"),
     ):
         try:
             module = __import__(name, fromlist=[attr])

@@ -13,6 +13,7 @@ import os
 import re
 import zoneinfo
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     SecretStr,
     ValidationError,
     field_validator,
@@ -27,11 +30,13 @@ from pydantic import (
 )
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings.sources.utils import parse_env_vars
 
 from errors import ConfigError
 
@@ -59,6 +64,35 @@ def parse_duration(value: str | float | int) -> float:
     if not m:
         raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 2m, 6h, 1d)")
     return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2) or "s"]
+
+
+class Duration(float):
+    """Seconds, parsed once from ``"30m"`` (or a number); ``str()`` gives the text it was written as."""
+
+    text: str
+
+    def __new__(cls, value: str | float | int | Duration) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        seconds = parse_duration(value)
+        self = super().__new__(cls, seconds)
+        self.text = value if isinstance(value, str) else f"{seconds:g}s"
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Duration({self.text!r})"
+
+
+def _duration(value: Any) -> Duration:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 2m, 6h, 1d)")
+    return Duration(value)
+
+
+DurationField = Annotated[Duration, PlainValidator(_duration), PlainSerializer(str, return_type=str)]
 
 
 class _Section(BaseModel):
@@ -184,21 +218,14 @@ class CrawlerSettings(_Section):
 
 
 class SchedulerSettings(_Section):
-    crawl_interval: str = "1d"
-    hot_crawl_interval: str = "6h"  # storefronts with open high-severity findings
+    crawl_interval: DurationField = Duration("1d")
+    hot_crawl_interval: DurationField = Duration("6h")  # storefronts with open high-severity findings
     max_concurrent_crawls: int = Field(2, ge=1, le=64)
-    crawl_wall_limit: str = "30m"
-    index_sync_interval: str = "60s"
-    heartbeat_interval: str = "30s"
-    misfire_grace: str = "1h"
-    jitter: str = "5m"
-
-    @field_validator("crawl_interval", "hot_crawl_interval", "crawl_wall_limit", "index_sync_interval",
-                     "heartbeat_interval", "misfire_grace", "jitter")
-    @classmethod
-    def _duration(cls, v: str) -> str:
-        parse_duration(v)
-        return v
+    crawl_wall_limit: DurationField = Duration("30m")
+    index_sync_interval: DurationField = Duration("60s")
+    heartbeat_interval: DurationField = Duration("30s")
+    misfire_grace: DurationField = Duration("1h")
+    jitter: DurationField = Duration("5m")
 
 
 class RetentionSettings(_Section):
@@ -245,16 +272,16 @@ class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8700, ge=1, le=65535)
     behind_tls: bool = False
-    session_lifetime: str = "12h"
-    session_idle_timeout: str = "2h"
+    session_lifetime: DurationField = Duration("12h")
+    session_idle_timeout: DurationField = Duration("2h")
     login_max_failures: int = Field(5, ge=1, le=1000)
-    login_window: str = "15m"
+    login_window: DurationField = Duration("15m")
     page_size: int = Field(50, ge=10, le=500)
 
     @field_validator("session_lifetime", "session_idle_timeout", "login_window")
     @classmethod
-    def _duration(cls, v: str) -> str:
-        if parse_duration(v) <= 0:
+    def _positive(cls, v: Duration) -> Duration:
+        if v <= 0:
             raise ValueError("must be longer than zero")
         return v
 
@@ -366,14 +393,29 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = _TOML_FILE.get("path")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        source = _SOURCES.get()
+        toml, environ = source if source is not None else (None, os.environ)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _MappingEnvSource(settings_cls, environ)]
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
         return tuple(sources)
 
 
-_TOML_FILE: dict[str, Path | None] = {"path": None}
+class _MappingEnvSource(EnvSettingsSource):
+    """``STOREWATCH_*`` variables from a given mapping (``os.environ`` or a test's), never by rewriting
+    ``os.environ``: a worker, the web thread and the daemon may load settings in one process."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = {k: v for k, v in environ.items() if k.upper().startswith(ENV_PREFIX)}
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+
+# the explicit sources of one load() call (TOML file, environment), per thread and task
+_SOURCES: ContextVar[tuple[Path | None, Mapping[str, str]] | None] = ContextVar("storewatch_settings_sources",
+                                                                                  default=None)
 
 
 def _secrets_dict(value: Any) -> Any:
@@ -423,22 +465,13 @@ def load(config_file: Path | None = None, overrides: Mapping[str, Any] | None = 
             tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
-    _TOML_FILE["path"] = path
-    saved = None
-    if environ is not None:
-        saved = dict(os.environ)
-        for key in [k for k in os.environ if k.upper().startswith(ENV_PREFIX)]:
-            del os.environ[key]
-        os.environ.update({k: v for k, v in environ.items() if k.upper().startswith(ENV_PREFIX)})
+    token = _SOURCES.set((path, env))
     try:
         return Settings(**dict(overrides or {}))
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from None
     finally:
-        _TOML_FILE["path"] = None
-        if saved is not None:
-            os.environ.clear()
-            os.environ.update(saved)
+        _SOURCES.reset(token)
 
 
 # What each key means (rendered into the README's configuration table by scripts/gen_docs.py;

@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -123,7 +121,7 @@ class Daemon:
         self.places = Places.from_settings(settings)
         self.options = options_from_settings(settings)
         sch = settings.scheduler
-        self.wall_limit = parse_duration(sch.crawl_wall_limit)
+        self.wall_limit = float(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
         self.stopping = threading.Event()
         self.children: dict[int, tuple[subprocess.Popen[bytes], datetime]] = {}
@@ -152,23 +150,23 @@ class Daemon:
             executors={"default": ThreadPoolExecutor(4),
                        "crawls": ThreadPoolExecutor(sch.max_concurrent_crawls)},
             job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(parse_duration(sch.misfire_grace))},
+                          "misfire_grace_time": int(float(sch.misfire_grace))},
             timezone=self.tz)
 
     def crawl_interval(self, schedule: str | None, hot: bool) -> float:
         if self.overrides.crawl_every:
             return self.overrides.crawl_every
         sch = self.settings.scheduler
-        base = parse_duration(sch.crawl_interval)
+        base = float(sch.crawl_interval)
         if schedule:
             try:
                 base = parse_duration(schedule)
             except ValueError:
                 log.warning("storefront schedule %r is not a duration; using %s", schedule, sch.crawl_interval)
-        return min(base, parse_duration(sch.hot_crawl_interval)) if hot else base
+        return min(base, float(sch.hot_crawl_interval)) if hot else base
 
     def _jitter(self, interval: float) -> int:
-        return int(min(parse_duration(self.settings.scheduler.jitter), interval / 10))
+        return int(min(float(self.settings.scheduler.jitter), interval / 10))
 
     def _desired_crawls(self) -> dict[int, float]:
         from sqlalchemy import select
@@ -220,12 +218,12 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         sch, dg, ov = self.settings.scheduler, self.settings.digest, self.overrides
-        sync = ov.sync_every or parse_duration(sch.index_sync_interval)
+        sync = ov.sync_every or float(sch.index_sync_interval)
         hour, minute = (int(x) for x in dg.daily_at.split(":"))
         daily = (IntervalTrigger(seconds=ov.digest_every, timezone=self.tz) if ov.digest_every
                  else CronTrigger(hour=hour, minute=minute, timezone=self.tz))
         jobs = [
-            ("heartbeat", heartbeat_job, [], IntervalTrigger(seconds=parse_duration(sch.heartbeat_interval),
+            ("heartbeat", heartbeat_job, [], IntervalTrigger(seconds=float(sch.heartbeat_interval),
                                                                timezone=self.tz)),
             ("index-sync", index_sync_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
             ("alerts", alerts_job, [], IntervalTrigger(seconds=sync, timezone=self.tz)),
@@ -496,6 +494,10 @@ class Daemon:
         _DAEMON = self
         self._install_signals()
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
+        from alerts.queue import delivery_notice
+
+        if (notice := delivery_notice(self.settings)) is not None:
+            log.warning("%s", notice)
         self.recover()
         if crawl_now:
             self._soon |= set(self._desired_crawls())
@@ -577,25 +579,6 @@ class Daemon:
         return 0
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        data = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
-                "level": record.levelname, "logger": record.name, "msg": record.getMessage(), "pid": record.process}
-        if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
-
-
-def setup_logging(settings: Any) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if settings.log.format == "json" else
-                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=settings.log.level, handlers=[handler], force=True)
-    if settings.log.level != "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
 def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
     if value is None:
         return None
@@ -627,6 +610,8 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
     """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
     (stop with SIGTERM)."""
     settings = ctx.settings
+    from store.logsetup import setup_logging
+
     setup_logging(settings)
     serve = not (no_web or once)
     sock = None
@@ -656,47 +641,4 @@ def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None,
         raise click.exceptions.Exit(rc)
 
 
-@click.command("status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@pass_ctx
-def status_cmd(ctx: Context, fmt: str) -> None:
-    """Health of the monitor: heartbeat, running crawls, queues, next runs, last digest."""
-    from store.status import collect_status, format_status
-
-    info = collect_status(ctx.settings)
-    click.echo(json.dumps(info, ensure_ascii=False, indent=2) if fmt == "json" else format_status(info))
-
-
-@click.command("schedule")
-@click.argument("storefront_id", type=int)
-@click.argument("interval", required=False)
-@pass_ctx
-def schedule_cmd(ctx: Context, storefront_id: int, interval: str | None) -> None:
-    """Show or set how often one storefront is crawled (e.g. 12h; `default` = scheduler.crawl_interval).
-
-    A running daemon picks the change up at its next heartbeat.
-    """
-    from errors import InputError
-    from store.db import open_store
-    from store.models import Storefront
-
-    store = open_store(ctx.settings)
-    with store.session() as s:
-        shop = s.get(Storefront, storefront_id)
-        if shop is None:
-            raise InputError(f"no storefront with id {storefront_id}")
-        if interval is not None:
-            if interval != "default":
-                try:
-                    seconds = parse_duration(interval)
-                except ValueError as exc:
-                    raise InputError(f"interval {interval!r}: {exc}") from None
-                if seconds < 60:
-                    raise InputError(f"interval {interval!r} is shorter than a minute")
-            shop.schedule = None if interval == "default" else interval
-        current = shop.schedule or f"default ({ctx.settings.scheduler.crawl_interval})"
-        click.echo(f"storefront #{shop.id} {shop.domain}: crawled every {current}; "
-                   f"{ctx.settings.scheduler.hot_crawl_interval} while it has open high/critical findings")
-
-
-COMMANDS = [run_cmd, status_cmd, schedule_cmd]
+COMMANDS = [run_cmd]

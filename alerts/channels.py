@@ -114,11 +114,20 @@ def markdown(digest: dict[str, Any], limit: int = 20) -> str:
         for w in digest["series"][-4:]:
             lines.append(f"- {w['week']}：新发现 {w['new']}，复查消失 {w['resolved']}，覆盖缺口 {w['coverage_gaps']}")
     else:
-        for f in digest["items"][:limit]:
-            lines.append(f"- **[{f['severity_zh']}]** {f['storefront_name']} {f['article_zh']} {f['category_zh']}："
-                         f"“{f['match']}” [研判]({f['link']})")
-        if len(digest["items"]) > limit:
-            lines.append(f"- ……另有 {len(digest['items']) - limit} 项")
+        if digest["kind"] == "alert":
+            for f in digest["items"][:limit]:
+                lines.append(f"- **[{f['severity_zh']}]** {f['storefront_name']} {f['article_zh']} {f['category_zh']}："
+                             f"“{f['match_short']}” [研判]({f['link']})")
+        else:
+            c = digest["counts"]
+            lines.append(f"新发现 {c['new']} 项，再次出现 {c['reopened']} 项，逾期 {c['stale']} 项；"
+                         f"当前未结 {c['open_total']} 项；覆盖缺口 {c['gaps']} 个")
+            for f in digest.get("critical_new", [])[:limit]:
+                lines.append(f"- **[严重]** {f['storefront_name']} {f['article_zh']}：“{f['match_short']}” "
+                             f"[研判]({f['link']})")
+            for m in digest.get("merchants", [])[:limit]:
+                lines.append(f"- [{m['name']}]({m['link']})：新增 {m['new']}，未结 {m['open']}（{m['severity_zh']}），"
+                             f"{m['case_zh']}")
         for g in digest.get("gaps", [])[:limit]:
             lines.append(f"- 覆盖缺口：{g['name']}（{g['domain']}）{g['status_zh']}")
     lines.append(f"\n[打开研判界面]({digest['links']['findings']})")
@@ -131,6 +140,7 @@ def webhook_payload(digest: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown(digest)[:4000]}}
     keep = ("kind", "subject", "period_start", "period_end", "counts", "by_severity", "change", "gaps", "links",
+            "merchants", "critical_new", "rechecks_due", "open_by_severity",
             "series", "categories", "top_storefronts", "open_total")
     body = {k: digest[k] for k in keep if k in digest}
     body["findings"] = [{k: f.get(k) for k in ("finding_id", "rule_id", "category", "article", "severity",

@@ -10,7 +10,7 @@ neither repeats nor skips a finding. :func:`build_daily` is pure: rows in, dict 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +29,7 @@ from alerts.labels import (
     STATUS_ZH,
     article_zh,
 )
+from alerts.overview import OpenRow, merchant_cases, merchant_table, open_by_merchant
 from store.models import (
     OPEN_STATUSES,
     CrawlRun,
@@ -40,7 +41,6 @@ from store.models import (
 )
 
 GAP_STATUSES = ("unreachable", "partial", "failed", "interrupted")
-TOP_EXCERPTS = 10
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class Selection:
     counts: dict[str, int] = field(default_factory=dict)  # period activity, for the change vs previous
     previous_counts: dict[str, int] = field(default_factory=dict)
     previous_gaps: frozenset[int] = frozenset()  # storefronts listed as gaps by the previous digest
+    open_rows: tuple[OpenRow, ...] = ()  # open findings per (storefront, severity): every "still open" number
+    cases: tuple[dict[str, Any], ...] = ()  # cases not closed, with re-checks due
 
 
 def _carry_state(session: Session, kind: str) -> dict[str, tuple[int, datetime]]:
@@ -156,6 +158,7 @@ def select_daily(session: Session, now: datetime, *, stale_days: int) -> Selecti
     start = prev.period_end if prev else None
     return Selection(kind="daily", period_start=start, period_end=now,
                      items=tuple(select_findings(session, "daily", now, stale_days=stale_days)),
+                     open_rows=open_by_merchant(session), cases=merchant_cases(session, now),
                      gaps=tuple(coverage_gaps(session, start)), counts=period_counts(session, start, now),
                      previous_counts=dict((prev.summary or {}).get("counts", {})) if prev else {},
                      previous_gaps=frozenset(g["storefront_id"] for g in
@@ -166,19 +169,6 @@ def select_alert(session: Session, now: datetime, *, categories: Sequence[str]) 
     prev = last_digest(session, "alert")
     return Selection(kind="alert", period_start=prev.period_end if prev else None, period_end=now,
                      items=tuple(select_findings(session, "alert", now, stale_days=10**5, categories=categories)))
-
-
-def _evidence_ref(evidence: dict[str, Any] | None) -> str:
-    if not evidence:
-        return "（无证据记录）"
-    parts = []
-    if evidence.get("warc"):
-        parts.append(f"WARC {evidence['warc']}" + (f" #{evidence['record_id']}" if evidence.get("record_id") else ""))
-    if evidence.get("page_sha256"):
-        parts.append(f"页面SHA-256 {evidence['page_sha256']}")
-    if evidence.get("screenshot_sha256"):
-        parts.append(f"截图SHA-256 {evidence['screenshot_sha256']}")
-    return "；".join(parts) or "（无证据记录）"
 
 
 def _local(ts: datetime | str | None, tz: ZoneInfo) -> str:
@@ -194,8 +184,17 @@ def merchant_link(base: str, storefront_id: int | None) -> str:
     return f"{base}/merchants/{storefront_id}" if storefront_id is not None else f"{base}/merchants"
 
 
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str, Any]:
-    """The digest as a plain dict (what templates, webhooks and ``--dry-run`` show). Pure."""
+    """The digest as a plain dict (what templates, webhooks and ``--dry-run`` show). Pure.
+
+    Every count shown comes from two sources only: the carried findings (new, reopened, stale, by
+    severity) and ``sel.open_rows`` (still open, per merchant and severity); the subject, the summary
+    line and the tables are sums over the same lists, so they cannot disagree."""
     tz = ZoneInfo(timezone)
     base = ui_base_url.rstrip("/")
     items = []
@@ -205,49 +204,44 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             "reason": c.reason, "reason_zh": REASON_ZH[c.reason], "storefront_name": c.storefront_name,
             "storefront_domain": c.storefront_domain, "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]),
             "category_zh": CATEGORY_ZH.get(f["category"], f["category"]), "article_zh": article_zh(f["article"]),
-            "evidence_ref": _evidence_ref(f.get("evidence")), "status_zh": STATUS_ZH.get(f["status"], f["status"]), "link": f"{base}/findings/{f['finding_id']}",
-            "first_seen_local": _local(f["first_seen"], tz), "last_seen_local": _local(f["last_seen"], tz)})
+            "status_zh": STATUS_ZH.get(f["status"], f["status"]), "link": f"{base}/findings/{f['finding_id']}",
+            "match_short": _short(f.get("match", "")), "first_seen_local": _local(f["first_seen"], tz),
+            "last_seen_local": _local(f["last_seen"], tz)})
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     items.sort(key=lambda i: (rank.get(i["severity"], 9), i["storefront_id"] or 0, i["article"], -i["confidence"],
                               i["finding_id"]))
-    groups = []
-    for sev in SEVERITY_ORDER:
-        of_sev = [i for i in items if i["severity"] == sev]
-        if not of_sev:
-            continue
-        by_store: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for i in of_sev:
-            by_store[i["storefront_id"]].append(i)
-        stores = []
-        for sid, its in by_store.items():
-            arts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for i in its:
-                arts[i["article"]].append(i)
-            stores.append({"storefront_id": sid, "name": its[0]["storefront_name"], "domain": its[0]["storefront_domain"],
-                           "link": merchant_link(base, sid), "count": len(its),
-                           "articles": [{"article": a, "article_zh": article_zh(a), "category": v[0]["category"],
-                                         "category_zh": v[0]["category_zh"], "findings": v} for a, v in arts.items()]})
-        groups.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "count": len(of_sev), "storefronts": stores})
     reasons = Counter(i["reason"] for i in items)
+    carried_sev = Counter(i["severity"] for i in items)
+    by_severity = {s: carried_sev[s] for s in SEVERITY_ORDER if carried_sev.get(s)}
+    merchants = merchant_table(sel.open_rows, items, sel.cases, lambda sid: merchant_link(base, sid))
+    open_sev = {s: sum(m["by_severity"].get(s, 0) for m in merchants) for s in SEVERITY_ORDER}
     counts = {"carried": len(items), **{r: reasons.get(r, 0) for r in REASON_ZH},
-              **{f"period_{k}": v for k, v in sel.counts.items()}}
-    change = {k: sel.counts.get(k, 0) - sel.previous_counts.get(f"period_{k}", 0)
-              for k in ("new", "reopened", "resolved") if sel.previous_counts}
-    top = sorted(items, key=lambda i: (rank.get(i["severity"], 9), -i["confidence"], i["finding_id"]))[:TOP_EXCERPTS]
+              "open_total": sum(m["open"] for m in merchants), "merchants": len(merchants), "gaps": len(sel.gaps),
+              "period_resolved": sel.counts.get("resolved", 0), "period_crawls": sel.counts.get("crawls", 0)}
+    change = {k: counts[k] - int(sel.previous_counts.get(k, 0)) for k in ("new", "reopened", "stale", "open_total")
+              if sel.previous_counts and k in sel.previous_counts}
+    critical_new = [i for i in items if i["severity"] == "critical" and i["reason"] in ("new", "reopened", "critical")]
+    reopened = [i for i in items if i["reason"] == "reopened" and i not in critical_new]
+    due = [c | {"link": f"{base}/cases/{c['case_id']}", "recheck_local": _local(c["recheck_at"], tz)}
+           for c in sel.cases if c["recheck_due"]]
+    gaps = [g | {"finished_local": _local(g.get("finished_at"), tz), "link": merchant_link(base, g.get("storefront_id"))}
+            for g in sel.gaps]
     label = {"daily": "每日", "alert": "即时告警"}.get(sel.kind, sel.kind)
     period = f"{_local(sel.period_start, tz) if sel.period_start else '开始监测'} 至 {_local(sel.period_end, tz)}"
+    sev_text = "，".join(f"{SEVERITY_ZH[s]} {n} 项" for s, n in by_severity.items())
     if sel.kind == "alert":
-        subject = f"【storewatch 严重违规告警】{len(items)} 项严重违规（{_local(sel.period_end, tz)}）"
+        subject = f"【storewatch 严重违规告警】{len(items)} 项须立即研判（{sev_text}；{_local(sel.period_end, tz)}）"
     else:
-        subject = (f"【storewatch {label}摘要】新发现 {reasons.get('new', 0)} 项，再次出现 {reasons.get('reopened', 0)} 项，"
-                   f"逾期 {reasons.get('stale', 0)} 项，覆盖缺口 {len(sel.gaps)} 个（{_local(sel.period_end, tz)[:10]}）")
+        subject = (f"【storewatch {label}摘要】新发现 {counts['new']} 项，再次出现 {counts['reopened']} 项，"
+                   f"逾期 {counts['stale']} 项，覆盖缺口 {counts['gaps']} 个（{_local(sel.period_end, tz)[:10]}）")
     return {"kind": sel.kind, "kind_zh": label, "subject": subject, "period": period,
             "period_start": sel.period_start.isoformat() if sel.period_start else None,
-            "period_end": sel.period_end.isoformat(), "counts": counts,
-            "by_severity": {g["severity"]: g["count"] for g in groups}, "change": change,
-            "groups": groups, "top": top, "items": items,
-            "gaps": [g | {"finished_local": _local(g["finished_at"], tz)} for g in sel.gaps],
-            "links": {"ui": base, "findings": f"{base}/findings?status=open"}}
+            "period_end": sel.period_end.isoformat(), "counts": counts, "by_severity": by_severity,
+            "open_by_severity": [{"severity": s, "severity_zh": SEVERITY_ZH[s], "count": n}
+                                 for s, n in open_sev.items() if n],
+            "change": change, "merchants": merchants, "critical_new": critical_new, "reopened": reopened, "rechecks_due": due,
+            "items": items, "gaps": gaps, "timezone": timezone,
+            "links": {"ui": base, "findings": f"{base}/findings?status=open", "cases": f"{base}/cases"}}
 
 
 def has_news(sel: Selection) -> bool:

@@ -27,6 +27,7 @@ from alerts.digest import build_daily, has_news, select_alert, select_daily
 from alerts.render import render_message
 from alerts.weekly import build_weekly, collect_weekly, week_key
 from errors import DeliveryError
+from store.clock import as_local
 from store.db import Store
 from store.models import DaemonState, Digest, DigestItem, utcnow
 
@@ -58,7 +59,7 @@ def _record(session: Session, digest: dict[str, Any], settings: Any, *, kind: st
     domain = settings.digest.sender.rpartition("@")[2] or "localhost"
     row.message_id = f"<storewatch.{kind}.{row.id}.{uuid.uuid4().hex[:12]}@{domain}>"
     msg = render_message(digest, sender=settings.digest.sender, recipients=list(settings.digest.recipients),
-                         message_id=row.message_id, date=now)
+                         message_id=row.message_id, date=as_local(now, settings.timezone))
     row.raw = msg.as_bytes(policy=policy.SMTP).decode("ascii")  # CRLF, 7-bit: what goes on the wire
     row.summary = {k: digest[k] for k in ("counts", "by_severity", "change", "period") if k in digest}
     row.summary["digest"] = digest  # the whole build, for the webhook and `status`
@@ -77,7 +78,7 @@ def queue_daily(store: Store, settings: Any, now: datetime | None = None, *, for
         if not (force or has_news(sel)):
             log.info("daily digest: nothing new to report")
             return None
-        digest = build_daily(sel, ui_base_url=settings.digest.ui_base_url, timezone=settings.timezone)
+        digest = build_daily(sel, ui_base_url=ui_base(settings), timezone=settings.timezone)
         row = _record(s, digest, settings, kind="daily", carried=list(sel.items), now=now)
         log.info("daily digest %d queued: %d finding(s), %d coverage gap(s)", row.id, len(sel.items), len(sel.gaps))
         return row.id
@@ -91,7 +92,7 @@ def queue_alert(store: Store, settings: Any, now: datetime | None = None) -> int
         sel = select_alert(s, now, categories=settings.digest.critical_categories)
         if not sel.items:
             return None
-        digest = build_daily(sel, ui_base_url=settings.digest.ui_base_url, timezone=settings.timezone)
+        digest = build_daily(sel, ui_base_url=ui_base(settings), timezone=settings.timezone)
         row = _record(s, digest, settings, kind="alert", carried=list(sel.items), now=now)
         log.warning("critical alert %d queued: %d finding(s)", row.id, len(sel.items))
         return row.id
@@ -106,11 +107,32 @@ def queue_weekly(store: Store, settings: Any, now: datetime | None = None) -> in
         if s.scalar(select(Digest.id).where(Digest.dedupe_key == key)) is not None:
             log.info("weekly digest %s already queued", key)
             return None
-        digest = build_weekly(collect_weekly(s, now), ui_base_url=settings.digest.ui_base_url,
+        digest = build_weekly(collect_weekly(s, now), ui_base_url=ui_base(settings),
                               timezone=settings.timezone)
         row = _record(s, digest, settings, kind="weekly", carried=[], now=now, dedupe_key=key)
         log.info("weekly digest %d queued (%s)", row.id, key)
         return row.id
+
+
+def ui_base(settings: Any) -> str:
+    """Where digest links point: ``digest.ui_base_url`` when set, else the UI this install serves
+    (``web.host``/``web.port``), so that a UI moved to another port is still what the links open."""
+    if "ui_base_url" in settings.digest.model_fields_set:
+        return str(settings.digest.ui_base_url).rstrip("/")
+    host = settings.web.host
+    host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104 - a wildcard bind: link to loopback
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.web.port}"
+
+
+def delivery_notice(settings: Any) -> str | None:
+    """A start-up warning when digests reach nobody: no recipients, or no mail server (outbox only)."""
+    if not settings.digest.recipients:
+        return ("未配置摘要收件人（digest.recipients）：每日摘要与即时告警不会发给任何人，"
+                f"只写入 {settings.outbox_dir}" + ("" if settings.smtp.host else "（也未配置邮件服务器 smtp.host）"))
+    if not settings.smtp.host:
+        return f"未配置邮件服务器（smtp.host）：摘要写为 .eml 文件，保存在 {settings.outbox_dir}"
+    return None
 
 
 def preview(store: Store, settings: Any, *, weekly: bool = False, now: datetime | None = None) -> dict[str, Any]:
@@ -118,11 +140,11 @@ def preview(store: Store, settings: Any, *, weekly: bool = False, now: datetime 
     now = now or utcnow()
     with store.session() as s:
         if weekly:
-            d = build_weekly(collect_weekly(s, now), ui_base_url=settings.digest.ui_base_url,
+            d = build_weekly(collect_weekly(s, now), ui_base_url=ui_base(settings),
                              timezone=settings.timezone)
         else:
             sel = select_daily(s, now, stale_days=settings.digest.stale_days)
-            d = build_daily(sel, ui_base_url=settings.digest.ui_base_url, timezone=settings.timezone)
+            d = build_daily(sel, ui_base_url=ui_base(settings), timezone=settings.timezone)
             d["would_send"] = has_news(sel)
         s.rollback()
     return d

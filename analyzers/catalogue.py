@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
+from analyzers.labels import article_label, category_label, severity_label
 from analyzers.model import CATEGORIES
 from analyzers.rules import RULES, Rule, SiteExample
 
@@ -51,8 +53,16 @@ def as_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _pad(text: str, width: int) -> str:
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def as_text() -> str:
-    out = []
+    """One line per rule, for analysts: id, category, the article in legal notation, severity, scope."""
+    scopes = {"text": "文本", "page": "页面", "site": "网站"}
+    out = [_pad("规则编号", 30) + _pad("类别", 18) + _pad("违反条款", 44) + _pad("严重程度", 10) + _pad("范围", 6) + "说明"]
     for r in RULES:
-        out.append(f"{r.id:<28} {r.category:<22} Art. {r.article:<14} {r.severity:<8} {r.scope:<4}  {r.explanation}")
+        out.append(_pad(r.id, 30) + _pad(category_label(r.category), 18) + _pad(article_label(r.article), 44)
+                   + _pad(severity_label(r.severity), 10) + _pad(scopes.get(r.scope, r.scope), 6) + r.explanation)
     return "\n".join(out) + "\n"

@@ -18,6 +18,7 @@ from typing import Any
 
 from analyzers import learned
 from analyzers.learned import MODEL_RULE_IDS
+from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
@@ -146,6 +147,7 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
                    storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
     starts = [u.start for u in units]
     out: list[Finding] = []
+    where: list[int] = []  # unit index of each finding
     voices = _Voices(doc, kind, heading)
     for rule in _active(opts, "text"):
         if opts.use_voice and not rule.judges(kind, ""):
@@ -155,31 +157,59 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
             a, b = doc.norm.span(hit.start, hit.end)
-            u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
+            k = max(0, bisect_right(starts, a) - 1)
+            u = units[k] if units else _Unit("text", "", 0)
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
+            where.append(k)
     if opts.use_model:
-        out.extend(_model_findings(doc, units, out, url, opts, storefront_id, kind, voices))
+        kept = _vetoed(doc, units, out, where)
+        ruled = {k for f, k in zip(out, where, strict=True) if f in kept}
+        out = kept
+        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
     return out
 
 
-def _model_findings(doc: TextDoc, units: Sequence[_Unit], rule_found: Sequence[Finding], url: str, opts: Options,
-                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+def _unit_text(doc: TextDoc, units: Sequence[_Unit], k: int) -> str:
     original = doc.norm.original
-    blocks = []
-    for k, u in enumerate(units):
-        end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
-        if not u.hidden:
-            blocks.append((u.selector, u.kind, original[u.start:end]))
-    ruled = {(f.location.selector, f.category) for f in rule_found}
+    if not units:
+        return original
+    end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
+    return original[units[k].start:end]
+
+
+def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: list[int]) -> list[Finding]:
+    """Drop rule hits the model scores far below its category's veto (chosen on dev: text like the
+    quotations, reports and lawful notices the rules misread)."""
+    model = learned.load()
+    if model is None or not model.vetoes or not found:
+        return found
+    scores: dict[int, dict[str, float]] = {}
+    kept = []
+    for f, k in zip(found, where, strict=True):
+        veto = model.vetoes.get(f.category)
+        if veto is not None:
+            if k not in scores:
+                scores[k] = model.scores(_unit_text(doc, units, k))
+            if scores[k][f.category] < veto:
+                continue
+        kept.append(f)
+    return kept
+
+
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: str, opts: Options,
+                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+    """The model speaks only on blocks where no rule fired (a rule's finding explains and cites better)."""
+    blocks = [(u.selector, u.kind, _unit_text(doc, units, k)) for k, u in enumerate(units)
+              if not u.hidden and k not in ruled]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
 
-    found = learned.model_findings(blocks, ruled, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
+    found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
     return [f for f in found if f.rule_id not in opts.disabled]
 
 
@@ -204,7 +234,8 @@ def _page_units(page: Page) -> tuple[str, list[_Unit]]:
     return "\n".join(parts), units
 
 
-def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[AllowEntry]) -> list[Finding]:
+def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[AllowEntry],
+            *, merge: bool = False) -> list[Finding]:
     seen: set[str] = set()
     site_seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
@@ -220,7 +251,8 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
             continue
         seen.add(f.finding_id)
         out.append(f)
-    return out
+    # pages and sites (what analysts triage): one finding per statement; bare text keeps each category
+    return merge_statements(out) if merge else out
 
 
 def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),
@@ -255,7 +287,7 @@ def analyze_page(page: Page, *, registry: RegistryRecord | None = None, storefro
     opts = parse_options(options)
     sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
     found, _ = _page_findings(page, registry, opts, sid)
-    return _finish(found, opts, allow_list)
+    return _finish(found, opts, allow_list, merge=True)
 
 
 def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
@@ -282,4 +314,4 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
                 continue
             loc = hit.location or Location(kind="site", selector=url)
             found.append(_finding(rule, hit, url, hit.match, hit.excerpt, loc, sid, kind))
-    return _finish(found, opts, allow_list)
+    return _finish(found, opts, allow_list, merge=True)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 Region = Literal["header", "nav", "main", "aside", "footer"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -74,7 +75,16 @@ class Image:
     path: str = ""
     nearby_text: str = ""  # text of the enclosing block, for badges captioned next to the image
     sha256: str = ""  # of the image bytes, when fetched
-    ocr_text: str = ""  # filled by the OCR step for small badge-sized images; rules never run OCR
+    ocr_text: str = ""  # filled by the OCR step (badges, selling images); one recognised line per text line
+    ocr_boxes: tuple[tuple[int, int, int, int], ...] = ()  # box (x0, y0, x1, y1) of each line of ocr_text
+    looks_like: str = ""  # government mark recognised by its look (analyzers.images.BADGE_LOOKS key)
+    qr: tuple[str, ...] = ()  # payloads of the QR codes decoded in the image
+
+    def __post_init__(self) -> None:  # from JSON: lists back to tuples
+        if not isinstance(self.ocr_boxes, tuple) or any(not isinstance(b, tuple) for b in self.ocr_boxes):
+            object.__setattr__(self, "ocr_boxes", tuple(tuple(int(v) for v in b) for b in self.ocr_boxes))
+        if not isinstance(self.qr, tuple):
+            object.__setattr__(self, "qr", tuple(self.qr))
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +221,9 @@ class Finding:
     page_kind: str = ""  # analyzers.understand.page_kind of the page ("" for bare text)
     voice: str = ""  # analyzers.understand.voice of the block the match is in ("" for page and site rules)
     source: str = "rule"  # "rule", or "model" (the trained layer, analyzers/learned.py)
+    # other rules that fired on the same statement, merged into this finding (one fact, several
+    # articles: analyzers/merge.py); each (rule_id, category, article). ``article``/``law`` carry the union.
+    also: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def finding_id(self) -> str:
@@ -222,6 +235,7 @@ class Finding:
         for name in _FINDING_FIELDS:
             d[name] = getattr(self, name)
         d["law"] = list(self.law)
+        d["also"] = [{"rule_id": r, "category": c, "article": a} for r, c, a in self.also]
         d["location"] = {"kind": loc.kind, "selector": loc.selector, "start": loc.start, "end": loc.end}
         d["evidence"] = dict(self.evidence) if self.evidence is not None else None
         return d
@@ -238,15 +252,28 @@ def normalise_key(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+_TRACKING = re.compile(r"^(utm_\w+|spm|from|source|ref|_t|timestamp|sessionid|jsessionid|phpsessid)$", re.I)
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp)$", re.I)
+
+
 def normalise_url(url: str) -> str:
-    """URL without fragment and trailing slash, scheme and host lower-cased."""
-    url = url.split("#", 1)[0]
-    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?]*)(.*)$", url)
-    if m:
-        url = m.group(1).lower() + m.group(2).lower() + m.group(3)
-    if url.endswith("/") and url.count("/") > 3:
-        url = url.rstrip("/")
-    return url
+    """One page, one key: scheme and host lower-cased, default port dropped, ``/index.html`` (and the
+    like) folded into its folder, trailing slash dropped, tracking parameters dropped, the query
+    sorted, plain fragments dropped (hash routes of single-page apps kept). ``crawler.links.canonical``
+    folds URLs the same way (a test checks that they agree)."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.split("#", 1)[0]
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
+    if (scheme, netloc.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    path = _INDEX_FILE.sub("/", parts.path) or "/"
+    if path != "/":
+        path = path.rstrip("/") or "/"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
+    fragment = parts.fragment if parts.fragment.startswith(("/", "!")) else ""
+    return urlunsplit((scheme, netloc, path, query, fragment))
 
 
 def finding_id(storefront_id: int | None, rule_id: str, url: str, match: str) -> str:

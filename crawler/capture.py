@@ -5,9 +5,7 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
-
-from lxml import html as lxml_html
+from urllib.parse import urlsplit
 
 from crawler.encoding import decode_body
 from crawler.items import PageCapture
@@ -103,40 +101,6 @@ def describe_failure(failure: Any) -> tuple[str, str]:
     if name in ("ConnectionRefusedError", "DownloadConnectionRefusedError"):
         return f"connection refused: {text}", ""
     return f"{name}: {text}", ""
-
-
-def find_links(html_text: str, base_url: str) -> list[tuple[str, str, str]]:
-    """``(absolute URL, anchor text, image src)`` of every link in a page (and meta refresh)."""
-    if not html_text.strip():
-        return []
-    try:
-        doc = lxml_html.document_fromstring(html_text)
-    except Exception:
-        return []
-    base = base_url
-    for b in doc.xpath("//base[@href]")[:1]:
-        base = urljoin(base_url, b.get("href", "").strip())
-    out: list[tuple[str, str, str]] = []
-    for a in doc.xpath("//a[@href] | //area[@href]"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "sms:")):
-            continue
-        if href.startswith("#") and not href.startswith(("#/", "#!")):
-            continue
-        url = urljoin(base, href)
-        text = " ".join(a.text_content().split())[:200] if a.tag == "a" else (a.get("alt") or "")
-        img = a.find(".//img")
-        src = urljoin(base, img.get("src", "")) if img is not None and img.get("src") else ""
-        if not text and img is not None:
-            text = img.get("alt", "") or img.get("title", "")
-        out.append((url, text, src))
-    for m in doc.xpath("//meta[@http-equiv]"):
-        if (m.get("http-equiv") or "").lower() == "refresh":
-            content = m.get("content") or ""
-            if "url=" in content.lower():
-                target = content[content.lower().index("url=") + 4:].strip().strip("'\"")
-                out.append((urljoin(base, target), "meta refresh", ""))
-    return out
 
 
 def same_document(url_a: str, url_b: str) -> bool:

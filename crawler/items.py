@@ -35,6 +35,7 @@ class PageCapture:
     rendered_at: str = ""
     dom: str = ""  # the browser's DOM, serialised (evidence)
     dom_annotated: str = ""  # the same DOM with storewatch's data-sw-* layout marks (extraction)
+    doc: Any = None  # that DOM (or the decoded body) parsed once: links, then extraction; dropped after
     screenshot: bytes | None = None
     pdf: bytes | None = None
     events: list[dict[str, Any]] = field(default_factory=list)

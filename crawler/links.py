@@ -64,6 +64,9 @@ def is_hash_route(fragment: str) -> bool:
 _TRACKING = re.compile(r"^(utm_\w+|spm|from|source|ref|_t|timestamp|sessionid|jsessionid|phpsessid)$", re.I)
 
 
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|jsp)$", re.I)
+
+
 def canonical(url: str) -> str:
     """Key for de-duplication: no plain fragment (hash routes kept), no tracking parameters,
     sorted query, lower-case scheme and host, default port dropped."""
@@ -75,7 +78,9 @@ def canonical(url: str) -> str:
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING.match(k)))
     fragment = parts.fragment if is_hash_route(parts.fragment) else ""
-    return urlunsplit((scheme, netloc, parts.path or "/", query, fragment))
+    # /index.html and / are one page (fetched once; analyzers.model.normalise_url folds them alike)
+    path = _INDEX_FILE.sub("/", parts.path) or "/"
+    return urlunsplit((scheme, netloc, path, query, fragment))
 
 
 _DIGITS = re.compile(r"\d+")

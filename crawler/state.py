@@ -37,8 +37,8 @@ class RunState:
     pages: list[Any] = field(default_factory=list)  # PageCapture, after the pipelines
     images: dict[str, Any] = field(default_factory=dict)  # image URL -> ImageCapture
     ocr_cache: dict[str, str] = field(default_factory=dict)  # image SHA-256 -> text
-    ocr_failed: set[str] = field(default_factory=set)  # image SHA-256 whose OCR raised (not cached on disk)
     findings: list[Any] = field(default_factory=list)  # analyzers.model.Finding, after analysis
+    analysis: str = "skipped"  # ran | skipped | failed: … (pipelines.analyze)
     html_for_pdf: dict[str, str] = field(default_factory=dict)  # page URL -> DOM, for PDFs after analysis
     archive: Any = None  # evidence.warc.WarcArchive, opened by crawler.run
     run_info: dict[str, Any] = field(default_factory=dict)  # written into every metadata record

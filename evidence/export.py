@@ -70,6 +70,12 @@ def export_finding(finding: dict[str, Any], out_zip: Path, *, timezone: str = "A
         if name:
             rec = parse_member(data[ref["offset"]:ref["offset"] + ref["length"]])
             files[name] = rec.payload
+    files[warc.name + ".idx.json"] = Path(str(warc) + ".idx.json").read_bytes()  # the run's manifest
+    stamps = warc.parent / "timestamps"  # RFC 3161 tokens of the run and the TSA chain (evidence.timestamp)
+    if stamps.is_dir():
+        for f in sorted(stamps.iterdir()):
+            if f.is_file() and not f.name.endswith(".part"):
+                files[f"timestamps/{f.name}"] = f.read_bytes()
     files["finding.json"] = json.dumps(finding, ensure_ascii=False, indent=1).encode("utf-8")
     manifest = {
         "finding_id": finding.get("finding_id"),

@@ -43,7 +43,8 @@ def verify_tokens(warc: Path, *, trusted_chain: bytes | None = None,
         problems.append(Problem(f"timestamp ledger is damaged: {exc}", file=f"{FOLDER}/timestamps.json",
                                 whole_file=True))
         ledger = None
-    entries = {e.get("subject"): e for e in (ledger or {}).get("entries", []) if isinstance(e, dict)}
+    entries: dict[str, dict[str, Any]] = {str(e.get("subject")): e for e in (ledger or {}).get("entries", [])
+                                          if isinstance(e, dict)}
     for subject in sorted(set(recorded or {}) - set(entries)):
         problems.append(Problem(f"token {subject}.tsr recorded in the store is missing beside the evidence",
                                 file=f"{FOLDER}/{subject}.tsr", whole_file=True))
@@ -65,8 +66,8 @@ def verify_tokens(warc: Path, *, trusted_chain: bytes | None = None,
     except (OSError, ValueError, EOFError) as exc:
         problems.append(Problem(f"subjects of the tokens cannot be read: {exc}", whole_file=True))
         now = {}
-    for name in sorted(set(now) - set(entries)):
-        notes.append(f"{name}: 无时间戳 not stamped")
+    for missing in sorted(set(now) - set(entries)):
+        notes.append(f"{missing}: 无时间戳 not stamped")
     for name, e in sorted(entries.items()):
         rid = _uuid_record(str(name), index) if str(name).startswith("screenshot-") else ""
         token_file = f"{FOLDER}/{e.get('token') or name + '.tsr'}"

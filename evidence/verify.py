@@ -123,21 +123,34 @@ def _block_digest_ok(headers: dict[str, str], block: bytes) -> bool | None:
     return base64.b32encode(hashlib.sha1(block).digest()).decode() == value[5:]  # noqa: S324 (WARC's own digest)
 
 
-def _members(data: bytes) -> list[tuple[int, int]]:
-    """(offset, length) of each gzip member; stops at the first damaged one."""
-    out: list[tuple[int, int]] = []
+def _members(data: bytes) -> list[tuple[int, int, dict[str, str] | None]]:
+    """(offset, length, headers-if-damaged) of each gzip member. A damaged member is skipped to the next
+    gzip header; what could be inflated of it before the damage gives its WARC headers (its record id)."""
+    out: list[tuple[int, int, dict[str, str] | None]] = []
     pos = 0
     while pos < len(data):
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        got = bytearray()
+        fed = pos
         try:
-            d.decompress(data[pos:])
+            for i in range(pos, len(data), 256):  # in small steps, so the output before a damage is kept
+                got += d.decompress(data[i:i + 256])
+                fed = min(i + 256, len(data))
+                if d.eof:
+                    break
         except zlib.error:
-            break
-        if not d.eof:
-            break
-        length = len(data) - pos - len(d.unused_data)
-        out.append((pos, length))
-        pos += length
+            pass
+        if d.eof:
+            length = fed - pos - len(d.unused_data)
+            out.append((pos, length, None))
+            pos += length
+            continue
+        nxt = data.find(b"\x1f\x8b\x08", pos + 1)
+        end = nxt if nxt != -1 else len(data)
+        head = bytes(got).partition(b"\r\n\r\n")[0].decode("utf-8", "replace").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:]) if k}
+        out.append((pos, end - pos, headers))
+        pos = end
     return out
 
 
@@ -222,6 +235,7 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
                                        file=path.name + ".idx.json"))
         index = None
     refs: dict[str, dict[str, Any]] = {}
+    covered = 0
     if index is not None:
         for n, r in enumerate(index.get("records", [])):
             if not isinstance(r, dict) or not r.get("record_id") or not isinstance(r.get("offset"), int):
@@ -236,7 +250,13 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
     else:
         if not any(p.file for p in report.problems):
             report.problems.append(Problem("index file (.idx.json) is missing: records checked by their own digests"))
-        for off, length in _members(data):
+        for off, length, damaged in _members(data):
+            if damaged is not None:
+                report.problems.append(Problem("gzip member is damaged or truncated and cannot be read",
+                                               damaged.get("warc-record-id", ""), damaged.get("warc-type", ""),
+                                               damaged.get("warc-target-uri", ""), off))
+                covered = max(covered, off + length)
+                continue
             try:
                 rec = parse_member(data[off:off + length])
             except (OSError, EOFError, zlib.error, ValueError):
@@ -250,7 +270,6 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
             report.problems.append(Problem("record expected by the store is not in the WARC", e["record_id"]))
             continue
         refs[e["record_id"]] = merged
-    covered = 0
     for rid, ref in sorted(refs.items(), key=lambda kv: int(kv[1]["offset"])):
         if only is not None and rid not in only:
             continue

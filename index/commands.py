@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from analyzers.labels import article_label, category_label, severity_label
 from analyzers.model import CATEGORIES, SEVERITIES
 from errors import InputError, SearchBackendError
 from index.search import SORTS, SearchRequest, open_backend
 from shared.clicontext import Context, pass_ctx
+from store.lifecycle import STATUS_LABELS
 from store.models import FINDING_STATUSES
-from web.labels import article_label, category_label, severity_label, status_label
 
 _multi: dict[str, Any] = {"multiple": True, "metavar": "VALUE"}
 
@@ -128,7 +129,7 @@ def search_cmd(ctx: Context, query: tuple[str, ...], pages: bool, fmt: str, face
         header = ["抓取时间", "经营者", "页面标题", "网址"]
     else:
         rows = [[str(h.get("finding_id"))[:12], _local(h.get("first_seen"), tz),
-                 severity_label(h.get("severity", "")), status_label(h.get("status", "")),
+                 severity_label(h.get("severity", "")), STATUS_LABELS.get(h.get("status", ""), h.get("status", "")),
                  category_label(h.get("category", "")),
                  article_label(",".join(h.get("article") or [])), _cut(h.get("merchant_name") or "", 14),
                  _cut(h.get("excerpt") or "", 40), h.get("url") or ""] for h in result.hits]

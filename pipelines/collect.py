@@ -71,6 +71,7 @@ class CollectPipeline:
         # keep what analysis and the store need; drop the heavy bytes (they are in the WARC)
         item.body = None
         item.dom = item.dom_annotated = ""
+        item.doc = None
         item.screenshot = item.pdf = None
         state.pages.append(item)
         return item

@@ -1,4 +1,4 @@
-"""Item pipeline: the page model from a capture's final DOM (``pipelines.extraction``)."""
+"""Item pipeline: the page model from a capture's final DOM (``extraction.page``), parsed once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from crawler.encoding import decode_body
 from crawler.items import PageCapture
-from pipelines.extraction import extract_page
+from extraction.page import extract_page
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,15 @@ def capture_html(cap: PageCapture) -> str:
 
 
 def page_of(cap: PageCapture) -> Any:
-    html = capture_html(cap)
-    if not html:
-        return None
+    """The page model; from the document the spider parsed (``cap.doc``) when there is one."""
+    if cap.doc is not None and not cap.error:
+        html = ""
+    else:
+        html = capture_html(cap)
+        if not html:
+            return None
     return extract_page(html, cap.url, status=cap.status or 0, is_home=cap.is_home, kind=cap.kind,
-                        rendered=cap.rendered, events=cap.events)
+                        rendered=cap.rendered, events=cap.events, doc=cap.doc)
 
 
 class ExtractPipeline:

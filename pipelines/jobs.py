@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from config import parse_duration
 from crawler.job import CrawlJob, Places, new_run_id
 from crawler.options import CrawlOptions
 from crawler.runner import CrawlOutcome, run_crawl
@@ -65,7 +64,7 @@ def load_storefronts(store: Any, ids: Sequence[int] | None) -> list[Any]:
 
 def wall_limit(settings: Any) -> float:
     """The one wall-clock limit of a crawl child (``scheduler.crawl_wall_limit``)."""
-    return parse_duration(settings.scheduler.crawl_wall_limit)
+    return float(settings.scheduler.crawl_wall_limit)
 
 
 def crawl_storefronts(settings: Any, options: CrawlOptions, ids: Sequence[int] | None,

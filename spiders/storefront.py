@@ -18,11 +18,12 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
-from crawler.capture import capture_from_response, describe_failure, find_links, utc_now
+from crawler.capture import capture_from_response, describe_failure, utc_now
 from crawler.items import PageCapture
 from crawler.links import classify, is_hash_route, is_page_link, priority
 from crawler.render import RenderResult, compact_events, finish_render, init_page, needs_render, render_gaps
 from crawler.state import RunState
+from extraction.dom import links_in, parse_html
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,10 @@ class StorefrontSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_rendered, errback=self.on_render_error, meta=m,
                               dont_filter=True, priority=priority(m["sw_kind"], m["sw_depth"]) + 1)
 
-    def _follow(self, html_text: str, base_url: str, meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+    def _follow(self, links: list[tuple[str, str, str]], base_url: str,
+                meta: dict[str, Any]) -> Iterator[scrapy.Request]:
         depth = meta.get("sw_depth", 0)
-        for url, text, image in find_links(html_text, base_url):
+        for url, text, image in links:
             if not url.startswith(("http://", "https://")):
                 continue
             if not self.state.scope.in_scope(url):
@@ -139,8 +141,10 @@ class StorefrontSpider(scrapy.Spider):
         if reason and mode == "never":
             cap.render_reason = f"needs JavaScript ({reason}); not rendered: --render never"
             self.state.notes.append(f"{cap.url}: {cap.render_reason}")
+        cap.doc = parse_html(text)  # the one parse of this page: its links now, its page model next
+        links = links_in(cap.doc, response.url)
         yield cap
-        yield from self._follow(text, response.url, meta)
+        yield from self._follow(links, response.url, meta)
 
     async def parse_rendered(self, response: Any) -> AsyncIterator[Any]:
         meta = response.meta
@@ -175,10 +179,13 @@ class StorefrontSpider(scrapy.Spider):
             cap.cut_reason = "; ".join(x for x in (cap.cut_reason, result.cut_reason) if x)
         if cap.status is None:
             cap.status = response.status
+        links: list[tuple[str, str, str]] = []
+        if result.dom_annotated or result.dom:  # one parse: the annotated DOM has the same links
+            cap.doc = parse_html(result.dom_annotated or result.dom)
+            links = links_in(cap.doc, result.final_url or cap.url)
         yield cap
-        if result.dom and not cap.left_host:
-            for request in self._follow(result.dom, result.final_url or cap.url, meta):
-                yield request
+        for request in self._follow(links, result.final_url or cap.url, meta):
+            yield request
 
     async def _close_page(self, page: Any, context: str) -> None:
         try:

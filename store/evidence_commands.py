@@ -75,22 +75,26 @@ def findings_for_warc(ctx: Any, warc: Path) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+def find_finding_in_store(s: Any, finding_id: str) -> dict[str, Any] | None:
+    """The finding's JSON form from an open store session."""
+    from store.models import Finding
+
+    row = s.get(Finding, finding_id)
+    if row is None:
+        return None
+    return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
+            "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
+            "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
+            "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
+
+
 def _finding_from_store(ctx: Any, finding_id: str) -> dict[str, Any] | None:
     try:
         from store.db import Store
-        from store.models import Finding
-    except ImportError:
-        return None
-    try:
+
         with Store.from_settings(ctx.settings).session() as s:
-            row = s.get(Finding, finding_id)
-            if row is None:
-                return None
-            return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
-                    "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
-                    "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
-                    "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
-    except Exception:
+            return find_finding_in_store(s, finding_id)
+    except Exception:  # no store: the run folders' findings.jsonl are searched next
         return None
 
 
@@ -201,6 +205,10 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
         if not warcs:
             raise InputError(f"no WARC files under {_evidence_root(ctx)}")
         reports = [_check(ctx, w) for w in warcs]
+    elif Path(target).is_file() and target.endswith(".wacz"):
+        from evidence.wacz import verify_wacz
+
+        reports = [verify_wacz(Path(target))]
     elif Path(target).is_file():
         reports = [_check(ctx, Path(target))]
     elif _FINDING_ID.match(target):
@@ -234,18 +242,45 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
                             + (f": {', '.join(hit)}" if hit else ""))
 
 
+def _run_warc(ctx: Any, target: str) -> Path:
+    """A run's WARC from a path, a store run id or a run name."""
+    if Path(target).is_file():
+        return Path(target)
+    if target.isdigit():
+        found = _run_from_store(ctx, int(target))
+        if found is None:
+            raise InputError(f"crawl run {target} not found in the store (or it has no WARC)")
+        return found[0]
+    warcs = sorted(_evidence_root(ctx).rglob(f"{target}.warc.gz"))
+    if not warcs:
+        raise InputError(f"{target!r} is neither a finding id, a WARC file, a run id nor a run name")
+    return warcs[0]
+
+
 @evidence_group.command("export")
-@click.argument("finding_id")
+@click.argument("target")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Zip file to write (default: ./evidence-<FINDING_ID>.zip).")
+              help="File to write (default: ./evidence-<FINDING_ID>.zip, or ./<run>.wacz for a run).")
+@click.option("--wacz", "with_wacz", is_flag=True, help="For a finding: also write its run's WACZ beside the zip.")
 @pass_ctx
-def export_cmd(ctx: Any, finding_id: str, output: Path | None) -> None:
-    """Write a zip with the finding's PDF, screenshot, WARC records and a manifest of hashes."""
-    finding = find_finding(ctx, finding_id)
-    out = output or Path(f"evidence-{finding_id}.zip")
-    path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
-                          version=_version())
-    click.echo(str(path))
+def export_cmd(ctx: Any, target: str, output: Path | None, with_wacz: bool) -> None:
+    """A finding (id): a zip with its PDF, screenshot, WARC records, tokens and a manifest of hashes.
+    A run (WARC path, run id or run name): a WACZ package with an explicit pages list."""
+    from evidence.wacz import write_wacz
+
+    if _FINDING_ID.match(target):
+        finding = find_finding(ctx, target)
+        out = output or Path(f"evidence-{target}.zip")
+        path = export_finding(finding, out, timezone=getattr(ctx.settings, "timezone", "Asia/Shanghai"),
+                              version=_version())
+        click.echo(str(path))
+        if with_wacz:
+            warc = Path((finding.get("evidence") or {}).get("warc", ""))
+            click.echo(str(write_wacz(warc, path.with_name(warc.name.removesuffix(".warc.gz") + ".wacz"))))
+        return
+    warc = _run_warc(ctx, target)
+    out = output or Path(warc.name.removesuffix(".warc.gz") + ".wacz")
+    click.echo(str(write_wacz(warc, out)))
 
 
 @evidence_group.command("timestamp")
@@ -276,4 +311,11 @@ def timestamp_cmd(ctx: Any, target: str | None) -> None:
         raise EvidenceError(f"{len(pending(ledger))} token(s) pending (TSA unreachable?); retried later")
 
 
+def _add_report() -> None:
+    from store.evidence_report import report_cmd
+
+    evidence_group.add_command(report_cmd)
+
+
+_add_report()
 COMMANDS = [evidence_group]

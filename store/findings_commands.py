@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from errors import InputError
 from shared.clicontext import Context, pass_ctx
+from store.clock import as_local, local_str
 from store.db import open_store
 from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, set_status
 from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront
@@ -91,7 +92,8 @@ def show_cmd(ctx: Context, finding_id: str, fmt: str) -> None:
         events = s.scalars(select(FindingEvent).where(FindingEvent.finding_id == f.finding_id)
                            .order_by(FindingEvent.id)).all()
         shop = s.get(Storefront, f.storefront_id) if f.storefront_id else None
-        trail = [{"at": e.at.isoformat(), "actor": e.actor, "from": e.from_status, "to": e.to_status,
+        tz = ctx.settings.timezone
+        trail = [{"at": as_local(e.at, tz).isoformat(timespec="seconds"), "actor": e.actor, "from": e.from_status, "to": e.to_status,
                   "note": e.note, "crawl_run_id": e.crawl_run_id} for e in events]
         if fmt == "json":
             click.echo(json.dumps(f.to_dict() | {"events": trail, "page_title": f.page_title},
@@ -106,7 +108,8 @@ def show_cmd(ctx: Context, finding_id: str, fmt: str) -> None:
         click.echo(f"摘录 excerpt: {f.excerpt}")
         click.echo(f"说明 explanation: {f.explanation}")
         click.echo(f"证据 evidence: {json.dumps(f.evidence, ensure_ascii=False) if f.evidence else '—'}")
-        click.echo(f"首次/最近 first/last seen: {f.first_seen.isoformat()} / {f.last_seen.isoformat()}")
+        click.echo(f"首次/最近 first/last seen: {local_str(f.first_seen, tz, seconds=True)} / "
+                   f"{local_str(f.last_seen, tz, seconds=True)}（{tz}）")
         click.echo("审计 audit trail:")
         for e in trail:
             click.echo(f"  {e['at']}  {e['actor']:<12} {e['from'] or '—'} -> {e['to']}  {e['note']}")

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
-from config import parse_duration
 from shared.procs import pid_alive
+from store.clock import as_local
 from store.db import open_store
 from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront, utcnow
 
@@ -17,19 +17,27 @@ from store.models import CrawlRun, DaemonState, Digest, OutboxEntry, Storefront,
 def collect_status(settings: Any) -> dict[str, Any]:
     store = open_store(settings)
     now = utcnow()
+
+    def loc(ts: datetime) -> str:  # stored UTC, shown in the configured zone with its offset
+        return as_local(ts, settings.timezone).isoformat(timespec="seconds")
     try:
         with store.session() as s:
             state = s.get(DaemonState, "daemon")
             beat = None
             if state is not None:
                 age = (now - state.updated_at).total_seconds()
-                limit = 3 * parse_duration(settings.scheduler.heartbeat_interval)
+                limit = 3 * float(settings.scheduler.heartbeat_interval)
                 same_host = state.value.get("host") == os.uname().nodename
-                beat = {"at": state.updated_at.isoformat(), "age_seconds": round(age, 1), **state.value,
+                beat = {"at": loc(state.updated_at), "age_seconds": round(age, 1), **state.value,
                         "healthy": age <= limit and not state.value.get("stopping")
                         and (not same_host or pid_alive(state.value.get("pid")))}
+                if isinstance(beat.get("started_at"), str):
+                    try:
+                        beat["started_at"] = loc(datetime.fromisoformat(beat["started_at"]))
+                    except ValueError:
+                        pass
             running = [{"run_id": r.id, "storefront_id": r.storefront_id, "domain": d, "pid": r.pid,
-                        "started_at": r.started_at.isoformat(),
+                        "started_at": loc(r.started_at),
                         "seconds": round((now - r.started_at).total_seconds())}
                        for r, d in s.execute(select(CrawlRun, Storefront.domain)
                                              .join(Storefront, Storefront.id == CrawlRun.storefront_id)
@@ -42,7 +50,7 @@ def collect_status(settings: Any) -> dict[str, Any]:
                 d = s.scalars(select(Digest).where(Digest.kind == kind, Digest.status == "sent")
                               .order_by(Digest.id.desc()).limit(1)).first()
                 if d is not None:
-                    last[kind] = {"id": d.id, "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                    last[kind] = {"id": d.id, "sent_at": loc(d.sent_at) if d.sent_at else None,
                                   "subject": d.subject, "to": d.email_target}
             runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
                 CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
@@ -54,13 +62,13 @@ def collect_status(settings: Any) -> dict[str, Any]:
             if inspect(s.connection()).has_table("apscheduler_jobs"):
                 for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
                                                  "ORDER BY next_run_time LIMIT 12")):
-                    next_runs.append({"job": job_id, "next_run": datetime.fromtimestamp(ts, UTC).isoformat()
+                    next_runs.append({"job": job_id, "next_run": loc(datetime.fromtimestamp(ts, UTC))
                                       if ts is not None else "paused"})
     finally:
         store.dispose()
     return {"heartbeat": beat, "running_crawls": running, "outbox_depth": outbox,
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
-                              "next_attempt_at": d.next_attempt_at.isoformat()} for d in pending],
+                              "next_attempt_at": loc(d.next_attempt_at)} for d in pending],
             "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
             "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}, "coverage_gaps": gaps}
 

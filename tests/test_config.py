@@ -101,3 +101,33 @@ def test_bad_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("2m", 120), ("6h", 21600), ("1d", 86400), ("90", 90)])
 def test_durations(text: str, seconds: float) -> None:
     assert config.parse_duration(text) == seconds
+
+
+def test_load_with_an_environ_never_rewrites_os_environ_and_threads_keep_their_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    monkeypatch.setenv("STOREWATCH_TIMEZONE", "Asia/Urumqi")
+    before = dict(os.environ)
+    seen: dict[str, str] = {}
+    barrier = threading.Barrier(4)
+
+    def load(tz: str) -> None:
+        barrier.wait()
+        for _ in range(20):
+            got = config.load(environ={"STOREWATCH_TIMEZONE": tz}).timezone
+            if got != tz:
+                seen[tz] = got
+                return
+        seen.setdefault(tz, tz)
+
+    zones = ["Asia/Shanghai", "Asia/Tokyo", "Europe/Berlin", "UTC"]
+    threads = [threading.Thread(target=load, args=(z,)) for z in zones]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {z: z for z in zones}
+    assert dict(os.environ) == before
+    assert config.load().timezone == "Asia/Urumqi"  # without ``environ``: the process environment

@@ -19,6 +19,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from errors import EvidenceError
+from web.export_safety import neutralise_zip
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path, ti
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 out = export_finding(finding, Path(tmp) / "e.zip", timezone=timezone)
-                return out.read_bytes()
+                return neutralise_zip(out.read_bytes())  # no storefront script runs from the export
             except (EvidenceError, ValueError, OSError, EOFError) as exc:  # a damaged WARC may raise any
                 log.warning("evidence export of %s failed, falling back: %s", finding.get("finding_id"), exc)
                 note = f"证据校验未通过，以下为原样导出（evidence does not verify）：{exc}\n"
@@ -224,4 +225,4 @@ def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path, ti
             except EvidenceError as exc:
                 put("MISSING.txt", f"证据文件缺失：{exc}\n".encode())
         zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
-    return buf.getvalue()
+    return neutralise_zip(buf.getvalue())

@@ -49,15 +49,19 @@ def test_daily_digest_content_grouping_gaps_and_links(sqlite_store: Store, smtp_
     assert msg["Subject"].startswith("【storewatch 每日摘要】新发现 3 项")
     assert "覆盖缺口 1 个" in msg["Subject"]
     text, html = parts(msg)
-    # grouped by severity, most severe first; article named in Chinese; excerpt, evidence and link present
-    assert text.index("== 严重（1 项）==") < text.index("== 高（1 项）==") < text.index("== 中（1 项）==")
-    assert "第十五条第（十）项 网络传销" in text and "第十五条第（五）项 虚假宣传" in text
-    assert "……本品为国家级产品……" in text
-    assert "WARC evidence/1/run.warc.gz #<urn:uuid:1>" in text
-    assert f"http://triage.example.cn:8700/findings/{med.finding_id}" in text
-    assert "青海测试商贸有限公司3（shop3.example.cn）：无法访问" in text
+    # one screen: a table per merchant, new critical items, gaps; each line links to the UI
+    assert "== 新发现的严重问题（1 项）==" in text
+    assert "青海测试商贸有限公司2：第十五条第（十）项 网络传销 “发展下线”" in text
+    assert f"http://triage.example.cn:8700/findings/{crit.finding_id}" in text
+    assert "◆ 青海测试商贸有限公司1：2 / 2 / 高 1 · 中 1 / 未立案  http://triage.example.cn:8700/merchants/1" in text
+    assert text.index("青海测试商贸有限公司2：1 / 1") < text.index("青海测试商贸有限公司1：2 / 2")  # most severe first
+    assert "青海测试商贸有限公司3：无法访问" in text and "/merchants/3" in text
     assert f'href="http://triage.example.cn:8700/findings/{crit.finding_id}"' in html
-    assert "&lt;urn:uuid:1&gt;" in html  # escaped in HTML
+    # hashes, urn:uuids, server file paths and long excerpts stay behind the link
+    for body in (text, html):
+        assert "urn:uuid" not in body and "ab" * 32 not in body and "run.warc.gz" not in body
+        assert "……本品为国家级产品……" not in body
+        assert "重点摘录" not in body
     with st.session() as s:
         carried = dict(s.execute(select(DigestItem.finding_id, DigestItem.reason)).all())
         row = s.get(Digest, digest_id)
@@ -99,7 +103,7 @@ def test_each_finding_carried_once_then_reopened_and_stale(sqlite_store: Store, 
     assert len(files) == 4
     msg = message_from_bytes(files[2].read_bytes(), policy=policy.default)
     assert "再次出现 1 项" in msg["Subject"]
-    assert "[再次出现]" in parts(msg)[0]
+    assert "== 再次出现（1 项）==" in parts(msg)[0]
     assert deliver_pending(st, settings, force=True).sent == []  # nothing left: no second file
     assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 4
 
@@ -141,7 +145,7 @@ def test_critical_alert_once_and_also_in_daily(sqlite_store: Store, smtp_server:
     daily = queue_daily(st, settings)
     assert deliver_pending(st, settings).sent == [alert, daily]
     subjects = [m["Subject"] for m in smtp_server.messages]
-    assert subjects[0].startswith("【storewatch 严重违规告警】1 项严重违规")
+    assert subjects[0].startswith("【storewatch 严重违规告警】1 项须立即研判（严重 1 项；")
     alert_text = parts(smtp_server.messages[0])[0]
     assert "发展下线" in alert_text and "国家级" not in alert_text  # only the critical category
     assert "发展下线" in parts(smtp_server.messages[1])[0]

@@ -67,4 +67,4 @@ def test_tls_and_auth(tls_server: tuple[SmtpServer, str], tmp_path: Path) -> Non
                           smtp={"host": "127.0.0.1", "port": box.port, "security": security, "timeout": 5,
                                 "username": "digest-bot", "password": "s3cret"})
     assert len(deliver_pending(st, right, force=True).sent) == 1
-    assert len(box.messages) == 1 and "国家级" in box.messages[0].get_body(("plain",)).get_content()
+    assert len(box.messages) == 1 and "青海测试商贸有限公司1：1 / 1 / 中 1" in box.messages[0].get_body(("plain",)).get_content()

@@ -75,8 +75,8 @@ def test_dingtalk_markdown_signed_and_mail_not_resent_when_only_webhook_failed(
     path, headers, body = hook.requests[-1]
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
     assert set(query) == {"access_token", "timestamp", "sign"}
-    assert body["msgtype"] == "markdown" and "国家级" in body["markdown"]["text"]
-    assert "第十五条第（五）项" in body["markdown"]["text"]
+    assert body["msgtype"] == "markdown" and "新增 1，未结 1（中 1）" in body["markdown"]["text"]
+    assert "(http://triage.example.cn:8700/merchants/1)" in body["markdown"]["text"]
     with st.session() as s:
         row = s.get(Digest, digest_id)
         assert row.status == "sent" and row.email_done_at and row.webhook_done_at
@@ -143,8 +143,11 @@ def test_digest_command_dry_run_then_send(st: Store, tmp_path: Path, capsys: pyt
     for k in [k for k in __import__("os").environ if k.startswith("STOREWATCH_")]:
         monkeypatch.delenv(k)
     crawl(st, 1, [finding(1, "国家级")])
+    monkeypatch.setenv("STOREWATCH_WEB__PORT", "8811")  # the UI moved: the links follow it
     assert run_cli(tmp_path, st, "digest", "--dry-run") == 0
-    assert "……本品为国家级产品……" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "青海测试商贸有限公司1：1 / 1 / 中 1 / 未立案  http://127.0.0.1:8811/merchants/1" in out
+    assert ":8700" not in out
     with st.session() as s:
         assert s.scalars(select(Digest)).all() == []  # dry run records nothing
     assert run_cli(tmp_path, st, "digest", "--send") == 0

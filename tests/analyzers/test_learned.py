@@ -30,7 +30,10 @@ def test_model_is_current_with_its_training_data() -> None:
     train, dev = training.data_files(training.load_config())
     names = [str(p.relative_to(training.ROOT)) for p in train]
     assert names == model.meta["train_files"], "training files changed: run `storewatch train`"
-    assert training.data_sha256(train + dev) == model.meta["data_sha256"], "training data changed: run `storewatch train`"
+    cfg = training.load_config()
+    examples = training.example_rows() if cfg.get("rule_examples") else []
+    assert training.data_sha256(train + dev, examples=examples) == model.meta["data_sha256"], \
+        "training data (corpus files or rule examples) changed: run `storewatch train`"
 
 
 def _write(path: Path, rows: list[dict]) -> None:

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def extract_fixture(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
-    from pipelines.extraction import extract_page
+    from extraction.page import extract_page
 
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     html = (folder / "input.html").read_text(encoding="utf-8")

@@ -99,7 +99,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
         assert {s.get(Finding, i).status for i in ids} == {"rectified"}
         actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
     assert actions == ["opened", "notice", "recheck", "closed"]
-    r = sup.get(url + "/export")
+    assert sup.get(url + "/export").status_code == 405  # exporting writes the chain of custody: POST only
+    assert sup.post(url + "/export", data={}).status_code == 403  # and with the CSRF token
+    r = sup.post(url + "/export", data={"csrf_token": stoken})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     names = set(zf.namelist())
@@ -109,7 +111,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     assert "西宁雪域健康科技有限公司" in summary and "责令整改通知书" in summary and "已整改" in summary
     assert sorted(f["finding_id"] for f in json.loads(zf.read("findings.json"))) == sorted(ids)
     inner = zipfile.ZipFile(io.BytesIO(zf.read(f"evidence/{ids[0]}.zip")))  # made by evidence.export
-    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json"} <= set(inner.namelist())
+    assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json", "README.txt"} <= set(inner.namelist())
+    assert not [n for n in inner.namelist() if n.endswith(".html") and not n.endswith(".safe.html")]
+    assert "勿解出后直接用浏览器打开" in zf.read("README.txt").decode()
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001

@@ -17,10 +17,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from errors import InputError
+from store.clock import local_today
 from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
-from web.common import WebState, form, in_db, render, state, user
+from web.common import WebState, form, in_db, render, state
 from web.models import (
     CASE_OUTCOMES,
     CASE_STATUS_LABELS,
@@ -111,8 +112,9 @@ def load_case(session: Session, case_id: int) -> dict[str, Any]:
 async def case_detail(request: Request) -> Response:
     case_id = request.path_params["case_id"]
     ctx = await in_db(request, lambda s: load_case(s, case_id))
+    today = local_today(state(request).tz)  # the bureau's day, not the server's (UTC) day
     return render(request, "case.html", **ctx, statuses=CASE_STATUS_LABELS,
-                  today=date.today().isoformat(), default_deadline=(date.today() + timedelta(days=15)).isoformat())
+                  today=today.isoformat(), default_deadline=(today + timedelta(days=15)).isoformat())
 
 
 def _parse_day(value: Any, what: str) -> date:
@@ -134,7 +136,7 @@ async def case_notice(request: Request) -> Response:
     if kind not in NOTICE_KINDS:
         raise InputError(f"未知通知类型 {kind!r}")
     deadline = _parse_day(data.get("deadline"), "整改期限") if data.get("deadline") else None
-    sent = _parse_day(data.get("sent_at"), "送达日期") if data.get("sent_at") else date.today()
+    sent = _parse_day(data.get("sent_at"), "送达日期") if data.get("sent_at") else local_today(st.tz)
     schedule = data.get("schedule_recheck") == "1"
 
     def apply(session: Session) -> None:
@@ -211,6 +213,18 @@ async def case_close(request: Request) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+CASE_README = """案卷说明
+========
+案件摘要.html  案件摘要（storewatch 生成，无脚本）
+findings.json  所涉问题的机读记录
+evidence/<问题编号>.zip  各问题的证据包：WARC 记录（原始网页字节，未改动）、截图、manifest.json
+
+安全提示：证据包中的网页副本（*.safe.html）已删除脚本、事件属性与内嵌框架，并加入禁止脚本与
+外部请求的内容安全策略，在本机打开不会运行被监测网站的代码；原始网页仅以 WARC 记录提供，
+请用 WARC 工具查看或用 `storewatch evidence verify` 校验，勿解出后直接用浏览器打开。详见各证据包的 README.txt。
+"""
+
+
 def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
     """The case file: 案件摘要.html (Chinese summary), findings.json, evidence/<id>.zip per finding."""
     ctx = load_case(session, case_id)
@@ -232,14 +246,17 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
         for f in ctx["findings"]:
             put(f"evidence/{f.finding_id}.zip",
                 evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+        put("README.txt", CASE_README.encode("utf-8"))
         zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
     session.add(CaseEvent(case_id=case.id, actor=actor, action="exported", detail="导出案卷"))
     return case.number, buf.getvalue()
 
 
 async def case_export(request: Request) -> Response:
+    """The case file as a zip. A POST with the CSRF token: exporting is recorded in the case's chain of
+    custody, and no other site may make a signed-in analyst's browser do that with a link."""
     st = state(request)
-    u = user(request)
+    u, _ = await form(request)
     case_id = request.path_params["case_id"]
     number, data = await in_db(request, lambda s: build_case_file(st, s, case_id, u.name))
     return Response(data, media_type="application/zip", headers={
@@ -252,5 +269,5 @@ ROUTES = [
     Route("/cases/{case_id:id}/notices", case_notice, methods=["POST"]),
     Route("/cases/{case_id:id}/recheck", case_recheck, methods=["POST"]),
     Route("/cases/{case_id:id}/close", case_close, methods=["POST"]),
-    Route("/cases/{case_id:id}/export", case_export),
+    Route("/cases/{case_id:id}/export", case_export, methods=["POST"]),
 ]

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from analyzers.model import (
     BrowserEvent,
     Form,
@@ -30,6 +27,7 @@ from analyzers.model import (
     Script,
     TextBlock,
 )
+from extraction.dom import parse_html
 
 BLOCK_TAGS = frozenset(
     "p div li td th h1 h2 h3 h4 h5 h6 dt dd blockquote pre section article header footer nav aside main "
@@ -253,20 +251,11 @@ def _field(el: Any, labels: dict[str, str]) -> FormField | None:
                      required=el.get("required") is not None or el.get("aria-required") == "true")
 
 
-def parse_html(html: str) -> Any:
-    if not html or not html.strip():
-        return lxml_html.document_fromstring("<html><body></body></html>")
-    try:
-        return lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        cleaned = re.sub(r"^<\?xml[^>]*>", "", html.strip())
-        return lxml_html.document_fromstring(cleaned or "<html><body></body></html>")
-
-
 def extract_page(html: str, url: str, *, status: int = 200, is_home: bool = False, kind: str = "",
-                 rendered: bool = False, events: Iterable[dict[str, Any]] = ()) -> Page:
-    """The page model of one page's DOM (the annotated DOM when rendered)."""
-    doc = parse_html(html)
+                 rendered: bool = False, events: Iterable[dict[str, Any]] = (), doc: Any = None) -> Page:
+    """The page model of one page's DOM (the annotated DOM when rendered); ``doc``: that DOM
+    already parsed (:func:`extraction.dom.parse_html`; it is read, never changed)."""
+    doc = parse_html(html) if doc is None else doc
     base = url
     for b in doc.iter("base"):
         if b.get("href"):

@@ -1,0 +1,84 @@
+"""Every number in a digest agrees: subject, summary line, merchant table and severity breakdown are
+sums over the same rows; the mail's Date header is in the configured zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from alerts.queue import delivery_notice, preview, queue_alert, queue_daily
+from alerts.render import render_text
+from store.db import Store
+from store.lifecycle import set_status
+from store.models import Digest, utcnow
+from tests.alerts.conftest import add_shop, crawl, finding, make_settings
+
+
+@pytest.fixture
+def st(tmp_path: Path) -> Store:
+    s = Store(f"sqlite:///{tmp_path / 'a.db'}")
+    s.upgrade()
+    for sid in (1, 2, 3):
+        add_shop(s, sid)
+    return s
+
+
+def test_daily_numbers_agree_with_each_other(st: Store, tmp_path: Path) -> None:
+    a, b = finding(1, "国家级"), finding(1, "最高级", severity="high")
+    crit = finding(2, "发展下线", category="pyramid_scheme", article="15(10)", severity="critical", rule="PY-RECRUIT")
+    crawl(st, 1, [a, b])
+    crawl(st, 2, [crit])
+    crawl(st, 3, [], status="unreachable")
+    settings = make_settings(tmp_path, st.url)
+    assert queue_daily(st, settings) is not None  # carries a, b, crit
+    later = finding(2, "第一品牌")
+    crawl(st, 2, [crit, later])
+    with st.session() as s:
+        set_status(s, a.finding_id, "dismissed", actor="analyst", role="analyst", note="引用法律条文")
+    d = preview(st, settings, now=utcnow() + timedelta(minutes=1))
+    c = d["counts"]
+    # carried: only `later` is new; the dismissed one is no longer open
+    assert (c["carried"], c["new"], c["reopened"], c["stale"]) == (1, 1, 0, 0)
+    assert c["carried"] == sum(d["by_severity"].values())
+    assert c["new"] + c["reopened"] == sum(m["new"] for m in d["merchants"])
+    assert c["open_total"] == sum(m["open"] for m in d["merchants"]) == sum(s["count"] for s in d["open_by_severity"])
+    assert c["open_total"] == 3  # b, crit, later
+    assert {m["name"][-1]: (m["new"], m["open"]) for m in d["merchants"]} == {"1": (0, 1), "2": (1, 2)}
+    text, html = render_text(d)
+    subject_new = int(re.search(r"新发现 (\d+) 项", d["subject"]).group(1))  # type: ignore[union-attr]
+    assert subject_new == c["new"]
+    assert f"新发现 {c['new']} 项" in text and f"当前未结 {c['open_total']} 项" in text
+    assert f"<b>{c['open_total']}</b>" in html  # the table's total row
+    assert f"覆盖缺口 {len(d['gaps'])} 个" in d["subject"] and len(d["gaps"]) == 1
+    assert "本期活动" not in text  # no second, differently counted "新发现"
+
+
+def test_alert_subject_counts_match_the_body(st: Store, tmp_path: Path) -> None:
+    crit = finding(1, "发展下线", category="pyramid_scheme", article="15(10)", severity="critical", rule="PY-RECRUIT")
+    high = finding(1, "木马", category="pyramid_scheme", article="15(10)", severity="high", rule="PY-RECRUIT",
+                   url="http://shop1.example.cn/item/2.html")
+    crawl(st, 1, [crit])
+    crawl(st, 1, [high], url="http://shop1.example.cn/item/2.html")
+    settings = make_settings(tmp_path, st.url)
+    alert_id = queue_alert(st, settings)
+    with st.session() as s:
+        row = s.get(Digest, alert_id)
+        assert row is not None
+        msg = message_from_bytes(row.raw.encode(), policy=policy.default)
+    subject = str(msg["Subject"])
+    assert "2 项须立即研判（严重 1 项，高 1 项；" in subject and "2 项严重违规" not in subject
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert text.count("[严重]") == 1 and text.count("[高]") == 1
+    assert str(msg["Date"]).endswith("+0800")  # Asia/Shanghai, not UTC
+
+
+def test_no_recipients_is_said_at_start_up(tmp_path: Path, st: Store) -> None:
+    settings = make_settings(tmp_path, st.url, digest={"recipients": []})
+    notice = delivery_notice(settings)
+    assert notice is not None and "未配置摘要收件人" in notice and "digest.recipients" in notice
+    assert "未配置邮件服务器" in (delivery_notice(make_settings(tmp_path, st.url)) or "")
+    assert delivery_notice(make_settings(tmp_path, st.url, 2525)) is None

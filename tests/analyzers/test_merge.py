@@ -1,0 +1,69 @@
+"""One statement, one finding; one page, one key (issue 15 item 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.engine import analyze_page, analyze_site, analyze_text
+from analyzers.merge import merge_statements
+from analyzers.model import Finding, Location, Page, TextBlock, finding_id, normalise_url
+from crawler.links import canonical
+
+SHOP = "http://s.example.cn/item/1"
+
+
+def test_one_statement_that_breaks_two_articles_is_one_finding_citing_both() -> None:
+    page = Page(url=SHOP, title="羊毛衫", blocks=(TextBlock("本店商品一经售出，概不退换。"),))
+    text_only = analyze_text("本店商品一经售出，概不退换。")
+    assert len({f.category for f in text_only}) >= 2, "precondition: two rules fire on this sentence"
+    found = analyze_page(page)
+    same = [f for f in found if "概不退换" in f.excerpt]
+    assert len(same) == 1
+    (f,) = same
+    arts = {a.strip() for a in f.article.split(",")}
+    assert "11(4)" in arts and ({"11(5)", "15(6)"} & arts)
+    assert {c for _, c, _ in f.also} | {f.category} >= {"return_policy", "unfair_terms"}
+    assert f.to_dict()["also"] and all(set(a) == {"rule_id", "category", "article"} for a in f.to_dict()["also"])
+
+
+def _f(rule: str, start: int, end: int, severity: str = "medium", selector: str = "p") -> Finding:
+    return Finding(rule_id=rule, category="unfair_terms", article="15(6)", law=("x",), severity=severity,  # type: ignore[arg-type]
+                   confidence=0.9, url=SHOP, match="m", excerpt="e", location=Location("text", selector, start, end),
+                   explanation="", storefront_id=1)
+
+
+def test_merge_keeps_the_most_severe_and_leaves_separate_statements_alone() -> None:
+    a, b, c, d = _f("A", 0, 4), _f("B", 2, 6, "high"), _f("C", 10, 12), _f("D", 0, 4, selector="div")
+    out = merge_statements([a, b, c, d])
+    assert [f.rule_id for f in out] == ["B", "C", "D"]
+    assert out[0].also == (("A", "unfair_terms", "15(6)"),)
+
+
+def test_index_and_folder_urls_are_one_page_for_findings_and_for_the_crawler() -> None:
+    same = ["http://S.example.cn/", "http://s.example.cn/index.html", "http://s.example.cn:80/",
+            "http://s.example.cn/?utm_source=wx", "http://s.example.cn/#top"]
+    assert len({normalise_url(u) for u in same}) == 1
+    assert len({finding_id(1, "AD-X", u, "国家级") for u in same}) == 1
+    assert len({canonical(u) for u in same}) == 1
+    table = [*same, "http://s.example.cn/a/index.php?b=2&a=1", "http://s.example.cn/a/", "http://s.example.cn/#/p/3"]
+    for u in table:  # what the crawler fetches once is one page for findings too
+        assert normalise_url(canonical(u)) == normalise_url(u)
+    assert normalise_url("http://s.example.cn/#/p/3") != normalise_url("http://s.example.cn/#/p/4")
+
+
+def test_a_site_level_fact_is_one_finding_however_many_pages_show_it() -> None:
+    home = "http://s.example.cn/"
+    pages = [Page(url=home, title="首页", blocks=(TextBlock("欢迎光临"),), is_home=True),
+             Page(url=home + "index.html", title="首页", blocks=(TextBlock("欢迎光临"),), is_home=True)]
+    found = analyze_site(pages, None, storefront_id=1)
+    ids = [f.finding_id for f in found]
+    assert len(ids) == len(set(ids))
+    by_rule = {}
+    for f in found:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    assert all(len(v) == 1 for v in by_rule.values()), {k: len(v) for k, v in by_rule.items()}
+
+
+@pytest.mark.parametrize("text", ["最终解释权归本店所有", "本品为国家级产品"])
+def test_text_analysis_keeps_every_category(text: str) -> None:
+    assert analyze_text(text)  # bare text is not merged: each category is scored on its own

@@ -1,0 +1,92 @@
+"""WACZ per run: `storewatch evidence export RUN` writes it with an explicit pages list; `wacz validate`
+accepts it; `evidence verify` names a truncated or altered package."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cli
+from tests.crawler.conftest import crawl
+
+
+@pytest.fixture(scope="module")
+def run(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    out = tmp_path_factory.mktemp("wacz-src")
+    outcome = crawl(sites["static"].url("/"), out, max_depth=1, max_pages=6, ocr=False)
+    return Path(outcome.summary["warc"]), outcome.pages
+
+
+def _wacz_validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(Path(sys.executable).with_name("wacz")), "validate", "-f", str(path)],
+                          capture_output=True, text=True)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = cli.main(list(args))
+    cap = capsys.readouterr()
+    assert "Traceback" not in cap.out + cap.err
+    return code, cap.out + cap.err
+
+
+def test_export_run_as_wacz(run: tuple[Path, list[dict[str, Any]]], tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    warc, pages = run
+    out = tmp_path / "run.wacz"
+    code, said = _cli(capsys, "evidence", "export", str(warc), "-o", str(out))
+    assert code == 0 and str(out) in said
+    proc = _wacz_validate(out)
+    assert proc.returncode == 0 and "is valid" in proc.stdout, proc.stdout + proc.stderr
+    with zipfile.ZipFile(out) as zf:
+        lines = [json.loads(x) for x in zf.read("pages/pages.jsonl").decode().splitlines()]
+        assert f"archive/{warc.name}" in zf.namelist()
+        assert zf.read(f"archive/{warc.name}") == warc.read_bytes()
+    assert lines[0]["format"] == "json-pages-1.0"
+    listed = [p["url"] for p in lines[1:]]
+    html = [p["url"] for p in pages if p.get("status") == 200 and p.get("page")]
+    assert listed[0] == html[0] and set(html) <= set(listed)  # every judged page, home first
+    assert all(p["ts"].endswith("Z") and p["title"] for p in lines[1:])
+    assert _cli(capsys, "evidence", "verify", str(out))[0] == 0
+
+
+def test_truncated_or_altered_wacz_is_named(run: tuple[Path, list[dict[str, Any]]], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    warc, _pages = run
+    good = tmp_path / "good.wacz"
+    assert _cli(capsys, "evidence", "export", str(warc), "-o", str(good))[0] == 0
+    cut = tmp_path / "cut.wacz"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size * 2 // 3])
+    code, out = _cli(capsys, "evidence", "verify", str(cut))
+    assert code == 1 and "cut.wacz" in out and "truncated" in out
+    assert _wacz_validate(cut).returncode != 0
+    # one byte changed inside the archived WARC (stored uncompressed in the zip)
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo(f"archive/{warc.name}")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.file_size // 2] ^= 0x01
+    altered = tmp_path / "altered.wacz"
+    altered.write_bytes(bytes(data))
+    code, out = _cli(capsys, "evidence", "verify", str(altered))
+    assert code == 1 and "altered.wacz" in out and "record <urn:uuid:" in out
+
+
+def test_damaged_run_is_not_packaged(run: tuple[Path, list[dict[str, Any]]], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    warc, _pages = run
+    bad = tmp_path / warc.name
+    shutil.copy(warc, bad)
+    shutil.copy(str(warc) + ".idx.json", str(bad) + ".idx.json")
+    data = bytearray(bad.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bad.write_bytes(bytes(data))
+    code, out = _cli(capsys, "evidence", "export", str(bad), "-o", str(tmp_path / "x.wacz"))
+    assert code == 1 and "does not verify" in out and not (tmp_path / "x.wacz").exists()
+    assert _cli(capsys, "evidence", "export", "no-such-run")[0] == 2
