@@ -235,3 +235,15 @@ def test_merchant_list_is_paged_and_searchable(as_role, seeded, store) -> None: 
     found = client.get("/merchants", params={"q": "批量商户0007"}).text
     assert "批量商户0007有限公司" in found and "共 1 个经营主体" in found
     assert client.get("/merchants", params={"page": "x"}).status_code == 200
+
+
+def test_finding_exhibit_and_report_pdf(as_role, seeded) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    fid = seeded.finding_ids[0]
+    page = client.get(f"/findings/{fid}").text
+    assert f"/findings/{fid}/report" in page and f"/findings/{fid}/exhibit" in page
+    r = client.get(f"/findings/{fid}/exhibit")
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    r = client.get(f"/findings/{fid}/report")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert client.get("/findings/" + "0" * 32 + "/report").status_code in (400, 404)
