@@ -218,3 +218,15 @@ def test_finding_page_shows_trusted_time(as_role, seeded, settings, tmp_path) ->
     token.write_bytes(token.read_bytes()[:-8] + b"\x00" * 8)  # a forged signature
     page = client.get(f"/findings/{fid}").text
     assert 'id="verify">证据校验未通过' in page and "warc.tsr" in page
+
+
+def test_finding_exhibit_and_report_pdf(as_role, seeded) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    fid = seeded.finding_ids[0]
+    page = client.get(f"/findings/{fid}").text
+    assert f"/findings/{fid}/report" in page and f"/findings/{fid}/exhibit" in page
+    r = client.get(f"/findings/{fid}/exhibit")
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    r = client.get(f"/findings/{fid}/report")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert client.get("/findings/" + "0" * 32 + "/report").status_code in (400, 404)
