@@ -47,6 +47,10 @@ _NAMES = {"counterfeit_goods": "假冒伪劣商品", "false_advertising": "虚�
           "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定",
           "privacy": "违规收集使用个人信息"}
 _SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+# A sentence that denies or refuses (我们不会收集…, 本店绝不销售…): n-grams cannot see the negation, so the
+# model stays quiet there, except where a refusal is the violation itself (概不退换, 不承担责任).
+_DENIES = re.compile(r"不会|绝不|决不|从不|从来不|不得|不销售|不出售|不售卖|不收集|不索取|不做|不卖|不提供|拒绝|杜绝|严禁|禁止|谨防|警惕")
+_REFUSAL_IS_CONTENT = frozenset({"unfair_terms", "return_policy"})
 
 
 def model_rule_id(category: str) -> str:
@@ -181,6 +185,8 @@ def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
         for cat, score in model.passing(text).items():
             s, e, _ = _best_sentence(model, text, cat)
             sentence = text[s:e].strip()
+            if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):
+                continue
             said = voice_of(normalise_term(sentence), normalise_term(text))  # type: ignore[operator]
             if said != "offer":
                 continue

@@ -56,7 +56,24 @@ def _png_size(png: bytes) -> tuple[int, int] | None:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def finding_item(finding: dict[str, Any], custody: list[dict[str, Any]], *, timezone: str) -> dict[str, Any]:
+def _exhibit(finding: dict[str, Any], chromium_path: str | None) -> dict[str, Any]:
+    """The boxed exhibit (``evidence.exhibit``) as a data URI, or why there is none."""
+    if not chromium_path:
+        return {}
+    from evidence.exhibit import exhibit
+
+    try:
+        d = exhibit(finding, chromium_path=chromium_path)
+    except Exception as exc:  # a damaged record or a browser failure: the report says so and goes on
+        return {"error": f"标注副本未能生成：{type(exc).__name__}: {exc}"[:300]}
+    png = (Path(d["folder"]) / d["marked"]).read_bytes()
+    return {"src": "data:image/png;base64," + base64.b64encode(png).decode(), "box": d["box"], "note": d["note"],
+            "marked": f"exhibits/{d['marked']}", "marked_sha256": d["marked_sha256"],
+            "clean_sha256": d["clean_sha256"], "source_record": d["source_record"]}
+
+
+def finding_item(finding: dict[str, Any], custody: list[dict[str, Any]], *, timezone: str,
+                 chromium_path: str | None = None) -> dict[str, Any]:
     """Everything the report says about one finding, read from its evidence files."""
     ev = finding.get("evidence") or {}
     warc = Path(ev.get("warc") or "")
@@ -125,6 +142,7 @@ def finding_item(finding: dict[str, Any], custody: list[dict[str, Any]], *, time
         "custody": custody,
         "warc_name": warc.name,
         "shot_tokens": shot_tokens,
+        "exhibit": _exhibit(finding, chromium_path),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 
 from analyzers.engine import AllowEntry, analyze_site
+from analyzers.images import image_evidence
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,9 @@ def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, sto
                   allow_list: Iterable[str | dict[str, Any]] = (),
                   options: dict[str, Any] | None = None) -> list[Finding]:
     """Findings of the rule engine over all pages of one storefront."""
-    return analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
-                        options=options)
+    found = analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
+                         options=options)
+    return image_evidence(found, pages)  # findings read from images name the image, its hash, line and box
 
 
 def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict[str, Any]],

@@ -90,3 +90,8 @@ def test_model_stays_quiet_on_reports_and_where_a_rule_fired(tiny_model: TextMod
     assert analyze_text("据新华社报道，警方捣毁一个靠拉新发展会员的传销窝点，涉案金额上亿。") == []
     ruled = analyze_text("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，拉新有奖。")
     assert {f.source for f in ruled} == {"rule"}
+
+
+def test_model_stays_quiet_on_denials(tiny_model: TextModel) -> None:
+    assert analyze_text("我们不会拉新，也不收会费。") == []
+    assert analyze_text("欢迎光临。我们绝不拉新。") == []

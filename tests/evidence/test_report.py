@@ -80,7 +80,9 @@ def test_finding_report(crawled: dict[str, Any], capsys: pytest.CaptureFixture[s
     warc = Path(ev["warc"])
     index = json.loads(Path(str(warc) + ".idx.json").read_text())
     assert index["sha256"] in page and ev["page_sha256"] in page and url in page
-    assert "data:image/png;base64," in page  # the screenshot exhibit
+    assert page.count("data:image/png;base64,") == 2  # the clean screenshot and the boxed exhibit
+    desc = json.loads((warc.parent / "exhibits" / f"{crawled['home']}.json").read_text())
+    assert desc["box"] and desc["marked_sha256"] in page and desc["marked_sha256"] != desc["clean_sha256"]
     ledger = json.loads((warc.parent / "timestamps" / "timestamps.json").read_text())
     assert all(e["status"] == "stamped" for e in ledger["entries"])
     assert next(e for e in ledger["entries"] if e["subject"] == "warc")["token_sha256"] in page
