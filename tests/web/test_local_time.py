@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -50,3 +52,8 @@ def test_case_notice_defaults_to_beijing_date_at_0309(frozen, as_role, seeded, s
     with store.session() as s:
         notice = s.scalar(select(CaseNotice))
         assert local_str(notice.sent_at, "Asia/Shanghai") == "2026-12-07 09:00"
+    page = analyst.get(url).text
+    assert "<td>立案</td>" in page and "<td>送达通知书</td>" in page and "<td>opened</td>" not in page
+    summary = zipfile.ZipFile(io.BytesIO(analyst.post(url + "/export", data={"csrf_token": token}).content)).read("案件摘要.html").decode()
+    assert "2026-12-07 03:09（Asia/Shanghai）" in summary and " UTC" not in summary  # the case file: local time
+    assert "<td>送达通知书</td>" in summary

@@ -254,7 +254,8 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
     pages = {p.id: p for p in session.scalars(select(PageRecord).where(
         PageRecord.id.in_([f.page_id for f in ctx["findings"] if f.page_id])))}
     html = st.env.get_template("case_summary.html").render(**ctx, statuses=CASE_STATUS_LABELS,
-                                                           generated_at=utcnow(), generated_by=actor)
+                                                           generated_at=utcnow(), generated_by=actor,
+                                                           tz=st.settings.timezone)
     buf = io.BytesIO()
     sums = []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
