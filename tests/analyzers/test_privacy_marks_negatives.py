@@ -30,7 +30,7 @@ def test_authorisation_hard_negatives(text: str) -> None:
     assert not [f for f in analyze_text(text) if f.rule_id == "TM-FALSE-AUTHORISATION"]
 
 
-@pytest.mark.parametrize("text,rule", [
+@pytest.mark.parametrize(("text", "rule"), [
     ("亲，领取优惠券需要您把收到的验证码发给客服。", "PRIV-TEXT-EXCESSIVE"),
     ("买跳绳要先把通讯录截图发我们，我们做用户画像。", "PRIV-TEXT-EXCESSIVE"),
     ("“三星”Galaxy 官方配件 SAMSUNG原装（实为第三方仿制）充电器。", "TM-FALSE-AUTHORISATION"),
