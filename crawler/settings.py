@@ -96,6 +96,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "pipelines.extract.ExtractPipeline": 100,
             "pipelines.evidence.EvidencePipeline": 200,
             "pipelines.ocr.OcrPipeline": 300,
+            "pipelines.design.DesignPipeline": 350,  # close_spider after analysis: design copying (Art. 15(3))
             "pipelines.collect.CollectPipeline": 900,
             "pipelines.analyze.AnalyzePipeline": 950,  # close_spider: the rule engine over the pages
         },
