@@ -23,6 +23,9 @@ class Context:
             import config
 
             self._settings = config.load(config_file=self.config_file, overrides=self.overrides)
+            from store.clock import localise_log_handlers
+
+            localise_log_handlers(self._settings.timezone)  # log times in the configured zone
         return self._settings
 
 

@@ -97,3 +97,13 @@ def test_critical_lines_grouped_per_merchant_and_article(st: Store, tmp_path: Pa
     assert sum(x["count"] for x in d["critical_groups"]) + d["critical_more"] == len(d["critical_new"])
     text = render_text(d)[0]
     assert text.count("第十五条第（十）项 网络传销 4 项") == 1
+
+
+def test_dry_run_says_when_digests_reach_nobody(st: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli
+
+    for k in [k for k in __import__("os").environ if k.startswith("STOREWATCH_")]:
+        monkeypatch.delenv(k)
+    assert cli.main(["--data-dir", str(tmp_path / "data"), "--database-url", st.url, "digest", "--dry-run"]) == 0
+    assert "未配置摘要收件人（digest.recipients）" in capsys.readouterr().err

@@ -57,3 +57,16 @@ def test_case_notice_defaults_to_beijing_date_at_0309(frozen, as_role, seeded, s
     summary = zipfile.ZipFile(io.BytesIO(analyst.post(url + "/export", data={"csrf_token": token}).content)).read("案件摘要.html").decode()
     assert "2026-12-07 03:09（Asia/Shanghai）" in summary and " UTC" not in summary  # the case file: local time
     assert "<td>送达通知书</td>" in summary
+
+
+def test_cli_log_lines_follow_the_configured_zone() -> None:
+    from store.clock import localise_log_handlers
+
+    logger = logging.getLogger("storewatch-test-local")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.handlers = [handler]
+    localise_log_handlers("Asia/Shanghai", logger)
+    rec = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
+    rec.created = FROZEN.timestamp()
+    assert handler.format(rec) == "2026-12-07 03:09:00+0800 m"
