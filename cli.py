@@ -56,6 +56,7 @@ def _register() -> None:
         ("web.commands", "COMMANDS"),
         ("scheduler", "COMMANDS"),
         ("store.schedule_commands", "COMMANDS"),
+        ("store.decisions_commands", "COMMANDS"),
     ):
         try:
             module = __import__(name, fromlist=[attr])

@@ -96,9 +96,9 @@ def markdown(digest: dict[str, Any], limit: int = 20) -> str:
             c = digest["counts"]
             lines.append(f"新发现 {c['new']} 项，再次出现 {c['reopened']} 项，逾期 {c['stale']} 项；"
                          f"当前未结 {c['open_total']} 项；覆盖缺口 {c['gaps']} 个")
-            for f in digest.get("critical_new", [])[:limit]:
-                lines.append(f"- **[严重]** {f['storefront_name']} {f['article_zh']}：“{f['match_short']}” "
-                             f"[研判]({f['link']})")
+            for g in digest.get("critical_groups", [])[:limit]:
+                lines.append(f"- **[严重]** {g['storefront_name']} {g['article_zh']} {g['count']} 项：{g['matches']} "
+                             f"[研判]({g['link']})")
             for m in digest.get("merchants", [])[:limit]:
                 lines.append(f"- [{m['name']}]({m['link']})：新增 {m['new']}，未结 {m['open']}（{m['severity_zh']}），"
                              f"{m['case_zh']}")
@@ -114,7 +114,7 @@ def webhook_payload(digest: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown(digest)[:4000]}}
     keep = ("kind", "subject", "period_start", "period_end", "counts", "by_severity", "change", "gaps", "links",
-            "merchants", "critical_new", "rechecks_due", "open_by_severity",
+            "merchants", "critical_new", "critical_groups", "rechecks_due", "open_by_severity",
             "series", "categories", "top_storefronts", "open_total")
     body = {k: digest[k] for k in keep if k in digest}
     body["findings"] = [{k: f.get(k) for k in ("finding_id", "rule_id", "category", "article", "severity",

@@ -183,6 +183,26 @@ def merchant_link(base: str, storefront_id: int | None) -> str:
     return f"{base}/merchants/{storefront_id}" if storefront_id is not None else f"{base}/merchants"
 
 
+CRITICAL_LINES = 10  # one screen: further critical lines are one "另有 N 项" link
+
+
+def _grouped(items: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
+    """One line per (merchant, article): how many, a few of the matched words, one link."""
+    groups: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for i in items:
+        groups.setdefault((i["storefront_id"], i["article"]), []).append(i)
+    out = []
+    for (sid, _article), its in groups.items():
+        words = list(dict.fromkeys(i["match_short"] for i in its))
+        link = its[0]["link"] if len(its) == 1 else (
+            f"{base}/findings?storefront={sid}&severity=critical&status=open&status=reopened")
+        out.append({"storefront_name": its[0]["storefront_name"], "article_zh": its[0]["article_zh"],
+                    "category_zh": its[0]["category_zh"], "count": len(its), "link": link,
+                    "matches": "、".join(f"“{w}”" for w in words[:3]) + ("等" if len(words) > 3 else "")})
+    out.sort(key=lambda g: (-g["count"], g["storefront_name"], g["article_zh"]))
+    return out
+
+
 def _short(text: str, n: int = 40) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -221,6 +241,7 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
               if sel.previous_counts and k in sel.previous_counts}
     critical_new = [i for i in items if i["severity"] == "critical" and i["reason"] in ("new", "reopened", "critical")]
     reopened = [i for i in items if i["reason"] == "reopened" and i not in critical_new]
+    critical_groups = _grouped(critical_new, base)
     due = [c | {"link": f"{base}/cases/{c['case_id']}", "recheck_local": _local(c["recheck_at"], tz)}
            for c in sel.cases if c["recheck_due"]]
     gaps = [g | {"finished_local": _local(g.get("finished_at"), tz), "link": merchant_link(base, g.get("storefront_id"))}
@@ -238,7 +259,8 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             "period_end": sel.period_end.isoformat(), "counts": counts, "by_severity": by_severity,
             "open_by_severity": [{"severity": s, "severity_zh": SEVERITY_ZH[s], "count": n}
                                  for s, n in open_sev.items() if n],
-            "change": change, "merchants": merchants, "critical_new": critical_new, "reopened": reopened, "rechecks_due": due,
+            "change": change, "merchants": merchants, "critical_new": critical_new, "critical_groups": critical_groups[:CRITICAL_LINES],
+            "critical_more": sum(g["count"] for g in critical_groups[CRITICAL_LINES:]), "reopened": reopened, "rechecks_due": due,
             "items": items, "gaps": gaps, "timezone": timezone,
             "links": {"ui": base, "findings": f"{base}/findings?status=open", "cases": f"{base}/cases"}}
 

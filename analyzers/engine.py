@@ -147,6 +147,7 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
                    storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
     starts = [u.start for u in units]
     out: list[Finding] = []
+    where: list[int] = []  # unit index of each finding
     voices = _Voices(doc, kind, heading)
     for rule in _active(opts, "text"):
         if opts.use_voice and not rule.judges(kind, ""):
@@ -156,31 +157,59 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
             a, b = doc.norm.span(hit.start, hit.end)
-            u = units[max(0, bisect_right(starts, a) - 1)] if units else _Unit("text", "", 0)
+            k = max(0, bisect_right(starts, a) - 1)
+            u = units[k] if units else _Unit("text", "", 0)
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
+            where.append(k)
     if opts.use_model:
-        out.extend(_model_findings(doc, units, out, url, opts, storefront_id, kind, voices))
+        kept = _vetoed(doc, units, out, where)
+        ruled = {k for f, k in zip(out, where, strict=True) if f in kept}
+        out = kept
+        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
     return out
 
 
-def _model_findings(doc: TextDoc, units: Sequence[_Unit], rule_found: Sequence[Finding], url: str, opts: Options,
-                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+def _unit_text(doc: TextDoc, units: Sequence[_Unit], k: int) -> str:
     original = doc.norm.original
-    blocks = []
-    for k, u in enumerate(units):
-        end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
-        if not u.hidden:
-            blocks.append((u.selector, u.kind, original[u.start:end]))
-    ruled = {(f.location.selector, f.category) for f in rule_found}
+    if not units:
+        return original
+    end = units[k + 1].start - 1 if k + 1 < len(units) else len(original)
+    return original[units[k].start:end]
+
+
+def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: list[int]) -> list[Finding]:
+    """Drop rule hits the model scores far below its category's veto (chosen on dev: text like the
+    quotations, reports and lawful notices the rules misread)."""
+    model = learned.load()
+    if model is None or not model.vetoes or not found:
+        return found
+    scores: dict[int, dict[str, float]] = {}
+    kept = []
+    for f, k in zip(found, where, strict=True):
+        veto = model.vetoes.get(f.category)
+        if veto is not None:
+            if k not in scores:
+                scores[k] = model.scores(_unit_text(doc, units, k))
+            if scores[k][f.category] < veto:
+                continue
+        kept.append(f)
+    return kept
+
+
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: str, opts: Options,
+                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+    """The model speaks only on blocks where no rule fired (a rule's finding explains and cites better)."""
+    blocks = [(u.selector, u.kind, _unit_text(doc, units, k)) for k, u in enumerate(units)
+              if not u.hidden and k not in ruled]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
 
-    found = learned.model_findings(blocks, ruled, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
+    found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
     return [f for f in found if f.rule_id not in opts.disabled]
 
 

@@ -39,12 +39,18 @@ MODEL_LAW: dict[str, tuple[str, ...]] = {
     "trademark_misuse": ("商标法 第五十七条",),
     "unfair_terms": ("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条"),
     "return_policy": ("消费者权益保护法 第二十五条", "网络购买商品七日无理由退货暂行办法 第六条、第七条"),
+    "privacy": ("个人信息保护法 第十七条", "消费者权益保护法 第二十九条"),
 }
 MODEL_RULE_IDS = frozenset(f"MODEL-{c.upper().replace('_', '-')}" for c in MODEL_LAW)
 _NAMES = {"counterfeit_goods": "假冒伪劣商品", "false_advertising": "虚假或引人误解的宣传", "gov_impersonation": "冒用国家机关名义",
           "prohibited_goods": "禁止或限制交易的商品", "pyramid_scheme": "网络传销", "trademark_misuse": "违规使用商标标识",
-          "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定"}
+          "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定",
+          "privacy": "违规收集使用个人信息"}
 _SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+# A sentence that denies or refuses (我们不会收集…, 本店绝不销售…): n-grams cannot see the negation, so the
+# model stays quiet there, except where a refusal is the violation itself (概不退换, 不承担责任).
+_DENIES = re.compile(r"不会|绝不|决不|从不|从来不|不得|不销售|不出售|不售卖|不收集|不索取|不做|不卖|不提供|拒绝|杜绝|严禁|禁止|谨防|警惕")
+_REFUSAL_IS_CONTENT = frozenset({"unfair_terms", "return_policy"})
 
 
 def model_rule_id(category: str) -> str:
@@ -79,6 +85,12 @@ class TextModel:
     bias: np.ndarray  # (n_categories,)
     thresholds: dict[str, float]
     meta: dict[str, object]
+
+    @property
+    def vetoes(self) -> dict[str, float]:
+        """Per category: rule hits on text the model scores below this are dropped (chosen on dev)."""
+        v = self.meta.get("vetoes")
+        return {k: float(x) for k, x in v.items()} if isinstance(v, dict) else {}
 
     @cached_property
     def _keyed(self) -> tuple[np.ndarray, np.ndarray]:
@@ -159,10 +171,10 @@ def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int
     return best
 
 
-def model_findings(blocks: Iterable[tuple[str, str, str]], ruled: set[tuple[str, str]], *, url: str,
+def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
                    page_kind: str, storefront_id: int | None, voice_of: object) -> Sequence[Finding]:
-    """Findings the model adds: ``blocks`` are (selector, location kind, original text); ``ruled`` the
-    (selector, category) pairs a rule already reported; ``voice_of(sentence, block)`` gives the voice."""
+    """Findings the model adds on ``blocks`` (selector, location kind, original text) where no rule
+    fired; ``voice_of(sentence, block)`` gives the voice of the sentence quoted."""
     model = load()
     if model is None or not any(t <= 1.0 for t in model.thresholds.values()):
         return []  # no model, or no category reached the precision target on dev
@@ -171,10 +183,10 @@ def model_findings(blocks: Iterable[tuple[str, str, str]], ruled: set[tuple[str,
         if len(text) < 8:
             continue
         for cat, score in model.passing(text).items():
-            if (selector, cat) in ruled:
-                continue
             s, e, _ = _best_sentence(model, text, cat)
             sentence = text[s:e].strip()
+            if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):
+                continue
             said = voice_of(normalise_term(sentence), normalise_term(text))  # type: ignore[operator]
             if said != "offer":
                 continue

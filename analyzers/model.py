@@ -75,7 +75,16 @@ class Image:
     path: str = ""
     nearby_text: str = ""  # text of the enclosing block, for badges captioned next to the image
     sha256: str = ""  # of the image bytes, when fetched
-    ocr_text: str = ""  # filled by the OCR step for small badge-sized images; rules never run OCR
+    ocr_text: str = ""  # filled by the OCR step (badges, selling images); one recognised line per text line
+    ocr_boxes: tuple[tuple[int, int, int, int], ...] = ()  # box (x0, y0, x1, y1) of each line of ocr_text
+    looks_like: str = ""  # government mark recognised by its look (analyzers.images.BADGE_LOOKS key)
+    qr: tuple[str, ...] = ()  # payloads of the QR codes decoded in the image
+
+    def __post_init__(self) -> None:  # from JSON: lists back to tuples
+        if not isinstance(self.ocr_boxes, tuple) or any(not isinstance(b, tuple) for b in self.ocr_boxes):
+            object.__setattr__(self, "ocr_boxes", tuple(tuple(int(v) for v in b) for b in self.ocr_boxes))
+        if not isinstance(self.qr, tuple):
+            object.__setattr__(self, "qr", tuple(self.qr))
 
 
 @dataclass(frozen=True, slots=True)

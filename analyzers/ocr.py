@@ -1,7 +1,8 @@
-"""OCR of small badge-sized images (rapidocr-onnxruntime; models ship in the wheel, run offline).
+"""OCR of badge-sized marks and of selling images (rapidocr-onnxruntime; models ship in the wheel, run offline).
 
-Rules never call this: the pipelines call :func:`ocr_image` for images where :func:`is_badge_sized`
-holds, cache the text by the image's SHA-256 and put it in ``Image.ocr_text``.
+Rules never call this: the pipelines call :func:`ocr_lines` for badge-sized images on the home and
+licence pages and for selling-sized images (:func:`is_selling_sized`) within a budget, cache the
+lines by the image's SHA-256 and put them in ``Image.ocr_text`` / ``Image.ocr_boxes``.
 Settings measured here (STACK-NOTES): ``det_limit_type="max", det_limit_side_len=960, use_cls=False``
 takes 0.11–0.24 s per image instead of 0.8–2.1 s, with the same text.
 """
@@ -29,6 +30,17 @@ def is_badge_sized(width: int | None, height: int | None) -> bool:
     return (BADGE_MIN_SIDE <= width <= BADGE_MAX_WIDTH and BADGE_MIN_SIDE <= height <= BADGE_MAX_HEIGHT)
 
 
+SELLING_MIN_SIDE = 150
+SELLING_MIN_AREA = 200 * 200
+
+
+def is_selling_sized(width: int | None, height: int | None) -> bool | None:
+    """Big enough to carry selling copy (a main or detail picture, a banner); None when the size is unknown."""
+    if not width or not height:
+        return None
+    return min(width, height) >= SELLING_MIN_SIDE and width * height >= SELLING_MIN_AREA
+
+
 def _load() -> Any:
     global _engine
     with _lock:
@@ -40,13 +52,24 @@ def _load() -> Any:
     return _engine
 
 
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
+
+
 def ocr_image(data: bytes) -> str:
     """Text in an image (PNG/JPEG/GIF/… bytes), NFKC-normalised, lines joined by newlines.
 
     Returns "" for images that cannot be decoded or carry no text.
     """
+    return "\n".join(text for text, _ in ocr_lines(data))
+
+
+def ocr_lines(data: bytes) -> list[tuple[str, Box]]:
+    """Each recognised line (NFKC-normalised) with its box; [] for undecodable or text-free images.
+
+    Vertical text comes out as one line with a tall box (rapidocr reads columns of characters).
+    """
     if not data:
-        return ""
+        return []
     import cv2
     import numpy as np
 
@@ -54,9 +77,13 @@ def ocr_image(data: bytes) -> str:
     img = cv2.imdecode(arr, cv2.IMREAD_COLOR)
     if img is None:
         log.debug("ocr: undecodable image (%d bytes)", len(data))
-        return ""
+        return []
     result, _ = _load()(img)
-    if not result:
-        return ""
-    lines = [str(item[1]) for item in result if len(item) > 1 and item[1]]
-    return unicodedata.normalize("NFKC", "\n".join(lines))
+    out: list[tuple[str, Box]] = []
+    for item in result or ():
+        if len(item) < 2 or not item[1]:
+            continue
+        xs = [int(pt[0]) for pt in item[0]]
+        ys = [int(pt[1]) for pt in item[0]]
+        out.append((unicodedata.normalize("NFKC", str(item[1])), (min(xs), min(ys), max(xs), max(ys))))
+    return out

@@ -50,12 +50,30 @@ def data_files(cfg: dict[str, Any], root: Path = ROOT) -> tuple[list[Path], list
     return train, dev
 
 
-def data_sha256(files: Sequence[Path], root: Path = ROOT) -> str:
+def data_sha256(files: Sequence[Path], root: Path = ROOT, examples: Sequence[dict[str, Any]] = ()) -> str:
+    """SHA-256 over the training and dev files (path and bytes) and the rule examples used."""
     h = hashlib.sha256()
     for p in sorted(files):
         h.update(str(p.relative_to(root)).encode("utf-8") + b"\0")
         h.update(p.read_bytes())
+    if examples:
+        h.update(json.dumps(list(examples), ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return h.hexdigest()
+
+
+def example_rows() -> list[dict[str, Any]]:
+    """The text rules' documented examples as labelled rows: a bad example is labelled with the
+    categories it fires (the rule and its ``fires_with``), a good one with none (tests hold both)."""
+    from analyzers.rules import BY_ID, RULES
+
+    rows: list[dict[str, Any]] = []
+    for r in RULES:
+        if r.scope != "text":
+            continue
+        cats = sorted({r.category, *(BY_ID[o].category for o in r.fires_with)})
+        rows += [{"id": f"{r.id}:bad:{i}", "text": t, "categories": cats} for i, t in enumerate(r.bad)]
+        rows += [{"id": f"{r.id}:good:{i}", "text": t, "categories": []} for i, t in enumerate(r.good)]
+    return rows
 
 
 def _rows(files: Sequence[Path]) -> list[dict[str, Any]]:
@@ -136,6 +154,26 @@ def _thresholds(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[st
     return out, report
 
 
+def _vetoes(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]], cats: Sequence[str],
+            cap: float, min_run: int) -> dict[str, float]:
+    """Per category: drop rule hits scored below the veto. The veto sits just above the run of the
+    lowest-scored rule hits that are all false on dev (at least ``min_run`` of them), never above ``cap``."""
+    out: dict[str, float] = {}
+    for k, cat in enumerate(cats):
+        hits = sorted((float(probs[i, k]), cat in dev[i]["categories"]) for i in range(len(dev)) if cat in ruled[i])
+        run = 0
+        last = 0.0
+        for score, ok in hits:
+            if ok or score >= cap:
+                break
+            run += 1
+            last = score
+        if run >= min_run:
+            nxt = next((s for s, _ in hits[run:]), cap)
+            out[cat] = round(min(cap, (last + nxt) / 2), 4)
+    return out
+
+
 def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = OUT, log: Any = print) -> dict[str, Any]:
     """Train, choose thresholds on dev, write ``out``; return the training report."""
     from sklearn.linear_model import LogisticRegression
@@ -145,6 +183,7 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
     train_files, dev_files = data_files(cfg, root)
     if not train_files:
         raise InputError(f"train: no training files match {cfg['train']} under {root / cfg['corpus']}")
+    examples = example_rows() if cfg.get("rule_examples") else []
     rows = _rows(train_files)
     dev = _rows(dev_files)
     rng = random.Random(cfg["seed"])
@@ -152,6 +191,7 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
         rng.shuffle(rows)
         k = max(1, int(len(rows) * cfg["dev_share"]))
         dev, rows = rows[:k], rows[k:]
+    rows += examples
     cats = [c for c in cfg.get("categories", list(MODEL_LAW)) if c in MODEL_LAW]
     texts = [r["text"] for r in rows]
     vocab, idf = _vocab(texts, cfg["min_df"], cfg.get("max_features", 300000))
@@ -172,11 +212,12 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
     dev_probs = np.array([[model.scores(r["text"])[c] for c in cats] for r in dev])
     ruled = _rule_categories([r["text"] for r in dev])
     thresholds, report = _thresholds(dev_probs, dev, ruled, cats, cfg["precision"], cfg.get("min_added", 3))
-    meta = {"data_sha256": data_sha256(train_files + dev_files, root),
+    vetoes = _vetoes(dev_probs, dev, ruled, cats, cfg.get("veto_cap", 0.3), cfg.get("veto_min_run", 2))
+    meta = {"data_sha256": data_sha256(train_files + dev_files, root, examples), "rule_examples": len(examples),
             "train_files": [str(p.relative_to(root)) for p in train_files],
             "dev_files": [str(p.relative_to(root)) for p in dev_files],
             "train_rows": len(rows), "dev_rows": len(dev), "seed": cfg["seed"], "C": cfg["C"],
-            "min_df": cfg["min_df"], "features": len(vocab), "dev": report}
+            "min_df": cfg["min_df"], "features": len(vocab), "dev": report, "vetoes": vetoes}
     model = TextModel(tuple(cats), vocab, idf, coef, bias, thresholds, meta)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)

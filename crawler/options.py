@@ -42,6 +42,9 @@ class CrawlOptions:
     # not in settings.crawler (derived or internal), kept here so a job is self-contained
     max_pages_per_pattern: int = 10  # link-trap guard: pages per URL shape (path digits, query keys)
     max_images_per_page: int = 12  # badge images fetched for OCR per page
+    ocr_images_per_page: int = 4  # selling images (main, detail, banner) read per page (pipelines/ocr.py)
+    ocr_images_per_run: int = 60  # selling images read per crawl (cache hits are free)
+    ocr_time_share: float = 0.08  # OCR of selling images stops while its time exceeds this share of the crawl's
     max_image_bytes: int = 2 * 1024 * 1024
     pdf_pages: bool = True  # PDF print of the home page and of pages with findings
     timezone: str = "Asia/Shanghai"

@@ -95,7 +95,11 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "pipelines.evidence.EvidencePipeline": 200,
             "pipelines.ocr.OcrPipeline": 300,
             "pipelines.collect.CollectPipeline": 900,
+            "pipelines.analyze.AnalyzePipeline": 950,  # close_spider: the rule engine over the pages
         },
+        # storewatch's switches of its pipelines (NotConfigured when off)
+        "STOREWATCH_ANALYZE": bool(getattr(job, "analyze", True)),
+        "STOREWATCH_OCR": bool(o.ocr),
         "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
     }
     if o.render != "never":

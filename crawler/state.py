@@ -36,6 +36,7 @@ class RunState:
     images: dict[str, Any] = field(default_factory=dict)  # image URL -> ImageCapture
     ocr_cache: dict[str, str] = field(default_factory=dict)  # image SHA-256 -> text
     findings: list[Any] = field(default_factory=list)  # analyzers.model.Finding, after analysis
+    analysis: str = "skipped"  # ran | skipped | failed: … (pipelines.analyze)
     html_for_pdf: dict[str, str] = field(default_factory=dict)  # page URL -> DOM, for PDFs after analysis
     archive: Any = None  # evidence.warc.WarcArchive, opened by crawler.run
     run_info: dict[str, Any] = field(default_factory=dict)  # written into every metadata record

@@ -158,6 +158,8 @@ def load_ledger(warc: Path) -> dict[str, Any] | None:
     data = json.loads(p.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValueError("ledger has no entries list")
+    if data.get("warc") and data["warc"] != warc.name:  # one run per folder: never mix two runs' tokens
+        raise ValueError(f"ledger belongs to another run's WARC ({data['warc']})")
     return data
 
 
@@ -174,7 +176,11 @@ def stamp_run(warc: Path, tsa: TsaConfig) -> dict[str, Any]:
     folder.mkdir(exist_ok=True)
     try:
         ledger = load_ledger(warc) or {}
-    except (OSError, ValueError):
+    except ValueError as exc:
+        if "another run" in str(exc):
+            raise TimestampError(f"{warc}: {exc}; a run's folder holds one WARC") from None
+        ledger = {}
+    except OSError:
         ledger = {}
     entries = {e["subject"]: e for e in ledger.get("entries", [])}
     chain = tsa.ca_file.read_bytes()

@@ -1,4 +1,6 @@
-"""Analysis glue: run the rule engine over a crawl's pages and point findings at their evidence."""
+"""Analysis: the rule engine over a crawl's pages (:class:`AnalyzePipeline`, when the spider
+closes: rules judge the site as a whole) and findings pointed at their evidence. The pipeline is a
+thin call into :func:`analyze_run`; it is NotConfigured when the job does not analyse."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
+
 from analyzers.engine import AllowEntry, analyze_site
+from analyzers.images import image_evidence
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
 
 log = logging.getLogger(__name__)
@@ -29,8 +34,9 @@ def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, sto
                   allow_list: Iterable[str | dict[str, Any]] = (),
                   options: dict[str, Any] | None = None) -> list[Finding]:
     """Findings of the rule engine over all pages of one storefront."""
-    return analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
-                        options=options)
+    found = analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
+                         options=options)
+    return image_evidence(found, pages)  # findings read from images name the image, its hash, line and box
 
 
 def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict[str, Any]],
@@ -56,3 +62,33 @@ def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict
                 pointer[f"{kind}_record_id"] = records[kind]["record_id"]
         out.append(dataclasses.replace(f, evidence={**(f.evidence or {}), **pointer}))
     return out
+
+
+def analyze_run(state: Any) -> tuple[list[Finding], str]:
+    """The findings of one crawl (``state``: :class:`crawler.state.RunState`) and how analysis went."""
+    job = state.job
+    pages = [p.page for p in state.pages if p.page is not None]
+    registry = RegistryRecord(**job.registry) if job.registry else None
+    try:
+        return analyze_pages(pages, registry, storefront_id=job.storefront_id, allow_list=job.allow_list), "ran"
+    except Exception as exc:  # the pages and their evidence are still recorded
+        log.exception("analysis failed")
+        return [], f"failed: {exc}"
+
+
+class AnalyzePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> AnalyzePipeline:
+        if not crawler.settings.getbool("STOREWATCH_ANALYZE", True):
+            raise NotConfigured("analysis is off for this job")
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        return item  # rules judge the whole site: see close_spider
+
+    def close_spider(self) -> None:
+        state = self.crawler.spider.state
+        state.findings, state.analysis = analyze_run(state)

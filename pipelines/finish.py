@@ -1,5 +1,7 @@
-"""The end of a crawl, in the child process: analyse, print PDFs of judged pages, write the
-run's outputs and close the WARC (atomically); ``crawler.run`` then records the run in the store.
+"""The end of a crawl, in the child process, after the reactor stopped: print PDFs of judged pages
+(findings come from ``pipelines.analyze`` at spider close; the printer's ``asyncio.run`` cannot run
+inside the crawl's event loop), point findings at their evidence, write the run's outputs and close
+the WARC (atomically); ``crawler.run`` then records the run in the store (``pipelines.store``).
 
 Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during the crawl),
 ``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
@@ -13,10 +15,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from analyzers.model import RegistryRecord, normalise_url
+from analyzers.model import normalise_url
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
-from pipelines.analyze import analyze_pages, attach_evidence
+from pipelines.analyze import attach_evidence
 
 log = logging.getLogger(__name__)
 MAX_FINDING_PDFS = 30
@@ -44,17 +46,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     job = state.job
     out_dir = state.out_dir
     pages = [p for p in state.pages if p.page is not None]
-    registry = RegistryRecord(**job.registry) if job.registry else None
-    findings: list[Any] = []
-    analysis = "skipped"
-    if job.analyze:
-        analysis = "ran"
-        try:
-            findings = analyze_pages([p.page for p in pages], registry, storefront_id=job.storefront_id,
-                                     allow_list=job.allow_list)
-        except Exception as exc:
-            log.exception("analysis failed")
-            analysis = f"failed: {exc}"
+    findings: list[Any] = list(state.findings)  # pipelines.analyze.AnalyzePipeline, at spider close
+    analysis = state.analysis
     evidence_by_url = {normalise_url(p.url): p.evidence for p in state.pages if p.evidence}
     # PDFs of pages with findings (home page PDFs are taken while rendering)
     if findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None:

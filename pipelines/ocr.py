@@ -1,11 +1,18 @@
-"""Item pipeline: read the text of small badge-sized images on the home and licence pages.
+"""Item pipeline: read what images show — badge-sized marks on the home and licence pages (text, look,
+QR), and selling images (main, detail, banner pictures) on every page within a budget.
 
 Policy (decided here, documented in docs): only images on the storefront's own host and
 ``data:`` URIs are fetched — never another host's images, so OCR cannot be used to make the
 crawler touch third parties. At most ``max_images_per_page`` images per page, each at most
 ``max_image_bytes``; fetched through Scrapy's downloader (so the safety middleware applies) and
 archived in the WARC like any page. Text is cached by image SHA-256, in memory and across
-crawls in ``state.ocr_cache_dir``.
+crawls in ``state.ocr_cache_dir`` (``<sha256>.json``: lines with boxes, QR payloads, look; pruned by
+retention when unused for ``store.retention.OCR_CACHE_DAYS``).
+
+Budget for selling images: ``ocr_images_per_page`` per page (largest main-column images first),
+``ocr_images_per_run`` per crawl, and OCR time at most ``ocr_time_share`` of the crawl's elapsed time
+(an image is read only when the mean cost so far still fits). Cached images are free, so what one
+crawl leaves unread (noted in the run's notes) a later crawl reads.
 """
 
 from __future__ import annotations
@@ -15,14 +22,18 @@ import base64
 import dataclasses
 import hashlib
 import io
+import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import scrapy
+from scrapy.exceptions import NotConfigured
 
-from analyzers import ocr
+from analyzers import images, ocr
+from analyzers.model import Image, Link, Page
 from crawler.capture import _headers, utc_now
 from crawler.items import ImageCapture, PageCapture
 from evidence.pages import archive_image
@@ -55,23 +66,61 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
         return None, None
 
 
+def selling_candidates(images: tuple[Image, ...], limit: int) -> list[int]:
+    """Indexes of the images most likely to carry selling copy: main-column pictures big enough to hold
+    text (or of unknown size), largest first; never header/nav/footer chrome, never badge-sized ones."""
+    scored = []
+    for i, img in enumerate(images):
+        if img.region in ("nav", "footer") or badge_sized(img.width, img.height):
+            continue
+        sized = ocr.is_selling_sized(img.width, img.height)
+        if sized is False:
+            continue
+        scored.append((-(img.width or 0) * (img.height or 0), img.region != "main", i))
+    return [i for _, _, i in sorted(scored)[:max(0, limit)]]
+
+
 class OcrPipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        self.started = time.monotonic()
+        self.spent = 0.0  # seconds of OCR on selling images in this crawl
+        self.read = 0  # selling images read (not from cache)
+        self.skipped = 0  # selling images left unread by the budget
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
+        if not crawler.settings.getbool("STOREWATCH_OCR", True):
+            raise NotConfigured("OCR is off (crawler.ocr = false)")
         return cls(crawler)
+
+    def _affordable(self, opts: Any) -> bool:
+        """Within the per-run count and the share of crawl time (the estimate is the mean cost so far)."""
+        if self.read >= opts.ocr_images_per_run:
+            return False
+        if opts.ocr_time_share >= 1:
+            return True
+        estimate = self.spent / self.read if self.read else 1.0
+        return self.spent + estimate <= opts.ocr_time_share * (time.monotonic() - self.started)
 
     async def process_item(self, item: Any) -> Any:
         state = self.crawler.spider.state
         opts = state.job.options
-        if (not isinstance(item, PageCapture) or item.page is None or not opts.ocr
-                or not (item.is_home or item.kind in OCR_KINDS)):
+        if not isinstance(item, PageCapture) or item.page is None or not opts.ocr:
             return item
         images = list(item.page.images)
         changed = False
-        budget = opts.max_images_per_page
+        if item.is_home or item.kind in OCR_KINDS:
+            changed = await self._badges(images, item, state) or changed
+        changed = await self._selling(images, item, state) or changed
+        if changed:
+            page = dataclasses.replace(item.page, images=tuple(images))
+            item.page = dataclasses.replace(page, links=page.links + qr_links(page))
+        return item
+
+    async def _badges(self, images: list[Image], item: PageCapture, state: Any) -> bool:
+        changed = False
+        budget = state.job.options.max_images_per_page
         for i, img in enumerate(images):
             if budget <= 0:
                 break
@@ -87,12 +136,45 @@ class OcrPipeline:
                 images[i] = dataclasses.replace(img, sha256=cap.sha256)
                 changed = True
                 continue
-            images[i] = dataclasses.replace(img, sha256=cap.sha256, ocr_text=await self._read(cap, state),
-                                            width=img.width or cap.width, height=img.height or cap.height)
+            images[i] = await self._fill(img, cap, state, look=True)
             changed = True
-        if changed:
-            item.page = dataclasses.replace(item.page, images=tuple(images))
-        return item
+        return changed
+
+    async def _selling(self, images: list[Image], item: PageCapture, state: Any) -> bool:
+        opts = state.job.options
+        changed = False
+        for i in selling_candidates(tuple(images), opts.ocr_images_per_page):
+            img = images[i]
+            if img.ocr_text or not (img.src.startswith("data:image/") or state.scope.in_scope(img.src)):
+                continue
+            cap = await self._fetch(img.src, item.url, state)  # cheap next to OCR; its hash finds the cache
+            if cap is None or not cap.body or ocr.is_selling_sized(cap.width, cap.height) is False:
+                continue
+            if self._cached(state, cap.sha256) is None and not self._affordable(opts):
+                self.skipped += 1
+                images[i] = dataclasses.replace(img, sha256=cap.sha256)
+                changed = True
+                continue
+            images[i] = await self._fill(img, cap, state, look=False)
+            changed = True
+        return changed
+
+    async def _fill(self, img: Image, cap: ImageCapture, state: Any, *, look: bool) -> Image:
+        got = await self._read(cap, state, look=look)
+        text = "\n".join(line for line, _ in got["lines"])
+        return dataclasses.replace(img, sha256=cap.sha256, ocr_text=text,
+                                   ocr_boxes=tuple(tuple(b) for _, b in got["lines"]),
+                                   looks_like=got.get("look", ""), qr=tuple(got.get("qr", ())),
+                                   width=img.width or cap.width, height=img.height or cap.height)
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.read or self.skipped:
+            log.info("OCR of selling images: %d read in %.1f s, %d left unread by the budget",
+                     self.read, self.spent, self.skipped)
+        state = getattr(getattr(self.crawler, "spider", None), "state", None)
+        if state is not None and self.skipped:
+            state.notes.append(f"OCR budget: {self.skipped} selling images left unread (read {self.read}, "
+                               f"{self.spent:.1f} s)")
 
     async def _fetch(self, url: str, page_url: str, state: Any) -> ImageCapture | None:
         if url in state.images:
@@ -123,23 +205,67 @@ class OcrPipeline:
         state.images[url] = cap
         return cap
 
-    async def _read(self, cap: ImageCapture, state: Any) -> str:
-        if cap.sha256 in state.ocr_cache:
-            return state.ocr_cache[cap.sha256]
-        disk = Path(state.ocr_cache_dir) / f"{cap.sha256}.txt" if state.ocr_cache_dir else None
-        if disk is not None and disk.is_file():
-            text = disk.read_text(encoding="utf-8")
-        else:
+    def _cached(self, state: Any, sha: str) -> dict[str, Any] | None:
+        if sha in state.ocr_cache:
+            got = state.ocr_cache[sha]
+            return got if isinstance(got, dict) else {"lines": [(line, (0, 0, 0, 0)) for line in got.split("\n") if line]}
+        folder = Path(state.ocr_cache_dir) if state.ocr_cache_dir else None
+        if folder is None:
+            return None
+        disk = folder / f"{sha}.json"
+        if disk.is_file():
             try:
-                text = await asyncio.to_thread(ocr.ocr_image, cap.body)
-            except Exception:  # a damaged image is recorded as unreadable; the crawl goes on
-                log.warning("OCR failed for %s", cap.url, exc_info=True)
-                text = ""
-            if disk is not None:
-                disk.parent.mkdir(parents=True, exist_ok=True)
-                tmp = disk.with_suffix(".part")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(disk)
-        state.ocr_cache[cap.sha256] = text
-        cap.ocr_text = text
-        return text
+                got = json.loads(disk.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            if isinstance(got, dict) and "lines" in got:
+                disk.touch()  # in use: retention prunes only what no crawl has read for a while
+                state.ocr_cache[sha] = got
+                return got
+        return None
+
+    async def _read(self, cap: ImageCapture, state: Any, *, look: bool) -> dict[str, Any]:
+        """OCR lines with boxes, QR payloads and (for badges) the mark it looks like; cached by SHA-256."""
+        got = self._cached(state, cap.sha256)
+        if got is not None and (not look or "look" in got):
+            cap.ocr_text = "\n".join(line for line, _ in got["lines"])
+            return got
+        t0 = time.monotonic()
+        try:
+            lines = await asyncio.to_thread(ocr.ocr_lines, cap.body)
+            qr = await asyncio.to_thread(images.decode_qr, cap.body)
+            found = images.badge_look(cap.body) if look else None
+        except Exception:  # a damaged image is recorded as unreadable; the crawl goes on
+            log.warning("OCR failed for %s", cap.url, exc_info=True)
+            lines, qr, found = [], (), None
+        if not look:
+            self.spent += time.monotonic() - t0
+            self.read += 1
+        got = {"lines": [[text, list(box)] for text, box in lines], "qr": list(qr)}
+        if look:
+            got["look"] = found[0] if found else ""
+        if state.ocr_cache_dir:
+            disk = Path(state.ocr_cache_dir) / f"{cap.sha256}.json"
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            tmp = disk.with_suffix(".part")
+            tmp.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(disk)
+        state.ocr_cache[cap.sha256] = got
+        cap.ocr_text = "\n".join(text for text, _ in lines)
+        return got
+
+
+def qr_links(page: Page) -> tuple[Link, ...]:
+    """QR codes in the page's images as links (recorded, never followed: the spider reads links from
+    the DOM, not from here), so rules see where a 扫码进群 code leads."""
+    known = {lk.href for lk in page.links}
+    out = []
+    for img in page.images:
+        for href, offsite in images.qr_links(img, page.url):
+            if href in known:
+                continue
+            known.add(href)
+            out.append(Link(href=href, text="二维码" + ("（站外）" if offsite else ""), rel="qr", image_src=img.src,
+                            image_alt=img.alt, region=img.region, path=img.path))
+    return tuple(out)
+

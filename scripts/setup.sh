@@ -10,7 +10,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------------
 pkgs=(chromium fonts-noto-cjk)
-[ "$what" = test ] && pkgs+=(postgresql)
+[ "$what" = test ] && pkgs+=(postgresql poppler-utils)  # poppler: the 取证报告 tests read the PDF
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -75,22 +75,26 @@ def findings_for_warc(ctx: Any, warc: Path) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+def find_finding_in_store(s: Any, finding_id: str) -> dict[str, Any] | None:
+    """The finding's JSON form from an open store session."""
+    from store.models import Finding
+
+    row = s.get(Finding, finding_id)
+    if row is None:
+        return None
+    return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
+            "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
+            "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
+            "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
+
+
 def _finding_from_store(ctx: Any, finding_id: str) -> dict[str, Any] | None:
     try:
         from store.db import Store
-        from store.models import Finding
-    except ImportError:
-        return None
-    try:
+
         with Store.from_settings(ctx.settings).session() as s:
-            row = s.get(Finding, finding_id)
-            if row is None:
-                return None
-            return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,
-                    "article": row.article, "law": row.law, "severity": row.severity, "confidence": row.confidence,
-                    "storefront_id": row.storefront_id, "url": row.url, "match": row.match, "excerpt": row.excerpt,
-                    "location": row.location, "explanation": row.explanation, "evidence": row.evidence}
-    except Exception:
+            return find_finding_in_store(s, finding_id)
+    except Exception:  # no store: the run folders' findings.jsonl are searched next
         return None
 
 
@@ -307,4 +311,11 @@ def timestamp_cmd(ctx: Any, target: str | None) -> None:
         raise EvidenceError(f"{len(pending(ledger))} token(s) pending (TSA unreachable?); retried later")
 
 
+def _add_report() -> None:
+    from store.evidence_report import report_cmd
+
+    evidence_group.add_command(report_cmd)
+
+
+_add_report()
 COMMANDS = [evidence_group]

@@ -15,6 +15,7 @@ Removed, oldest first, in one transaction:
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,21 @@ from store.models import CrawlRun, Digest, DigestItem, Finding, FindingEvent, Ou
 
 log = logging.getLogger(__name__)
 FINAL_STATUSES = ("resolved", "dismissed", "rectified", "closed")
+OCR_CACHE_DAYS = 90  # OCR results of images (derived, not evidence) no crawl has read for this long
+
+
+def prune_ocr_cache(folder: str | Path, days: int = OCR_CACHE_DAYS, now: float | None = None) -> int:
+    """Remove cached OCR results (``<data_dir>/ocr-cache``) not read for ``days`` days; returns how many."""
+    root = Path(folder)
+    if not root.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - days * 86400
+    removed = 0
+    for path in root.iterdir():
+        if path.suffix in (".json", ".txt", ".part") and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def apply_retention(store: Store, settings: Any, now: datetime | None = None) -> dict[str, int]:
@@ -87,6 +103,7 @@ def apply_retention(store: Store, settings: Any, now: datetime | None = None) ->
         resolved.unlink()
         counts["files"] += 1
         log.info("retention: removed evidence file %s", resolved)
+    counts["ocr_cache"] = prune_ocr_cache(Path(settings.data_dir) / "ocr-cache")
     log.info("retention (%d days, before %s): removed %s", days, cutoff.date().isoformat(),
              ", ".join(f"{v} {k}" for k, v in counts.items()))
     return counts

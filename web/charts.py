@@ -6,6 +6,8 @@ Every label is escaped.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -26,10 +28,10 @@ def _nice_max(v: float) -> float:
     return float(10 * mag)
 
 
-def hbar(items: Sequence[tuple[str, float]], *, title: str, width: int = 520, color: str = PALETTE[0],
+def hbar(items: Sequence[tuple[str, float]], *, title: str, width: int = 420, color: str = PALETTE[0],
          href: Sequence[str] | None = None) -> Markup:
     """Horizontal bars: one row per (label, value)."""
-    row, left, right = 22, 170, 60
+    row, left, right = 22, 170, 44
     height = 30 + row * max(1, len(items))
     vmax = _nice_max(max((v for _, v in items), default=0))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
@@ -37,7 +39,7 @@ def hbar(items: Sequence[tuple[str, float]], *, title: str, width: int = 520, co
     for i, (label, value) in enumerate(items):
         y = 20 + i * row
         w = (width - left - right) * (value / vmax)
-        text = escape(label if len(label) <= 14 else label[:13] + "…")
+        text = escape(label if len(label) <= 15 else label[:14] + "…")
         parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{text}</text>')
         bar = f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{row - 6}" fill="{color}"><title>{escape(label)}: {value:g}</title></rect>'
         if href:
@@ -50,24 +52,81 @@ def hbar(items: Sequence[tuple[str, float]], *, title: str, width: int = 520, co
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()
 
 
+def count_ticks(v: float, most: int = 5) -> list[int]:
+    """Integer ticks from 0 covering ``v`` (counts are whole numbers: never 0.5 or 2.5 findings),
+    steps 1, 2, 5, 10, 20, 50, ... and at most ``most`` ticks."""
+    top = max(1, math.ceil(v))
+    mag = 1
+    while True:
+        for step in (mag, 2 * mag, 5 * mag):
+            if math.ceil(top / step) <= most - 1:
+                return list(range(0, math.ceil(top / step) * step + 1, step))
+        mag *= 10
+
+
+def _month_label(x: str, i: int) -> tuple[str, str]:
+    """``2026-01`` -> ("1月", "2026") on the first column and in January, else ("5月", "")."""
+    if len(x) == 7 and x[4] == "-" and x[5:].isdigit():
+        month = int(x[5:])
+        return f"{month}月", (x[:4] if i == 0 or month == 1 else "")
+    return x, ""
+
+
+def _legend(entries: Sequence[tuple[str, str]], x0: int, y0: float, width: int) -> tuple[list[str], float]:
+    """Swatches with labels, wrapped onto rows that fit ``width``; returns (parts, height used)."""
+    parts, x, y = [], x0, y0
+    for fill, label in entries:
+        need = 18 + 12 * len(label) + 12
+        if x > x0 and x + need > width:
+            x, y = x0, y + 16
+        parts.append(f'<rect x="{x}" y="{y:.0f}" width="10" height="10" fill="{fill}"/>'
+                     f'<text x="{x + 14}" y="{y + 9:.0f}">{escape(label)}</text>')
+        x += need
+    return parts, (y - y0) + 16 if entries else 0
+
+
+def _axis(parts: list[str], ticks: list[int], left: int, right: float, top: int, plot_h: float) -> None:
+    vmax = ticks[-1]
+    for v in ticks:
+        y = top + plot_h - plot_h * v / vmax
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>'
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{v}</text>')
+
+
+def _x_labels(parts: list[str], x_labels: Sequence[str], xs: Sequence[float], y: float) -> None:
+    n = len(x_labels)
+    for i, x in enumerate(x_labels):
+        if n > 12 and i % 2:
+            continue
+        month, year = _month_label(x, i)
+        parts.append(f'<text x="{xs[i]:.1f}" y="{y:.0f}" text-anchor="middle">{escape(month)}</text>')
+        if year:
+            parts.append(f'<text x="{xs[i]:.1f}" y="{y + 13:.0f}" text-anchor="middle" fill="#777">{year}</text>')
+
+
+def _svg_open(width: int, height: float, title: str) -> list[str]:
+    return [f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" preserveAspectRatio="xMinYMin meet" '
+            f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
+
+
 def stacked_columns(x_labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str,
                     colors: dict[str, str] | None = None, labels: dict[str, str] | None = None,
-                    width: int = 640, height: int = 260) -> Markup:
-    """Columns per x (e.g. month), stacked by series (e.g. severity), with a legend."""
-    left, bottom, top = 40, 40, 30
+                    width: int = 480, height: int = 240) -> Markup:
+    """Columns per x (e.g. month), stacked by series (e.g. severity), integer count axis, a legend."""
+    left, right, top, xaxis = 34, 16, 12, 38
+    names = list(series)
+    entries = [((colors or {}).get(nm, PALETTE[j % len(PALETTE)]), str((labels or {}).get(nm, nm)))
+               for j, nm in enumerate(names)]
+    legend, legend_h = _legend(entries, left, 0, width)
+    plot_h = height - top - xaxis - legend_h - 6
     n = max(1, len(x_labels))
     totals = [sum(s[i] for s in series.values()) for i in range(len(x_labels))]
-    vmax = _nice_max(max(totals, default=0))
-    plot_w, plot_h = width - left - 10, height - top - bottom
+    ticks = count_ticks(max(totals, default=0))
+    vmax = ticks[-1]
+    plot_w = width - left - right
     col = plot_w / n
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
-             f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
-    for k in range(5):
-        v = vmax * k / 4
-        y = top + plot_h - plot_h * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{v:g}</text>')
-    names = list(series)
+    parts = _svg_open(width, height, title)
+    _axis(parts, ticks, left, width - right, top, plot_h)
     for i, x in enumerate(x_labels):
         base = 0.0
         for j, name in enumerate(names):
@@ -76,53 +135,43 @@ def stacked_columns(x_labels: Sequence[str], series: dict[str, Sequence[float]],
                 continue
             h = plot_h * v / vmax
             y = top + plot_h - plot_h * (base + v) / vmax
-            fill = (colors or {}).get(name, PALETTE[j % len(PALETTE)])
-            label = (labels or {}).get(name, name)
             parts.append(f'<rect x="{left + i * col + col * 0.15:.1f}" y="{y:.1f}" width="{col * 0.7:.1f}" '
-                         f'height="{h:.1f}" fill="{fill}"><title>{escape(x)} {escape(label)}: {v:g}</title></rect>')
+                         f'height="{h:.1f}" fill="{entries[j][0]}"><title>{escape(x)} {escape(entries[j][1])}: '
+                         f'{v:g}</title></rect>')
             base += v
-        if n <= 12 or i % 2 == 0:
-            parts.append(f'<text x="{left + i * col + col / 2:.1f}" y="{height - bottom + 14}" '
-                         f'text-anchor="middle">{escape(x[2:] if len(x) == 7 else x)}</text>')
-    lx = left
-    for j, name in enumerate(names):
-        fill = (colors or {}).get(name, PALETTE[j % len(PALETTE)])
-        label = str((labels or {}).get(name, name))
-        parts.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{fill}"/>'
-                     f'<text x="{lx + 14}" y="{height - 7}">{escape(label)}</text>')
-        lx += 24 + 12 * len(label)
+    _x_labels(parts, x_labels, [left + i * col + col / 2 for i in range(len(x_labels))], top + plot_h + 14)
+    parts += _shift(legend, top + plot_h + xaxis)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()
 
 
+def _shift(parts: list[str], dy: float) -> list[str]:
+    """Move legend parts (built at y=0) down by ``dy``."""
+    return [re.sub(r'y="(-?[\d.]+)"', lambda m: f'y="{float(m.group(1)) + dy:.0f}"', p) for p in parts]
+
+
 def lines(x_labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str,
-          width: int = 640, height: int = 240) -> Markup:
-    """One polyline per series over x (e.g. new vs resolved per month)."""
-    left, bottom, top = 40, 40, 20
+          width: int = 480, height: int = 220) -> Markup:
+    """One polyline per series over x (e.g. new vs resolved per month), integer count axis, a legend."""
+    left, right, top, xaxis = 34, 22, 12, 38
+    entries = [(PALETTE[j % len(PALETTE)], name) for j, name in enumerate(series)]
+    legend, legend_h = _legend(entries, left, 0, width)
+    plot_h = height - top - xaxis - legend_h - 6
     n = max(1, len(x_labels))
-    vmax = _nice_max(max((max(s, default=0) for s in series.values()), default=0))
-    plot_w, plot_h = width - left - 10, height - top - bottom
+    ticks = count_ticks(max((max(s, default=0) for s in series.values()), default=0))
+    vmax = ticks[-1]
+    plot_w = width - left - right
     step = plot_w / max(1, n - 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
-             f'role="img" aria-label="{escape(title)}">', f'<title>{escape(title)}</title>']
-    for k in range(5):
-        y = top + plot_h - plot_h * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{vmax * k / 4:g}</text>')
-    for i, x in enumerate(x_labels):
-        if n <= 12 or i % 2 == 0:
-            parts.append(f'<text x="{left + i * step:.1f}" y="{height - bottom + 14}" text-anchor="middle">'
-                         f'{escape(x[2:] if len(x) == 7 else x)}</text>')
-    lx = left
+    parts = _svg_open(width, height, title)
+    _axis(parts, ticks, left, width - right, top, plot_h)
+    _x_labels(parts, x_labels, [left + i * step for i in range(len(x_labels))], top + plot_h + 14)
     for j, (name, values) in enumerate(series.items()):
-        color = PALETTE[j % len(PALETTE)]
+        color = entries[j][0]
         pts = " ".join(f"{left + i * step:.1f},{top + plot_h - plot_h * v / vmax:.1f}" for i, v in enumerate(values))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2.5"/>')
         for i, v in enumerate(values):
             parts.append(f'<circle cx="{left + i * step:.1f}" cy="{top + plot_h - plot_h * v / vmax:.1f}" r="3" '
                          f'fill="{color}"><title>{escape(x_labels[i])} {escape(name)}: {v:g}</title></circle>')
-        parts.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{lx + 14}" y="{height - 7}">{escape(name)}</text>')
-        lx += 30 + 12 * len(name)
+    parts += _shift(legend, top + plot_h + xaxis)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()

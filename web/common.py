@@ -51,6 +51,7 @@ class WebState:
         self.env.globals.update(
             category_label=labels.category_label, severity_label=labels.severity_label,
             status_label=labels.status_label, article_label=labels.article_label,
+            run_status_label=labels.run_status_label, trigger_label=labels.trigger_label,
             CATEGORY_LABELS=labels.CATEGORY_LABELS, SEVERITY_LABELS=labels.SEVERITY_LABELS,
             STATUS_LABELS=labels.STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, CASE_OUTCOMES=CASE_OUTCOMES,
             NOTICE_KINDS=NOTICE_KINDS, CASE_STATUS_LABELS=CASE_STATUS_LABELS, REGULATION=labels.REGULATION,

@@ -10,6 +10,8 @@ Formula (every number is a setting in the ``[credit]`` section, see config.Credi
 - *Confirmed findings* are those an analyst confirmed, or that went on to a case (statuses
   confirmed, case_opened, notified, ready_to_close, rectified, closed). Open (unreviewed),
   dismissed and automatically resolved findings do not count: only a human decision lowers a grade.
+  They are shown beside it instead (待研判 N, 含严重 M) with the *provisional* grade: the score
+  if every unreviewed finding were confirmed (暂定等级).
 - *Age* is counted from the finding's ``last_seen`` (the last day the violation was observed),
   so a violation that persists keeps weighing fully; after it stops it halves every half-life.
 - *Rectified* means the finding ended as ``rectified`` (case closed with outcome 已整改) or is
@@ -32,6 +34,7 @@ from config import CreditSettings
 from store.models import Finding
 
 CONFIRMED_STATUSES = ("confirmed", "case_opened", "notified", "ready_to_close", "rectified", "closed")
+UNREVIEWED_STATUSES = ("open", "reopened")  # found by the monitor, no analyst decision yet
 RECTIFIED_STATUSES = ("rectified", "ready_to_close")
 GRADE_LABELS = {"A": "守信", "B": "基本守信", "C": "失信风险", "D": "严重失信"}
 
@@ -51,10 +54,23 @@ class Grade:
     confirmed: int
     rectified: int
     deductions: list[tuple[str, float]] = field(default_factory=list)  # (finding_id, points), largest first
+    pending: int = 0  # open (unreviewed) findings: not counted in the grade
+    pending_critical: int = 0
+    provisional_score: float = 100.0  # the score if every unreviewed finding were confirmed
+    provisional_grade: str = "A"
 
     @property
     def label(self) -> str:
         return GRADE_LABELS[self.grade]
+
+    @property
+    def provisional_label(self) -> str:
+        return GRADE_LABELS[self.provisional_grade]
+
+    @property
+    def at_risk(self) -> bool:
+        """Unreviewed findings would lower the grade if confirmed."""
+        return self.provisional_grade != self.grade
 
 
 def deduction(item: CreditItem, cfg: CreditSettings, now: datetime) -> float:
@@ -73,20 +89,26 @@ def grade_of(score: float, cfg: CreditSettings) -> str:
     return "D"
 
 
-def score(items: Iterable[CreditItem], cfg: CreditSettings, now: datetime) -> Grade:
-    """The grade of one merchant from its confirmed findings."""
-    items = list(items)
+def score(items: Iterable[CreditItem], cfg: CreditSettings, now: datetime,
+          pending: Iterable[CreditItem] = ()) -> Grade:
+    """The grade of one merchant from its confirmed findings; ``pending`` (unreviewed, open findings)
+    do not change it but give the provisional grade: what it would be if they were all confirmed."""
+    items, pending = list(items), list(pending)
     ded = [(i.finding_id, deduction(i, cfg, now)) for i in items]
     total = max(0.0, 100.0 - sum(d for _, d in ded))
+    provisional = max(0.0, total - sum(deduction(i, cfg, now) for i in pending))
     ded.sort(key=lambda x: -x[1])
     return Grade(score=round(total, 1), grade=grade_of(total, cfg), confirmed=len(ded),
                  rectified=sum(1 for i in items if i.rectified),
-                 deductions=ded[:20])
+                 deductions=ded[:20], pending=len(pending),
+                 pending_critical=sum(1 for i in pending if i.severity == "critical"),
+                 provisional_score=round(provisional, 1), provisional_grade=grade_of(provisional, cfg))
 
 
-def _items(session: Session, storefront_id: int | None = None) -> dict[int, list[CreditItem]]:
+def _items(session: Session, storefront_id: int | None = None,
+           statuses: tuple[str, ...] = CONFIRMED_STATUSES) -> dict[int, list[CreditItem]]:
     q = select(Finding.storefront_id, Finding.severity, Finding.last_seen, Finding.status, Finding.finding_id) \
-        .where(Finding.status.in_(CONFIRMED_STATUSES), Finding.storefront_id.is_not(None))
+        .where(Finding.status.in_(statuses), Finding.storefront_id.is_not(None))
     if storefront_id is not None:
         q = q.where(Finding.storefront_id == storefront_id)
     out: dict[int, list[CreditItem]] = {}
@@ -96,11 +118,12 @@ def _items(session: Session, storefront_id: int | None = None) -> dict[int, list
 
 
 def grade_storefront(session: Session, storefront_id: int, cfg: CreditSettings, now: datetime) -> Grade:
-    return score(_items(session, storefront_id).get(storefront_id, []), cfg, now)
+    return score(_items(session, storefront_id).get(storefront_id, []), cfg, now,
+                 _items(session, storefront_id, UNREVIEWED_STATUSES).get(storefront_id, []))
 
 
 def grade_all(session: Session, storefront_ids: Iterable[int], cfg: CreditSettings,
               now: datetime) -> dict[int, Grade]:
     """Grades of every storefront given (those without confirmed findings score 100, grade A)."""
-    items = _items(session)
-    return {sid: score(items.get(sid, []), cfg, now) for sid in storefront_ids}
+    items, pending = _items(session), _items(session, statuses=UNREVIEWED_STATUSES)
+    return {sid: score(items.get(sid, []), cfg, now, pending.get(sid, [])) for sid in storefront_ids}

@@ -161,8 +161,29 @@ def verify(page: Any, evidence_dir: Path, finding_evidence: dict[str, Any] | Non
     external = _external_verify(path, page)
     if external is not None:
         checks.append(("证据文件完整性复核（WARC 索引、文件及记录摘要）", external[0], external[1]))
+    trusted = _trusted_time(path)
+    if trusted is not None:
+        checks.append(("可信时间戳 (RFC 3161)", trusted[0], trusted[1]))
     ok = all(passed is not False for _, passed, _ in checks)
     return Verification(ok=ok, checks=checks)
+
+
+def _trusted_time(path: Path) -> tuple[bool | None, str] | None:
+    """The run's RFC 3161 tokens (``evidence.tsverify``): verified, pending (None) or absent (None)."""
+    from evidence.tsverify import verify_tokens
+
+    try:
+        problems, notes, times = verify_tokens(path)
+    except (OSError, ValueError) as exc:
+        return False, f"无法校验：{exc}"
+    if problems:
+        return False, "；".join(str(p) for p in problems[:3])
+    if times:
+        return True, "；".join(f"{k} {v}" for k, v in sorted(times.items()))
+    pending = [n for n in notes if "pending" in n]
+    if pending:
+        return None, "时间戳待补（时间戳服务暂不可用，将自动重试）"
+    return None, "未加盖可信时间戳"
 
 
 def _external_verify(path: Path, page: Any) -> tuple[bool, str] | None:

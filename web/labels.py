@@ -1,5 +1,6 @@
 """Chinese labels for the UI. The catalogue's labels (categories, severities, articles) live in
-:mod:`analyzers.labels`; finding statuses in :mod:`store.lifecycle`; this module joins them."""
+:mod:`analyzers.labels`; finding statuses in :mod:`store.lifecycle`; this module joins them and adds
+crawl results and triggers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,22 @@ from analyzers.labels import (
 )
 from store.lifecycle import STATUS_LABELS
 
-__all__ = ["ARTICLES", "CATEGORY_LABELS", "REGULATION", "SEVERITY_LABELS", "STATUS_LABELS", "article_label",
-           "article_summaries", "category_label", "severity_label", "status_label"]
+__all__ = ["ARTICLES", "CATEGORY_LABELS", "REGULATION", "RUN_STATUS_LABELS", "SEVERITY_LABELS", "STATUS_LABELS",
+           "TRIGGER_LABELS", "article_label", "article_summaries", "category_label", "run_status_label",
+           "severity_label", "status_label", "trigger_label"]
+
+RUN_STATUS_LABELS = {"running": "进行中", "complete": "完整", "partial": "部分抓取", "unreachable": "无法访问",
+                     "failed": "失败", "interrupted": "被中断"}
+TRIGGER_LABELS = {"manual": "手动", "schedule": "定时", "recheck": "复查", "scan": "临时扫描"}
 
 
 def status_label(s: str) -> str:
     return STATUS_LABELS.get(s, s)
+
+
+def run_status_label(s: str | None) -> str:
+    return RUN_STATUS_LABELS.get(s or "", s or "")
+
+
+def trigger_label(s: str | None) -> str:
+    return TRIGGER_LABELS.get(s or "", s or "")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers.images import BADGE_LOOKS
 from analyzers.lexicons import lexicon, scanner
 from analyzers.model import Location, Page, RegistryRecord
 from analyzers.normalise import normalise_term
@@ -79,7 +80,7 @@ def badges(p: Page) -> list[Badge]:
         if img.width and img.height and not is_badge_sized(img.width, img.height):
             continue  # a scan of the licence itself, a banner: not a mark
         near = img.nearby_text if len(img.nearby_text) <= 30 else ""
-        k = _kind(img.alt, img.title, img.ocr_text, basename(img.src), near)
+        k = _kind(img.alt, img.title, img.ocr_text, basename(img.src), near, BADGE_LOOKS.get(img.looks_like, ""))
         if k:
             out.append(Badge(k[0], img.src, img.link_href, img.path or img.src, k[1]))
             seen.add(img.src)

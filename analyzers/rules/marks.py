@@ -103,6 +103,42 @@ def check_shop_name(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 _WHY_MARKS = ("第十五条第（二）项：不得未经许可将证明商标标识及地理标志标识或他人注册商标标识在互联网上使用，造成误导；"
               "绿色食品、有机产品标志与地理标志专用标志是证明商标或官方标志，须经核准方可使用。")
 
+# Another brand's reputation borrowed for the shop's own goods: "X's factory / OEM / same line / X quality"
+# (反不正当竞争法 第六条：擅自使用他人有一定影响的商品名称、企业名称，引人误认为是他人商品或者与他人存在特定联系).
+_BORROW = re.compile(r"同厂|代工厂|代工|贴牌|oem|一条线|一条生产线|同一(?:个|家)?(?:工厂|代工厂|生产线|厂家|厂)|工厂出的|同款配方"
+                     r"|品质同|技术支持|合作工厂|原厂直供|工厂直供|尾单|同源|同矿脉|钢印")
+_OWN_BRAND = re.compile(r"官方|旗舰店|授权书编号|品牌方直供|本品牌|自有品牌即|就是[^,。;]{0,4}?官方")
+
+
+# the goods pass as the brand's own (专柜, 正品, 原单, 一模一样): a counterfeit, not a borrowed name
+_AS_GENUINE = re.compile(r"专柜|正品|原单|尾单|一模一样|仿|验不出|分不出|原厂|正标|剪标|莆田|真的|高端货|大牌")
+
+
+def _borrowed(doc: TextDoc, genuine: bool) -> Iterator[Hit]:
+    if not doc.get("brands") or not _BORROW.search(doc.text):
+        return
+    if (_AS_GENUINE.search(doc.text) is not None) != genuine:
+        return
+    for c in doc.get("brands"):
+        ss, se = doc.sentence(c.start, c.end)
+        m = _BORROW.search(doc.text, max(ss, c.start - 12), min(se, c.end + 14))
+        if m is None or doc.negated(c) or doc.compliance(c) or doc.negated((m.start(), m.end())):
+            continue
+        if _OWN_BRAND.search(doc.text, ss, se) and not re.search(r"非|不是|没有|未", doc.text[ss:se]):
+            continue  # the brand's own shop or factory speaking
+        start, end = min(c.start, m.start()), max(c.end, m.end())
+        yield Hit(start, end, confidence=0.75)
+        return
+
+
+def check_borrowed_reputation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    yield from _borrowed(doc, genuine=False)
+
+
+def check_same_factory_fake(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    yield from _borrowed(doc, genuine=True)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-CERT-MARK-UNFOUNDED", category="trademark_misuse", article="15(2)",
@@ -154,6 +190,33 @@ RULES: tuple[Rule, ...] = (
         good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）",
               "商标：云朵®（注册号 12345678），新品系列商标申请中。"),
         references=("商标法 第九条、第五十二条",),
+    ),
+    Rule(
+        id="TM-BORROWED-REPUTATION", category="trademark_misuse", article="15(2)",
+        law=("反不正当竞争法 第六条", "商标法 第五十七条"), severity="medium",
+        explanation="借用他人品牌声誉推销自家商品（“某品牌同厂”“代工厂出品”“某品牌技术支持”）", check=check_borrowed_reputation,
+        scope="text", lexicons=("brands",),
+        what="The shop's own goods sold on another brand's name: that brand's factory, OEM or production line, "
+             "'X quality', 'X technical support'.",
+        why="反不正当竞争法第六条禁止擅自使用他人有一定影响的商品名称、企业名称等，引人误认为与他人存在特定联系；"
+            "第十五条第（二）项禁止未经许可使用他人注册商标造成误导。",
+        bad=("这个奶粉是飞鹤的工厂出的，飞鹤同款配方，就是没挂飞鹤的牌子。", "【海尔同厂】冰箱 双门 海尔代工厂出品 品质同海尔。",
+             "我们的牦牛奶粉和伊利是同一个代工厂，包装上印了伊利技术支持。"),
+        good=("海尔官方旗舰店 冰箱 双门 一级能效。", "本店不做任何品牌的贴牌代工，只卖自有品牌。",
+              "适用于华为、荣耀等各品牌手机的数据线。"),
+        references=("反不正当竞争法 第六条",),
+    ),
+    Rule(
+        id="CF-SAME-FACTORY", category="counterfeit_goods", article="15(9)",
+        law=("商标法 第五十七条", "产品质量法 第五条"), severity="high",
+        explanation="以“与专柜同厂”“原厂代工”“同一条线”为名销售充作品牌正品的商品", check=check_same_factory_fake,
+        scope="text", lexicons=("brands",),
+        what="Goods passed off as a brand's genuine article by claiming the brand's factory or production line "
+             "(和专柜同一条线, 原厂代工, 同厂不同标, 工厂直供 with 专柜/正品/一模一样).",
+        why="第十五条第（九）项禁止销售假冒商品；商标法第五十七条：销售侵犯注册商标专用权的商品属侵权。",
+        bad=("LV老花包到货了，和专柜同一条线出来的，五金刻字一模一样。", "Moncler 羽绒服 原厂代工 跟正品一个工厂，只是没有吊牌。"),
+        good=("海尔官方旗舰店 冰箱，专柜同价。", "本店不卖所谓“原厂代工”的仿品，只卖专柜正品。"),
+        references=("商标法 第五十七条",),
     ),
     Rule(
         id="TM-BRAND-SHOP-NAME", category="trademark_misuse", article="15(2)",

@@ -82,3 +82,18 @@ def test_no_recipients_is_said_at_start_up(tmp_path: Path, st: Store) -> None:
     assert notice is not None and "未配置摘要收件人" in notice and "digest.recipients" in notice
     assert "未配置邮件服务器" in (delivery_notice(make_settings(tmp_path, st.url)) or "")
     assert delivery_notice(make_settings(tmp_path, st.url, 2525)) is None
+
+
+def test_critical_lines_grouped_per_merchant_and_article(st: Store, tmp_path: Path) -> None:
+    crits = [finding(1, w, category="pyramid_scheme", article="15(10)", severity="critical", rule="PY-RECRUIT",
+                     url=f"http://shop1.example.cn/item/{k}.html") for k, w in enumerate(("发展下线", "拉人头", "入门费", "层级"))]
+    for f in crits:
+        crawl(st, 1, [f], url=f.url)
+    d = preview(st, make_settings(tmp_path, st.url))
+    assert len(d["critical_new"]) == 4 and len(d["critical_groups"]) == 1
+    g = d["critical_groups"][0]
+    assert g["count"] == 4 and g["matches"].count("”、“") == 2 and g["matches"].endswith("等")
+    assert "/findings?storefront=1&severity=critical" in g["link"]
+    assert sum(x["count"] for x in d["critical_groups"]) + d["critical_more"] == len(d["critical_new"])
+    text = render_text(d)[0]
+    assert text.count("第十五条第（十）项 网络传销 4 项") == 1

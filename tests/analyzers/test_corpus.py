@@ -32,9 +32,29 @@ def test_precision_and_recall_per_category(corpus: Path) -> None:
     import json
 
     rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
-    per, _ = _quality().score(rows)
+    per, _ = _quality().score(rows, _quality().LAYERS["voice"])  # the rules (+ page kind and voice)
     for cat, c in per.items():
         precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
         recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
         assert precision >= 0.95, (cat, dict(c))
         assert recall >= 0.90 or c["tp"] + c["fn"] < 10, (cat, dict(c))
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=["main", "heldout"])
+def test_the_trained_layer_keeps_precision_and_recall(corpus: Path) -> None:
+    """With the model on (it adds findings and vetoes rule hits), micro precision stays >= 0.95 and
+    recall does not fall below the rules' own."""
+    import json
+
+    rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
+    q = _quality()
+
+    def micro(per: dict) -> tuple[float, float]:
+        tp = sum(c["tp"] for c in per.values())
+        fp = sum(c["fp"] for c in per.values())
+        fn = sum(c["fn"] for c in per.values())
+        return tp / (tp + fp), tp / (tp + fn)
+
+    p_model, r_model = micro(q.score(rows, q.LAYERS["model"])[0])
+    _, r_rules = micro(q.score(rows, q.LAYERS["voice"])[0])
+    assert p_model >= 0.95 and r_model >= r_rules

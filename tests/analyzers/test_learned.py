@@ -30,7 +30,10 @@ def test_model_is_current_with_its_training_data() -> None:
     train, dev = training.data_files(training.load_config())
     names = [str(p.relative_to(training.ROOT)) for p in train]
     assert names == model.meta["train_files"], "training files changed: run `storewatch train`"
-    assert training.data_sha256(train + dev) == model.meta["data_sha256"], "training data changed: run `storewatch train`"
+    cfg = training.load_config()
+    examples = training.example_rows() if cfg.get("rule_examples") else []
+    assert training.data_sha256(train + dev, examples=examples) == model.meta["data_sha256"], \
+        "training data (corpus files or rule examples) changed: run `storewatch train`"
 
 
 def _write(path: Path, rows: list[dict]) -> None:
@@ -87,3 +90,8 @@ def test_model_stays_quiet_on_reports_and_where_a_rule_fired(tiny_model: TextMod
     assert analyze_text("据新华社报道，警方捣毁一个靠拉新发展会员的传销窝点，涉案金额上亿。") == []
     ruled = analyze_text("缴纳入门费3980元即可成为代理，每推荐一人奖励500元，拉新有奖。")
     assert {f.source for f in ruled} == {"rule"}
+
+
+def test_model_stays_quiet_on_denials(tiny_model: TextModel) -> None:
+    assert analyze_text("我们不会拉新，也不收会费。") == []
+    assert analyze_text("欢迎光临。我们绝不拉新。") == []

@@ -190,3 +190,22 @@ def test_bad_tsa_settings_are_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     config.write_text(f'[evidence]\ntsa_url = "http://127.0.0.1:1/tsa"\ntsa_ca_file = "{tmp_path}/none.pem"\n')
     assert cli.main(["--config", str(config), "evidence", "timestamp"]) == 2
     assert "none.pem" in capsys.readouterr().err
+
+
+def test_two_runs_in_one_folder_never_mix_tokens(tsa: Tsa, tmp_path: Path) -> None:
+    from evidence.timestamp import TimestampError, stamp_run
+    from evidence.tsverify import verify_tokens
+    from evidence.warc import WarcArchive
+
+    warcs = []
+    for name in ("a", "b"):
+        arc = WarcArchive(tmp_path / f"{name}.warc.gz", {"software": "test"})
+        arc.write_metadata("http://s.test/", {"n": name}, "2026-12-01T00:00:00Z")
+        warcs.append(arc.close())
+    cfg = TsaConfig(tsa.url, tsa.ca_file)
+    assert stamp_run(warcs[0], cfg)["warc"] == "a.warc.gz"
+    with pytest.raises(TimestampError, match="another run"):
+        stamp_run(warcs[1], cfg)
+    problems, _notes, _times = verify_tokens(warcs[1])
+    assert any("another run" in str(p) for p in problems)
+    assert not verify_tokens(warcs[0])[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -99,7 +100,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
         assert {s.get(Finding, i).status for i in ids} == {"rectified"}
         actions = [e.action for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))]
     assert actions == ["opened", "notice", "recheck", "closed"]
-    r = sup.get(url + "/export")
+    assert sup.get(url + "/export").status_code == 405  # exporting writes the chain of custody: POST only
+    assert sup.post(url + "/export", data={}).status_code == 403  # and with the CSRF token
+    r = sup.post(url + "/export", data={"csrf_token": stoken})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     names = set(zf.namelist())
@@ -112,6 +115,9 @@ def test_case_lifecycle_and_case_file(as_role, seeded, store) -> None:  # noqa: 
     assert {"finding.json", "records.warc.gz", "screenshot.png", "manifest.json", "README.txt"} <= set(inner.namelist())
     assert not [n for n in inner.namelist() if n.endswith(".html") and not n.endswith(".safe.html")]
     assert "勿解出后直接用浏览器打开" in zf.read("README.txt").decode()
+    report = zf.read("取证报告.pdf")  # the case's 取证报告, printed by Chromium (evidence.report)
+    assert report.startswith(b"%PDF") and f"{hashlib.sha256(report).hexdigest()}  取证报告.pdf" in \
+        zf.read("SHA256SUMS").decode()
 
 
 def test_finding_detail_shows_evidence_rule_and_history(as_role, seeded) -> None:  # noqa: ANN001
@@ -193,3 +199,22 @@ def test_roles_hold_for_finding_moves(as_role, seeded, store) -> None:  # noqa: 
     assert r.status_code == 403  # what a supervisor closed, an analyst cannot reopen
     with store.session() as s:
         assert s.get(Finding, fid).status == "closed"
+
+
+def test_finding_page_shows_trusted_time(as_role, seeded, settings, tmp_path) -> None:  # noqa: ANN001
+    from evidence.timestamp import TsaConfig, stamp_run
+    from tests.evidence.tsa import running_tsa
+
+    client, _ = as_role("analyst")
+    fid = seeded.finding_ids[0]
+    assert "未加盖可信时间戳" in client.get(f"/findings/{fid}").text
+    warc = next(settings.evidence_dir.glob("run-1.warc.gz"))
+    with running_tsa(tmp_path / "tsa") as tsa:
+        ledger = stamp_run(warc, TsaConfig(tsa.url, tsa.ca_file))
+    assert all(e["status"] == "stamped" for e in ledger["entries"])
+    page = client.get(f"/findings/{fid}").text
+    assert "可信时间戳 (RFC 3161)" in page and "manifest 20" in page and 'id="verify">证据完整' in page
+    token = warc.parent / "timestamps" / "warc.tsr"
+    token.write_bytes(token.read_bytes()[:-8] + b"\x00" * 8)  # a forged signature
+    page = client.get(f"/findings/{fid}").text
+    assert 'id="verify">证据校验未通过' in page and "warc.tsr" in page

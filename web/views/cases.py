@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from store.clock import local_today
 from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
-from web.common import WebState, form, in_db, render, state, user
+from web.common import WebState, form, in_db, render, state
 from web.models import (
     CASE_OUTCOMES,
     CASE_STATUS_LABELS,
@@ -34,6 +35,8 @@ from web.models import (
 )
 from web.recheck import recheck_result
 from web.search_adapter import SEVERITY_ORDER
+
+log = logging.getLogger(__name__)
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -218,11 +221,30 @@ CASE_README = """案卷说明
 案件摘要.html  案件摘要（storewatch 生成，无脚本）
 findings.json  所涉问题的机读记录
 evidence/<问题编号>.zip  各问题的证据包：WARC 记录（原始网页字节，未改动）、截图、manifest.json
+取证报告.pdf   电子数据取证报告（主体备案信息、取证时间与可信时间戳、各文件哈希值、标注截图、保管链、独立验证方法）
 
 安全提示：证据包中的网页副本（*.safe.html）已删除脚本、事件属性与内嵌框架，并加入禁止脚本与
 外部请求的内容安全策略，在本机打开不会运行被监测网站的代码；原始网页仅以 WARC 记录提供，
 请用 WARC 工具查看或用 `storewatch evidence verify` 校验，勿解出后直接用浏览器打开。详见各证据包的 README.txt。
 """
+
+
+MAX_REPORT_FINDINGS = 20  # each finding's exhibit is one short browser render
+
+
+def _report(st: WebState, session: Session, case_id: int, actor: str, n: int) -> tuple[str, bytes]:
+    """取证报告.pdf of the case (``storewatch evidence report --case``); a failure is a note, not a lost export."""
+    if n > MAX_REPORT_FINDINGS:
+        return "取证报告-未生成.txt", (f"本案涉及 {n} 条问题，超过在线生成上限 {MAX_REPORT_FINDINGS}；请在服务器上运行 "
+                                   f"storewatch evidence report --case {case_id}\n").encode()
+    from store.evidence_commands import _version
+    from store.evidence_report import gather_in, report_pdf
+
+    try:
+        return "取证报告.pdf", report_pdf(gather_in(session, st.settings, [], case_id, actor), st.settings, _version())
+    except Exception as exc:  # noqa: BLE001 - Chromium or a damaged record: the rest of the case file stands
+        log.warning("case %s: report not generated: %s", case_id, exc)
+        return "取证报告-未生成.txt", f"取证报告未能生成：{type(exc).__name__}: {exc}\n".encode()
 
 
 def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
@@ -246,6 +268,8 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
         for f in ctx["findings"]:
             put(f"evidence/{f.finding_id}.zip",
                 evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+        name, blob = _report(st, session, case_id, actor, len(ctx["findings"]))
+        put(name, blob)
         put("README.txt", CASE_README.encode("utf-8"))
         zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
     session.add(CaseEvent(case_id=case.id, actor=actor, action="exported", detail="导出案卷"))
@@ -253,8 +277,10 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
 
 
 async def case_export(request: Request) -> Response:
+    """The case file as a zip. A POST with the CSRF token: exporting is recorded in the case's chain of
+    custody, and no other site may make a signed-in analyst's browser do that with a link."""
     st = state(request)
-    u = user(request)
+    u, _ = await form(request)
     case_id = request.path_params["case_id"]
     number, data = await in_db(request, lambda s: build_case_file(st, s, case_id, u.name))
     return Response(data, media_type="application/zip", headers={
@@ -267,5 +293,5 @@ ROUTES = [
     Route("/cases/{case_id:id}/notices", case_notice, methods=["POST"]),
     Route("/cases/{case_id:id}/recheck", case_recheck, methods=["POST"]),
     Route("/cases/{case_id:id}/close", case_close, methods=["POST"]),
-    Route("/cases/{case_id:id}/export", case_export),
+    Route("/cases/{case_id:id}/export", case_export, methods=["POST"]),
 ]

@@ -18,7 +18,7 @@ from store.models import OPEN_STATUSES, CrawlRun, Finding, PageRecord, Storefron
 from web import charts, credit, stats
 from web.cache import cached
 from web.common import WebState, in_db, render, state
-from web.labels import SEVERITY_LABELS, category_label
+from web.labels import SEVERITY_LABELS, category_label, run_status_label
 from web.models import Case
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
@@ -112,7 +112,8 @@ async def warnings(request: Request) -> Response:
 
 
 HEADERS = ["主体名称", "统一社会信用代码", "网站名称", "网站域名", "信用等级", "等级说明", "信用分", "已确认问题数",
-           "其中已整改", "未结问题数", "在办案件数", "最近抓取时间", "最近抓取状态"]
+           "其中已整改", "待研判问题数", "其中严重", "暂定等级（待研判全部属实时）", "未结问题数", "在办案件数",
+           "最近抓取时间", "最近抓取状态"]
 
 
 def _table(st: WebState, rows: list[dict[str, Any]]) -> list[list[Any]]:
@@ -120,7 +121,9 @@ def _table(st: WebState, rows: list[dict[str, Any]]) -> list[list[Any]]:
     for r in rows:
         s, g, run = r["sf"], r["grade"], r["run"]
         out.append([s.name, s.uscc, s.site_name, s.domain, g.grade, g.label, g.score, g.confirmed, g.rectified,
-                    r["open"], r["cases"], st.fmt_dt(run.started_at) if run else "", run.status if run else "未抓取"])
+                    g.pending, g.pending_critical, f"{g.provisional_grade}（{g.provisional_score}）", r["open"],
+                    r["cases"], st.fmt_dt(run.started_at) if run else "",
+                    run_status_label(run.status) if run else "未抓取"])
     return out
 
 
@@ -144,7 +147,8 @@ async def warnings_export(request: Request) -> Response:
     ws.append(HEADERS)
     for row in rows:
         ws.append([_cell(v) for v in row])
-    for col, width in zip("ABCDEFGHIJKLM", (30, 22, 18, 22, 8, 10, 8, 12, 10, 10, 10, 18, 12), strict=True):
+    for col, width in zip("ABCDEFGHIJKLMNOP", (30, 22, 18, 22, 8, 10, 8, 12, 10, 12, 8, 16, 10, 10, 18, 12),
+                          strict=True):
         ws.column_dimensions[col].width = width
     buf2 = io.BytesIO()
     wb.save(buf2)

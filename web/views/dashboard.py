@@ -93,7 +93,7 @@ def dashboard_data(session: Session, st: WebState, months_n: int = 12) -> dict[s
                                  .where(Storefront.id.in_([sid for sid, _ in best]))).all()) if best else {}
     top = [(sid, names.get(sid, str(sid)), int(v[0]), int(v[1])) for sid, v in best]
     return {
-        "kpi": kpi, "coverage": coverage, "top": top,
+        "kpi": kpi, "coverage": coverage, "top": top, "weights": list(WEIGHT.items()),
         "chart_category": charts.hbar([(CATEGORY_LABELS.get(c, c), n) for c, n in by_cat], title="未结问题（按类别）",
                                       href=[f"/findings?category={c}" for c, _ in by_cat]),
         "chart_article": charts.hbar([(article_label(a), n) for a, n in by_art], title="未结问题（按条款）",
@@ -104,7 +104,7 @@ def dashboard_data(session: Session, st: WebState, months_n: int = 12) -> dict[s
                                                       labels=CATEGORY_LABELS),
         "chart_flow": charts.lines(months, {"新发现": new_m, "已解决": res_m}, title="新发现与已解决"),
         "chart_coverage": charts.hbar(list(coverage.items()), title="网站抓取覆盖", color=charts.PALETTE[2]),
-        "chart_top": charts.hbar([(name, float(w or 0)) for _sid, name, _n, w in top], title="重点网站（按严重程度加权）",
+        "chart_top": charts.hbar([(name, float(w or 0)) for _sid, name, _n, w in top], title="重点网站（加权分）",
                                  color=charts.PALETTE[1], href=[f"/merchants/{sid}" for sid, *_ in top]),
     }
 

@@ -1,0 +1,135 @@
+"""The boxed exhibit of a finding: its archived page re-rendered offline with the match boxed.
+
+The page's archived DOM (or, for a page that was not rendered, its archived response body) is
+loaded in an isolated Chromium: its scripts do not run and every network request is refused, so
+nothing is fetched again and nothing the merchant serves today can change it. The match is found
+by its text (inside the finding's selector when that holds it), a full-page screenshot is taken
+clean, then again with a red box over the match. Both are *derived* copies kept beside the
+evidence (``exhibits/<finding>.png`` marked, ``.clean.png``, ``.json`` with the box, the source
+record and the hashes); the archived records stay the evidence. External styles and images are
+not in the WARC, so the exhibit shows the page's own HTML and inline styles only (it says so).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from evidence.affected import safe_index
+from evidence.timefmt import utc_iso
+from evidence.verify import read_record
+from evidence.warc import sha256
+
+FOLDER = "exhibits"
+NOTE = "据存档页面离线重新渲染（未加载外部样式与图片，未执行脚本）；红框为匹配内容位置。原始证据为 WARC 中的记录。"
+_FIND = """([match, selector]) => {
+  const within = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const i = node.data.indexOf(match);
+      if (i >= 0) {
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + match.length);
+        const r = range.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) return [r.left + scrollX, r.top + scrollY, r.width, r.height];
+      }
+    }
+    return null;
+  };
+  let el = null;
+  try { el = selector ? document.querySelector(selector) : null; } catch (e) { el = null; }
+  let box = match ? ((el && within(el)) || within(document.body)) : null;
+  if (!box && el) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) box = [r.left + scrollX, r.top + scrollY, r.width, r.height];
+  }
+  return box;
+}"""
+_MARK = """([x, y, w, h]) => {
+  const d = document.createElement('div');
+  d.style.cssText = `position:absolute;left:${x - 4}px;top:${y - 4}px;width:${w + 8}px;height:${h + 8}px;` +
+    'border:4px solid #e00000;box-sizing:border-box;z-index:2147483647;pointer-events:none;';
+  document.body.appendChild(d);
+}"""
+
+
+def _source(warc: Path, finding: dict[str, Any]) -> tuple[str, str, str]:
+    """(html, record id, kind) of the finding's archived page: the rendered DOM, else the response body."""
+    ev = finding.get("evidence") or {}
+    index = safe_index(warc) or {}
+    by_id = {r.get("record_id"): r for r in index.get("records", []) if isinstance(r, dict)}
+    for key, kind in (("dom_record_id", "dom"), ("record_id", "response")):
+        ref = by_id.get(ev.get(key))
+        if ref is None:
+            continue
+        body = read_record(warc, int(ref["offset"]), int(ref["length"])).payload
+        charset = "utf-8"
+        ctype = str(ref.get("content_type", "")).lower()
+        if "charset=" in ctype:
+            charset = ctype.split("charset=", 1)[1].split(";")[0].strip() or "utf-8"
+        try:
+            return body.decode(charset, "replace"), str(ref["record_id"]), kind
+        except LookupError:
+            return body.decode("utf-8", "replace"), str(ref["record_id"]), kind
+    raise ValueError("no archived DOM or response record of the finding's page")
+
+
+def render_exhibit(html: str, url: str, match: str, selector: str, *, chromium_path: str = "/usr/bin/chromium",
+                   width: int = 1280, timeout: float = 30.0) -> tuple[bytes, bytes, list[float] | None]:
+    """(clean PNG, marked PNG, box [x, y, w, h] in CSS pixels or None)."""
+    from playwright.sync_api import sync_playwright
+
+    doc = f'<base href="{url}">' + html if "<base" not in html[:4000].lower() else html
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, timeout=timeout * 1000,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                           "--disable-background-networking", "--no-first-run"])
+        try:
+            context = browser.new_context(java_script_enabled=False, offline=True, locale="zh-CN",
+                                          viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.route("**", lambda route: route.abort() if not route.request.url.startswith("data:")
+                       else route.continue_())
+            page.set_content(doc, wait_until="load", timeout=timeout * 1000)
+            clean = page.screenshot(full_page=True, timeout=timeout * 1000)
+            box = page.evaluate(_FIND, [match or "", selector or ""])
+            if box:
+                page.evaluate(_MARK, box)
+            marked = page.screenshot(full_page=True, timeout=timeout * 1000) if box else clean
+        finally:
+            browser.close()
+    return clean, marked, [round(float(v), 1) for v in box] if box else None
+
+
+def _write(path: Path, blob: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
+
+
+def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium", refresh: bool = False
+            ) -> dict[str, Any]:
+    """Make (or reuse) the finding's exhibit beside its evidence; returns its description."""
+    warc = Path((finding.get("evidence") or {}).get("warc") or "")
+    folder = warc.parent / FOLDER
+    fid = str(finding.get("finding_id", "finding"))
+    desc_path = folder / f"{fid}.json"
+    if desc_path.exists() and not refresh:
+        desc = json.loads(desc_path.read_text(encoding="utf-8"))
+        if (folder / desc["marked"]).exists() and sha256((folder / desc["marked"]).read_bytes()) == desc["marked_sha256"]:
+            return {**desc, "folder": str(folder)}
+    html, record_id, kind = _source(warc, finding)
+    loc = finding.get("location") or {}
+    clean, marked, box = render_exhibit(html, str(finding.get("url", "")), str(finding.get("match", "")),
+                                        str(loc.get("selector", "")), chromium_path=chromium_path)
+    folder.mkdir(exist_ok=True)
+    _write(folder / f"{fid}.clean.png", clean)
+    _write(folder / f"{fid}.png", marked)
+    desc = {"finding_id": fid, "source_record": record_id, "source_kind": kind, "box": box,
+            "clean": f"{fid}.clean.png", "clean_sha256": sha256(clean),
+            "marked": f"{fid}.png", "marked_sha256": sha256(marked), "made_at": utc_iso(), "note": NOTE}
+    _write(desc_path, json.dumps(desc, ensure_ascii=False, indent=1).encode("utf-8"))
+    return {**desc, "folder": str(folder)}
