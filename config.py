@@ -203,6 +203,9 @@ class CrawlerSettings(_Section):
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
     ocr: bool = True
+    ocr_images_per_page: int = Field(4, ge=0, le=50)
+    ocr_images_per_run: int = Field(60, ge=0)
+    ocr_time_share: float = Field(0.08, ge=0, le=1)
 
     _split = field_validator("allowed_networks", mode="before")(_split_commas)
 
@@ -524,7 +527,10 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
-    "crawler.ocr": "Read the text inside badge-sized images (offline OCR) to spot forged government marks.",
+    "crawler.ocr": "Read images (offline OCR): badges on the home and licence pages, selling images everywhere.",
+    "crawler.ocr_images_per_page": "Selling images (main, detail, banner pictures) read per page, largest first.",
+    "crawler.ocr_images_per_run": "Selling images read per crawl (cached images, by SHA-256, are free).",
+    "crawler.ocr_time_share": "OCR of selling images stops while it exceeds this share of the crawl's time (1: no limit).",
     "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
     "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
     "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",

@@ -63,9 +63,35 @@ def send_smtp(raw: str, smtp: Any, sender: str, recipients: list[str]) -> str:
     return f"smtp:{where}"
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_temps(outbox_dir: Path) -> int:
+    """Remove ``.NAME.PID.tmp`` files left by writers that died mid-write; returns how many."""
+    removed = 0
+    for tmp in outbox_dir.glob(".*.tmp"):
+        pid = tmp.name[: -len(".tmp")].rsplit(".", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                log.warning("cannot remove stale %s", tmp)
+    return removed
+
+
 def write_eml(raw: str, outbox_dir: Path, name: str) -> str:
-    """Write the message to ``outbox_dir/name`` atomically (an existing file is kept: idempotent)."""
+    """Write the message to ``outbox_dir/name`` atomically (an existing file is kept: idempotent).
+    Temp files of writers that died mid-write are swept first."""
     outbox_dir.mkdir(parents=True, exist_ok=True)
+    sweep_stale_temps(outbox_dir)
     path = outbox_dir / name
     if path.exists():
         return str(path)

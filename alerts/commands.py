@@ -6,7 +6,7 @@ import json
 
 import click
 
-from alerts.queue import deliver_pending, preview, queue_alert, queue_daily, queue_weekly
+from alerts.queue import deliver_pending, delivery_notice, preview, queue_alert, queue_daily, queue_weekly
 from alerts.render import render_text
 from errors import DeliveryError
 from shared.clicontext import Context, pass_ctx
@@ -25,6 +25,8 @@ def digest_cmd(ctx: Context, send: bool, dry_run: bool, weekly: bool, force: boo
     """Daily digest (new, reopened and overdue findings; coverage gaps) or weekly trends, in Chinese."""
     settings = ctx.settings
     store = open_store(settings)
+    if (notice := delivery_notice(settings)) is not None:
+        click.echo(f"注意：{notice}", err=True)
     if send and not dry_run:
         queued = queue_weekly(store, settings) if weekly else queue_daily(store, settings, force=force)
         alert = None if weekly else queue_alert(store, settings)

@@ -127,6 +127,7 @@ def coverage_gaps(session: Session, since: datetime | None) -> list[dict[str, An
              "status_zh": RUN_STATUS_ZH.get(r.status, r.status), "error": (r.error or "")[:300],
              "run_id": r.id, "finished_at": r.finished_at.isoformat() if r.finished_at else None,
              "pages_fetched": r.pages_fetched, "pages_failed": r.pages_failed,
+             "reasons": list((r.stats or {}).get("coverage_zh") or [])[:10],
              "new_in_period": bool(since is None or (r.finished_at and r.finished_at > since))}
             for s, r in rows]
 

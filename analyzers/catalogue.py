@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from analyzers.labels import article_label, category_label, severity_label
+from analyzers.learned import MODEL_LAW, model_rule_id
 from analyzers.model import CATEGORIES
 from analyzers.rules import RULES, Rule, SiteExample
 
@@ -21,7 +22,16 @@ def rule_dict(r: Rule) -> dict[str, Any]:
         "scope": r.scope, "explanation": r.explanation, "what": r.what, "why": r.why,
         "bad_examples": [_example(x) for x in r.bad], "good_examples": [_example(x) for x in r.good],
         "references": list(r.references), "options": dict(r.options), "old_ids": list(r.old_ids),
+        "page_kinds": sorted(r.page_kinds) if r.page_kinds is not None else None,
+        "voices": sorted(r.voices or ()), "lexicons": list(r.lexicons),
     }
+
+
+def _judges(r: Rule) -> str:
+    kinds = "all page kinds" if r.page_kinds is None else "page kinds " + ", ".join(sorted(r.page_kinds))
+    if r.scope != "text":
+        return f"Judges {kinds}."
+    return f"Judges {kinds}; voices {', '.join(sorted(r.voices or ()))} (analyzers/understand.py)."
 
 
 def as_json() -> str:
@@ -43,13 +53,18 @@ def as_markdown() -> str:
         for r in rules:
             lines += ["", f"### `{r.id}` — {r.explanation}", "",
                       f"Severity **{r.severity}**, scope {r.scope}, article {r.article}; legal basis: {'；'.join(r.law)}.",
-                      "", f"**What it flags.** {r.what}", "", f"**Why.** {r.why}", "", "**Bad examples**", ""]
+                      "", _judges(r), "", f"**What it flags.** {r.what}", "", f"**Why.** {r.why}", "", "**Bad examples**", ""]
             lines += [f"- {_example(x)}" for x in r.bad]
             lines += ["", "**Good examples (must not fire)**", ""]
             lines += [f"- {_example(x)}" for x in r.good]
             lines += ["", "**References:** " + "；".join(r.references)]
             if r.options:
                 lines += ["", "**Options:** " + ", ".join(f"`{k}` = {v!r}" for k, v in r.options.items())]
+    lines += ["", "## The trained layer (`source: model`)", "",
+              "`analyzers/learned.py` adds one finding per category where no rule fired on a block, its score passes "
+              "the category's threshold (chosen on dev for precision >= 0.95) and the sentence is the merchant's own; "
+              "it cites the category's article and quotes the sentence. Trained by `storewatch train`.", ""]
+    lines += [f"- `{model_rule_id(c)}` — {c} (Art. {CATEGORIES[c]}); {'；'.join(MODEL_LAW[c])}" for c in MODEL_LAW]
     return "\n".join(lines) + "\n"
 
 

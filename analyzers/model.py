@@ -124,8 +124,9 @@ class BrowserEvent:
     """Something the page did by itself while rendered."""
 
     kind: Literal["popup", "window_open", "dialog", "download", "navigation", "console"]
-    detail: str = ""  # URL opened/downloaded, dialog message, …
+    detail: str = ""  # URL opened/downloaded, dialog message, … (the first one, when counted)
     user_initiated: bool = False
+    count: int = 1  # how many times the page did it (the crawler folds repeats into one event)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,10 @@ in the same run: pages/second of a storewatch crawl (child process, extraction +
 OCR step + analysis when the rule engine is present) against a bare Scrapy spider fetching the
 same pages (its own child process: the reactor cannot restart), and the ratio; then rendered
 pages/second with one browser (render=always).
+
+``python bench/crawl.py --image-pages 200``: the image-heavy workload instead (product pages with a
+main picture and two long detail images carrying selling copy): crawl time without OCR, with the
+default OCR budget, and the OCR cost per image and per page on a sample crawled with no budget.
 """
 
 from __future__ import annotations
@@ -110,14 +114,115 @@ def run_bare(url: str, tmp: Path) -> tuple[float, int]:
     return elapsed, int(m.group(1)) if m else 0
 
 
-def run_storewatch(url: str, out: Path, render: str, max_pages: int) -> tuple[float, dict]:
+def image_bytes(i: int, w: int, h: int, lines: tuple[str, ...]) -> bytes:
+    """A product picture with selling copy drawn on it (unique per product: its number is drawn too)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("RGB", (w, h), (250, 238, 215))
+    d = ImageDraw.Draw(im)
+    for x in range(-h, w, 40):
+        d.line([(x, 0), (x + h, h)], fill=(225, 200, 160), width=6)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 36)
+    for k, t in enumerate((f"商品{i}", *lines)):
+        d.text((30, 40 + k * 220), t, font=font, fill=(160, 20, 20))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def serve_images(n: int) -> ThreadingHTTPServer:
+    """Image-heavy shop: n product pages, each with a main picture and two long detail images."""
+    pages: dict[str, tuple[str, bytes]] = {}
+    items = "".join(f'<li><a href="/item/{i}.html">商品{i}</a></li>' for i in range(1, n + 1))
+    home = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>高原好物</title></head><body><ul>{items}</ul></body></html>'
+    pages["/"] = ("text/html; charset=utf-8", home.encode())
+    for i in range(1, n + 1):
+        html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>商品{i}</title></head><body><main>'
+                f'<h1>商品{i} 青海牦牛肉干</h1><p class="price">￥{i % 300 + 19} 立即购买</p>'
+                f'<img src="/img/{i}-main.jpg" width="800" height="800">'
+                f'<img src="/img/{i}-d1.jpg" width="750" height="1400"><img src="/img/{i}-d2.jpg" width="750" height="1400">'
+                '</main></body></html>')
+        pages[f"/item/{i}.html"] = ("text/html; charset=utf-8", html.encode())
+        pages[f"/img/{i}-main.jpg"] = ("image/jpeg", image_bytes(i, 800, 800, ("高原牦牛", "产地直发")))
+        for d in (1, 2):
+            pages[f"/img/{i}-d{d}.jpg"] = ("image/jpeg", image_bytes(i, 750, 1400, ("手工晾晒 顺丰包邮", "配料 牦牛肉 食盐",
+                                                                                "七天无理由退货")))
+
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            ctype, body = pages.get(self.path, ("text/plain", b""))
+            self.send_response(200 if body else 404)
+            body = body or b"not found"
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    server.daemon_threads = True
+    Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def ocr_note(summary: dict) -> tuple[int, float, int]:
+    """(images read, OCR seconds, images left unread) from the crawl's notes."""
+    import re
+
+    for note in summary.get("notes", []):
+        m = re.search(r"OCR budget: read (\d+) selling images in ([0-9.]+) s, (\d+) left unread", note)
+        if m:
+            return int(m.group(1)), float(m.group(2)), int(m.group(3))
+    return 0, 0.0, 0
+
+
+def bench_images(n: int, sample: int, tmp: Path) -> dict:
+    """Crawl the image-heavy shop without OCR, with the default budget, and (on ``sample`` pages) with
+    no budget at all for the cost per image and per page."""
+    server = serve_images(n)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        # alternated (off, on, on, off) so the machine's drift falls on both sides; the means are compared
+        off_times, on_times, notes = [], [], []
+        for k, use in enumerate((False, True, True, False)):
+            s, summary = run_storewatch(url, tmp / f"i-{k}", "never", n + 1, ocr=use)
+            (on_times if use else off_times).append(s)
+            if use:
+                notes.append(ocr_note(summary))
+        off_s, on_s = sum(off_times) / 2, sum(on_times) / 2
+        read, spent, unread = (sum(x[i] for x in notes) / 2 for i in range(3))
+        res: dict = {"image_pages": n, "images": 3 * n, "no_ocr_s": round(off_s, 2), "default_budget_s": round(on_s, 2),
+                     "crawl_ratio_default_vs_no_ocr": round(off_s / on_s, 3) if on_s else 0,
+                     "no_ocr_runs_s": [round(x, 2) for x in off_times], "default_budget_runs_s": [round(x, 2) for x in on_times],
+                     "default_budget_images_read": read, "default_budget_ocr_s": round(spent, 2),
+                     "default_budget_images_unread": unread}
+        if sample:
+            all_s, every = run_storewatch(url, tmp / "i-all", "never", sample + 1, ocr_time_share=1.0,
+                                          ocr_images_per_run=100_000)
+            read, spent, _ = ocr_note(every)
+            res.update({"unbounded_sample_pages": sample, "unbounded_images_read": read,
+                        "ocr_s_per_image": round(spent / read, 3) if read else None,
+                        "ocr_s_per_page": round(spent / sample, 3),
+                        "ocr_share_of_crawl_time_unbounded": round(spent / all_s, 3) if all_s else None})
+        return res
+    finally:
+        server.shutdown()
+
+
+def run_storewatch(url: str, out: Path, render: str, max_pages: int, **kw: object) -> tuple[float, dict]:
     from crawler.job import CrawlJob
     from crawler.options import CrawlOptions
     from crawler.runner import run_crawl
 
     opts = CrawlOptions(allow_loopback=True, render=render, max_pages=max_pages, max_depth=5, concurrency=8,
                         per_host_concurrency=8, autothrottle=False, retries=0, max_pages_per_pattern=100_000,
-                        context_recycle_pages=20, pdf_pages=False)
+                        context_recycle_pages=20, pdf_pages=False, **kw)  # type: ignore[arg-type]
     job = CrawlJob(start_url=url, evidence=str(out.resolve()), options=opts, progress=False)
     t = time.perf_counter()
     outcome = run_crawl(job)
@@ -128,7 +233,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=500)
     ap.add_argument("--rendered", type=int, default=20, help="pages for the rendering measurement (0: skip)")
+    ap.add_argument("--image-pages", type=int, default=0,
+                    help="image-heavy workload: product pages with 3 selling images each (0: skip)")
+    ap.add_argument("--image-sample", type=int, default=10, help="pages crawled with no OCR budget (cost per image)")
     args = ap.parse_args()
+    if args.image_pages:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(bench_images(args.image_pages, args.image_sample, Path(tmp)), ensure_ascii=False, indent=1))
+        return
     server = serve(args.pages)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     total = args.pages + (args.pages + 19) // 20 + 2  # items + categories + home + about

@@ -1,6 +1,6 @@
 """Precision and recall of `storewatch scan` on a labelled set of storefront sites.
 
-    .venv/bin/python bench/sites_quality.py [SITES_DIR]      # default tests/e2e/blind_sites
+    .venv/bin/python bench/sites_quality.py [SITES_DIR] [--save DIR]   # default tests/e2e/blind_sites
 
 SITES_DIR holds one folder per site, ``labels.json`` (per page: violations with a category and
 the evidence text, or ``absent: …``; hard negatives with the categories that must not fire) and
@@ -69,6 +69,12 @@ def page_of(url: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    save_dir = None
+    if "--save" in argv:
+        i = argv.index("--save")
+        save_dir = Path(argv[i + 1])
+        save_dir.mkdir(parents=True, exist_ok=True)
+        argv = argv[:i] + argv[i + 2:]
     sites_dir = Path(argv[0]) if argv else ROOT / "tests" / "e2e" / "blind_sites"
     labels = json.loads((sites_dir / "labels.json").read_text("utf-8"))
     sites = [k for k in labels if not k.startswith("_")]
@@ -77,6 +83,7 @@ def main(argv: list[str]) -> int:
     for s, srv in servers.items():
         registry = registry.replace(f"127.0.0.1:PORTPLACEHOLDER_{s}", f"127.0.0.1:{srv.server_address[1]}")
     tp, fn, fp = Counter(), Counter(), Counter()
+    site_rows: list[tuple[str, set[str], set[str]]] = []  # (site, categories labelled, categories raised)
     with tempfile.TemporaryDirectory() as tmp:
         reg = Path(tmp) / "registry.csv"
         reg.write_text(registry, encoding="utf-8")
@@ -90,6 +97,10 @@ def main(argv: list[str]) -> int:
                 print(out.stderr[-2000:], file=sys.stderr)
                 return 1
             findings = json.loads(out.stdout)["findings"]
+            if save_dir is not None:
+                (save_dir / f"{s}.json").write_text(out.stdout, encoding="utf-8")
+            site_rows.append((s, {v["category"] for p in labels[s]["pages"].values() for v in p.get("violations", [])},
+                              set().union(*(categories(f) for f in findings)) if findings else set()))
             on_page: dict[str, list[dict]] = {}
             for f in findings:
                 on_page.setdefault(page_of(f["url"]), []).append(f)
@@ -126,6 +137,15 @@ def main(argv: list[str]) -> int:
         print(f"{cat:<22} {tp[cat]:>3} {fn[cat]:>3} {fp[cat]:>3}  {p:9.3f}  {r:6.3f}")
     T, N, F = sum(tp.values()), sum(fn.values()), sum(fp.values())
     print(f"{'(micro)':<22} {T:>3} {N:>3} {F:>3}  {T / max(T + F, 1):9.3f}  {T / max(T + N, 1):6.3f}")
+    # site level, as an analyst reads a storefront: which categories does it raise, which should it
+    right = sum(len(want & got) for _, want, got in site_rows)
+    false = sum(len(got - want) for _, want, got in site_rows)
+    missed = sum(len(want - got) for _, want, got in site_rows)
+    print("\nsite-level categories (a category raised anywhere on a site vs the site's labelled categories)")
+    for site, want, got in site_rows:
+        print(f"  {site:<16} right {sorted(want & got)}  false {sorted(got - want)}  missed {sorted(want - got)}")
+    print(f"site-level: {right} right, {false} false, {missed} missed — precision "
+          f"{right / max(right + false, 1):.3f}, recall {right / max(right + missed, 1):.3f}")
     return 0
 
 

@@ -44,6 +44,8 @@ class PageCapture:
     cut_reason: str = ""  # a limit that cut this page (size, time, trap, render time, …)
     error: str = ""
     redirect_to: str = ""  # Location of a redirect that was recorded, not followed
+    left_host: str = ""  # where the browser's navigation went off the host (the render is not judged)
+    evidence_gaps: list[str] = field(default_factory=list)  # evidence steps that failed (screenshot, PDF, …)
     # added by pipelines
     page: Any = None  # analyzers.model.Page
     evidence: dict[str, Any] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from twisted.internet.error import DNSLookupError
 from crawler.safety import AddressPolicy, UnsafeTarget, check_host
 
 log = logging.getLogger(__name__)
+ROBOTS_TIMEOUT = 10.0  # seconds for robots.txt, whatever the page timeout
 
 
 def _state(crawler: Any) -> Any:
@@ -40,6 +41,10 @@ class SafetyMiddleware:
         state = _state(self.crawler)
         if state is None or request.url.startswith("data:"):
             return None
+        if request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt":
+            # robots.txt is asked once, briefly: a dead host must not cost retries before the pages
+            request.meta.setdefault("dont_retry", True)
+            request.meta["download_timeout"] = min(float(state.job.options.page_timeout), ROBOTS_TIMEOUT)
         if not state.scope.in_scope(request.url):
             raise IgnoreRequest(f"off-host URL not fetched: {request.url}")
         host = urlsplit(request.url).hostname or ""
@@ -106,7 +111,8 @@ class RedirectGuardMiddleware:
         if not state.scope.in_scope(target):
             request.meta["dont_redirect"] = True
             request.meta["sw_redirect_offsite"] = target
-            state.redirects.append({"from": response.url, "to": target, "followed": "no"})
+            if len(state.redirects) < 500:
+                state.redirects.append({"from": response.url, "to": target, "followed": "no"})
         return response
 
 

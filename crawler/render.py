@@ -79,7 +79,10 @@ INIT_SCRIPT = r"""
   const origOpen = window.open;
   window.open = function (url, name, features) {
     // storewatch never clicks or types, so nothing a page does while rendered is user-initiated
-    try { ev.push({kind: "window_open", detail: String(url || ""), user_initiated: false}); } catch (e) {}
+    try {
+      if (ev.length < 200) ev.push({kind: "window_open", detail: String(url || ""), user_initiated: false});
+      else ev[ev.length - 1].count = (ev[ev.length - 1].count || 1) + 1;
+    } catch (e) {}
     return null;
   };
 })();
@@ -145,11 +148,50 @@ class RenderResult:
     cut_reason: str = ""
 
 
+MAX_EVENTS = 50  # events kept per page; repeats of a kind are folded into one event with a count
+_FOLDED = ("popup", "window_open")
+
+
+def compact_events(events: list[dict[str, Any]], limit: int = MAX_EVENTS) -> list[dict[str, Any]]:
+    """Bounded events: pop-ups and window.open calls are one event per kind (the first URL and a
+    count); other events are kept once per (kind, detail) with a count, at most ``limit`` in all."""
+    out: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], dict[str, Any]] = {}
+    for ev in events:
+        kind = str(ev.get("kind", ""))
+        key = (kind, "") if kind in _FOLDED else (kind, str(ev.get("detail", ""))[:1000])
+        seen = index.get(key)
+        if seen is not None:
+            seen["count"] = int(seen.get("count", 1)) + int(ev.get("count", 1) or 1)
+            continue
+        if len(out) >= limit:
+            continue
+        item = {**ev, "detail": str(ev.get("detail", ""))[:1000], "count": int(ev.get("count", 1) or 1)}
+        index[key] = item
+        out.append(item)
+    return out
+
+
+def render_gaps(result: RenderResult, *, pdf_wanted: bool, screenshot_wanted: bool = True) -> list[str]:
+    """The evidence steps of one render that produced nothing (each one is an evidence gap)."""
+    gaps = []
+    if not result.dom:
+        gaps.append("DOM not captured")
+    if screenshot_wanted and not result.screenshot:
+        gaps.append("screenshot not taken")
+    if pdf_wanted and not result.pdf:
+        gaps.append("PDF not printed")
+    return gaps
+
+
 class EventRecorder:
     """Listens on a Playwright page for what it does by itself (popups, dialogs, downloads)."""
 
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
+
+    def _add(self, event: dict[str, Any]) -> None:
+        self.events = compact_events([*self.events, event])
 
     def attach(self, page: Any) -> None:
         page.on("popup", self._on_popup)
@@ -157,34 +199,76 @@ class EventRecorder:
         page.on("download", self._on_download)
 
     async def _on_popup(self, popup: Any) -> None:
-        self.events.append({"kind": "popup", "detail": popup.url, "user_initiated": False})
+        self._add({"kind": "popup", "detail": popup.url, "user_initiated": False})
         try:
             await popup.close()
         except Exception:
             log.debug("closing popup failed", exc_info=True)
 
     async def _on_dialog(self, dialog: Any) -> None:
-        self.events.append({"kind": "dialog", "detail": f"{dialog.type}: {dialog.message}"[:500],
-                            "user_initiated": False})
+        self._add({"kind": "dialog", "detail": f"{dialog.type}: {dialog.message}"[:500], "user_initiated": False})
         try:
             await dialog.dismiss()
         except Exception:
             log.debug("dismissing dialog failed", exc_info=True)
 
     async def _on_download(self, download: Any) -> None:
-        self.events.append({"kind": "download", "detail": download.url, "user_initiated": False})
+        self._add({"kind": "download", "detail": download.url, "user_initiated": False})
         try:
             await download.cancel()
         except Exception:
             log.debug("cancelling download failed", exc_info=True)
 
 
+# Python codec names (crawler.encoding) -> labels a browser knows
+_BROWSER_CHARSET = {"utf-8-sig": "utf-8", "utf_8": "utf-8", "big5hkscs": "big5", "cp1252": "windows-1252",
+                    "shift_jis": "shift_jis", "euc_kr": "euc-kr", "utf-16": "utf-16le"}
+_DROP = {"content-length", "content-encoding", "transfer-encoding", "content-type", "connection", "keep-alive"}
+
+
+def document_for_browser(cap: Any, limit: int) -> tuple[dict[str, str], bytes] | None:
+    """Headers and body to serve the browser for a page the fetcher already has: the same bytes
+    (bounded, decompressed within the limit) under the charset the fetcher determined, so the
+    browser renders and the analysers judge what was archived."""
+    if cap is None or cap.body is None or not cap.encoding:
+        return None
+    body = cap.body
+    enc = cap.header("Content-Encoding")
+    if enc and enc.lower() != "identity":
+        from crawler.capture import bounded_decompress
+
+        body, _cut = bounded_decompress(body, enc, limit)
+    charset = _BROWSER_CHARSET.get(cap.encoding.lower(), cap.encoding.lower().replace("_", "-"))
+    headers = {k: v for k, v in cap.headers if k.lower() not in _DROP}
+    headers["Content-Type"] = f"text/html; charset={charset}"
+    return headers, body[:limit]
+
+
 async def init_page(page: Any, request: Any) -> None:
-    """scrapy-playwright page-init callback: install the recorder before the page loads."""
+    """scrapy-playwright page-init callback: install the recorder before the page loads and, when
+    the fetcher has the page, serve the browser those bytes (registered after scrapy-playwright's
+    own route, so it is asked first; every other request falls back to it and to the gate)."""
     recorder = EventRecorder()
     recorder.attach(page)
     request.meta["sw_recorder"] = recorder
     await page.add_init_script(INIT_SCRIPT)
+    doc = document_for_browser(request.meta.get("sw_capture"), int(request.meta.get("sw_max_bytes") or 5 << 20))
+    if doc is None:
+        return
+    headers, body = doc
+    served = {"done": False}
+    status = request.meta["sw_capture"].status or 200
+
+    async def serve(route: Any) -> None:
+        req = route.request
+        if not served["done"] and req.is_navigation_request() and req.frame.parent_frame is None:
+            served["done"] = True
+            await route.fulfill(status=status, headers=headers, body=body)
+        else:
+            await route.fallback()
+
+    target = request.url.split("#", 1)[0]
+    await page.route(lambda u: u.split("#", 1)[0] == target, serve)
 
 
 async def _bounded(coro: Any, seconds: float, what: str, result: RenderResult) -> Any:
@@ -208,6 +292,7 @@ async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, p
     def left(cap: float) -> float:
         return min(cap, deadline - loop.time())
 
+    await _bounded(page.wait_for_load_state("load"), left(timeout * 0.3), "page load", result)
     await _bounded(page.wait_for_load_state("networkidle"), left(timeout * 0.4), "network idle", result)
     await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
     await _bounded(page.wait_for_load_state("networkidle"), left(2.0), "network idle after scroll", result)
@@ -215,9 +300,7 @@ async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, p
     result.dom = await _bounded(page.content(), left(5.0), "DOM", result) or ""
     events = await _bounded(page.evaluate(ANNOTATE_SCRIPT), left(5.0), "layout", result)
     result.dom_annotated = await _bounded(page.content(), left(5.0), "annotated DOM", result) or result.dom
-    result.events = list(events or [])
-    if recorder is not None:
-        result.events.extend(recorder.events)
+    result.events = compact_events(list(events or []) + (recorder.events if recorder is not None else []))
     if screenshot:
         height = await _bounded(page.evaluate("document.documentElement.scrollHeight"), left(2.0), "size",
                                 result) or 0

@@ -57,7 +57,9 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(max(o.per_host_concurrency, 1)),
         "AUTOTHROTTLE_MAX_DELAY": 10.0,
         "DOWNLOAD_TIMEOUT": o.page_timeout,
-        "DOWNLOAD_MAXSIZE": o.max_page_bytes * 2,  # backstop; the spider stops at max_page_bytes and keeps them
+        # no Scrapy max size: it drops a page whose declared length is over it before reading a byte;
+        # the spider stops every download at max_page_bytes instead and keeps what it has (cut and kept)
+        "DOWNLOAD_MAXSIZE": 0,
         "DOWNLOAD_WARNSIZE": 0,
         "DNS_TIMEOUT": min(o.page_timeout, 20),
         "RETRY_ENABLED": o.retries > 0,
@@ -94,6 +96,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "pipelines.extract.ExtractPipeline": 100,
             "pipelines.evidence.EvidencePipeline": 200,
             "pipelines.ocr.OcrPipeline": 300,
+            "pipelines.design.DesignPipeline": 350,  # close_spider after analysis: design copying (Art. 15(3))
             "pipelines.collect.CollectPipeline": 900,
             "pipelines.analyze.AnalyzePipeline": 950,  # close_spider: the rule engine over the pages
         },

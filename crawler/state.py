@@ -13,6 +13,7 @@ from crawler.links import canonical, url_pattern
 from crawler.safety import AddressPolicy, Scope
 
 log = logging.getLogger(__name__)
+MAX_CUTS = 500
 
 
 @dataclass
@@ -26,7 +27,8 @@ class RunState:
     seen: set[str] = field(default_factory=set)
     patterns: Counter[str] = field(default_factory=Counter)
     pages_admitted: int = 0  # page requests let through to the downloader (the budget)
-    cuts: list[dict[str, str]] = field(default_factory=list)
+    cuts: list[dict[str, str]] = field(default_factory=list)  # the first MAX_CUTS; cut_count counts all
+    cut_count: int = 0
     offsite_links: dict[str, dict[str, str]] = field(default_factory=dict)
     redirects: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -51,7 +53,9 @@ class RunState:
 
     def cut(self, url: str, reason: str) -> None:
         log.info("cut %s: %s", url, reason)
-        self.cuts.append({"url": url, "reason": reason})
+        self.cut_count += 1
+        if len(self.cuts) < MAX_CUTS:
+            self.cuts.append({"url": url, "reason": reason[:500]})
 
     def admit_link(self, url: str) -> bool:
         """First sighting of a page URL within the trap guard? (budget is checked at download)."""

@@ -56,7 +56,7 @@ def main() -> None:
         page.click("button[type=submit]")
         page.wait_for_url("**/findings")
         # a little history so that cases and credit files have something to show
-        page.goto(base + f"/findings?storefront={sd.storefront_ids[1]}")
+        page.goto(base + f"/findings?storefront={sd.storefront_ids[1]}&status=open")
         page.check("#select-all")
         page.fill("#bulk input[name=note]", "雪域健康虚假宣传及伪造红盾标识案")
         page.click("#bulk button[value=case]")
@@ -77,7 +77,7 @@ def main() -> None:
             "findings": "/findings?q=国家级 -包邮&category=false_advertising",
             "findings-all": "/findings",
             "finding": f"/findings/{sd.finding_ids[0]}",
-            "merchant": f"/merchants/{sd.storefront_ids[1]}",
+            "merchant": f"/merchants/{sd.storefront_ids[3]}",  # unreviewed findings: 待研判 beside the grade
             "warnings": "/warnings",
             "dashboard": "/dashboard",
         }

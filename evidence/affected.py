@@ -61,10 +61,12 @@ def finding_records(finding: dict[str, Any], index: dict[str, Any] | None = None
     return ids
 
 
-def attribute(report: VerifyReport, findings: list[dict[str, Any]]) -> VerifyReport:
-    """Fill ``Problem.findings`` for each problem of ``report`` from the findings judged on its WARC."""
-    mine = [f for f in findings if _same_file((f.get("evidence") or {}).get("warc"), report.path)]
-    index = safe_index(Path(report.path))
+def attribute(report: VerifyReport, findings: list[dict[str, Any]], warc: Path | None = None) -> VerifyReport:
+    """Fill ``Problem.findings`` for each problem of ``report`` from the findings judged on its WARC
+    (``warc``: the run's WARC when the report is of a package holding it, a WACZ)."""
+    warc = warc or Path(report.path)
+    mine = [f for f in findings if _same_file((f.get("evidence") or {}).get("warc"), str(warc))]
+    index = safe_index(warc)
     records = {f["finding_id"]: finding_records(f, index) for f in mine if f.get("finding_id")}
     out: list[Problem] = []
     for p in report.problems:

@@ -132,6 +132,7 @@ def verify_wacz(path: Path) -> Any:
                     if raw is None:
                         continue
                     target.write_bytes(raw)  # stored, not deflated: find which record changed
+                report.notes.append(f"package holds {Path(name).name}")
                 inner = verify_warc(target)
                 report.checked += inner.checked
                 report.problems.extend(p for p in inner.problems if not p.message.startswith("index file"))

@@ -359,7 +359,7 @@ def extract_page(html: str, url: str, *, status: int = 200, is_home: bool = Fals
         iframes.append(Iframe(src=_abs(base, f.get("src")), width=width, height=height,
                               visible=not (tiny or hidden_anywhere(f)), path=paths.get(f, "")))
     evs = tuple(BrowserEvent(kind=e.get("kind", "console"), detail=str(e.get("detail", ""))[:1000],
-                             user_initiated=bool(e.get("user_initiated")))
+                             user_initiated=bool(e.get("user_initiated")), count=max(int(e.get("count") or 1), 1))
                 for e in events if e.get("kind") in EVENT_KINDS)
     return Page(url=url, status=status, title=title, meta=meta, blocks=tuple(walker.blocks), links=tuple(links),
                 images=tuple(images), forms=tuple(forms), scripts=tuple(scripts), iframes=tuple(iframes),

@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 from analyzers.engine import AllowEntry, analyze_site
 from analyzers.images import image_evidence
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
+from crawler.coverage import judgeable
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,11 @@ def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict
 def analyze_run(state: Any) -> tuple[list[Finding], str]:
     """The findings of one crawl (``state``: :class:`crawler.state.RunState`) and how analysis went."""
     job = state.job
-    pages = [p.page for p in state.pages if p.page is not None]
+    home = next((p for p in state.pages if p.is_home), None)
+    if home is None or not judgeable(home):  # a site that is down or elsewhere is no clean bill, and no case
+        return [], "skipped: the home page was not fetched on the storefront's host with 2xx/3xx"
+    # only the storefront's own content is judged: no error pages, no page the browser left the host on
+    pages = [p.page for p in state.pages if p.page is not None and judgeable(p)]
     registry = RegistryRecord(**job.registry) if job.registry else None
     try:
         return analyze_pages(pages, registry, storefront_id=job.storefront_id, allow_list=job.allow_list), "ran"

@@ -33,6 +33,8 @@ def page_line(cap: PageCapture) -> dict[str, Any]:
         "cut_reason": cap.cut_reason,
         "error": cap.error,
         "redirect_to": cap.redirect_to,
+        "left_host": cap.left_host,
+        "evidence_gaps": list(cap.evidence_gaps),
         "kind": cap.kind,
         "is_home": cap.is_home,
         "depth": cap.depth,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.model import normalise_url
+from crawler.coverage import run_coverage
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
 from pipelines.analyze import attach_evidence
@@ -25,15 +26,8 @@ MAX_FINDING_PDFS = 30
 
 
 def run_status(state: Any) -> str:
-    """complete | partial | unreachable — a site that is down is a coverage gap, not a clean bill."""
-    home = next((p for p in state.pages if p.is_home), None)
-    if home is None or home.error or home.status is None or (home.status >= 400 and home.page is None):
-        return "unreachable"
-    if home.redirect_to and len([p for p in state.pages if p.page is not None]) == 0:
-        return "unreachable"
-    if state.cuts or any(p.error for p in state.pages) or state.close_reason not in ("finished", ""):
-        return "partial"
-    return "complete"
+    """complete | partial | unreachable — see :mod:`crawler.coverage` (a failure is never compliance)."""
+    return str(run_coverage(state.pages, state.cuts, state.close_reason)["status"])
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -58,7 +52,13 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
             if ev is None or cap is None or ev.get("pdf_sha256") or not state.html_for_pdf.get(cap.url):
                 continue
             want.append((cap.url, state.html_for_pdf[cap.url]))
-        for url, pdf in _print(want[:MAX_FINDING_PDFS], job.options, guard).items():
+        failed: dict[str, str] = {}
+        printed = _print(want[:MAX_FINDING_PDFS], job.options, guard, failed)
+        for url, reason in failed.items():
+            cap = next((p for p in pages if p.url == url), None)
+            if cap is not None:
+                cap.evidence_gaps.append(reason)
+        for url, pdf in printed.items():
             ev = evidence_by_url[normalise_url(url)]
             ref = pdf_record(state.archive, url, pdf, ev.get("record_id", ""))
             ev.setdefault("records", {})["pdf"] = ref
@@ -68,8 +68,9 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     warc_path = ""
     if state.archive is not None:
         warc_path = str(state.archive.close())
+    coverage = run_coverage(state.pages, state.cuts, state.close_reason)
     # SIGTERM (a stopping daemon or worker): Scrapy closed the spider with reason "shutdown"
-    status = "interrupted" if state.close_reason == "shutdown" else run_status(state)
+    status = "interrupted" if state.close_reason == "shutdown" else coverage["status"]
     summary = {
         "run_id": job.run_id,
         "storefront_id": job.storefront_id,
@@ -87,10 +88,14 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "warc": warc_path,
         "settings_digest": job.options.digest(),
         "cuts": state.cuts,
+        "cut_count": getattr(state, "cut_count", len(state.cuts)),
         "redirects": state.redirects,
         "offsite_links": list(state.offsite_links.values()),
         "notes": state.notes,
         "browser_blocked": list(getattr(guard, "blocked", []))[:500],
+        "browser_blocked_count": getattr(getattr(guard, "records", None), "blocked_count", 0),
+        "coverage": coverage["reasons"],
+        "coverage_counts": coverage["reason_counts"],
     }
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
@@ -99,7 +104,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     return summary
 
 
-def _print(pages: list[tuple[str, str]], options: Any, guard: Any) -> dict[str, bytes]:
+def _print(pages: list[tuple[str, str]], options: Any, guard: Any, failed: dict[str, str]) -> dict[str, bytes]:
     from crawler.printing import print_pdfs
 
-    return print_pdfs(pages, options, guard)
+    return print_pdfs(pages, options, guard, failed)

@@ -87,6 +87,7 @@ class OcrPipeline:
         self.spent = 0.0  # seconds of OCR on selling images in this crawl
         self.read = 0  # selling images read (not from cache)
         self.skipped = 0  # selling images left unread by the budget
+        self._lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
@@ -100,7 +101,8 @@ class OcrPipeline:
             return False
         if opts.ocr_time_share >= 1:
             return True
-        estimate = self.spent / self.read if self.read else 1.0
+        # before the first image, assume the engine's load (1-4 s here) as well as one read
+        estimate = self.spent / self.read if self.read else (4.0 if ocr._engine is None else 1.0)
         return self.spent + estimate <= opts.ocr_time_share * (time.monotonic() - self.started)
 
     async def process_item(self, item: Any) -> Any:
@@ -147,15 +149,29 @@ class OcrPipeline:
             img = images[i]
             if img.ocr_text or not (img.src.startswith("data:image/") or state.scope.in_scope(img.src)):
                 continue
-            cap = await self._fetch(img.src, item.url, state)  # cheap next to OCR; its hash finds the cache
+            known = img.src in state.images or self._known_url(state, img.src)
+            if not known and not self._affordable(opts):
+                self.skipped += 1  # not even fetched: fetching and archiving every picture costs crawl time
+                continue
+            cap = await self._fetch(img.src, item.url, state)
             if cap is None or not cap.body or ocr.is_selling_sized(cap.width, cap.height) is False:
                 continue
-            if self._cached(state, cap.sha256) is None and not self._affordable(opts):
+            if self._cached(state, cap.sha256) is not None:
+                images[i] = await self._fill(img, cap, state, look=False)
+                changed = True
+                continue
+            # one selling image at a time: the budget is checked with the cost of the ones before known;
+            # under a time share, an image met while another is being read is left for a later crawl
+            if (opts.ocr_time_share < 1 and self._lock.locked()) or not self._affordable(opts):
                 self.skipped += 1
                 images[i] = dataclasses.replace(img, sha256=cap.sha256)
                 changed = True
                 continue
-            images[i] = await self._fill(img, cap, state, look=False)
+            async with self._lock:
+                if not self._affordable(opts):
+                    self.skipped += 1
+                    continue
+                images[i] = await self._fill(img, cap, state, look=False)
             changed = True
         return changed
 
@@ -172,9 +188,9 @@ class OcrPipeline:
             log.info("OCR of selling images: %d read in %.1f s, %d left unread by the budget",
                      self.read, self.spent, self.skipped)
         state = getattr(getattr(self.crawler, "spider", None), "state", None)
-        if state is not None and self.skipped:
-            state.notes.append(f"OCR budget: {self.skipped} selling images left unread (read {self.read}, "
-                               f"{self.spent:.1f} s)")
+        if state is not None and (self.read or self.skipped):
+            state.notes.append(f"OCR budget: read {self.read} selling images in {self.spent:.2f} s, "
+                               f"{self.skipped} left unread")
 
     async def _fetch(self, url: str, page_url: str, state: Any) -> ImageCapture | None:
         if url in state.images:
@@ -204,6 +220,23 @@ class OcrPipeline:
             cap.evidence = archive_image(state.archive, cap)
         state.images[url] = cap
         return cap
+
+    @staticmethod
+    def _url_ref(state: Any, url: str) -> Path | None:
+        if not state.ocr_cache_dir:
+            return None
+        return Path(state.ocr_cache_dir) / f"url-{hashlib.sha256(url.encode()).hexdigest()[:32]}.ref"
+
+    def _known_url(self, state: Any, url: str) -> bool:
+        """Was this image URL read by an earlier crawl (so fetching it finds its text in the cache)?"""
+        ref = self._url_ref(state, url)
+        if ref is None or not ref.is_file():
+            return False
+        sha = ref.read_text(encoding="ascii").strip()
+        if sha in state.ocr_cache or (Path(state.ocr_cache_dir) / f"{sha}.json").is_file():
+            ref.touch()
+            return True
+        return False
 
     def _cached(self, state: Any, sha: str) -> dict[str, Any] | None:
         if sha in state.ocr_cache:
@@ -250,6 +283,9 @@ class OcrPipeline:
             tmp = disk.with_suffix(".part")
             tmp.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
             tmp.replace(disk)
+            ref = self._url_ref(state, cap.url)
+            if ref is not None and not cap.url.startswith("data:"):
+                ref.write_text(cap.sha256, encoding="ascii")
         state.ocr_cache[cap.sha256] = got
         cap.ocr_text = "\n".join(text for text, _ in lines)
         return got

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from analyzers.model import Finding, normalise_url
+from crawler.coverage import complete_page, describe, page_reasons
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ def page_fields(cap: Any) -> dict[str, Any]:
         "kind": cap.kind,
         "title": page.title if page is not None else "",
         "text": page.visible_text[:200_000] if page is not None else "",
-        "complete": not cap.cut_reason and not cap.error,
-        "cut_reason": (cap.cut_reason or cap.error or None) and (cap.cut_reason or cap.error)[:200],
+        "complete": complete_page(cap),  # only a complete same-host fetch resolves findings
+        "cut_reason": "; ".join(r["detail"] for r in page_reasons(cap))[:200] or None,
         "warc_path": ev.get("warc"),
         "warc_offset": rec.get("offset"),
         "warc_record_id": rec.get("record_id"),
@@ -144,6 +145,9 @@ def store_run(database_url: str, crawl_run_id: int, state: Any, findings: list[F
             save_findings(s, run, None, rest)
         stats = {k: summary[k] for k in ("cuts", "redirects", "notes", "analysis", "render_mode", "robots_obeyed")}
         stats["offsite_links"] = summary["offsite_links"][:200]
+        stats["coverage"] = summary.get("coverage", [])[:100]
+        stats["coverage_counts"] = summary.get("coverage_counts", {})
+        stats["coverage_zh"] = describe(summary.get("coverage", []), limit=20)
         status = summary["status"]
         error = None if status in ("complete", "partial") else \
             "; ".join(p.error for p in state.pages if p.error)[:2000] or None

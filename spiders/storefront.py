@@ -21,7 +21,7 @@ from scrapy.exceptions import StopDownload
 from crawler.capture import capture_from_response, describe_failure, utc_now
 from crawler.items import PageCapture
 from crawler.links import classify, is_hash_route, is_page_link, priority
-from crawler.render import finish_render, init_page, needs_render
+from crawler.render import RenderResult, compact_events, finish_render, init_page, needs_render, render_gaps
 from crawler.state import RunState
 from extraction.dom import links_in, parse_html
 
@@ -80,9 +80,12 @@ class StorefrontSpider(scrapy.Spider):
                                           "locale": "zh-CN", "timezone_id": self.options.timezone,
                                           "user_agent": self.options.user_agent + " (rendering)"},
             "playwright_page_init_callback": init_page,
-            "playwright_page_goto_kwargs": {"wait_until": "load",
+            # "commit": a page that turns its navigation into a download never fires "load" for it;
+            # finish_render waits for load and network idle itself, bounded
+            "playwright_page_goto_kwargs": {"wait_until": "commit",
                                             "timeout": int(self.options.render_timeout * 1000)},
             "sw_capture": capture,
+            "sw_max_bytes": self.options.max_page_bytes,
             "sw_render_reason": reason,
             "download_timeout": self.options.render_timeout + 15,
         })
@@ -161,6 +164,15 @@ class StorefrontSpider(scrapy.Spider):
         cap.render_reason = meta.get("sw_render_reason", "")
         cap.rendered_at = utc_now()
         cap.browser_status = response.status
+        if result.final_url and not self.state.scope.in_scope(result.final_url):
+            # a script or refresh took the browser off the host: what it shows (an error page, the
+            # gate's refusal, another site) is not the storefront and is neither stored nor judged
+            cap.left_host = result.final_url
+            self.state.cut(cap.url, f"browser navigation left the host for {result.final_url}")
+            result = RenderResult(events=result.events, final_url=result.final_url, cut_reason=result.cut_reason)
+            cap.rendered = False
+        else:
+            cap.evidence_gaps.extend(render_gaps(result, pdf_wanted=cap.is_home and self.options.pdf_pages))
         cap.dom, cap.dom_annotated = result.dom, result.dom_annotated
         cap.screenshot, cap.pdf, cap.events = result.screenshot, result.pdf, result.events
         if result.cut_reason:
@@ -211,6 +223,9 @@ class StorefrontSpider(scrapy.Spider):
             self.state.context_done(meta["playwright_context"])
         error, _cut = describe_failure(failure)
         cap: PageCapture | None = meta.get("sw_capture")
+        recorder = meta.get("sw_recorder")
+        if cap is not None and recorder is not None and recorder.events:
+            cap.events = compact_events(recorder.events)  # what the page did is judged even if the render failed
         if cap is None:
             yield PageCapture(url=request.url, request_url=request.url, fetched_at=utc_now(),
                               depth=meta.get("sw_depth", 0), kind=meta.get("sw_kind", "other"),

@@ -57,3 +57,12 @@ class LocalFormatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         ts = datetime.fromtimestamp(record.created, self.tz)
         return ts.strftime(datefmt or "%Y-%m-%d %H:%M:%S%z")
+
+
+def localise_log_handlers(tz: str | ZoneInfo, logger: logging.Logger | None = None) -> None:
+    """Give the root logger's plain formatters local times in ``tz`` (the CLI sets up logging before
+    it has read the settings; once it has, its log lines follow the configured zone)."""
+    for handler in (logger or logging.getLogger()).handlers:
+        fmt = handler.formatter
+        if fmt is not None and type(fmt) is logging.Formatter:
+            handler.setFormatter(LocalFormatter(fmt._fmt, tz))  # noqa: SLF001 - the format string given

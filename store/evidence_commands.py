@@ -208,7 +208,13 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
     elif Path(target).is_file() and target.endswith(".wacz"):
         from evidence.wacz import verify_wacz
 
-        reports = [verify_wacz(Path(target))]
+        report = verify_wacz(Path(target))
+        for note in list(report.notes):
+            if note.startswith("package holds "):  # name the findings of the run inside, from its own folder
+                name = note.removeprefix("package holds ")
+                run = next(iter(sorted(_evidence_root(ctx).rglob(name))), Path(name))
+                attribute(report, findings_for_warc(ctx, run), warc=run)
+        reports = [report]
     elif Path(target).is_file():
         reports = [_check(ctx, Path(target))]
     elif _FINDING_ID.match(target):

@@ -26,7 +26,10 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The one clock (``store.clock.now``; tests freeze it there)."""
+    from store import clock
+
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -40,7 +40,7 @@ def prune_ocr_cache(folder: str | Path, days: int = OCR_CACHE_DAYS, now: float |
     cutoff = (time.time() if now is None else now) - days * 86400
     removed = 0
     for path in root.iterdir():
-        if path.suffix in (".json", ".txt", ".part") and path.is_file() and path.stat().st_mtime < cutoff:
+        if path.suffix in (".json", ".txt", ".part", ".ref") and path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

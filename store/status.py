@@ -54,6 +54,7 @@ def collect_status(settings: Any) -> dict[str, Any]:
                                   "subject": d.subject, "to": d.email_target}
             runs24 = dict(s.execute(select(CrawlRun.status, func.count()).where(
                 CrawlRun.started_at > now - timedelta(days=1)).group_by(CrawlRun.status)).all())
+            gaps = _coverage_gaps(s)
             from store.timestamps import pending_counts
 
             ts_pending = pending_counts(s) if inspect(s.connection()).has_table("evidence_timestamps") else (0, 0)
@@ -69,7 +70,20 @@ def collect_status(settings: Any) -> dict[str, Any]:
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
                               "next_attempt_at": loc(d.next_attempt_at)} for d in pending],
             "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
-            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}}
+            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}, "coverage_gaps": gaps}
+
+
+def _coverage_gaps(s: Any) -> list[dict[str, Any]]:
+    """Storefronts whose latest finished run did not cover the site, with the reasons per page."""
+    latest = (select(CrawlRun.storefront_id, func.max(CrawlRun.id).label("run_id"))
+              .where(CrawlRun.status != "running").group_by(CrawlRun.storefront_id).subquery())
+    rows = s.execute(select(CrawlRun, Storefront.domain).join(latest, latest.c.run_id == CrawlRun.id)
+                     .join(Storefront, Storefront.id == CrawlRun.storefront_id)
+                     .where(CrawlRun.status != "complete").order_by(CrawlRun.id)).all()
+    return [{"run_id": r.id, "storefront_id": r.storefront_id, "domain": d, "status": r.status,
+             "counts": dict((r.stats or {}).get("coverage_counts") or {}),
+             "reasons": list((r.stats or {}).get("coverage_zh") or [])[:5], "error": (r.error or "")[:200]}
+            for r, d in rows]
 
 
 def format_status(info: dict[str, Any]) -> str:
@@ -89,6 +103,14 @@ def format_status(info: dict[str, Any]) -> str:
                      f"for {r['seconds']}s")
     lines.append("近24小时抓取 crawls in the last 24 h: "
                  + (", ".join(f"{k} {v}" for k, v in sorted(info["crawls_last_24h"].items())) or "none"))
+    gaps = info.get("coverage_gaps") or []
+    lines.append(f"覆盖缺口 coverage gaps (latest run not complete): {len(gaps)}")
+    for g in gaps:
+        counts = "，".join(f"{k} {v}" for k, v in sorted(g["counts"].items()))
+        lines.append(f"  storefront #{g['storefront_id']} {g['domain']}: {g['status']} (run #{g['run_id']})"
+                     + (f" [{counts}]" if counts else "") + (f" {g['error']}" if g["error"] and not g["reasons"] else ""))
+        for r in g["reasons"]:
+            lines.append(f"    · {r}")
     lines.append(f"索引队列 index outbox depth: {info['outbox_depth']}")
     tsp = info.get("timestamps_pending") or {}
     if tsp.get("tokens"):

@@ -55,6 +55,7 @@ class WebState:
             CATEGORY_LABELS=labels.CATEGORY_LABELS, SEVERITY_LABELS=labels.SEVERITY_LABELS,
             STATUS_LABELS=labels.STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, CASE_OUTCOMES=CASE_OUTCOMES,
             NOTICE_KINDS=NOTICE_KINDS, CASE_STATUS_LABELS=CASE_STATUS_LABELS, REGULATION=labels.REGULATION,
+            CASE_ACTION_LABELS=labels.CASE_ACTION_LABELS,
         )
         self.env.filters["dt"] = self.fmt_dt
         self.env.filters["d"] = self.fmt_date

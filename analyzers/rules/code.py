@@ -19,11 +19,15 @@ def _short(s: str, n: int = 120) -> str:
 
 # ---- harassing ads ---------------------------------------------------------------------------------
 def check_self_opening(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    opened = [ev for ev in p.events if ev.kind in ("popup", "window_open") and not ev.user_initiated]
+    if opened:  # one finding per page, however many windows (the count is in the excerpt)
+        first = opened[0].detail or opened[0].kind
+        total = sum(ev.count for ev in opened)
+        more = f"（共 {total} 次）" if total > 1 else ""
+        yield Hit(match=first, location=Location(kind="event", selector=first), confidence=0.9,
+                  excerpt=f"页面未经点击自行打开窗口：{first}{more}")
     for ev in p.events:
-        if ev.kind in ("popup", "window_open") and not ev.user_initiated:
-            yield Hit(match=ev.detail or ev.kind, location=Location(kind="event", selector=ev.detail), confidence=0.9,
-                      excerpt=f"页面未经点击自行打开窗口：{ev.detail}")
-        elif ev.kind == "dialog" and not ev.user_initiated and ev.detail:
+        if ev.kind == "dialog" and not ev.user_initiated and ev.detail:
             yield Hit(match=ev.detail, location=Location(kind="event", selector="dialog"), confidence=0.6,
                       excerpt=f"页面加载时自行弹出对话框：{ev.detail}")
 

@@ -97,3 +97,32 @@ def test_critical_lines_grouped_per_merchant_and_article(st: Store, tmp_path: Pa
     assert sum(x["count"] for x in d["critical_groups"]) + d["critical_more"] == len(d["critical_new"])
     text = render_text(d)[0]
     assert text.count("第十五条第（十）项 网络传销 4 项") == 1
+
+
+def test_dry_run_says_when_digests_reach_nobody(st: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli
+
+    for k in [k for k in __import__("os").environ if k.startswith("STOREWATCH_")]:
+        monkeypatch.delenv(k)
+    assert cli.main(["--data-dir", str(tmp_path / "data"), "--database-url", st.url, "digest", "--dry-run"]) == 0
+    assert "未配置摘要收件人（digest.recipients）" in capsys.readouterr().err
+
+
+def test_case_state_and_rechecks_due_in_the_merchant_table(st: Store, tmp_path: Path) -> None:
+    from web.models import Case
+
+    crawl(st, 1, [finding(1, "国家级")])
+    crawl(st, 2, [finding(2, "最高级")])
+    now = utcnow()
+    with st.session() as s:
+        s.add(Case(number="XN-2026-0007", storefront_id=1, title="t", status="rechecking", opened_by="a",
+                   recheck_at=now + timedelta(hours=20)))
+        s.add(Case(number="XN-2026-0008", storefront_id=2, title="t", status="notified", opened_by="a",
+                   recheck_at=now + timedelta(days=10)))  # not due yet
+    d = preview(st, make_settings(tmp_path, st.url), now=now)
+    rows = {m["storefront_id"]: m for m in d["merchants"]}
+    assert rows[1]["case_zh"] == "XN-2026-0007 待复查" and rows[2]["case_zh"] == "XN-2026-0008 已通知整改"
+    assert [c["number"] for c in d["rechecks_due"]] == ["XN-2026-0007"]
+    text = render_text(d)[0]
+    assert "== 待复查案件（1 件）==" in text and "http://triage.example.cn:8700/cases/" in text

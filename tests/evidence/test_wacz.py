@@ -76,6 +76,21 @@ def test_truncated_or_altered_wacz_is_named(run: tuple[Path, list[dict[str, Any]
     altered.write_bytes(bytes(data))
     code, out = _cli(capsys, "evidence", "verify", str(altered))
     assert code == 1 and "altered.wacz" in out and "record <urn:uuid:" in out
+    # the findings whose records are damaged are named from the run's own folder
+    (tmp_path / "evidence").mkdir()
+    shutil.copytree(warc.parent, tmp_path / "evidence" / "run")
+    code, out = _cli(capsys, "--data-dir", str(tmp_path), "evidence", "verify", str(altered))
+    assert code == 1 and "受影响的发现 findings affected" in out
+    index = json.loads(Path(str(warc) + ".idx.json").read_text())
+    home = index["records"][2]  # the home page's response (warcinfo, request, response, …)
+    assert home["kind"] == "response"
+    data = bytearray(good.read_bytes())
+    data[start + home["offset"] + home["length"] // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    code, out = _cli(capsys, "--data-dir", str(tmp_path), "evidence", "verify", str(altered))
+    hit = [json.loads(x)["finding_id"] for x in (warc.parent / "findings.jsonl").read_text().splitlines()
+           if json.loads(x)["evidence"]["record_id"] == home["record_id"]]
+    assert code == 1 and hit and all(fid in out for fid in hit) and home["record_id"] in out
 
 
 def test_damaged_run_is_not_packaged(run: tuple[Path, list[dict[str, Any]]], tmp_path: Path,

@@ -45,6 +45,11 @@ def test_claims_in_detail_image_and_banner(outcomes: dict[str, Any]) -> None:
     assert any("销量第一" in f["match"] for f in found), found  # the home banner
     traditional = [f for f in found if "治癒" in f["match"] or "無副作用" in f["match"]]
     assert traditional, found
+    item = next(p for p in outcomes["bad"].pages if p["url"].endswith("/item/1.html"))
+    detail = next(i for i in item["page"]["images"] if i["src"].endswith("detail1.jpg"))
+    k = detail["ocr_text"].split("\n").index("扫码进群")  # the vertical column, read as one line
+    x0, y0, x1, y1 = detail["ocr_boxes"][k]
+    assert y1 - y0 > 2 * (x1 - x0)
     for f in found:
         ev = f["evidence"] or {}
         if f["rule_id"].startswith("AD-"):
@@ -82,3 +87,24 @@ def test_budget_zero_reads_no_selling_image(shops: dict[str, Any], tmp_path: Pat
     out = crawl(shops["bad"].url("/"), tmp_path, max_pages=5, ocr_images_per_run=0)
     assert not [f for f in out.findings if f["category"] == "false_advertising"], out.findings
     assert any("OCR budget" in n for n in out.summary.get("notes", [])), out.summary
+
+
+def test_what_one_crawl_leaves_unread_a_later_crawl_reads(shops: dict[str, Any], tmp_path: Path) -> None:
+    from crawler.job import CrawlJob, Places
+    from crawler.runner import run_crawl
+    from tests.crawler.conftest import test_options as crawl_options
+
+    def run(n: int) -> Any:
+        job = CrawlJob(start_url=shops["bad"].url("/item/1.html"), evidence=str(tmp_path / f"e{n}"), progress=False,
+                       options=crawl_options(max_pages=1, ocr_images_per_run=1, ocr_time_share=1.0))
+        return run_crawl(job, Places(data_dir=str(tmp_path / "data")))
+
+    def read(outcome: Any) -> set[str]:
+        item = outcome.pages[0]["page"]
+        return {i["src"].rsplit("/", 1)[-1] for i in item["images"] if i["ocr_text"]}
+
+    first, second = run(1), run(2)
+    assert len(read(first)) == 1, first.pages[0]["page"]["images"]
+    assert read(first) < read(second) and len(read(second)) == 2  # the cached one is free, one more is read
+    refs = list((tmp_path / "data" / "ocr-cache").glob("url-*.ref"))
+    assert len(refs) == 2

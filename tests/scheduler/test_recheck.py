@@ -37,7 +37,7 @@ def first_crawl(db: Store, d: Daemon) -> str:
 
 
 def test_due_recheck_is_crawled_linked_and_shown(tmp_path: Path, db: Store, sites: Any) -> None:
-    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供"))
+    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级产品"))
     d = make(tmp_path, db)
     fid = first_crawl(db, d)
     later = open_case(db, fid, timedelta(days=15))
@@ -58,7 +58,7 @@ def test_due_recheck_is_crawled_linked_and_shown(tmp_path: Path, db: Store, site
     assert events[-1] == ("recheck_done", f"复查抓取 #{run.id}（complete）：仍存在 0 个问题，已消失 1 个，未覆盖 0 个")
     assert page["recheck"]["run"].id == run.id and [f.finding_id for f in page["recheck"]["gone"]] == [fid]
     assert d.recheck_due() == []  # done: nothing more to crawl
-    sites.page("/s1/", "本店茶叶为国家级特供")  # back again: a later crawl does not change the re-check
+    sites.page("/s1/", "本店茶叶为国家级产品")  # back again: a later crawl does not change the re-check
     d.crawl(1)
     with db.session() as s:
         assert s.get(Case, later).recheck_run_id == run.id
@@ -92,7 +92,7 @@ def test_unreachable_recheck_is_not_a_result_and_is_retried_later(tmp_path: Path
 
 
 def test_the_running_daemon_crawls_a_due_recheck(db: Store, sites: Any, daemon: Any) -> None:
-    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供"))
+    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级产品"))
     with db.session() as s:  # one earlier crawl's finding, recorded directly
         run = start_run(s, 1, "manual")
         page = record_page(s, run, url=sites.base + "/s1/", status_code=200, content_sha256="ab" * 32,

@@ -25,7 +25,7 @@ def healthy(base: str) -> bool:
 
 
 def test_run_serves_the_ui_with_a_demo_admin_and_stops_on_sigterm(db: Store, sites: Any, daemon: Any) -> None:
-    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供"))
+    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级产品"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     d = daemon(None, "--web-port", str(port), "--demo-admin")
@@ -55,7 +55,7 @@ def _findings(db: Store) -> bool:
 
 
 def test_run_with_the_ui_port_in_use_exits_2_before_any_job(db: Store, sites: Any, daemon: Any) -> None:
-    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级特供"))
+    add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级产品"))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)

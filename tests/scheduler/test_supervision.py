@@ -43,7 +43,7 @@ def test_hung_crawl_is_killed_at_the_wall_clock_limit_and_recorded(tmp_path: Pat
 
 
 def test_fixed_violation_resolves_and_reopens_offline_is_a_gap(tmp_path: Path, db: Store, sites: Any) -> None:
-    url = sites.page("/s1/", "本店茶叶为国家级特供")
+    url = sites.page("/s1/", "本店茶叶为国家级产品")
     add_storefront(db, 1, url)
     d = make(tmp_path, db)
     d.crawl(1)

@@ -11,7 +11,7 @@ import zipfile
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from store.models import AllowListEntry, Finding, FindingEvent, OutboxEntry
+from store.models import AllowListEntry, Finding, FindingEvent, OutboxEntry, Storefront
 from web.models import Case, CaseEvent
 
 
@@ -218,3 +218,32 @@ def test_finding_page_shows_trusted_time(as_role, seeded, settings, tmp_path) ->
     token.write_bytes(token.read_bytes()[:-8] + b"\x00" * 8)  # a forged signature
     page = client.get(f"/findings/{fid}").text
     assert 'id="verify">证据校验未通过' in page and "warc.tsr" in page
+
+
+def test_merchant_list_is_paged_and_searchable(as_role, seeded, store) -> None:  # noqa: ANN001
+    from web.views.credit_views import MERCHANTS_PER_PAGE
+
+    with store.session() as s:
+        for i in range(MERCHANTS_PER_PAGE + 30):
+            s.add(Storefront(name=f"批量商户{i:04d}有限公司", uscc=f"9163010000000{i:05d}", domain=f"bulk{i}.example.cn"))
+    client, _ = as_role("viewer")
+    first = client.get("/merchants").text
+    assert first.count('href="/merchants/') <= MERCHANTS_PER_PAGE and 'id="next-page"' in first
+    assert "第 1/2 页" in first
+    second = client.get("/merchants", params={"page": "2"}).text
+    assert "第 2/2 页" in second and 'id="next-page"' not in second
+    found = client.get("/merchants", params={"q": "批量商户0007"}).text
+    assert "批量商户0007有限公司" in found and "共 1 个经营主体" in found
+    assert client.get("/merchants", params={"page": "x"}).status_code == 200
+
+
+def test_finding_exhibit_and_report_pdf(as_role, seeded) -> None:  # noqa: ANN001
+    client, _ = as_role("analyst")
+    fid = seeded.finding_ids[0]
+    page = client.get(f"/findings/{fid}").text
+    assert f"/findings/{fid}/report" in page and f"/findings/{fid}/exhibit" in page
+    r = client.get(f"/findings/{fid}/exhibit")
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    r = client.get(f"/findings/{fid}/report")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert client.get("/findings/" + "0" * 32 + "/report").status_code in (400, 404)

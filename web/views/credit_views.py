@@ -49,11 +49,29 @@ def _merchant_rows(session: Session, st: WebState, now: datetime) -> list[dict[s
              "run": runs.get(s.id)} for s in sfs]
 
 
+MERCHANTS_PER_PAGE = 100
+
+
 async def merchants(request: Request) -> Response:
+    """Merchants, riskiest first, a page at a time (a province has tens of thousands), filterable by name,
+    USCC or domain."""
     st = state(request)
+    q = request.query_params.get("q", "").strip()[:100]
+    try:
+        page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
+    except ValueError:
+        page = 1
     rows = await in_db(request, lambda s: merchant_rows(s, st, utcnow()))
+    if q:
+        rows = [r for r in rows if q in r["sf"].name or q in (r["sf"].uscc or "") or q in (r["sf"].domain or "")
+                or q in (r["sf"].site_name or "")]
     rows.sort(key=lambda r: (r["grade"].score, -r["open"]))
-    return render(request, "merchants.html", rows=rows, title="信用档案", warning=False)
+    total = len(rows)
+    pages = max(1, -(-total // MERCHANTS_PER_PAGE))
+    page = min(page, pages)
+    shown = rows[(page - 1) * MERCHANTS_PER_PAGE: page * MERCHANTS_PER_PAGE]
+    return render(request, "merchants.html", rows=shown, title="信用档案", warning=False, q=q, page=page,
+                  pages=pages, total=total)
 
 
 def credit_file(session: Session, st: WebState, sid: int) -> dict[str, Any]:

@@ -123,7 +123,8 @@ async def findings_bulk(request: Request) -> Response:
     if action == "case":
         from web.views.cases import open_cases
 
-        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note))
+        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note,
+                                                                    tz=state(request).settings.timezone))
         target = f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases"
         return RedirectResponse(target, status_code=303)
     if action not in ("confirmed", "dismissed"):
@@ -228,6 +229,56 @@ async def finding_export(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="evidence-{fid[:16]}.zip"'})
 
 
+def _with_local_warc(st: Any, finding: dict[str, Any]) -> dict[str, Any]:
+    ev = dict(finding.get("evidence") or {})
+    if not ev.get("warc"):
+        raise HTTPException(404, "该问题没有关联的页面存档")
+    try:
+        ev["warc"] = str(evidence_view.resolve_path(st.settings.evidence_dir, ev["warc"]))
+    except EvidenceError as exc:
+        raise HTTPException(404, f"证据文件缺失：{exc}") from None
+    return {**finding, "evidence": ev}
+
+
+async def finding_exhibit(request: Request) -> Response:
+    """The boxed exhibit (``evidence.exhibit``): the archived page re-rendered offline, the match boxed."""
+    from evidence.exhibit import exhibit
+
+    st = state(request)
+    user(request)
+    fid = request.path_params["fid"]
+    ctx = await in_db(request, lambda s: _detail(s, fid))
+    finding = _with_local_warc(st, ctx["f"].to_dict())
+
+    def make() -> bytes:
+        from pathlib import Path
+
+        d = exhibit(finding, chromium_path=st.settings.crawler.chromium_path)
+        return (Path(d["folder"]) / d["marked"]).read_bytes()
+
+    try:
+        png = await _threaded(request, make)
+    except (OSError, ValueError, EOFError) as exc:
+        raise HTTPException(404, f"标注副本未能生成：{exc}") from None
+    return Response(png, media_type="image/png", headers={
+        "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, max-age=300"})
+
+
+async def finding_report(request: Request) -> Response:
+    """The finding's 取证报告 PDF (``storewatch evidence report``); generating it is recorded in its custody."""
+    from store.evidence_commands import _version
+    from store.evidence_report import gather_in, report_pdf
+
+    st = state(request)
+    u = user(request)
+    fid = request.path_params["fid"]
+    data = await in_db(request, lambda s: gather_in(s, st.settings, [fid], None, u.name))
+    data["findings"] = [_with_local_warc(st, f) for f in data["findings"]]
+    pdf = await _threaded(request, lambda: report_pdf(data, st.settings, _version()))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="report-{fid[:16]}.pdf"'})
+
+
 ARCHIVE_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
@@ -273,6 +324,8 @@ ROUTES = [
     Route("/findings/{fid}", finding_detail),
     Route("/findings/{fid}/status", finding_status, methods=["POST"]),
     Route("/findings/{fid}/export", finding_export),
+    Route("/findings/{fid}/exhibit", finding_exhibit),
+    Route("/findings/{fid}/report", finding_report),
     Route("/evidence/pages/{pid:id}/archived", archived_page),
     Route("/evidence/pages/{pid:id}/screenshot", screenshot),
 ]
