@@ -231,3 +231,27 @@ def qr_links(img: Image, page_url: str) -> list[tuple[str, bool]]:
         if low.startswith(("http://", "https://")):
             out.append((payload.strip(), not same_site(payload.strip(), page_url)))
     return out
+
+
+def boxed_exhibit(data: bytes, box: tuple[int, int, int, int] | str, *, label: str = "") -> bytes:
+    """The image with ``box`` (x0, y0, x1, y1, or "x0,y0,x1,y1" as in a finding's ``ocr_box``) outlined
+    in red, as PNG — the exhibit of a finding read from an image. Raises ValueError for bad input."""
+    from PIL import ImageDraw
+
+    im = _open(data)
+    if im is None:
+        raise ValueError("boxed_exhibit: the image cannot be decoded")
+    try:
+        xy = [int(v) for v in (box.split(",") if isinstance(box, str) else box)]
+    except ValueError:
+        raise ValueError(f"boxed_exhibit: bad box {box!r} (want x0,y0,x1,y1)") from None
+    if len(xy) != 4 or not (xy[0] < xy[2] and xy[1] < xy[3]):
+        raise ValueError(f"boxed_exhibit: bad box {box!r} (want x0,y0,x1,y1 with x0<x1, y0<y1)")
+    d = ImageDraw.Draw(im)
+    width = max(2, min(im.size) // 150)
+    d.rectangle(xy, outline=(230, 0, 0), width=width)
+    if label:
+        d.text((xy[0], max(0, xy[1] - 28)), label, font=_font(22), fill=(230, 0, 0))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()

@@ -139,6 +139,25 @@ def check_same_factory_fake(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
     yield from _borrowed(doc, genuine=True)
 
 
+# "X授权 / X官方配件 / X原装 / X监制 / X®" on goods the same text says are not X's (自制, 实为第三方, 个人小店从工厂
+# 拿货, 生产商另有其人, 与X无任何关系): the brand's mark used without licence (商标法 第五十七条).
+_CLAIM = re.compile(r"官方授权|官方授權|授权经销|授權經銷|授权|授權|官方配件|官方出品|原装|原裝|监制|監製|®|官方")
+_ADMIT = re.compile(r"自制|自製|实为|實為|第三方(?!鉴定|检测|平台|支付)|个人小店|拿货|拿貨|生产商[:：]|製造商[:：]|制造商[:：]|无任何关系|無任何關係|"
+                    r"自己印的?标|擅用|借用|并非[^,。;]{0,8}?(?:授权|官方)|未获[^,。;]{0,8}?(?:授权|许可)")
+
+
+def check_false_authorisation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not doc.get("brands") or not _ADMIT.search(doc.text):
+        return
+    for c in doc.get("brands"):
+        ss, se = doc.sentence(c.start, c.end)
+        m = _CLAIM.search(doc.text, max(0, c.start - 6), min(len(doc.text), c.end + 10))
+        if m is None or doc.negated(c) or doc.compliance(c) or doc.quoted(c) or doc.negated((m.start(), m.end())):
+            continue
+        yield Hit(min(c.start, m.start()), max(c.end, m.end()), confidence=0.75)
+        return
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-CERT-MARK-UNFOUNDED", category="trademark_misuse", article="15(2)",
@@ -227,6 +246,21 @@ RULES: tuple[Rule, ...] = (
         why="第十五条第（二）项禁止未经许可使用他人注册商标标识造成误导；反不正当竞争法第六条禁止擅自使用他人商标名称引人误认。",
         bad=("店铺名：阿迪达斯折扣直营店（本店非阿迪达斯授权经销商，商品为自有品牌）。",),
         good=("店铺名：耐克官方旗舰店（授权书编号见资质页）。", "本店非品牌授权店，商品均从海外专柜采购。"),
+        references=("商标法 第五十七条", "反不正当竞争法 第六条"),
+    ),
+    Rule(
+        id="TM-FALSE-AUTHORISATION", category="trademark_misuse", article="15(2)",
+        law=("商标法 第五十七条", "反不正当竞争法 第六条"), severity="medium",
+        explanation="标称某品牌“授权”“官方配件”“原装”“监制”或加®，而同一文字自述商品并非该品牌所出",
+        check=check_false_authorisation, scope="text", lexicons=("brands",),
+        what="A brand's authorisation, original-part, supervision or ® claim on goods the same text admits are not the "
+             "brand's (self-made, in fact third-party, a small shop buying from a factory, another maker named).",
+        why="第十五条第（二）项禁止未经许可使用他人注册商标标识造成误导；商标法第五十七条：未经许可在同种商品上使用与其注册商标"
+            "相同的商标属侵权；反不正当竞争法第六条禁止引人误认为与他人存在特定联系。",
+        bad=("三星官方配件 充电器（实为第三方仿制）。", "可口可乐官方授权 本店自制果汁。",
+             "海尔授权 电暖器，生产商：浙江某某电器有限公司。"),
+        good=("海尔官方旗舰店 电暖器（授权书编号见资质页）。", "适用于三星手机的第三方充电器，非原装。",
+              "本店自制果汁，不使用任何品牌名称。"),
         references=("商标法 第五十七条", "反不正当竞争法 第六条"),
     ),
 )

@@ -101,3 +101,17 @@ def test_ocr_cache_is_pruned_when_unused(tmp_path) -> None:
     assert prune_ocr_cache(tmp_path, days=90) == 1
     assert not old.exists() and new.exists()
     assert prune_ocr_cache(tmp_path / "missing") == 0
+
+
+def test_boxed_exhibit_outlines_the_line() -> None:
+    from analyzers.images import boxed_exhibit
+
+    plain = _bytes(Image.new("RGB", (200, 100), "white"))
+    out = Image.open(io.BytesIO(boxed_exhibit(plain, "20,30,120,60", label="国家级")))
+    assert out.getpixel((20, 45))[0] > 200 and out.getpixel((20, 45))[1] < 50  # red edge
+    assert out.getpixel((70, 45)) == (255, 255, 255)  # inside untouched
+    for bad in ("1,2,3", "5,5,1,1", "a,b,c,d"):
+        with pytest.raises(ValueError, match="bad box"):
+            boxed_exhibit(plain, bad)
+    with pytest.raises(ValueError, match="cannot be decoded"):
+        boxed_exhibit(b"nope", (0, 0, 1, 1))

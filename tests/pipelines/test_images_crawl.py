@@ -45,6 +45,11 @@ def test_claims_in_detail_image_and_banner(outcomes: dict[str, Any]) -> None:
     assert any("销量第一" in f["match"] for f in found), found  # the home banner
     traditional = [f for f in found if "治癒" in f["match"] or "無副作用" in f["match"]]
     assert traditional, found
+    item = next(p for p in outcomes["bad"].pages if p["url"].endswith("/item/1.html"))
+    detail = next(i for i in item["page"]["images"] if i["src"].endswith("detail1.jpg"))
+    k = detail["ocr_text"].split("\n").index("扫码进群")  # the vertical column, read as one line
+    x0, y0, x1, y1 = detail["ocr_boxes"][k]
+    assert y1 - y0 > 2 * (x1 - x0)
     for f in found:
         ev = f["evidence"] or {}
         if f["rule_id"].startswith("AD-"):
