@@ -126,3 +126,15 @@ def test_case_state_and_rechecks_due_in_the_merchant_table(st: Store, tmp_path: 
     assert [c["number"] for c in d["rechecks_due"]] == ["XN-2026-0007"]
     text = render_text(d)[0]
     assert "== 待复查案件（1 件）==" in text and "http://triage.example.cn:8700/cases/" in text
+
+
+def test_digest_stays_one_screen_however_many_findings(st: Store, tmp_path: Path) -> None:
+    for k in range(40):  # 40 critical findings on 40 pages of 2 merchants, 4 articles
+        sid = 1 + k % 2
+        crawl(st, sid, [finding(sid, f"词{k}", category="pyramid_scheme", article=f"15({k % 4 + 1})",
+                                severity="critical", rule="PY-RECRUIT", url=f"http://shop{sid}.example.cn/p/{k}.html")],
+              url=f"http://shop{sid}.example.cn/p/{k}.html")
+    d = preview(st, make_settings(tmp_path, st.url))
+    html = render_text(d)[1]
+    assert len(d["critical_new"]) == 40 and html.count("<li>") <= 12 and html.count("<tr>") <= 2 + 2
+    assert sum(g["count"] for g in d["critical_groups"]) + d["critical_more"] == 40
