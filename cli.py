@@ -37,7 +37,13 @@ def main_group(ctx: click.Context, config_file: Path | None, data_dir: Path | No
         overrides["database_url"] = database_url
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ctx.obj = Context(config_file, overrides)
+    ctx.obj = Context(config_file, overrides, on_settings=_localise_logs)
+
+
+def _localise_logs(settings: Any) -> None:
+    from store.clock import localise_log_handlers
+
+    localise_log_handlers(settings.timezone)  # log times in the configured zone
 
 
 def _register() -> None:

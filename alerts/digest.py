@@ -261,7 +261,8 @@ def build_daily(sel: Selection, *, ui_base_url: str, timezone: str) -> dict[str,
             "open_by_severity": [{"severity": s, "severity_zh": SEVERITY_ZH[s], "count": n}
                                  for s, n in open_sev.items() if n],
             "change": change, "merchants": merchants, "critical_new": critical_new, "critical_groups": critical_groups[:CRITICAL_LINES],
-            "critical_more": sum(g["count"] for g in critical_groups[CRITICAL_LINES:]), "reopened": reopened, "rechecks_due": due,
+            "critical_more": sum(g["count"] for g in critical_groups[CRITICAL_LINES:]), "reopened": reopened[:CRITICAL_LINES],
+            "reopened_more": max(0, len(reopened) - CRITICAL_LINES), "rechecks_due": due,
             "items": items, "gaps": gaps, "timezone": timezone,
             "links": {"ui": base, "findings": f"{base}/findings?status=open", "cases": f"{base}/cases"}}
 

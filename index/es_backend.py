@@ -23,6 +23,7 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from errors import SearchBackendError
 from index.client import TRANSPORT_ERRORS, backend_errors, describe, make_client
 from index.query import TEXT_FIELDS, All, And, Kind, Node, Not, Or, Phrase, Range, Term, conjoin
+from index.rows import encode
 from index.search import (
     FACET_SIZE,
     FACETS,
@@ -94,6 +95,11 @@ class EsBackend:
     def from_settings(cls, es: Any, **kwargs: Any) -> EsBackend:
         return cls(make_client(es), es.url, username=es.username, prefix=es.index_prefix, **kwargs)
 
+    @staticmethod
+    def encode(doc: dict[str, Any]) -> bytes:
+        """A document serialised once for the bulk body (orjson; see index.sync._load_range)."""
+        return encode(doc)
+
     def alias(self, kind: Kind) -> str:
         return f"{self.prefix}{NAMES[kind]}"
 
@@ -156,7 +162,9 @@ class EsBackend:
             if a.doc is None:
                 yield {"_op_type": "delete", "_index": target, "_id": a.doc_id}
             else:
-                yield {"_op_type": "index", "_index": target, "_id": a.doc_id, "_source": a.doc}
+                # bytes go into the bulk body as they are (elasticsearch-py's serializer passes them through)
+                yield {"_op_type": "index", "_index": target, "_id": a.doc_id,
+                       "_source": a.source if a.source is not None else a.doc}
 
     def _kind_of(self, index_name: str) -> Kind:
         for kind in NAMES:
@@ -230,7 +238,7 @@ class EsBackend:
                 self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "-1"}})
             batch: list[Action] = []
             for doc in docs:
-                batch.append(Action(kind, str(doc[id_field]), doc))
+                batch.append(Action(kind, str(doc[id_field]), doc, encode(doc)))
                 if len(batch) >= self.chunk_size * 4:
                     count += self._fill(batch, new)
                     batch = []

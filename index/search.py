@@ -93,11 +93,16 @@ class ActionResult:
 
 @dataclass(frozen=True)
 class Action:
-    """Index or delete one document (``doc`` None = delete)."""
+    """Index or delete one document (``doc`` None = delete).
+
+    ``source``: the document already serialised by the backend's ``encode`` (Elasticsearch sends
+    it as it is); backends without one use ``doc``.
+    """
 
     kind: Kind
     doc_id: str
     doc: dict[str, Any] | None
+    source: bytes | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +21,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from errors import SearchBackendError
-from index.documents import finding_document, page_document, page_key
+from index import rows as rows_mod
+from index.documents import page_document, page_key
 from index.search import Action, ActionResult, RebuildReport, SearchBackend
 from store.db import Store
 from store.models import Finding, OutboxEntry, PageRecord, Storefront, utcnow
@@ -50,18 +51,10 @@ FINDINGS = Finding.__table__
 
 
 def finding_actions(session: Session, ids: Sequence[str]) -> list[Action]:
-    # plain rows, not ORM objects: this runs for every finding at every sync
-    rows = {r["finding_id"]: r for r in session.execute(
-        select(FINDINGS).where(FINDINGS.c.finding_id.in_(ids))).mappings()}
-    shops = _storefronts(session, {r["storefront_id"] for r in rows.values() if r["storefront_id"] is not None})
-    out = []
-    for fid in ids:
-        row = rows.get(fid)
-        if row is None:
-            out.append(Action("finding", fid, None))
-        else:
-            out.append(Action("finding", fid, finding_document(row, shops.get(row["storefront_id"] or -1))))
-    return out
+    # plain columns, not ORM objects: this runs for every finding at every sync (index/rows.py)
+    rows = list(session.execute(rows_mod.finding_select().where(FINDINGS.c.finding_id.in_(ids))))
+    docs = {d["finding_id"]: d for d in rows_mod.finding_docs(session, rows)}
+    return [Action("finding", fid, docs.get(fid)) for fid in ids]
 
 
 def latest_page(session: Session, storefront_id: int, url: str) -> PageRecord | None:
@@ -137,15 +130,23 @@ class _Row:
     entity_id: str
 
 
-def _load_range(store: Store, lo: int, hi: int) -> tuple[list[_Row], list[Action], dict[int, tuple[str, str]]]:
-    """Read the pending outbox rows with ids in [lo, hi] and build their actions (documents)."""
+def _load_range(store: Store, lo: int, hi: int, encode: Callable[[dict[str, Any]], bytes] | None = None,
+                ) -> tuple[list[_Row], list[Action], dict[int, tuple[str, str]]]:
+    """Read the pending outbox rows with ids in [lo, hi] and build their actions (documents).
+
+    With ``encode`` (the backend's serialiser) each document is also serialised here, once, in
+    the helper thread, so the bulk call only joins bytes.
+    """
     with store.session() as session:
-        entries = [_Row(e.id, e.entity, e.entity_id) for e in session.scalars(
-            select(OutboxEntry).where(OutboxEntry.done_at.is_(None), OutboxEntry.id >= lo, OutboxEntry.id <= hi)
+        entries = [_Row(*r) for r in session.execute(
+            select(OutboxEntry.id, OutboxEntry.entity, OutboxEntry.entity_id)
+            .where(OutboxEntry.done_at.is_(None), OutboxEntry.id >= lo, OutboxEntry.id <= hi)
             .order_by(OutboxEntry.id))]
         if not entries:
             return [], [], {}
         actions, settles = _build(session, entries)
+    if encode is not None:
+        actions = [a if a.doc is None else Action(a.kind, a.doc_id, a.doc, encode(a.doc)) for a in actions]
     return entries, actions, settles
 
 
@@ -159,6 +160,7 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
     """
     backend.ensure()
     report = SyncReport()
+    encode = getattr(backend, "encode", None)
     with store.session() as session:
         ids = list(session.scalars(select(OutboxEntry.id).where(OutboxEntry.done_at.is_(None))
                                    .order_by(OutboxEntry.id).limit(max_rows)))
@@ -168,7 +170,7 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
 
     def top_up() -> None:
         while len(upcoming) < 2 and (r := next(ranges, None)) is not None:
-            upcoming.append(pool.submit(_load_range, store, *r))
+            upcoming.append(pool.submit(_load_range, store, *r, encode))
 
     try:
         top_up()
@@ -238,13 +240,12 @@ def _all_findings(store: Store, chunk: int = 1000) -> Iterator[dict[str, Any]]:
     last = ""
     while True:
         with store.session() as session:
-            rows = list(session.execute(select(FINDINGS).where(FINDINGS.c.finding_id > last)
-                                        .order_by(FINDINGS.c.finding_id).limit(chunk)).mappings())
+            rows = list(session.execute(rows_mod.finding_select().where(FINDINGS.c.finding_id > last)
+                                        .order_by(FINDINGS.c.finding_id).limit(chunk)))
             if not rows:
                 return
-            shops = _storefronts(session, {r["storefront_id"] for r in rows if r["storefront_id"] is not None})
-            docs = [finding_document(r, shops.get(r["storefront_id"] or -1)) for r in rows]
-        last = rows[-1]["finding_id"]
+            docs = rows_mod.finding_docs(session, rows)
+        last = rows[-1][0]
         yield from docs
 
 

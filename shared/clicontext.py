@@ -3,6 +3,7 @@ import it from here, so no role package imports ``cli``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ import click
 class Context:
     """What every command gets: the command-line overrides and, lazily, the settings."""
 
-    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
+    def __init__(self, config_file: Path | None, overrides: dict[str, Any],
+                 on_settings: Callable[[Any], None] | None = None) -> None:
         self.config_file = config_file
         self.overrides = overrides
+        self.on_settings = on_settings  # called once the settings are read (cli.py: local log times)
         self._settings: Any = None
 
     @property
@@ -23,9 +26,8 @@ class Context:
             import config
 
             self._settings = config.load(config_file=self.config_file, overrides=self.overrides)
-            from store.clock import localise_log_handlers
-
-            localise_log_handlers(self._settings.timezone)  # log times in the configured zone
+            if self.on_settings is not None:
+                self.on_settings(self._settings)
         return self._settings
 
 

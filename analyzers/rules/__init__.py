@@ -11,7 +11,19 @@ from collections.abc import Iterable
 
 from analyzers.lexicons import lexicon
 from analyzers.model import CATEGORIES, SEVERITIES
-from analyzers.rules import advertising, code, disclosure, goods, gov, licence, marks, refunds, state, terms
+from analyzers.rules import (
+    advertising,
+    code,
+    disclosure,
+    goods,
+    gov,
+    licence,
+    marks,
+    privacy,
+    refunds,
+    state,
+    terms,
+)
 from analyzers.rules.base import Hit, Rule, Site, SiteExample
 from analyzers.text import TEXT_LEXICONS
 from analyzers.understand import PAGE_KINDS, VOICES
@@ -79,6 +91,7 @@ RULES: tuple[Rule, ...] = (
     *state.RULES,
     *licence.RULES,
     *disclosure.RULES,
+    *privacy.RULES,
     *code.RULES,
 )
 BY_ID = validate(RULES)

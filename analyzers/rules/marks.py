@@ -17,9 +17,16 @@ from analyzers.rules.base import Hit, Rule
 from analyzers.rules.common import anchored
 from analyzers.text import TextDoc
 
-_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中|待认证|办理中")
+_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中|待认证|办理中|"
+                       r"实为|实际为|实际产地|实产地|借用|冒充|从未获得|本品为[^,。;]{0,6}?产")
 _CERT_NO = re.compile(r"证书编号|证书号|许可编号|核准公告|使用许可|编号[:\s]*[a-z0-9]{4,}|lb-\d")
 _ORIGIN = re.compile(r"(?:不输|媲美|堪比|不逊于?|比肩|赛过)[^,。;]{0,6}?(?:原产|正宗产区|核心产区|产区|原产地)")
+
+
+def _backed(sentence: str) -> bool:
+    """A certificate or licence number is shown (未获…使用许可 is the opposite)."""
+    return any(not re.search(r"未|没有|无|非|不", sentence[max(0, m.start() - 12):m.start()])
+               for m in _CERT_NO.finditer(sentence))
 
 
 def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
@@ -29,7 +36,7 @@ def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, in
             continue
         ss, se = doc.sentence(c.start, c.end)
         sentence = doc.text[ss:se]
-        if _CERT_NO.search(sentence) or not pattern.search(sentence):
+        if _backed(sentence) or not pattern.search(sentence):
             continue
         yield c.start, c.end
 
@@ -139,6 +146,35 @@ def check_same_factory_fake(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
     yield from _borrowed(doc, genuine=True)
 
 
+# "X授权 / X官方配件 / X原装 / X监制 / X®" on goods the same text says are not X's (自制, 实为第三方, 个人小店从工厂
+# 拿货, 生产商另有其人, 与X无任何关系): the brand's mark used without licence (商标法 第五十七条).
+_CLAIM = re.compile(r"官方授权|官方授權|授权经销|授權經銷|授权|授權|官方配件|官方出品|原装|原裝|监制|監製|®|官方")
+_ADMIT = re.compile(r"自制|自製|实为(?!仿|假|高仿)|第三方(?!鉴定|检测|平台|支付)|个人小店|拿货|拿貨|生产商[:：]|製造商[:：]|制造商[:：]|无任何关系|無任何關係|"
+                    r"自己印的?标|擅用|借用|并非[^,。;]{0,8}?(?:授权|官方)|未获[^,。;]{0,8}?(?:授权|许可)")
+
+_SAME_STYLE = re.compile(r"同款")
+_FAKE_CUE = re.compile(r"仿|一模一样|华强北|莆田|原单|顶级版|1[:比]1|懂的")
+_PRINTED = re.compile(r"印(?:有|着)?")
+_ADMIT_USE = re.compile(r"擅用商标|擅自使用[^,。;]{0,6}?商标|未经(?:授权|许可)使用")
+
+
+def check_false_authorisation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not doc.get("brands"):
+        return
+    if _ADMIT.search(doc.text) is None and (not _SAME_STYLE.search(doc.text) or _FAKE_CUE.search(doc.text)):
+        return  # "X同款 … 一模一样 / 华强北": passed off as X's goods, a counterfeit (CF- rules)
+    for c in doc.get("brands"):
+        m = _CLAIM.search(doc.text, max(0, c.start - 6), min(len(doc.text), c.end + 10))
+        if m is None and _SAME_STYLE.search(doc.text):  # "X同款 … 包装印X": the shop's goods bear X's mark
+            m = _PRINTED.search(doc.text, max(0, c.start - 4), c.start + 1)
+        if m is None and _ADMIT_USE.search(doc.text):  # the text itself says the mark is used without right
+            m = _ADMIT_USE.search(doc.text)
+        if m is None or doc.negated(c) or doc.compliance(c) or doc.quoted(c) or doc.negated((m.start(), m.end())):
+            continue
+        yield Hit(min(c.start, m.start()), max(c.end, m.end()), confidence=0.75)
+        return
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-CERT-MARK-UNFOUNDED", category="trademark_misuse", article="15(2)",
@@ -227,6 +263,21 @@ RULES: tuple[Rule, ...] = (
         why="第十五条第（二）项禁止未经许可使用他人注册商标标识造成误导；反不正当竞争法第六条禁止擅自使用他人商标名称引人误认。",
         bad=("店铺名：阿迪达斯折扣直营店（本店非阿迪达斯授权经销商，商品为自有品牌）。",),
         good=("店铺名：耐克官方旗舰店（授权书编号见资质页）。", "本店非品牌授权店，商品均从海外专柜采购。"),
+        references=("商标法 第五十七条", "反不正当竞争法 第六条"),
+    ),
+    Rule(
+        id="TM-FALSE-AUTHORISATION", category="trademark_misuse", article="15(2)",
+        law=("商标法 第五十七条", "反不正当竞争法 第六条"), severity="medium",
+        explanation="标称某品牌“授权”“官方配件”“原装”“监制”或加®，而同一文字自述商品并非该品牌所出",
+        check=check_false_authorisation, scope="text", lexicons=("brands",),
+        what="A brand's authorisation, original-part, supervision or ® claim on goods the same text admits are not the "
+             "brand's (self-made, in fact third-party, a small shop buying from a factory, another maker named).",
+        why="第十五条第（二）项禁止未经许可使用他人注册商标标识造成误导；商标法第五十七条：未经许可在同种商品上使用与其注册商标"
+            "相同的商标属侵权；反不正当竞争法第六条禁止引人误认为与他人存在特定联系。",
+        bad=("三星官方配件 充电器（实为第三方仿制）。", "可口可乐官方授权 本店自制果汁。",
+             "海尔授权 电暖器，生产商：浙江某某电器有限公司。"),
+        good=("海尔官方旗舰店 电暖器（授权书编号见资质页）。", "适用于三星手机的第三方充电器，非原装。",
+              "本店自制果汁，不使用任何品牌名称。"),
         references=("商标法 第五十七条", "反不正当竞争法 第六条"),
     ),
 )

@@ -107,3 +107,34 @@ def test_dry_run_says_when_digests_reach_nobody(st: Store, tmp_path: Path, capsy
         monkeypatch.delenv(k)
     assert cli.main(["--data-dir", str(tmp_path / "data"), "--database-url", st.url, "digest", "--dry-run"]) == 0
     assert "未配置摘要收件人（digest.recipients）" in capsys.readouterr().err
+
+
+def test_case_state_and_rechecks_due_in_the_merchant_table(st: Store, tmp_path: Path) -> None:
+    from web.models import Case
+
+    crawl(st, 1, [finding(1, "国家级")])
+    crawl(st, 2, [finding(2, "最高级")])
+    now = utcnow()
+    with st.session() as s:
+        s.add(Case(number="XN-2026-0007", storefront_id=1, title="t", status="rechecking", opened_by="a",
+                   recheck_at=now + timedelta(hours=20)))
+        s.add(Case(number="XN-2026-0008", storefront_id=2, title="t", status="notified", opened_by="a",
+                   recheck_at=now + timedelta(days=10)))  # not due yet
+    d = preview(st, make_settings(tmp_path, st.url), now=now)
+    rows = {m["storefront_id"]: m for m in d["merchants"]}
+    assert rows[1]["case_zh"] == "XN-2026-0007 待复查" and rows[2]["case_zh"] == "XN-2026-0008 已通知整改"
+    assert [c["number"] for c in d["rechecks_due"]] == ["XN-2026-0007"]
+    text = render_text(d)[0]
+    assert "== 待复查案件（1 件）==" in text and "http://triage.example.cn:8700/cases/" in text
+
+
+def test_digest_stays_one_screen_however_many_findings(st: Store, tmp_path: Path) -> None:
+    for k in range(40):  # 40 critical findings on 40 pages of 2 merchants, 4 articles
+        sid = 1 + k % 2
+        crawl(st, sid, [finding(sid, f"词{k}", category="pyramid_scheme", article=f"15({k % 4 + 1})",
+                                severity="critical", rule="PY-RECRUIT", url=f"http://shop{sid}.example.cn/p/{k}.html")],
+              url=f"http://shop{sid}.example.cn/p/{k}.html")
+    d = preview(st, make_settings(tmp_path, st.url))
+    html = render_text(d)[1]
+    assert len(d["critical_new"]) == 40 and html.count("<li>") <= 12 and html.count("<tr>") <= 2 + 2
+    assert sum(g["count"] for g in d["critical_groups"]) + d["critical_more"] == 40

@@ -95,3 +95,17 @@ def test_model_stays_quiet_on_reports_and_where_a_rule_fired(tiny_model: TextMod
 def test_model_stays_quiet_on_denials(tiny_model: TextModel) -> None:
     assert analyze_text("我们不会拉新，也不收会费。") == []
     assert analyze_text("欢迎光临。我们绝不拉新。") == []
+
+
+def test_analysts_decisions_are_training_data_never_dev(tmp_path: Path) -> None:
+    """`storewatch decisions export` rows under corpus/decisions/ are taken by the shipped config's train globs."""
+    cfg = {**training.load_config(), "corpus": "corpus"}
+    assert "decisions/*.jsonl" in cfg["train"]
+    _write(tmp_path / "corpus" / "train" / "a.jsonl", [{"id": "t", "text": "纯棉T恤", "categories": []}])
+    _write(tmp_path / "corpus" / "decisions" / "2026-12.jsonl",
+           [{"id": "analyst:f1", "text": "大牌高仿包包", "categories": ["counterfeit_goods"], "register": "analyst"}])
+    _write(tmp_path / "corpus" / "dev" / "a.jsonl", [{"id": "d", "text": "高原枸杞", "categories": []}])
+    train, dev = training.data_files(cfg, root=tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in train}
+    assert "corpus/decisions/2026-12.jsonl" in names
+    assert all("decisions" not in p.parts for p in dev)

@@ -70,3 +70,11 @@ def test_cli_log_lines_follow_the_configured_zone() -> None:
     rec = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
     rec.created = FROZEN.timestamp()
     assert handler.format(rec) == "2026-12-07 03:09:00+0800 m"
+
+
+def test_case_number_year_is_the_local_year(monkeypatch: pytest.MonkeyPatch, as_role, seeded, store) -> None:  # noqa: ANN001
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 31, 16, 30, tzinfo=UTC))  # 00:30, 1 Jan 2027 in Beijing
+    analyst, token = as_role("analyst")
+    r = analyst.post("/findings/bulk", data={"csrf_token": token, "action": "case", "ids": seeded.finding_ids[3:6]},
+                     follow_redirects=False)
+    assert "XN-2027-0001" in analyst.get(r.headers["location"]).text

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from errors import InputError
-from store.clock import local_today
+from store.clock import as_local, local_today
 from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
@@ -46,8 +46,10 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{n:04d}"
 
 
-def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: str, title: str = "") -> list[int]:
-    """One case per storefront among the findings; the findings move to ``case_opened``."""
+def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: str, title: str = "",
+               tz: str = "Asia/Shanghai") -> list[int]:
+    """One case per storefront among the findings; the findings move to ``case_opened``. The case
+    number's year is the year in ``tz`` (the configured zone: 00:30 on 1 January is the new year)."""
     rows = session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids))).all()
     if not rows:
         raise InputError("所选问题不存在")
@@ -60,7 +62,7 @@ def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: st
     for sf_id, items in sorted(by_sf.items()):
         sf = session.get(Storefront, sf_id)
         now = utcnow()
-        case = Case(number=_next_number(session, now.year), storefront_id=sf_id, opened_by=actor, opened_at=now,
+        case = Case(number=_next_number(session, as_local(now, tz).year), storefront_id=sf_id, opened_by=actor, opened_at=now,
                     title=title or f"{sf.name if sf else sf_id} 涉嫌违反{_articles(items)}", status="open")
         session.add(case)
         session.flush()

@@ -123,7 +123,8 @@ async def findings_bulk(request: Request) -> Response:
     if action == "case":
         from web.views.cases import open_cases
 
-        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note))
+        case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note,
+                                                                    tz=state(request).settings.timezone))
         target = f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases"
         return RedirectResponse(target, status_code=303)
     if action not in ("confirmed", "dismissed"):

@@ -1,0 +1,108 @@
+"""privacy in text: demanding data a deal does not need, and policies that take any data for any use.
+
+个人信息保护法 第六条（最小必要）、第十三条、第二十八条、第二十九条（敏感个人信息须单独同意）；消费者权益保护法
+第二十九条；西宁市电子商务信用管理制度 第十一条第（七）项、第十三条第（四）项. Judged by concept — a demand
+(提供/发给/填写/拍照/开视频/获取/读取) aimed at a kind of data — not by stock phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from analyzers.rules.base import Hit, Rule
+from analyzers.text import TextDoc
+
+# kinds of data no online sale needs (the name is what the detail says)
+_SENSITIVE = (
+    ("身份证件", r"身份证(?:号码?|照片|正反面)?|社保卡|户口本|护照号?|驾驶证"),
+    ("密码", r"(?:银行卡|支付宝|微信|账号|账户|支付|交易|取款|登录)?密码"),
+    ("银行卡", r"银行卡号|卡号和开户行|开户行"),
+    ("验证码", r"(?:短信)?验证码|校验码|动态码"),
+    ("通讯录", r"通讯录|联系人列表|好友列表|已安装(?:的)?应用(?:列表)?"),
+    ("人脸或生物识别信息", r"人脸|刷脸|面部(?:信息|照片|数据)|指纹|虹膜|声纹|本人(?:视频|照片)|手持身份证"),
+    ("行踪轨迹", r"位置轨迹|行踪轨迹|行动轨迹|实时位置"),
+    ("未成年人信息", r"孩子的?(?:姓名|学校|班级)|子女的?(?:姓名|学校)"),
+    ("社交账号", r"抖音(?:、|和|及)?(?:小红书)?账号|微博账号|小红书账号"),
+)
+_DATA = re.compile("|".join(f"(?P<k{i}>{rx})" for i, (_, rx) in enumerate(_SENSITIVE)))
+# a demand on the consumer, or the shop taking it
+_DEMAND = re.compile(r"提供|发给|发我|发到|报给|告诉(?:我|客服|我们)|填写|填上|上传|拍照|拍给|开视频|录(?:个)?视频|登记|"
+                     r"获取|读取|收集|记录|采集|调取|需要您|须提供|必须提供|请提供|验证|核验")
+# the consumer keying a code into the shop's own form is how logins work, not a demand to disclose it
+_OWN_ENTRY = re.compile(r"输入|填入|收到的?验证码|验证码已发送|获取验证码|发送验证码|重新获取")
+_WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|索取|要求)|绝不|从不|不得|严禁|警惕|小心|骗子|诈骗|"
+                      r"泄露|不索取|无需|不需要|不用提供|以任何理由|不会|不存储|不保存|不收集|不读取|禁止|"
+                      r"拦截|伪基站|嗅探|破解|"
+                      r"通报|责令|整改|无权|举报|不上传|本地|仅在您主动|选择不提供|防伪")  # goods for sale, news, tips, on-device data
+# lawful reasons to see an ID: customs, real-name goods, age checks for restricted sales, travel
+_LAWFUL_ID = re.compile(r"清关|海关|跨境|实名制|实名登记|实名认证|机票|火车票|酒店入住|年龄核验|未成年人保护|"
+                        r"电话卡|手机卡|彩票|医保|处方|营业执照|法人|刻章")
+# a policy that takes anything, for any use, for ever
+_BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|(?:用于|作)(?:我们|本平台|本店)?认为(?:合适|必要)的(?:任何)?用途|"
+                      r"(?:其他|第三方)\s*APP中的(?:浏览|使用)|该功能无法关闭|无法关闭(?:该|此)?(?:功能|收集)|"
+                      r"(?:即|就)?视为同意[^。;]{0,20}?(?:提供给|共享给|分享给|出售给)[^。;]{0,20}?(?:关联公司|合作伙伴|第三方)")
+
+
+def _kind(m: re.Match[str]) -> str:
+    for i, (name, _) in enumerate(_SENSITIVE):
+        if m.group(f"k{i}"):
+            return name
+    return ""
+
+
+def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    text = doc.text
+    done: set[tuple[int, int]] = set()
+    for m in _DATA.finditer(text):
+        ss, se = doc.sentence(m.start(), m.end())
+        if (ss, se) in done:
+            continue
+        sent = text[ss:se]
+        if not _DEMAND.search(sent) or _WARNING.search(sent) or doc.compliance((m.start(), m.end())):
+            continue
+        kind = _kind(m)
+        if kind == "身份证件" and _LAWFUL_ID.search(sent):
+            continue
+        if kind == "验证码" and _OWN_ENTRY.search(sent) and not re.search(r"发给|告诉|报给|截图", sent):
+            continue
+        if kind == "密码" and "密码" in sent and re.search(r"设置|修改|重置|找回|忘记", sent) and "提供" not in sent:
+            continue  # the consumer's own account settings
+        done.add((ss, se))
+        yield Hit(m.start(), m.end(), confidence=0.8, detail=f"（{kind}）")
+    for m in _BLANKET.finditer(text):
+        span = (m.start(), m.end())
+        if doc.sentence(*span) in done or _WARNING.search(m.group()) or doc.compliance(span):
+            continue
+        done.add(doc.sentence(*span))
+        yield Hit(m.start(), m.end(), confidence=0.75, detail="（概括收集或无法拒绝）")
+
+
+LAW = ("个人信息保护法 第六条、第二十八条、第二十九条", "消费者权益保护法 第二十九条")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="PRIV-TEXT-EXCESSIVE", category="privacy", article="11(7), 13(4)", law=LAW, severity="high",
+        explanation="索取交易不需要的个人信息（身份证件、密码、验证码、通讯录、人脸等），或概括收集、无法拒绝",
+        check=check_excessive_request, scope="text",
+        what="Text that demands data a sale does not need — ID documents or photos, card or account passwords, "
+             "verification codes, contact lists, face or other biometric data, location tracks, children's details, "
+             "social accounts — or a policy that collects any data for any use, cannot be switched off, or is "
+             "deemed accepted for sharing with partners.",
+        why="个人信息保护法第六条：处理个人信息应当限于实现处理目的的最小范围；第二十八条、第二十九条：生物识别、金融账户、"
+            "行踪轨迹、不满十四周岁未成年人的信息是敏感个人信息，须有特定目的和充分必要性并取得单独同意；"
+            "消费者权益保护法第二十九条：收集、使用消费者个人信息应当遵循合法、正当、必要的原则；"
+            "违反西宁市电子商务信用管理制度第十一条第（七）项、第十三条第（四）项。",
+        bad=("亲，退款需要您提供支付宝账号密码，我们后台帮您操作。", "领券请把收到的验证码发给客服。",
+             "想领免费鸡蛋的，把身份证拍照发给我，我们统一登记。", "为核对身份，需要您开视频让我们看一下您的身份证和本人。",
+             "本店在您付款时将自动获取您的通讯录及已安装应用列表。", "填写孩子的姓名、学校、班级就可以领一包纸巾。",
+             "我们可能会收集您的任何信息，并用于我们认为合适的任何用途。"),
+        good=("客服不会向您索要密码或验证码，请勿泄露。", "跨境商品清关需提供收货人身份证号码。", "请输入手机收到的验证码完成登录。",
+              "收货地址和手机号仅用于配送。", "您可以在账户设置中修改登录密码。", "谨防诈骗：任何要求您提供银行卡密码的都是骗子。",
+              "购买电话卡须按规定实名登记，请提供身份证。",
+              "我们不会读取通讯录、相册或定位。", "平台禁止商家要求消费者提供身份证号、银行卡密码、通讯录等。",
+              "本店0元试用仅需填写收货信息，不需要上传身份证照片。"),
+        references=("个人信息保护法 第六条、第二十八条", "消费者权益保护法 第二十九条"),
+    ),
+)
