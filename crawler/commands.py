@@ -127,9 +127,11 @@ def render_text(result: dict[str, Any]) -> str:
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
 @click.option("--evidence-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where the run's WARC and outputs go (default: <data_dir>/evidence/scans/<run>).")
+@click.option("--read-images", is_flag=True, default=False,
+              help="Read every selling image now (OCR without the crawl-time share; slower). docs/images.md")
 @pass_ctx
 def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None, max_pages: int | None, fmt: str,
-             evidence_dir: Path | None) -> None:
+             evidence_dir: Path | None, read_images: bool = False) -> None:
     """Crawl and judge one storefront now (JSON on stdout, progress on stderr)."""
     from pipelines.registry_file import find_record
 
@@ -137,6 +139,9 @@ def scan_cmd(ctx: Any, url: str, registry_file: Path | None, render: str | None,
     settings = ctx.settings
     options = options_from_settings(settings)
     options = options.with_overrides(render=render, max_pages=max_pages)
+    if read_images:
+        options = options.with_overrides(ocr=True, ocr_time_share=1.0,
+                                         ocr_images_per_run=max(options.ocr_images_per_run, 10_000))
     record = None
     if registry_file is not None:
         record = find_record(registry_file, url)

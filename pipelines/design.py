@@ -21,6 +21,7 @@ import scrapy
 
 from analyzers import design
 from crawler.items import PageCapture
+from pipelines.analyze import allow_entries
 
 log = logging.getLogger(__name__)
 MAX_RESOURCES = 12
@@ -120,8 +121,10 @@ class DesignPipeline:
                     others.append(other)
                     urls[other.key] = str(data.get("url", ""))
         copies = design.find_copies(self.home, others) if others else []
-        state.findings.extend(design.copy_finding(c, self.home_url, storefront_id=state.job.storefront_id,
-                                                  other_url=urls.get(c.other, "")) for c in copies)
+        allowed = allow_entries(state.job.allow_list)  # the storefront's allow-list holds here too
+        found = [design.copy_finding(c, self.home_url, storefront_id=state.job.storefront_id,
+                                     other_url=urls.get(c.other, "")) for c in copies]
+        state.findings.extend(f for f in found if not any(a.covers(f) for a in allowed))
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f"{self.home.key}.json.part"
         tmp.write_text(json.dumps({**design.print_to_dict(self.home), "url": self.home_url}, ensure_ascii=False),

@@ -28,9 +28,9 @@ def shop(name: str, html: str, logo: bytes) -> Site:
     return s
 
 
-def _crawl(site: Site, sid: int, data: Path, tmp: Path) -> Any:
-    job = CrawlJob(start_url=site.url("/"), evidence=str(tmp / f"e{sid}"), storefront_id=sid, progress=False,
-                   options=crawl_options(max_pages=1, ocr=False))
+def _crawl(site: Site, sid: int, data: Path, tmp: Path, allow: tuple[str, ...] = ()) -> Any:
+    job = CrawlJob(start_url=site.url("/"), evidence=str(tmp / f"e{sid}{len(allow)}"), storefront_id=sid,
+                   progress=False, options=crawl_options(max_pages=1, ocr=False), allow_list=allow)
     return run_crawl(job, Places(data_dir=str(data)))
 
 
@@ -45,6 +45,7 @@ def test_copy_of_a_registered_site_is_suspected_and_same_template_is_not(tmp_pat
         same_template = _crawl(lawful, 2, data, tmp_path)
         assert not [f for f in same_template.findings if f["category"] == "design_copying"], same_template.findings
         copied = _crawl(copy, 3, data, tmp_path)
+        allowed = _crawl(copy, 3, data, tmp_path, allow=("DESIGN-COPY:1",))  # the analyst cleared this pair
     finally:
         for s in (original, lawful, copy):
             s.stop()
@@ -54,6 +55,7 @@ def test_copy_of_a_registered_site_is_suspected_and_same_template_is_not(tmp_pat
     assert f["match"] == "1" and f["article"] == "15(3)" and f["evidence"]["status"] == "suspected"
     assert f["evidence"]["other_url"] == original.url("/")
     assert "相同徽标" in f["evidence"]["shared"] and "第十五条第（三）项" in f["explanation"]
+    assert not [f for f in allowed.findings if f["category"] == "design_copying"], allowed.findings
     prints = sorted(p.name for p in (data / "design").glob("*.json"))
     assert prints == ["1.json", "2.json", "3.json"]
     assert json.loads((data / "design" / "2.json").read_text())["pivots"]["css"]  # the theme's CSS was hashed

@@ -108,3 +108,21 @@ def test_what_one_crawl_leaves_unread_a_later_crawl_reads(shops: dict[str, Any],
     assert read(first) < read(second) and len(read(second)) == 2  # the cached one is free, one more is read
     refs = list((tmp_path / "data" / "ocr-cache").glob("url-*.ref"))
     assert len(refs) == 2
+
+
+def test_scan_read_images_flags_the_image_only_violations(shops: dict[str, Any], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import cli
+
+    monkeypatch.setenv("STOREWATCH_CRAWLER__ALLOW_LOOPBACK", "true")
+    monkeypatch.setenv("STOREWATCH_CRAWLER__RETRIES", "0")
+    capsys.readouterr()
+    code = cli.main(["--data-dir", str(tmp_path), "scan", shops["bad"].url("/item/1.html"), "--max-pages", "1",
+                     "--render", "never", "--read-images"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    found = [f for f in result["findings"] if f["location"]["kind"] == "image"]
+    assert any(f["rule_id"] == "AD-MEDICAL-CLAIM" and f["evidence"]["ocr_box"] for f in found), result["findings"]
