@@ -24,37 +24,59 @@ def rules_cmd(fmt: str) -> None:
     click.echo(render(), nl=False)
 
 
-def _one(lineno: int, raw: bytes, options: dict[str, Any]) -> dict[str, Any]:
-    from analyzers.engine import analyze_text
+BATCH = 256  # lines scored by the model in one vectorised pass
 
+
+def _parse(lineno: int, raw: bytes) -> tuple[Any, str | None, str | None]:
+    """(id, text, error) of one input line."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return {"id": None, "error": f"line {lineno}: not UTF-8 ({exc.reason} at byte {exc.start})"}
+        return None, None, f"line {lineno}: not UTF-8 ({exc.reason} at byte {exc.start})"
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"}
+        return None, None, f"line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
     if not isinstance(obj, dict):
-        return {"id": None, "error": f"line {lineno}: expected a JSON object with \"id\" and \"text\""}
+        return None, None, f"line {lineno}: expected a JSON object with \"id\" and \"text\""
     ident = obj.get("id")
     text = obj.get("text")
     if not isinstance(text, str):
-        return {"id": ident, "error": f"line {lineno}: \"text\" must be a string"}
-    findings = analyze_text(text, options=options)
-    return {"id": ident, "findings": [f.to_dict() for f in findings]}
+        return ident, None, f"line {lineno}: \"text\" must be a string"
+    return ident, text, None
 
 
-def analyze_lines(lines: Any, out: Any, options: dict[str, Any] | None = None) -> int:
-    """Read JSON Lines (bytes) from ``lines``, write one JSON line per input line to ``out``."""
+def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> None:
+    from analyzers import learned
+    from analyzers.engine import analyze_text
+
+    parsed = [_parse(n, raw) for n, raw in batch]
+    model = learned.load() if options.get("use_model", True) else None
+    if model is not None:
+        model.prime([t for _, t, _ in parsed if t])  # one numpy pass for the batch; the engine's calls look up
+    for ident, text, error in parsed:
+        if error is not None or text is None:
+            result: dict[str, Any] = {"id": ident, "error": error}
+        else:
+            result = {"id": ident, "findings": [f.to_dict() for f in analyze_text(text, options=options)]}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def analyze_lines(lines: Any, out: Any, options: dict[str, Any] | None = None, batch: int = BATCH) -> int:
+    """Read JSON Lines (bytes) from ``lines``, write one JSON line per input line to ``out`` (in order,
+    flushed after each batch of ``batch`` lines)."""
     n = 0
+    todo: list[tuple[int, bytes]] = []
     for n, raw in enumerate(lines, 1):
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
-        raw = raw.rstrip(b"\r\n")
-        result = _one(n, raw, options or {})
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
+        todo.append((n, raw.rstrip(b"\r\n")))
+        if len(todo) >= batch:
+            _run(todo, out, options or {})
+            todo = []
+    if todo:
+        _run(todo, out, options or {})
     return n
 
 

@@ -54,6 +54,8 @@ class Options:
     rule_options: Mapping[str, Mapping[str, Any]] = ()  # type: ignore[assignment]
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
+        if not self.rule_options:
+            return dict(rule.options) if rule.options else {}
         merged = dict(rule.options)
         merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
         return merged

@@ -76,6 +76,9 @@ def gram_key(gram: str) -> int:
     return key
 
 
+_MEMO_MAX = 20000  # texts kept scored (one analyze-text batch and its sentences)
+
+
 @dataclass(frozen=True)
 class TextModel:
     categories: tuple[str, ...]
@@ -100,30 +103,58 @@ class TextModel:
         order = np.argsort(keys)
         return keys[order], idx[order]
 
+    @cached_property
+    def _memo(self) -> dict[str, np.ndarray]:
+        """Probabilities of texts already scored (filled in batches by :meth:`prime`)."""
+        return {}
+
+    def _grams(self, text: str) -> np.ndarray:
+        """Integer keys of the character 1-3-grams of normalised ``text`` (with repeats)."""
+        norm = normalise_term(text)
+        cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        grams = [cp]
+        if len(cp) > 1:
+            grams.append((cp[:-1] << 21) | cp[1:])
+        if len(cp) > 2:
+            grams.append((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])
+        return np.concatenate(grams)
+
+    def _batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities (len(texts), n_categories), all texts vectorised together."""
+        z = np.tile(self.bias, (len(texts), 1))
+        if not texts:
+            return z
+        per = [self._grams(t) for t in texts]
+        seg = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per])
+        allg = np.concatenate(per)
+        keys, fidx = self._keyed
+        pos = np.minimum(np.searchsorted(keys, allg), len(keys) - 1)
+        hit = keys[pos] == allg
+        if hit.any():
+            nf = np.int64(len(self.idf))
+            pair, cnt = np.unique(seg[hit] * nf + fidx[pos[hit]], return_counts=True)
+            row, ii = pair // nf, pair % nf
+            x = (1.0 + np.log(cnt.astype(np.float32))) * self.idf[ii]
+            norm = np.sqrt(np.bincount(row, weights=x * x, minlength=len(texts)))
+            x = x / np.where(norm > 0, norm, 1.0)[row]
+            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+            z[row[starts]] += np.add.reduceat(x[:, None].astype(np.float32) * self.coef[ii], starts, axis=0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def prime(self, texts: Sequence[str]) -> None:
+        """Score many texts in one vectorised pass; later :meth:`scores` calls on them are look-ups."""
+        memo = self._memo
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if len(memo) + len(todo) > _MEMO_MAX:
+            memo.clear()
+        for t, p in zip(todo, self._batch(todo), strict=True):
+            memo[t] = p
+
     def scores(self, text: str) -> dict[str, float]:
         """Probability per category for one text (normalised inside); n-grams counted in numpy."""
-        norm = normalise_term(text)
-        if not norm:
-            z = self.bias
-        else:
-            cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            grams = [cp]
-            if len(cp) > 1:
-                grams.append((cp[:-1] << 21) | cp[1:])
-            if len(cp) > 2:
-                grams.append((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])
-            uk, cnt = np.unique(np.concatenate(grams), return_counts=True)
-            keys, fidx = self._keyed
-            pos = np.minimum(np.searchsorted(keys, uk), len(keys) - 1)
-            hit = keys[pos] == uk
-            if not hit.any():
-                z = self.bias
-            else:
-                ii = fidx[pos[hit]]
-                x = (1.0 + np.log(cnt[hit].astype(np.float32))) * self.idf[ii]
-                x /= float(np.sqrt(np.dot(x, x))) or 1.0
-                z = x @ self.coef[ii] + self.bias
-        p = 1.0 / (1.0 + np.exp(-z))
+        p = self._memo.get(text)
+        if p is None:
+            p = self._batch([text])[0]
         return dict(zip(self.categories, (float(v) for v in p), strict=True))
 
     def passing(self, text: str) -> dict[str, float]:
@@ -162,12 +193,14 @@ def load() -> TextModel | None:
 
 def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int, float]:
     best = (0, len(text), -1.0)
-    for m in _SENT.finditer(text):
-        if len(m.group().strip()) < 4:
-            continue
-        v = model.scores(m.group())[category]
+    spans = [(m.start(), m.end()) for m in _SENT.finditer(text) if len(m.group().strip()) >= 4]
+    if not spans:
+        return best
+    model.prime([text[s:e] for s, e in spans])  # all the block's sentences in one numpy pass
+    for s, e in spans:
+        v = model.scores(text[s:e])[category]
         if v > best[2]:
-            best = (m.start(), m.end(), v)
+            best = (s, e, v)
     return best
 
 

@@ -53,6 +53,31 @@ def tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """Tokens of a short span (a clause) as (start, end, text)."""
     if not text:
         return ()
+    _load()
+    return _segment(text)
+
+
+def _segment(text: str) -> tuple[tuple[int, int, str], ...]:
+    """What the spaCy ``zh`` tokenizer (jieba segmenter) gives, without building a spaCy ``Doc``: the
+    same jieba words at their offsets, whitespace dropped (``tests/analyzers/test_nlp.py`` compares them)."""
+    import jieba
+
+    out = []
+    pos = 0
+    for w in jieba.cut(text, cut_all=False):
+        if not w:
+            continue
+        i = text.find(w, pos)
+        if i < 0:  # pragma: no cover - jieba returns pieces of its input
+            i = pos
+        pos = i + len(w)
+        if w.strip():
+            out.append((i, pos, w))
+    return tuple(out)
+
+
+def spacy_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Tokens through spaCy itself (the reference :func:`tokens` must agree with)."""
     doc = _load()(text)
     return tuple((t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space)
 
