@@ -217,7 +217,20 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Normalise ``text`` for matching; see the module docstring."""
+    """Normalise ``text`` for matching; see the module docstring. Short texts (fragments, sentences)
+    are memoised: the model and the rules normalise the same line."""
+    return _normalise_short(text) if len(text) <= _MEMO_LEN else _normalise(text)
+
+
+_MEMO_LEN = 2000
+
+
+@lru_cache(maxsize=4096)
+def _normalise_short(text: str) -> Normalised:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> Normalised:
     one, expand, multi = _tables()
     t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
     t2 = t1.translate(one)
