@@ -77,9 +77,9 @@ def findings_for_warc(ctx: Any, warc: Path) -> list[dict[str, Any]]:
 
 def find_finding_in_store(s: Any, finding_id: str) -> dict[str, Any] | None:
     """The finding's JSON form from an open store session."""
-    from store.models import Finding
+    from store.lifecycle import finding_by_id
 
-    row = s.get(Finding, finding_id)
+    row = finding_by_id(s, finding_id)  # the short ids `search` prints work here too
     if row is None:
         return None
     return {"finding_id": row.finding_id, "rule_id": row.rule_id, "category": row.category,

@@ -34,7 +34,8 @@ def gather_in(s: Any, settings: Any, finding_ids: list[str], case_id: int | None
     from sqlalchemy import select
 
     from store.evidence_commands import find_finding_in_store
-    from store.models import Finding, FindingEvent, Storefront
+    from store.lifecycle import finding_by_id
+    from store.models import FindingEvent, Storefront
 
     tz = getattr(settings, "timezone", "Asia/Shanghai")
     out: dict[str, Any] = {"merchant": None, "case": None, "findings": [], "custody": {}}
@@ -52,7 +53,8 @@ def gather_in(s: Any, settings: Any, finding_ids: list[str], case_id: int | None
                        for e in case.events]
         shop = s.get(Storefront, case.storefront_id)
     else:
-        row = s.get(Finding, finding_ids[0]) if finding_ids else None
+        row = finding_by_id(s, finding_ids[0]) if finding_ids else None
+        finding_ids = [row.finding_id] if row is not None else finding_ids
         shop = s.get(Storefront, row.storefront_id) if row is not None and row.storefront_id else None
     if shop is not None:
         out["merchant"] = {k: getattr(shop, k) for k in _MERCHANT}

@@ -15,7 +15,7 @@ from errors import InputError
 from shared.clicontext import Context, pass_ctx
 from store.clock import as_local, local_str
 from store.db import open_store
-from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, set_status
+from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, finding_by_id, set_status
 from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront
 
 
@@ -71,12 +71,9 @@ def list_cmd(ctx: Context, statuses: tuple[str, ...], storefront_id: int | None,
 
 
 def _get(s, finding_id: str) -> Finding:  # type: ignore[no-untyped-def]
-    row = s.get(Finding, finding_id)
+    row = finding_by_id(s, finding_id)
     if row is None:
-        matches = s.scalars(select(Finding).where(Finding.finding_id.like(f"{finding_id}%")).limit(2)).all()
-        if len(matches) == 1 and len(finding_id) >= 6:
-            return matches[0]
-        raise InputError(f"no finding with id {finding_id}" + (" (prefix is ambiguous)" if matches else ""))
+        raise InputError(f"没有编号为 {finding_id} 的线索")
     return row
 
 

@@ -197,6 +197,18 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
     return counts
 
 
+def finding_by_id(session: Session, text: str) -> Finding | None:
+    """A finding by its full id or by the short id (a unique prefix of 6+ characters) that lists print."""
+    text = text.strip().lower()
+    row = session.get(Finding, text)
+    if row is not None or len(text) < 6 or not all(c in "0123456789abcdef" for c in text):
+        return row
+    matches = session.scalars(select(Finding).where(Finding.finding_id.like(text + "%")).limit(2)).all()
+    if len(matches) > 1:
+        raise InputError(f"短编号 {text} 对应多条线索，请多输入几位 (prefix is ambiguous)")
+    return matches[0] if matches else None
+
+
 def set_status(session: Session, finding_id: str, status: str, *, actor: str, role: str,
                note: str = "") -> Finding:
     """A person's decision: change a finding's status with an audit event and an outbox row.

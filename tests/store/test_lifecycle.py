@@ -188,3 +188,17 @@ def test_the_machine_never_offers_system_states_and_ranks_roles() -> None:
         assert set(moves_for(frm, "analyst")) <= set(moves_for(frm, "supervisor")) <= set(moves_for(frm, "admin"))
         assert moves_for(frm, "viewer") == []
     assert "需要主管权限" in (allowed_move("open", "closed", "analyst") or "")
+
+
+def test_short_ids_resolve_everywhere_and_ambiguity_is_said(shop) -> None:  # type: ignore[no-untyped-def]
+    from store.evidence_commands import find_finding_in_store
+    from store.lifecycle import finding_by_id
+
+    f = finding()
+    crawl(shop, [f])
+    with shop.session() as s:
+        assert finding_by_id(s, f.finding_id[:12]).finding_id == f.finding_id
+        assert finding_by_id(s, f.finding_id[:12].upper()).finding_id == f.finding_id
+        assert find_finding_in_store(s, f.finding_id[:12])["finding_id"] == f.finding_id
+        assert finding_by_id(s, f.finding_id[:5]) is None  # too short to be a short id
+        assert finding_by_id(s, "zzzzzzzz") is None

@@ -247,3 +247,15 @@ def test_finding_exhibit_and_report_pdf(as_role, seeded) -> None:  # noqa: ANN00
     r = client.get(f"/findings/{fid}/report")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert client.get("/findings/" + "0" * 32 + "/report").status_code in (400, 404)
+
+
+def test_a_partial_runs_reasons_show_on_the_merchants_page(as_role, seeded, store) -> None:  # noqa: ANN001
+    from store.models import CrawlRun
+
+    with store.session() as s:
+        sid = s.scalars(select(Storefront.id)).first()
+        s.add(CrawlRun(storefront_id=sid, trigger="schedule", status="partial", finished_at=None, pages_fetched=3,
+                       stats={"coverage_zh": ["截断 /item/9.html：超过页面大小上限", "被拦截 /x.html：跳转到站外"]}))
+    client, _ = as_role("viewer")
+    page = client.get(f"/merchants/{sid}").text
+    assert "截断 /item/9.html：超过页面大小上限" in page and "被拦截 /x.html：跳转到站外" in page
