@@ -133,6 +133,32 @@ _REPLICA_GUN = re.compile(r"(?:玩具枪|水弹枪|软弹枪|激光枪|吃鸡枪
                           r"|(?:1\s*[:比]\s*1|一比一|原比例|等比例?|还原|全金属)[^。;]{0,12}?(?:玩具枪|水弹枪|软弹枪|模型枪|枪模|bb枪)")
 
 
+# A protected species (data/wildlife.txt, 国家重点保护野生动物名录 2021) named with a part or product form right
+# after it (雪豹皮, 穿山甲鳞片, 黑熊胆), or offered alive (活体、幼崽 with a price or sale word in the sentence).
+# Toys, prints, pictures, conservation and science are not goods made from the animal.
+_PART = re.compile(r"[\s的]{0,1}(?:皮毛|皮|骨|头骨|角|牙|鞭|胆|胆粉|爪|掌|标本|肉|鳞片|鳞|甲片|羽毛|茸|油|壳|制品|干货|干)")
+_LIVE = re.compile(r"活体|幼崽|幼体|亚成体|种苗|活的|一只|一对")
+_SALE = re.compile(r"出售|转让|现货|包邮|批发|代购|有货|私聊|下单|价格|元|包活|发货|收藏级|看货|出")
+_NOT_ANIMAL = re.compile(r"毛绒|玩偶|公仔|玩具|图案|印花|贴纸|绘本|科普|保护|救助|放生|纪录片|动物园|门票|观赏|摄影|国画|刺绣|"
+                         r"仿|树脂|塑料|模型|卡通|造型|抱枕|人工繁育|人工养殖|驯养繁殖许可|案|查获|破获|通报")
+
+
+def _wildlife(doc: TextDoc) -> Iterator[Hit]:
+    for c in doc.get("wildlife"):
+        ss, se = doc.sentence(c.start, c.end)
+        sent = doc.text[ss:se]
+        if _NOT_ANIMAL.search(sent) or any(w in sent for w in _BAN_WORDS) or doc.has("prohibited", ss, se):
+            continue
+        part = _PART.match(doc.text, c.end)
+        if part is None and not (_LIVE.search(sent) and _SALE.search(sent)):
+            continue
+        if doc.negated(c) or doc.compliance(c):
+            continue
+        end = part.end() if part else c.end
+        yield Hit(c.start, end, confidence=0.8, detail=f"（{_KINDS['wildlife']}）")
+        return
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for m in _REPLICA_GUN.finditer(doc.text) if "枪" in doc.text else ():
         span = (m.start(), m.end())
@@ -151,6 +177,7 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             ss, se = doc.sentence(*span)
             if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
                 yield Hit(m.start(), m.end(), confidence=0.85, detail=detail)
+    yield from _wildlife(doc)
     for c in lexicon_hits(doc, "prohibited", "prohibited_exempt"):
         ss, se = doc.sentence(c.start, c.end)
         if any(w in doc.text[ss:se] for w in _BAN_WORDS):
@@ -326,17 +353,20 @@ RULES: tuple[Rule, ...] = (
         id="PROH-BANNED-GOODS", category="prohibited_goods", article="11(1)",
         law=("电子商务法 第十三条", "网络交易监督管理办法 第十条"), severity="critical",
         explanation="在网上销售法律法规禁止交易或未取得许可不得交易的商品", check=check_prohibited, scope="text",
+        lexicons=("prohibited", "prohibited_exempt", "wildlife"),
         what="Goods that may not be traded online or only with a licence: weapons, drugs, fake invoices and "
              "documents, eavesdropping devices, protected wildlife products, tobacco and e-cigarettes, prescription drugs without prescription.",
         why="第十一条第（一）项：法律法规禁止交易的商品和未取得前置许可的商品，不得在网上进行交易；电子商务法第十三条。",
         bad=("出售各类仿真枪配件，顺丰包邮。", "正规代开发票，税点低。", "新款电子烟套装，口味齐全，下单即发。",
              "正品香烟整条批发，网上下单快递到家。", "迷 情 水，无色无味，放饮料里10分钟见效。",
              "高仿真玩具枪，1比1还原格洛克，合金材质。", "十字弩狩猎款，送弩箭20支。", "正宗雪豹皮，收藏级，私聊看货。",
-             "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。"),
+             "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。",
+             "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。"),
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
-              "儿童塑料水枪，夏日戏水玩具。", "森林公安破获一起非法出售野生动物制品案，查获藏羚羊绒披肩6条。"),
+              "儿童塑料水枪，夏日戏水玩具。", "森林公安破获一起非法出售野生动物制品案，查获藏羚羊绒披肩6条。",
+              "大熊猫毛绒公仔，景区同款。", "雪豹主题摄影展门票，周末开放。", "白唇鹿是国家一级保护动物，请勿购买其制品。"),
         references=("电子商务法 第十三条", "烟草专卖法 第三十一条", "野生动物保护法 第二十七条"),
     ),
     Rule(
