@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
-from analyzers.labels import article_label, category_label, severity_label
+from analyzers.labels import article_label, category_label, display_width, severity_label
 from analyzers.learned import MODEL_LAW, model_rule_id
 from analyzers.model import CATEGORIES
 from analyzers.rules import RULES, Rule, SiteExample
@@ -69,8 +68,7 @@ def as_markdown() -> str:
 
 
 def _pad(text: str, width: int) -> str:
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(1, width - used)
+    return text + " " * max(1, width - display_width(text))
 
 
 def as_text() -> str:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 REGULATION = "《西宁市电子商务信用管理制度》"
 
@@ -103,3 +104,8 @@ def category_label(c: str) -> str:
 
 def severity_label(s: str) -> str:
     return SEVERITY_LABELS.get(s, s)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

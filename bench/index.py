@@ -157,6 +157,18 @@ def queries(backend: Any) -> dict[str, SearchRequest]:
     }
 
 
+def fts_figures(db: Path, docs: Iterable[dict[str, Any]], args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Rebuild the embedded FTS5 index from ``docs`` and time the analyst queries on it, into ``out``."""
+    from index.fts_backend import FtsBackend
+
+    fts = FtsBackend(db)
+    t0 = time.perf_counter()
+    fts.rebuild("finding", docs)
+    out["fts_rebuild_per_s"] = round(args.n / (time.perf_counter() - t0))
+    out["sqlite_fts5"] = {name: latency(fts, req, max(5, args.runs // 3)) for name, req in queries(fts).items()}
+    fts.close()
+
+
 def es_conf(conf: dict[str, str]) -> Any:
     class Conf:
         url, username = conf["url"], conf["username"]
@@ -197,16 +209,8 @@ def search_only(args: argparse.Namespace) -> int:
             out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
             print(json.dumps(out["elasticsearch"], ensure_ascii=False), file=sys.stderr, flush=True)
             backend.close()
-            if not args.no_fts:
-                from index.fts_backend import FtsBackend
-
-                fts = FtsBackend(tmp / "store.db")
-                t0 = time.perf_counter()
-                fts.rebuild("finding", _all_findings(store))  # the embedded index is in the store's database
-                out["fts_rebuild_per_s"] = round(args.n / (time.perf_counter() - t0))
-                out["sqlite_fts5"] = {name: latency(fts, req, max(5, args.runs // 3))
-                                      for name, req in queries(fts).items()}
-                fts.close()
+            if not args.no_fts:  # the embedded index is in the store's database
+                fts_figures(tmp / "store.db", _all_findings(store), args, out)
             store.dispose()
         finally:
             if script_env is not None:
@@ -292,15 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
             backend.close()
             if not args.no_fts:
-                from index.fts_backend import FtsBackend
-
-                fts = FtsBackend(tmp / "store.db")
-                t0 = time.perf_counter()
-                fts.rebuild("finding", iter(docs))
-                out["fts_rebuild_per_s"] = round(args.n / (time.perf_counter() - t0))
-                out["sqlite_fts5"] = {name: latency(fts, req, max(5, args.runs // 3))
-                                      for name, req in queries(fts).items()}
-                fts.close()
+                fts_figures(tmp / "store.db", iter(docs), args, out)
             store.dispose()
         finally:
             if script_env is not None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from analyzers.labels import article_label, category_label, severity_label
+from analyzers.labels import article_label, category_label, display_width, severity_label
 from analyzers.model import CATEGORIES, SEVERITIES
 from errors import InputError, SearchBackendError
 from index.search import SORTS, SearchRequest, open_backend
@@ -33,9 +32,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def width(text: str) -> int:
-    """Display width in a terminal: CJK and full-width characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+width = display_width  # columns a cell takes (CJK counts two)
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
