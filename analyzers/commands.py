@@ -1,4 +1,7 @@
-"""``storewatch rules`` and ``storewatch analyze-text``: no settings, no store, no network."""
+"""``storewatch analyze-text`` and ``storewatch train``: no settings, no store, no network.
+
+(``storewatch rules`` is in :mod:`store.decisions_commands`: it shows analysts' precision per rule.)
+"""
 
 from __future__ import annotations
 
@@ -11,18 +14,7 @@ import click
 
 from errors import InputError
 
-__all__ = ["COMMANDS", "rules_cmd", "analyze_text_cmd", "train_cmd", "analyze_lines"]
-
-
-@click.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="Catalogue format (markdown is the docs page).")
-def rules_cmd(fmt: str) -> None:
-    """Print the rule catalogue (规则目录)."""
-    from analyzers import catalogue
-
-    render = {"text": catalogue.as_text, "json": catalogue.as_json, "markdown": catalogue.as_markdown}[fmt]
-    click.echo(render(), nl=False)
+__all__ = ["COMMANDS", "analyze_text_cmd", "train_cmd", "analyze_lines"]
 
 
 BATCH = 256  # lines scored by the model in one vectorised pass
@@ -130,4 +122,4 @@ def train_cmd(config_path: str | None, out_path: str | None) -> None:
     training.train(cfg, out=Path(out_path) if out_path else training.OUT, log=click.echo)
 
 
-COMMANDS = [rules_cmd, analyze_text_cmd, train_cmd]
+COMMANDS = [analyze_text_cmd, train_cmd]
