@@ -220,3 +220,20 @@ def test_exhibit_shows_the_archived_image(crawled: dict[str, Any]) -> None:
     assert logo >= 120 * 40 * 0.9
     green = (np.abs(img.astype(int) - [0, 128, 0]) < 40).all(axis=2).sum()  # the claim in the CSS's green
     assert green > 20
+
+
+@pytest.mark.parametrize(("per_page", "archived"), [(2, {"css/shop.css", "js/app.js"}), (0, set())])
+def test_subresources_are_bounded_per_page(tmp_path: Path, per_page: int, archived: set[str]) -> None:
+    from tests.crawler.conftest import crawl
+
+    site = _site()
+    try:
+        out = crawl(site.url("/"), tmp_path, max_depth=0, max_pages=1, ocr=False, subresources_per_page=per_page)
+    finally:
+        site.stop()
+    index = json.loads(Path(out.summary["warc"] + ".idx.json").read_text(encoding="utf-8"))
+    got = {r["uri"].split("/", 3)[3] for r in index["records"] if r["kind"] == "subresource"}
+    assert got == archived
+    cuts = [c["reason"] for c in out.summary["cuts"] if "subresources" in c["reason"]]
+    assert bool(cuts) == bool(per_page) and (not cuts or "5 not archived" in cuts[0])
+    assert site.hits["/fonts/shop.woff2"] == 0 and site.hits["/img/gone.png"] == 0  # over the limit: not fetched
