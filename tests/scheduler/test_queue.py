@@ -182,3 +182,28 @@ def test_a_worker_killed_mid_crawl_loses_no_job_and_duplicates_nothing(
     assert jobs(pg) == {"succeeded": 3}
     for srv, _ in [(slow, ""), *others]:
         srv.server.shutdown()
+
+
+def test_queue_dispatch_on_the_sqlite_store_is_a_clear_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(config.ConfigError, match="scheduler.dispatch.*PostgreSQL"):
+        config.load(overrides={"data_dir": tmp_path, "scheduler": {"dispatch": "queue"}}, environ={})
+    with pytest.raises(config.ConfigError, match="worker_stalled_after"):
+        config.load(overrides={"scheduler": {"worker_heartbeat_interval": "10s", "worker_stalled_after": "15s"}},
+                    environ={})
+
+
+def test_a_worker_without_postgresql_exits_2_naming_database_url(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    proc = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(tmp_path), "worker"], cwd=ROOT,
+                          env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "database_url" in proc.stderr and "PostgreSQL" in proc.stderr
+
+
+def test_a_worker_on_a_store_without_the_queue_tables_exits_2(tmp_path: Path, pg: Store) -> None:
+    with pg.session() as s:
+        s.execute(text("DROP TABLE procrastinate_jobs CASCADE"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    proc = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(tmp_path), "--database-url", pg.url,
+                           "worker"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2 and "procrastinate_jobs" in proc.stderr and "storewatch init" in proc.stderr
