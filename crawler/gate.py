@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 import h11
 
 from crawler.safety import AddressPolicy, Scope, UnsafeTarget, resolve
+from crawler.unzip import BoundedDecoder, Undecodable
 
 log = logging.getLogger(__name__)
 Resolver = Callable[[str], list[str]]
@@ -271,36 +272,65 @@ class NetworkGate:
             location = dict((k.lower(), v) for k, v in resp.headers).get(b"location")
             if location:
                 self._redirected_from[urljoin(url, location.decode("latin-1"))] = url
-        out_headers = [(k, v) for k, v in resp.headers if k.lower() not in HOP_BY_HOP]
+        coding = _header(resp.headers, b"content-encoding").strip().lower()
+        drop = HOP_BY_HOP | ({b"content-encoding"} if coding not in ("", "identity") else set())
+        out_headers = [(k, v) for k, v in resp.headers if k.lower() not in drop]
         writer.write(conn.send(h11.Response(status_code=resp.status_code, headers=out_headers,
                                             reason=resp.reason)) or b"")
-        sent = 0
+        await self._relay_body(conn, up, up_reader, writer, url, coding, deadline)
+        writer.write(conn.send(h11.EndOfMessage()) or b"")
+        await writer.drain()
+
+    async def _relay_body(self, conn: h11.Connection, up: h11.Connection, up_reader: asyncio.StreamReader,
+                          writer: asyncio.StreamWriter, url: str, coding: str, deadline: float) -> None:
+        """Pass the body on as identity bytes, at most ``max_bytes`` of them, decoded or not.
+
+        A server that compresses despite ``Accept-Encoding: identity`` is decoded here, so the cap
+        is on what the browser would hold (a compression bomb is cut, not inflated).
+        """
+        decoder = None
+        if coding not in ("", "identity"):
+            try:
+                decoder = BoundedDecoder(coding, self.max_bytes)
+            except ValueError:
+                self.records.cut(url, f"content-encoding {coding!r} not decodable by the network gate: body withheld")
+                return
+        loop = asyncio.get_running_loop()
+        read = sent = 0
         try:
             while True:
                 left = deadline - loop.time()
                 if left <= 0:
                     raise TimeoutError
                 event = await _next_event(up, up_reader, left)
-                if isinstance(event, h11.Data):
-                    data = event.data
-                    if sent + len(data) > self.max_bytes:
-                        data = data[: self.max_bytes - sent]
-                        if data:
-                            writer.write(conn.send(h11.Data(data=data)) or b"")
-                        sent += len(data)
-                        self.records.cut(url, f"browser byte cap: first {sent} bytes kept (limit {self.max_bytes})")
-                        break
-                    sent += len(data)
+                if isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+                    break
+                if not isinstance(event, h11.Data):
+                    continue
+                read += len(event.data)
+                data = decoder.feed(event.data) if decoder is not None else event.data
+                over = sent + len(data) > self.max_bytes or (decoder is not None and decoder.over)
+                data = data[: self.max_bytes - sent]
+                if data:
                     writer.write(conn.send(h11.Data(data=data)) or b"")
+                    sent += len(data)
                     await writer.drain()
-                elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+                if over:
+                    self.records.cut(url, f"decompressed size over the browser cap: first {sent} decoded bytes "
+                                          f"kept (limit {self.max_bytes}; {coding} body, {read} bytes read; "
+                                          "compression bomb?)" if decoder is not None else
+                                          f"browser byte cap: first {sent} bytes kept (limit {self.max_bytes})")
+                    break
+                if decoder is not None and read > self.max_bytes:
+                    self.records.cut(url, f"browser byte cap on a {coding} body: {read} compressed bytes read, "
+                                          f"first {sent} decoded bytes kept (limit {self.max_bytes})")
                     break
         except TimeoutError:
             self.records.cut(url, f"browser time cap of {self.timeout:g} s: first {sent} bytes kept")
         except h11.RemoteProtocolError as exc:
             self.records.cut(url, f"broken response after {sent} bytes: {exc}")
-        writer.write(conn.send(h11.EndOfMessage()) or b"")
-        await writer.drain()
+        except Undecodable as exc:
+            self.records.cut(url, f"{exc}: first {sent} bytes kept")
 
     async def _tunnel(self, conn: h11.Connection, req: h11.Request, reader: asyncio.StreamReader,
                       writer: asyncio.StreamWriter) -> None:
@@ -349,6 +379,10 @@ class NetworkGate:
                 dst.close()
 
         await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
+
+
+def _header(headers: Any, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in headers if k.lower() == name), "")
 
 
 async def _next_event(conn: h11.Connection, reader: asyncio.StreamReader, timeout: float) -> Any:
