@@ -240,6 +240,15 @@ class SchedulerSettings(_Section):
     heartbeat_interval: DurationField = Duration("30s")
     misfire_grace: DurationField = Duration("1h")
     jitter: DurationField = Duration("5m")
+    dispatch: Literal["local", "queue"] = "local"  # queue: crawl jobs go to `storewatch worker` machines
+    worker_heartbeat_interval: DurationField = Duration("10s")
+    worker_stalled_after: DurationField = Duration("30s")
+
+    @model_validator(mode="after")
+    def _beats(self) -> SchedulerSettings:
+        if self.worker_stalled_after < 2 * self.worker_heartbeat_interval:
+            raise ValueError("worker_stalled_after must be at least twice worker_heartbeat_interval")
+        return self
 
 
 class RetentionSettings(_Section):
@@ -383,6 +392,14 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return v
 
+    @model_validator(mode="after")
+    def _queue_needs_postgres(self) -> Settings:
+        if self.scheduler.dispatch == "queue" and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("队列调度需要 PostgreSQL 存储 scheduler.dispatch = \"queue\" needs the PostgreSQL store: "
+                             "set database_url "
+                             "to postgresql+psycopg://user@host/db (the embedded SQLite store is local only)")
+        return self
+
     @property
     def db_url(self) -> str:
         """The effective database URL: the setting, or a SQLite file in the data folder."""
@@ -455,7 +472,7 @@ def _describe(error: ValidationError, source: Path | None) -> str:
         reason = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             reason = "unknown setting"
-        lines.append(f"setting {key} (env {env}): {reason}")
+        lines.append(f"setting {key} (env {env}): {reason}" if key else reason)  # a rule across settings
     where = f" (file {source})" if source else ""
     return "bad settings" + where + ":\n  " + "\n  ".join(lines)
 
@@ -552,6 +569,10 @@ DESCRIPTIONS: dict[str, str] = {
     "scheduler.heartbeat_interval": "Time between daemon heartbeats.",
     "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
     "scheduler.jitter": "Random spread of crawl start times.",
+    "scheduler.dispatch": "`local`: the daemon runs crawls itself; `queue`: it queues them (procrastinate on the "
+                          "PostgreSQL store) for `storewatch worker` machines (docs/scale.md).",
+    "scheduler.worker_heartbeat_interval": "Time between heartbeats of a queue worker.",
+    "scheduler.worker_stalled_after": "A worker silent this long is lost: its running job is queued again.",
     "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
     "evidence.tsa_url": "RFC 3161 time-stamp authority (the bureau's contracted TSA); unset = no trusted "
                         "timestamps. A TSA that is down never stops a crawl: tokens are retried by the daemon.",

@@ -48,6 +48,8 @@ class CrawlOptions:
     ocr_images_per_run: int = 60  # selling images read per crawl (cache hits are free)
     ocr_time_share: float = 0.08  # OCR of selling images stops while its time exceeds this share of the crawl's
     max_image_bytes: int = 2 * 1024 * 1024
+    subresources_per_page: int = 40  # same-host CSS, images, fonts, scripts archived per page (0: off)
+    subresource_bytes_per_page: int = 8 * 1024 * 1024  # their bytes per page (pipelines/subresources.py)
     pdf_pages: bool = True  # PDF print of the home page and of pages with findings
     timezone: str = "Asia/Shanghai"
     extra_hosts: tuple[str, ...] = field(default=())  # more hosts of the same storefront
