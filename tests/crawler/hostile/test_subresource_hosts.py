@@ -19,13 +19,6 @@ LOOPBACK = AddressPolicy(allow_loopback=True)
 
 
 @pytest.fixture
-def shop() -> Iterator[Site]:
-    site = Site("shop").start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
 def cdn() -> Iterator[Site]:
     site = Site("cdn", address="127.0.0.2").start()
     site.raw("/logo.png", lambda _p: (200, {"Content-Type": "image/png"}, png(120, 40)))
