@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.lexicons import lexicon
-from analyzers.model import BrowserEvent, Iframe, Location, Page, Script
+from analyzers.model import BrowserEvent, Iframe, Location, Overlay, Page, Script
 from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.scripts import auto_positions
 from analyzers.urls import host, host_matches, same_site
 
 
@@ -33,18 +34,50 @@ def check_self_opening(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator
 
 
 _OPEN = re.compile(r"window\.open\s*\(")
-_AUTO = re.compile(r"setTimeout|setInterval|onload|DOMContentLoaded|addEventListener\(\s*['\"]load")
 _CLICK = re.compile(r"click|mousedown|touchstart|onsubmit|keydown")
 
 
 def check_popup_script(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
-    if p.rendered:
-        return  # the browser saw what really happened (ADS-SELF-OPENING-WINDOW)
+    # A rendered page that opened a window is ADS-SELF-OPENING-WINDOW's; one that did not may still
+    # open it from a timer later than the browser waited (setInterval(…, 20000)), or on a condition.
+    if p.rendered and any(ev.kind in ("popup", "window_open") and not ev.user_initiated for ev in p.events):
+        return
     for sc in p.scripts:
         code = sc.inline
-        if code and _OPEN.search(code) and _AUTO.search(code) and not _CLICK.search(code):
+        if not code or "window.open" not in code:
+            continue
+        auto = auto_positions(code, _OPEN)
+        if auto:
             yield Hit(match="window.open", location=Location(kind="script", selector=sc.src or "inline"),
-                      confidence=0.6, excerpt=_short(code))
+                      confidence=0.6, excerpt=_short(code[max(0, auto[0].start() - 60):auto[0].start() + 80]))
+            return  # one finding per page
+
+
+_SHOWN = re.compile(r"""\.style\.display\s*=\s*['"](?:block|flex|grid|inline-block|table)|\.(?:show|fadeIn|slideDown)\s*\("""
+                    r"""|classList\.(?:add|toggle)\(\s*['"](?:show|open|active|visible|in)['"]""")
+_HIDDEN_BY = re.compile(r"""\.style\.display\s*=\s*['"]none|\.remove\(\s*\)|\.(?:hide|fadeOut|slideUp)\s*\("""
+                        r"""|classList\.remove\(""")
+
+
+def _refers(code: str, pos: int, element_id: str) -> bool:
+    return element_id in code[max(0, pos - 120):pos]
+
+
+def _shown_by_itself(o: Overlay, code: str) -> bool:
+    if any(_refers(code, m.start(), o.element_id) for m in _HIDDEN_BY.finditer(code)):
+        return False  # the page's own script closes it somewhere: a close control it wires up
+    return any(_refers(code, m.start(), o.element_id) for m in auto_positions(code, _SHOWN))
+
+
+def check_unclosable_overlay(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not p.overlays:
+        return
+    code = "\n".join(sc.inline for sc in p.scripts if sc.inline)
+    for o in p.overlays:
+        if o.closable or not _shown_by_itself(o, code):
+            continue
+        yield Hit(match=o.text[:60], location=Location(kind="script", selector=o.path or f"#{o.element_id}"),
+                  confidence=0.75, excerpt=f"页面脚本自行弹出的浮层（#{o.element_id}）没有关闭按钮：{_short(o.text, 80)}")
 
 
 # ---- malicious code --------------------------------------------------------------------------------
@@ -124,13 +157,44 @@ RULES: tuple[Rule, ...] = (
          references=_LAW_ADS),
     Rule(id="ADS-POPUP-SCRIPT", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="low",
          explanation="页面脚本在加载或定时器中自动调用 window.open 弹窗", check=check_popup_script, scope="page",
-         what="Inline scripts (on pages that were not rendered) that call window.open from a timer or on load, not on a click.",
+         what="Inline scripts that call window.open from a timer or on load, not on a click — on pages not rendered, "
+              "and on rendered pages where the browser saw no window open (a timer later than the render waited).",
          why="第十五条第（八）项禁止强行发布弹出式骚扰广告。",
          bad=(site(home("欢迎", scripts=(Script(inline="setTimeout(function(){window.open('http://ads.example.net/')},3000)"),)),
-                   description="加载3秒后自动弹窗"),),
+                   description="加载3秒后自动弹窗"),
+              site(home("欢迎", rendered=True, scripts=(Script(
+                  inline="setInterval(function(){showMask(); window.open('order.html','_blank');}, 20000);"
+                         "document.addEventListener('keydown', function(e){ e.preventDefault(); showMask(); });"),)),
+                   description="渲染时浏览器没等到的20秒定时弹窗（同一脚本另有按键处理）"),
+              site(home("欢迎", scripts=(Script(inline="function ad(){window.open('/promo.html','ad','width=400')}"
+                                                       "window.onload=function(){ad()};"),)),
+                   description="加载时调用的具名函数打开窗口")),
          good=(site(home("欢迎", scripts=(Script(inline="btn.addEventListener('click',()=>window.open('/help'))"),)),
-                    description="点击按钮才打开"),),
+                    description="点击按钮才打开"),
+               site(home("欢迎", scripts=(Script(inline="setInterval(tick, 1000); function share(){window.open(u)}"
+                                                        "btn.addEventListener('click', share);"),)),
+                    description="计时器与点击分享无关")),
          references=_LAW_ADS),
+    Rule(id="ADS-UNCLOSABLE-OVERLAY", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="medium",
+         explanation="页面脚本在加载或定时器中自行弹出浮层广告，且浮层没有关闭按钮", check=check_unclosable_overlay,
+         scope="page",
+         what="A layer (mask, pop-up box, floating ad) that the page's script shows by itself — on load or on a "
+              "timer — and that holds no close control (×, 关闭, a button or handler that hides it).",
+         why="第十五条第（八）项禁止以弹出式广告等形式强行发布骚扰网络广告；广告法第四十四条：在互联网页面以弹出等形式发布的广告，"
+             "应当显著标明关闭标志，确保一键关闭。",
+         bad=(site(home("欢迎", scripts=(Script(inline="function showAd(){document.getElementById('mask').style.display='block';}"
+                                                       "setInterval(showAd, 15000);"),),
+                        overlays=(Overlay("mask", "恭喜您被抽中！添加客服微信立领300元券（领取后窗口自动关闭）"),)),
+                   description="每15秒弹出一次抽奖浮层，浮层里没有关闭按钮"),),
+         good=(site(home("欢迎", scripts=(Script(inline="setTimeout(function(){document.getElementById('pop').style.display="
+                                                        "'block'},2000)"),),
+                         overlays=(Overlay("pop", "新人领券 × ", closable=True),)),
+                    description="弹出的领券浮层有关闭按钮"),
+               site(home("欢迎", scripts=(Script(inline="btn.addEventListener('click',function(){"
+                                                        "document.getElementById('size').style.display='block'})"),),
+                         overlays=(Overlay("size", "尺码对照表：S 160/84A"),)),
+                    description="用户点击“尺码表”才显示的说明层")),
+         references=("广告法 第四十四条",)),
     Rule(id="MAL-CRYPTO-MINER", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
          explanation="页面加载浏览器挖矿脚本", check=check_miner, scope="page",
          what="Known browser crypto-miner scripts (CoinHive, CryptoLoot, CoinIMP, …).",

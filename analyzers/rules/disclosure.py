@@ -16,10 +16,14 @@ from analyzers.understand import page_kind, product_kind
 PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
     "价格": re.compile(r"[¥￥]\s*\d|\d\s*元|价格|售价|单价|price"),
     "生产者": re.compile(r"生产者|生产商|生产厂家|生产厂商|生产企业|生产单位|制造商|制造厂|制造单位|厂家|厂名|厂址|出品方|出品商"
-                      r"|委托方|受托方|提供者|供货商|manufacturer|producer"),
+                      r"|委托方|受托方|提供者|供货商|manufacturer|producer"
+                      # who made a handmade or processed good: its maker, or the licensed processor
+                      r"|绘制者|制作者|制作人|手作人|创作者|匠人|传承人|屠宰企业|加工企业|加工厂|加工单位|生产许可证|sc\d{14}"),
     "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping"),
     "配送方式": re.compile(r"快递|物流|配送方式|送货上门|自提|顺丰|圆通|中通|申通|韵达|ems|邮政|同城配送|发货方式|delivery"),
-    "配送范围": re.compile(r"配送范围|配送区域|发货范围|送货范围|可配送|全国(?:包邮|配送|可达|发货|范围)|不发货|偏远地区|港澳台|除(?:新疆|西藏)"),
+    "配送范围": re.compile(r"配送范围|配送区域|发货范围|送货范围|可配送|全国(?:包邮|配送|可达|发货|范围)|不发货|偏远地区|港澳台|除(?:新疆|西藏)"
+                       # a range stated under a joint heading (配送方式/范围、配送方式及范围) or as a limit (仅配送…)
+                       r"|(?:配送|送货|发货)(?:方式)?\s*(?:[/／及和与、]|或)?\s*(?:配送|送货|发货)?范围|仅(?:配送|送|发货|限)|只(?:配送|发)"),
     "支付方式": re.compile(r"支付方式|付款方式|支付宝|微信支付|银联|货到付款|在线支付|网银|信用卡|花呗|payment"),
     "退换货方式": re.compile(r"退换货|退货|换货|退款|售后|无理由"),
 }
@@ -157,8 +161,19 @@ RULES: tuple[Rule, ...] = (
          why="第十一条第（三）项：应当事先在网页上向消费者说明商品的名称、生产者、种类、数量、质量、价格、运费、配送方式、配送范围、"
              "支付形式、退换货方式等主要信息。",
          bad=(site(home("欢迎"), _PRODUCT_BAD, description="商品页没有生产者"),
-              site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”")),
-         good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),),
+              site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”"),
+              site(home("欢迎"), page(HOME + "item/6.html", "手绘唐卡 价格：¥6800", "运费：顺丰包邮", "配送方式：中通快递",
+                                      "支付方式：微信支付", "退换货：支持七天无理由退货", kind="product"),
+                   description="只写配送方式，不写配送范围与绘制者")),
+         good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),
+               site(home("欢迎"), page(HOME + "item/4.html", "热贡唐卡 手绘 价格：¥6800", "绘制者：画师更登（黄南州同仁市）",
+                                       "运费：顺丰包邮", "配送方式/范围：中通快递，全国", "支付方式：微信支付、支付宝",
+                                       "退换货：定作商品不适用七日无理由退货", kind="product"),
+                    description="手工定作品写明绘制者，配送方式与范围写在一栏"),
+               site(home("欢迎"), page(HOME + "item/5.html", "冷鲜牦牛肉 1kg ¥118.00", "生产者：青海示例肉业有限公司（屠宰分割）",
+                                       "运费：冷链运费15元", "配送方式及范围：顺丰冷运，仅配送西宁市五区二县", "支付方式：微信支付",
+                                       "退换货：鲜活易腐商品不适用七天无理由退货", kind="product"),
+                    description="“配送方式及范围”与“仅配送”说明了范围")),
          references=("消费者权益保护法 第二十八条",)),
     Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",
          law=("消费者权益保护法 第二十九条", "个人信息保护法 第十七条"), severity="medium",
