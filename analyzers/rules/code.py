@@ -81,11 +81,25 @@ def check_unclosable_overlay(p: Page, registry: Any, opts: dict[str, Any]) -> It
 
 
 # ---- malicious code --------------------------------------------------------------------------------
+# a miner by the shape of its API or its host, whatever it is called: CoinHive-style
+# new X.Anonymous('site-key', {throttle: …}), and script hosts named for a mining pool
+_MINER_API = re.compile(r"new\s+[\w$.]+\.(?:Anonymous|User|Token)\s*\(\s*['\"][\w-]{6,}['\"]\s*,\s*\{[^}]{0,200}?"
+                        r"\b(?:throttle|threads|autoThreads|forceASMJS)\b", re.I)
+_MINER_HOST = re.compile(r"^[a-z]+://[^/]*(?:webminer|cryptominer|(?:coin|xmr|monero)[-.]?(?:pool|miner?))", re.I)
+
+
+def _miner_shape(sc: Script) -> str:
+    m = _MINER_API.search(sc.inline[:200_000]) if sc.inline else None
+    if m:
+        return m.group(0)[:60]
+    return host(sc.src) if sc.src and _MINER_HOST.search(sc.src) else ""
+
+
 def check_miner(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     sigs = [e.raw.lower() for e in lexicon("miner_signatures")]
     for sc in p.scripts:
         text = (sc.src + "\n" + sc.inline[:200_000]).lower()
-        sig = next((s for s in sigs if s in text), None)
+        sig = next((s for s in sigs if s in text), None) or _miner_shape(sc)
         if sig:
             yield Hit(match=sig, location=Location(kind="script", selector=sc.src or "inline"), confidence=0.95,
                       excerpt=_short(sc.src or sc.inline))
@@ -199,8 +213,16 @@ RULES: tuple[Rule, ...] = (
          explanation="页面加载浏览器挖矿脚本", check=check_miner, scope="page",
          what="Known browser crypto-miner scripts (CoinHive, CryptoLoot, CoinIMP, …).",
          why="第十五条第（十一）项禁止发送蓄意毁坏、恶意干扰或侵占系统数据的电脑程序；挖矿脚本擅自占用访客计算资源。",
-         bad=(site(home("欢迎", scripts=(Script(src="https://coinhive.com/lib/coinhive.min.js"),)), description="加载 coinhive"),),
-         good=(site(home("欢迎", scripts=(Script(src=HOME + "js/jquery.min.js"),)), description="普通脚本"),),
+         bad=(site(home("欢迎", scripts=(Script(src="https://coinhive.com/lib/coinhive.min.js"),)), description="加载 coinhive"),
+              site(home("欢迎", scripts=(Script(inline='var _m = new WebMiner.Anonymous("4AqH7xJyhQ", {throttle: 0.2});'
+                                                       "_m.start();"),)),
+                   description="不在名单上的挖矿脚本，按 CoinHive 式接口识别"),
+              site(home("欢迎", scripts=(Script(src="http://coin-pool.example.pw/lib/m.min.js"),)),
+                   description="从矿池主机加载脚本")),
+         good=(site(home("欢迎", scripts=(Script(src=HOME + "js/jquery.min.js"),)), description="普通脚本"),
+               site(home("欢迎", scripts=(Script(inline='var u = new Tracker.User("abc12345", {page: "home"});'),
+                                          Script(src="https://cdn.example.com/coin-flip-game.js"))),
+                    description="统计脚本的 User 对象和名字带 coin 的普通脚本")),
          references=_LAW_MAL),
     Rule(id="MAL-HIDDEN-IFRAME", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="high",
          explanation="页面含指向外部主机的隐藏框架", check=check_hidden_iframe, scope="page",
