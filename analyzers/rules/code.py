@@ -59,8 +59,14 @@ _HIDDEN_BY = re.compile(r"""\.style\.display\s*=\s*['"]none|\.remove\(\s*\)|\.(?
                         r"""|classList\.remove\(""")
 
 
+_ELEMENT_REF = re.compile(r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector\(\s*['"]#([\w-]+)['"]\s*\)"""
+                          r"""|\$\(\s*['"]#([\w-]+)['"]\s*\)""")
+
+
 def _refers(code: str, pos: int, element_id: str) -> bool:
-    return element_id in code[max(0, pos - 120):pos]
+    """The element the operation at ``pos`` acts on is the last one the code named before it."""
+    refs = list(_ELEMENT_REF.finditer(code, max(0, pos - 160), pos))
+    return bool(refs) and next(g for g in refs[-1].groups() if g) == element_id
 
 
 def _shown_by_itself(o: Overlay, code: str) -> bool:

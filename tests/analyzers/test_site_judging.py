@@ -71,6 +71,10 @@ def test_layer_shown_on_a_timer_without_close_control(rendered: bool) -> None:
     ('<div id="pop" style="display:none"><p>本店春节期间正常发货</p></div>',
      "setTimeout(function(){document.getElementById('pop').style.display='block'},500);"
      "document.getElementById('pop').onclick=function(){this.style.display='none'}"),
+    # a counter a timer updates, next to a layer that can be closed
+    ('<b id="buyers">12867</b><div id="pop" style="display:none"><p>新人领券</p><a class="close">×</a></div>',
+     "var n=1;setInterval(function(){document.getElementById('buyers').innerText=n++;},1500);"
+     "function show(){document.getElementById('pop').style.display='block';} setTimeout(show, 800);"),
     # shown only on the visitor's click
     ('<div id="size" style="display:none"><p>尺码对照表 S 160/84A</p></div>',
      "document.getElementById('btn').addEventListener('click',function(){"
