@@ -81,3 +81,20 @@ def test_docs_page_is_generated_from_the_catalogue() -> None:
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     assert docs.read_text("utf-8") == as_markdown(), "regenerate: storewatch rules --format markdown > docs/rules.md"
+
+
+def test_design_copying_is_in_the_catalogue_and_the_docs() -> None:
+    """DESIGN-COPY compares storefronts (pipelines.design), so it is no engine rule, but it is catalogued."""
+    from pathlib import Path
+
+    from analyzers.design import DESIGN_LAW, DESIGN_RULE_ID
+    from analyzers.rules import RULES
+
+    assert DESIGN_RULE_ID not in {r.id for r in RULES}
+    text = CliRunner().invoke(rules_cmd, []).output
+    line = next(ln for ln in text.splitlines() if ln.startswith(DESIGN_RULE_ID))
+    assert "第十五条第（三）项" in line and "仿冒网页设计" in line
+    data = {r["id"]: r for r in json.loads(CliRunner().invoke(rules_cmd, ["--format", "json"]).output)}
+    assert data[DESIGN_RULE_ID]["category"] == "design_copying" and data[DESIGN_RULE_ID]["law"] == list(DESIGN_LAW)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
+    assert f"### `{DESIGN_RULE_ID}`" in docs and "## design_copying (Art. 15(3))" in docs
