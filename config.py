@@ -199,6 +199,7 @@ class CrawlerSettings(_Section):
     allow_loopback: bool = False
     allow_private: bool = False
     allowed_networks: CommaList = []
+    subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
@@ -207,7 +208,17 @@ class CrawlerSettings(_Section):
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
 
-    _split = field_validator("allowed_networks", mode="before")(_split_commas)
+    _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
+
+    @field_validator("subresource_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        from crawler.safety import subresource_host_error
+
+        for host in v:
+            if error := subresource_host_error(host):
+                raise ValueError(error)
+        return v
 
     @field_validator("allowed_networks")
     @classmethod
@@ -541,6 +552,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
     "crawler.allow_private": "Allow crawling private and link-local addresses.",
     "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
+                                 "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from analyzers.labels import article_label, category_label, display_width, severity_label
@@ -33,8 +34,34 @@ def _judges(r: Rule) -> str:
     return f"Judges {kinds}; voices {', '.join(sorted(r.voices or ()))} (analyzers/understand.py)."
 
 
-def as_json() -> str:
-    return json.dumps([rule_dict(r) for r in RULES], ensure_ascii=False, indent=2)
+# rule id -> (confirmed, dismissed): analysts' latest decisions over a window (store.decisions computes them;
+# the catalogue only shows them, so it stays pure)
+Figures = Mapping[str, tuple[int, int]]
+
+
+def figures_of(r: Rule, figures: Figures) -> tuple[int, int]:
+    """(confirmed, dismissed) of a rule, findings under its former ids included."""
+    rows = [figures[k] for k in (r.id, *r.old_ids) if k in figures]
+    return sum(c for c, _ in rows), sum(x for _, x in rows)
+
+
+def precision_text(figures: tuple[int, int] | None) -> str:
+    """83% (5/6), or — when no finding of the rule was decided."""
+    if not figures or not sum(figures):
+        return "—"
+    confirmed, dismissed = figures
+    return f"{confirmed / (confirmed + dismissed):.0%} ({confirmed}/{confirmed + dismissed})"
+
+
+def as_json(figures: Figures | None = None, days: int = 90) -> str:
+    rows = []
+    for r in RULES:
+        d = rule_dict(r)
+        if figures is not None:
+            c, x = figures_of(r, figures)
+            d["decisions"] = {"days": days, "confirmed": c, "dismissed": x, "precision": c / (c + x) if c + x else None}
+        rows.append(d)
+    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def as_markdown() -> str:
@@ -76,11 +103,19 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - display_width(text))
 
 
-def as_text() -> str:
-    """One line per rule, for analysts: id, category, the article in legal notation, severity, scope."""
+def as_text(figures: Figures | None = None, days: int = 90) -> str:
+    """One line per rule, for analysts: id, category, the article in legal notation, severity, scope and,
+    given ``figures``, the rule's precision from analysts' decisions over the last ``days`` days."""
     scopes = {"text": "文本", "page": "页面", "site": "网站"}
-    out = [_pad("规则编号", 30) + _pad("类别", 18) + _pad("违反条款", 44) + _pad("严重程度", 10) + _pad("范围", 6) + "说明"]
+    col = f"准确率(近{days}天)"
+    out = [_pad("规则编号", 30) + _pad("类别", 18) + _pad("违反条款", 44) + _pad("严重程度", 10) + _pad("范围", 6)
+           + (_pad(col, 18) if figures is not None else "") + "说明"]
     for r in RULES:
         out.append(_pad(r.id, 30) + _pad(category_label(r.category), 18) + _pad(article_label(r.article), 44)
-                   + _pad(severity_label(r.severity), 10) + _pad(scopes.get(r.scope, r.scope), 6) + r.explanation)
+                   + _pad(severity_label(r.severity), 10) + _pad(scopes.get(r.scope, r.scope), 6)
+                   + (_pad(precision_text(figures_of(r, figures)), 18) if figures is not None else "") + r.explanation)
+    if figures is not None:
+        model = sorted((rid, f) for rid, f in figures.items() if rid.startswith("MODEL-"))
+        out += [_pad(rid, 30) + _pad("（模型）", 18) + _pad("", 44) + _pad("", 10) + _pad("文本", 6)
+                + _pad(precision_text(f), 18) + "模型补充的问题线索" for rid, f in model]
     return "\n".join(out) + "\n"

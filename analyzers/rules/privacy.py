@@ -58,9 +58,12 @@ _KEYS = ("身份证", "社保卡", "户口本", "护照", "驾驶证", "密码",
          "轨迹", "实时位置", "孩子", "子女", "账号", "收集", "认为", "app", "无法关闭", "视为同意")
 
 
+_KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))  # one search instead of one per word
+
+
 def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     text = doc.text
-    if not any(k in text for k in _KEYS):
+    if _KEYS_RE.search(text) is None:
         return
     done: set[tuple[int, int]] = set()
     for m in _DATA.finditer(text):

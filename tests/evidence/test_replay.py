@@ -101,6 +101,20 @@ def test_subresources_are_archived_once_and_never_off_host(crawled: dict[str, An
     assert len(listing) == 2  # one list per page, referring to it
 
 
+def test_warcinfo_names_the_capture_environment(crawled: dict[str, Any]) -> None:
+    import socket
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(crawled["warc"], "rb") as fh:
+        info = next(iter(ArchiveIterator(fh)))
+        assert info.rec_type == "warcinfo"
+        fields = dict(line.split(": ", 1) for line in info.content_stream().read().decode().splitlines() if ": " in line)
+    assert fields["crawler-host"] == socket.gethostname()
+    assert fields["crawler-ip"] == "127.0.0.1"  # the local address towards the storefront on 127.0.0.1
+    assert re.search(r"Chromium \d+\.", fields["browser-version"]) and "render = never" in fields["browser-version"]
+
+
 def _web(crawled: dict[str, Any]) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
