@@ -199,6 +199,7 @@ class CrawlerSettings(_Section):
     allow_loopback: bool = False
     allow_private: bool = False
     allowed_networks: CommaList = []
+    subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
@@ -206,8 +207,19 @@ class CrawlerSettings(_Section):
     ocr_images_per_page: int = Field(4, ge=0, le=50)
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
+    ocr_images_guaranteed: int = Field(4, ge=0)
 
-    _split = field_validator("allowed_networks", mode="before")(_split_commas)
+    _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
+
+    @field_validator("subresource_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        from crawler.safety import subresource_host_error
+
+        for host in v:
+            if error := subresource_host_error(host):
+                raise ValueError(error)
+        return v
 
     @field_validator("allowed_networks")
     @classmethod
@@ -541,6 +553,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
     "crawler.allow_private": "Allow crawling private and link-local addresses.",
     "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
+                                 "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
@@ -548,6 +562,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.ocr_images_per_page": "Selling images (main, detail, banner pictures) read per page, largest first.",
     "crawler.ocr_images_per_run": "Selling images read per crawl (cached images, by SHA-256, are free).",
     "crawler.ocr_time_share": "OCR of selling images stops while it exceeds this share of the crawl's time (1: no limit).",
+    "crawler.ocr_images_guaranteed": "The first selling images of each crawl read whatever the time share (within "
+                                     "the per-page and per-run limits), so a short crawl reads some.",
     "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
     "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
     "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",
