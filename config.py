@@ -199,6 +199,7 @@ class CrawlerSettings(_Section):
     allow_loopback: bool = False
     allow_private: bool = False
     allowed_networks: CommaList = []
+    subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
@@ -206,8 +207,19 @@ class CrawlerSettings(_Section):
     ocr_images_per_page: int = Field(4, ge=0, le=50)
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
+    ocr_images_guaranteed: int = Field(4, ge=0)
 
-    _split = field_validator("allowed_networks", mode="before")(_split_commas)
+    _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
+
+    @field_validator("subresource_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        from crawler.safety import subresource_host_error
+
+        for host in v:
+            if error := subresource_host_error(host):
+                raise ValueError(error)
+        return v
 
     @field_validator("allowed_networks")
     @classmethod
@@ -229,6 +241,15 @@ class SchedulerSettings(_Section):
     heartbeat_interval: DurationField = Duration("30s")
     misfire_grace: DurationField = Duration("1h")
     jitter: DurationField = Duration("5m")
+    dispatch: Literal["local", "queue"] = "local"  # queue: crawl jobs go to `storewatch worker` machines
+    worker_heartbeat_interval: DurationField = Duration("10s")
+    worker_stalled_after: DurationField = Duration("30s")
+
+    @model_validator(mode="after")
+    def _beats(self) -> SchedulerSettings:
+        if self.worker_stalled_after < 2 * self.worker_heartbeat_interval:
+            raise ValueError("worker_stalled_after must be at least twice worker_heartbeat_interval")
+        return self
 
 
 class RetentionSettings(_Section):
@@ -372,6 +393,14 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return v
 
+    @model_validator(mode="after")
+    def _queue_needs_postgres(self) -> Settings:
+        if self.scheduler.dispatch == "queue" and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("队列调度需要 PostgreSQL 存储 scheduler.dispatch = \"queue\" needs the PostgreSQL store: "
+                             "set database_url "
+                             "to postgresql+psycopg://user@host/db (the embedded SQLite store is local only)")
+        return self
+
     @property
     def db_url(self) -> str:
         """The effective database URL: the setting, or a SQLite file in the data folder."""
@@ -444,7 +473,7 @@ def _describe(error: ValidationError, source: Path | None) -> str:
         reason = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             reason = "unknown setting"
-        lines.append(f"setting {key} (env {env}): {reason}")
+        lines.append(f"setting {key} (env {env}): {reason}" if key else reason)  # a rule across settings
     where = f" (file {source})" if source else ""
     return "bad settings" + where + ":\n  " + "\n  ".join(lines)
 
@@ -524,6 +553,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
     "crawler.allow_private": "Allow crawling private and link-local addresses.",
     "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
+                                 "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
@@ -531,6 +562,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.ocr_images_per_page": "Selling images (main, detail, banner pictures) read per page, largest first.",
     "crawler.ocr_images_per_run": "Selling images read per crawl (cached images, by SHA-256, are free).",
     "crawler.ocr_time_share": "OCR of selling images stops while it exceeds this share of the crawl's time (1: no limit).",
+    "crawler.ocr_images_guaranteed": "The first selling images of each crawl read whatever the time share (within "
+                                     "the per-page and per-run limits), so a short crawl reads some.",
     "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
     "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
     "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",
@@ -539,6 +572,10 @@ DESCRIPTIONS: dict[str, str] = {
     "scheduler.heartbeat_interval": "Time between daemon heartbeats.",
     "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
     "scheduler.jitter": "Random spread of crawl start times.",
+    "scheduler.dispatch": "`local`: the daemon runs crawls itself; `queue`: it queues them (procrastinate on the "
+                          "PostgreSQL store) for `storewatch worker` machines (docs/scale.md).",
+    "scheduler.worker_heartbeat_interval": "Time between heartbeats of a queue worker.",
+    "scheduler.worker_stalled_after": "A worker silent this long is lost: its running job is queued again.",
     "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
     "evidence.tsa_url": "RFC 3161 time-stamp authority (the bureau's contracted TSA); unset = no trusted "
                         "timestamps. A TSA that is down never stops a crawl: tokens are retried by the daemon.",

@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analyzers import learned
@@ -45,6 +47,9 @@ class AllowEntry:
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
 
+_NO_OPTIONS: dict[str, Any] = {}  # shared by every rule without options (checks only read their options)
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     min_confidence: float = 0.5
@@ -55,7 +60,7 @@ class Options:
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
         if not self.rule_options:
-            return dict(rule.options) if rule.options else {}
+            return dict(rule.options) if rule.options else _NO_OPTIONS
         merged = dict(rule.options)
         merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
         return merged
@@ -98,8 +103,13 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
                    per_rule)
 
 
-def _active(opts: Options, scope: str) -> list[Rule]:
-    return [r for r in RULES if r.scope == scope and r.id not in opts.disabled]
+def _active(opts: Options, scope: str) -> tuple[Rule, ...]:
+    return _active_rules(opts.disabled, scope)
+
+
+@lru_cache(maxsize=64)
+def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
@@ -118,6 +128,9 @@ class _Unit:
     hidden: bool = False
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _Voices:
     """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
 
@@ -126,7 +139,7 @@ class _Voices:
         self.page = page_voice(heading, kind) if heading else None
         self._cache: dict[tuple[int, int], str] = {}
         self._blocks: dict[int, str] = {}
-        self._stops = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        self._stops = [m.start() for m in _NEWLINE.finditer(doc.text)]
 
     def _block(self, start: int) -> tuple[int, int]:
         k = bisect_right(self._stops, start)
@@ -212,7 +225,21 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: 
         return voice(sentence, context=block, kind=kind, page=voices.page)
 
     found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
-    return [f for f in found if f.rule_id not in opts.disabled]
+    return [f for f in found if f.rule_id not in opts.disabled and not _overruled(doc, units, f)]
+
+
+def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
+    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register)."""
+    if not doc.exempted:
+        return False
+    base = next((u.start for u in units if u.selector == f.location.selector and u.kind == f.location.kind), 0)
+    a, b = base + (f.location.start or 0), base + (f.location.end or 0)
+    for cat, s, e in doc.exempted:
+        if cat == f.category:
+            os_, oe = doc.norm.span(s, e)
+            if os_ < b and a < oe:
+                return True
+    return False
 
 
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:

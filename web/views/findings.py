@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from errors import EvidenceError, InputError, SearchBackendError
+from store.decisions import precision_label, precision_of_rule
 from store.lifecycle import ANALYST_STATUSES, moves_for, set_status
 from store.models import AllowListEntry, Finding, FindingEvent, PageRecord, Storefront
 from web import evidence_view
@@ -153,7 +154,9 @@ def _detail(session: Session, fid: str) -> dict[str, Any]:
     allow = session.scalars(select(AllowListEntry).where(AllowListEntry.storefront_id == f.storefront_id,
                                                          AllowListEntry.rule_id == f.rule_id)).all() \
         if f.storefront_id else []
-    return {"f": f, "sf": sf, "page": page, "events": events, "cases": cases, "allow": allow}
+    precision = precision_label(precision_of_rule(session, f.rule_id))
+    return {"f": f, "sf": sf, "page": page, "events": events, "cases": cases, "allow": allow,
+            "rule_precision": precision}
 
 
 async def finding_detail(request: Request) -> Response:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import resource
 import zlib
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -41,13 +40,6 @@ def compressed(body: bytes, coding: str, ctype: str = "text/html; charset=utf-8"
     return lambda _p: (200, {"Content-Type": ctype, "Content-Encoding": coding}, body)
 
 
-@pytest.fixture
-def shop() -> Iterator[Site]:
-    site = Site("shop").start()
-    yield site
-    site.stop()
-
-
 @pytest.mark.parametrize("coding", ["gzip", "br"])
 def test_a_compression_bomb_is_cut_on_decoded_bytes(shop: Site, coding: str) -> None:
     body = bomb(coding)
@@ -76,7 +68,7 @@ def test_a_small_compressed_page_is_passed_whole_as_identity(shop: Site) -> None
     assert not gate.records.cuts
 
 
-@pytest.mark.parametrize("coding,reason", [("gzip", "undecodable gzip"), ("zstd", "not decodable")])
+@pytest.mark.parametrize(("coding", "reason"), [("gzip", "undecodable gzip"), ("zstd", "not decodable")])
 def test_bad_or_unknown_codings_are_cut_and_recorded(shop: Site, coding: str, reason: str) -> None:
     shop.raw("/bad.html", compressed(b"\x1f\x8b\x08\x00garbage-not-gzip" * 10, coding))
     with NetworkGate(Scope.for_urls([shop.url()]), LOOPBACK, max_bytes=1 << 20, timeout=10) as gate:
