@@ -3,7 +3,7 @@
 Rules explain and cite; the model finds what no rule words. It is trained by ``storewatch train``
 (:mod:`analyzers.training`, config ``analyzers/data/model/config.json``) and shipped as
 ``analyzers/data/model/textcat.npz``: vocabulary, idf, weights, biases, per-category thresholds
-(chosen on a dev split for precision >= 0.95 of the findings it adds) and the SHA-256 of its
+(chosen on a dev split for the precision target of config.json, of the findings it adds) and the SHA-256 of its
 training data. It is loaded once. Inference is plain Python + numpy (no scikit-learn at run time).
 
 The model adds a finding (``source: "model"``, rule id ``MODEL-<CATEGORY>``) only where no rule of

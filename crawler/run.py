@@ -52,7 +52,10 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
                       "settings_digest": digest, "render_mode": job.options.render,
                       "browser_version": env["browser-version"], "crawler_host": env["crawler-host"],
                       "crawler_ip": env["crawler-ip"]}
-    state.archive = WarcArchive(out_dir / warc_name(job), info={
+    # addressed by name under the evidence root (a moved data folder still verifies); ad-hoc scans by path
+    name = str(out_dir / warc_name(job)) if Path(job.evidence).is_absolute() else \
+        (Path(job.evidence) / warc_name(job)).as_posix()
+    state.archive = WarcArchive(out_dir / warc_name(job), name=name, info={
         "software": f"storewatch/{job.version}", "format": "WARC File Format 1.1", "run-id": job.run_id,
         "storefront-id": job.storefront_id or "", "start-url": job.start_url, "settings-digest": digest,
         "settings": json.dumps(job.options.to_dict(), ensure_ascii=False, sort_keys=True),

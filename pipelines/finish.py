@@ -65,9 +65,9 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
             ev["pdf_sha256"] = ref["payload_sha256"]
     home_url = next((p.url for p in state.pages if p.is_home), job.start_url)
     findings = attach_evidence(findings, evidence_by_url, home_url)
-    warc_path = ""
+    warc_path = name = ""
     if state.archive is not None:
-        warc_path = str(state.archive.close())
+        warc_path, name = str(state.archive.close()), state.archive.name
     coverage = run_coverage(state.pages, state.cuts, state.close_reason)
     # SIGTERM (a stopping daemon or worker): Scrapy closed the spider with reason "shutdown"
     status = "interrupted" if state.close_reason == "shutdown" else coverage["status"]
@@ -85,7 +85,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "robots_obeyed": job.robots,
         "analysis": analysis,
         "findings": len(findings),
-        "warc": warc_path,
+        "warc": warc_path,  # on this machine (timestamping right after the run)
+        "warc_name": name,  # in the store: relative to the evidence root (evidence.locate)
         "settings_digest": job.options.digest(),
         "cuts": state.cuts,
         "cut_count": getattr(state, "cut_count", len(state.cuts)),

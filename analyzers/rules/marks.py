@@ -83,9 +83,9 @@ def _gi_elsewhere(doc: TextDoc, c: Any) -> str | None:
         k = 1 if m.group(1) else 2
         if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
             return m.group(k)
-    m = _ELSEWHERE.search(text, c.end, we)
-    if m is not None and not doc.negated((m.start(), m.end())):
-        return m.group()
+    other = _ELSEWHERE.search(text, c.end, we)
+    if other is not None and not doc.negated((other.start(), other.end())):
+        return other.group()
     return None
 
 

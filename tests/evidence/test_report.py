@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 import cli
+from evidence.locate import locate
 from store.db import Store
 from store.models import Finding, FindingEvent, Storefront
 from tests.evidence.tsa import Tsa, running_tsa
@@ -80,7 +81,8 @@ def test_finding_report(crawled: dict[str, Any], capsys: pytest.CaptureFixture[s
     with crawled["store"].session() as s:
         ev = s.get(Finding, crawled["home"]).evidence
         url = s.get(Finding, crawled["home"]).url
-    warc = Path(ev["warc"])
+    warc = locate(crawled["tmp"] / "data" / "evidence", ev["warc"])  # stored by name under the evidence folder
+    assert not Path(ev["warc"]).is_absolute()
     index = json.loads(Path(str(warc) + ".idx.json").read_text())
     assert index["sha256"] in page and ev["page_sha256"] in page and url in page
     assert page.count("data:image/png;base64,") == 2  # the clean screenshot and the boxed exhibit

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from errors import InputError
+from errors import EvidenceError, InputError
 from store.clock import as_local, local_today
 from store.lifecycle import set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
@@ -249,6 +249,19 @@ def _report(st: WebState, session: Session, case_id: int, actor: str, n: int) ->
         return "取证报告-未生成.txt", f"取证报告未能生成：{type(exc).__name__}: {exc}\n".encode()
 
 
+def _image_exhibit(st: WebState, finding: dict[str, Any]) -> dict[str, bytes]:
+    """The boxed image exhibit of a finding read from an image (``evidence.image_exhibit``), or a note why not."""
+    from evidence.image_exhibit import exhibit_files, image_exhibit
+
+    fid = str(finding.get("finding_id"))
+    try:
+        ev = dict(finding.get("evidence") or {})
+        ev["warc"] = str(evidence_view.resolve_path(st.settings.evidence_dir, ev.get("warc") or ""))
+        return exhibit_files(image_exhibit({**finding, "evidence": ev}))
+    except (EvidenceError, ValueError, OSError, EOFError) as exc:
+        return {f"{fid}-未生成.txt": f"图片标注副本未能生成：{exc}\n".encode()}
+
+
 def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
     """The case file: 案件摘要.html (Chinese summary), findings.json, evidence/<id>.zip per finding."""
     ctx = load_case(session, case_id)
@@ -271,6 +284,9 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
         for f in ctx["findings"]:
             put(f"evidence/{f.finding_id}.zip",
                 evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+            if (f.location or {}).get("kind") == "image":
+                for name, blob in _image_exhibit(st, f.to_dict()).items():
+                    put(f"exhibits/{name}", blob)
         name, blob = _report(st, session, case_id, actor, len(ctx["findings"]))
         put(name, blob)
         put("README.txt", CASE_README.encode("utf-8"))
