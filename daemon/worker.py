@@ -87,7 +87,8 @@ async def _maintain(app: Any, rt: Runtime, worker: Any, name: str, every: float,
         if worker.worker_id is not None:
             rt.worker_id = worker.worker_id  # procrastinate forgets it on shutdown; the status row goes then
             try:
-                if not await asyncio.to_thread(still_registered, rt, worker.worker_id):
+                if not rt.stop.is_set() and not await asyncio.to_thread(still_registered, rt, worker.worker_id):
+                    # (stopping: procrastinate unregisters this worker itself)
                     fence(rt)
                 await asyncio.to_thread(write_state, rt, worker.worker_id, name, rt.stop.is_set())
                 await retry_stalled(app, stalled_after)
