@@ -89,10 +89,15 @@ def as_markdown() -> str:
             lines += ["", "**References:** " + "；".join(r.references)]
             if r.options:
                 lines += ["", "**Options:** " + ", ".join(f"`{k}` = {v!r}" for k, v in r.options.items())]
+    from analyzers.training import load_config
+
+    target = load_config()["precision"]
     lines += ["", "## The trained layer (`source: model`)", "",
-              "`analyzers/learned.py` adds one finding per category where no rule fired on a block, its score passes "
-              "the category's threshold (chosen on dev for precision >= 0.95) and the sentence is the merchant's own; "
-              "it cites the category's article and quotes the sentence. Trained by `storewatch train`.", ""]
+              "`analyzers/learned.py` adds one finding per category where no rule of that category fired on a block, its score passes "
+              f"the category's threshold (chosen on dev for precision >= {target}, `analyzers/data/model/config.json`), "
+              "the sentence is the merchant's own and, for unfair terms and returns, restricts the buyer; no rule of the "
+              "category judged the span lawful. It cites the category's article and quotes the sentence. "
+              "Trained by `storewatch train`.", ""]
     lines += [f"- `{model_rule_id(c)}` — {c} (Art. {CATEGORIES[c]}); {'；'.join(MODEL_LAW[c])}" for c in MODEL_LAW]
     return "\n".join(lines) + "\n"
 
