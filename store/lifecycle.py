@@ -36,6 +36,8 @@ from store.models import (
 
 log = logging.getLogger(__name__)
 RUN_STATUSES = ("running", "complete", "partial", "unreachable", "failed", "interrupted")
+RUN_STATUS_LABELS = {"running": "进行中", "complete": "完整", "partial": "部分抓取", "unreachable": "无法访问",
+                     "failed": "失败", "interrupted": "被中断"}
 AUTO_RESOLVE = {"open": "resolved", "reopened": "resolved", "confirmed": "ready_to_close",
                 "case_opened": "ready_to_close", "notified": "ready_to_close"}
 ANALYST_STATUSES = ("confirmed", "dismissed", "case_opened", "notified", "rectified", "closed", "open")
