@@ -93,7 +93,7 @@ def as_markdown() -> str:
 
     target = load_config()["precision"]
     lines += ["", "## The trained layer (`source: model`)", "",
-              "`analyzers/learned.py` adds one finding per category where no rule fired on a block, its score passes "
+              "`analyzers/learned.py` adds one finding per category where no rule of that category fired on a block, its score passes "
               f"the category's threshold (chosen on dev for precision >= {target}, `analyzers/data/model/config.json`), "
               "the sentence is the merchant's own and, for unfair terms and returns, restricts the buyer; no rule of the "
               "category judged the span lawful. It cites the category's article and quotes the sentence. "

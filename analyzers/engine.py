@@ -182,7 +182,10 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             where.append(k)
     if opts.use_model:
         kept = _vetoed(doc, units, out, where)
-        ruled = {k for f, k in zip(out, where, strict=True) if f in kept}
+        ruled: dict[int, set[str]] = {}
+        for f, k in zip(out, where, strict=True):
+            if f in kept:
+                ruled.setdefault(k, set()).add(f.category)
         out = kept
         out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
     return out
@@ -215,11 +218,12 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
     return kept
 
 
-def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: str, opts: Options,
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[str]], url: str, opts: Options,
                     storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
-    """The model speaks only on blocks where no rule fired (a rule's finding explains and cites better)."""
-    blocks = [(u.selector, u.kind, _unit_text(doc, units, k)) for k, u in enumerate(units)
-              if not u.hidden and k not in ruled]
+    """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
+    better); a block where a rule found one kind of violation may still carry another."""
+    blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
+              for k, u in enumerate(units) if not u.hidden]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)

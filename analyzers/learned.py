@@ -218,18 +218,21 @@ def _restricts(sentence: str) -> bool:
     return bool(_RESTRICTS.search(rest))
 
 
-def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
+def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, url: str,
                    page_kind: str, storefront_id: int | None, voice_of: object) -> Sequence[Finding]:
-    """Findings the model adds on ``blocks`` (selector, location kind, original text) where no rule
-    fired; ``voice_of(sentence, block)`` gives the voice of the sentence quoted."""
+    """Findings the model adds on ``blocks`` (selector, location kind, original text, categories rules
+    already found there) for the other categories; ``voice_of(sentence, block)`` gives the voice of the
+    sentence quoted."""
     model = load()
     if model is None or not any(t <= 1.0 for t in model.thresholds.values()):
         return []  # no model, or no category reached the precision target on dev
     out: list[Finding] = []
-    for selector, loc_kind, text in blocks:
+    for selector, loc_kind, text, ruled in blocks:
         if len(text) < 8:
             continue
         for cat, score in model.passing(text).items():
+            if cat in ruled:
+                continue
             s, e, _ = _best_sentence(model, text, cat)
             sentence = text[s:e].strip()
             if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):

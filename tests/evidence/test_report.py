@@ -54,6 +54,10 @@ def crawled(sites: dict[str, Any], tsa: Tsa, tmp_path_factory: pytest.TempPathFa
     with store.session() as s:
         rows = s.scalars(select(Finding).where(Finding.storefront_id == sid)).all()
         home = next(f for f in rows if (f.evidence or {}).get("screenshot_record_id"))
+        # PDFs printed when the spider closed (pipelines.finish.close_run, on the crawl's own loop)
+        page_level = [f for f in rows if (f.location or {}).get("kind") != "image" and f.evidence]
+        assert page_level and all(f.evidence.get("pdf_record_id") for f in page_level), \
+            [f.url for f in page_level if not f.evidence.get("pdf_record_id")]
         s.add(FindingEvent(finding_id=home.finding_id, actor="analyst1", from_status="open", to_status="confirmed",
                            note="截图与页面一致"))
         fids = [f.finding_id for f in rows]

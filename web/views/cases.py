@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from errors import EvidenceError, InputError
 from store.clock import as_local, local_today
-from store.lifecycle import set_status
+from store.lifecycle import refusal, set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
 from web.common import WebState, form, in_db, render, state
@@ -47,17 +47,35 @@ def _next_number(session: Session, year: int) -> str:
 
 
 def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: str, title: str = "",
-               tz: str = "Asia/Shanghai") -> list[int]:
+               tz: str = "Asia/Shanghai", refused: list[tuple[str, str]] | None = None) -> list[int]:
     """One case per storefront among the findings; the findings move to ``case_opened``. The case
-    number's year is the year in ``tz`` (the configured zone: 00:30 on 1 January is the new year)."""
-    rows = session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids))).all()
+    number's year is the year in ``tz`` (the configured zone: 00:30 on 1 January is the new year).
+
+    A finding that cannot be put in a case (no storefront, already in a case, a move the role may not
+    make) fails the whole call, unless ``refused`` is given: then it is listed there with the reason and
+    the others are put in cases. When none can, :class:`InputError` gives every reason."""
+    rows = {f.finding_id: f for f in session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids)))}
     if not rows:
         raise InputError("所选问题不存在")
+    in_case = set(session.scalars(select(CaseFinding.finding_id).where(CaseFinding.finding_id.in_(list(rows)))))
     by_sf: dict[int, list[Finding]] = {}
-    for f in rows:
-        if f.storefront_id is None:
-            raise InputError(f"问题 {f.finding_id} 不属于任何登记网站，无法立案")
+    skipped: list[tuple[str, str]] = []
+    for fid in dict.fromkeys(finding_ids):
+        f = rows.get(fid)
+        why = ("所选问题不存在" if f is None else
+               f"问题 {fid[:12]} 不属于任何登记网站，无法立案" if f.storefront_id is None else
+               f"问题 {fid[:12]} 已在案件中" if fid in in_case else refusal(f, "case_opened", role))
+        if why is not None:
+            if refused is None:
+                raise InputError(why)
+            skipped.append((fid, why))
+            continue
+        assert f is not None and f.storefront_id is not None
         by_sf.setdefault(f.storefront_id, []).append(f)
+    if not by_sf:
+        raise InputError("所选问题均不能立案：" + "；".join(why for _, why in skipped[:10]))
+    if refused is not None:
+        refused.extend(skipped)
     ids = []
     for sf_id, items in sorted(by_sf.items()):
         sf = session.get(Storefront, sf_id)
