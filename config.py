@@ -200,6 +200,7 @@ class CrawlerSettings(_Section):
     allow_private: bool = False
     allowed_networks: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
+    render_concurrency: int = Field(4, ge=1, le=16)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
     ocr: bool = True
@@ -525,6 +526,7 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.allow_private": "Allow crawling private and link-local addresses.",
     "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
+    "crawler.render_concurrency": "Pages rendered at once in one browser context (one browser per crawl).",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
     "crawler.ocr": "Read images (offline OCR): badges on the home and licence pages, selling images everywhere.",

@@ -36,6 +36,7 @@ class CrawlOptions:
     allow_private: bool = False
     allowed_networks: tuple[str, ...] = ()
     context_recycle_pages: int = 20
+    render_concurrency: int = 4  # pages in flight per browser context
     chromium_path: str = "/usr/bin/chromium"
     retries: int = 2
     ocr: bool = True
