@@ -43,6 +43,11 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     findings: list[Any] = list(state.findings)  # pipelines.analyze.AnalyzePipeline, at spider close
     analysis = state.analysis
     evidence_by_url = {normalise_url(p.url): p.evidence for p in state.pages if p.evidence}
+    if findings and job.options.render != "never" and state.archive is not None:
+        # static pages with findings: a screenshot and PDF rendered now (crawler.second_pass)
+        from crawler.second_pass import render_found_pages
+
+        render_found_pages(state, {normalise_url(f.url) for f in findings}, guard)
     # PDFs of pages with findings (home page PDFs are taken while rendering)
     if findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None:
         want: list[tuple[str, str]] = []
