@@ -61,6 +61,7 @@ def _register() -> None:
         ("demo.commands", "COMMANDS"),
         ("web.commands", "COMMANDS"),
         ("scheduler", "COMMANDS"),
+        ("daemon.worker", "COMMANDS"),
         ("store.schedule_commands", "COMMANDS"),
         ("store.decisions_commands", "COMMANDS"),
     ):

@@ -199,6 +199,7 @@ class CrawlerSettings(_Section):
     allow_loopback: bool = False
     allow_private: bool = False
     allowed_networks: CommaList = []
+    subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
     render_concurrency: int = Field(4, ge=1, le=16)
     chromium_path: str = "/usr/bin/chromium"
@@ -208,7 +209,17 @@ class CrawlerSettings(_Section):
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
 
-    _split = field_validator("allowed_networks", mode="before")(_split_commas)
+    _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
+
+    @field_validator("subresource_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        from crawler.safety import subresource_host_error
+
+        for host in v:
+            if error := subresource_host_error(host):
+                raise ValueError(error)
+        return v
 
     @field_validator("allowed_networks")
     @classmethod
@@ -230,6 +241,15 @@ class SchedulerSettings(_Section):
     heartbeat_interval: DurationField = Duration("30s")
     misfire_grace: DurationField = Duration("1h")
     jitter: DurationField = Duration("5m")
+    dispatch: Literal["local", "queue"] = "local"  # queue: crawl jobs go to `storewatch worker` machines
+    worker_heartbeat_interval: DurationField = Duration("10s")
+    worker_stalled_after: DurationField = Duration("30s")
+
+    @model_validator(mode="after")
+    def _beats(self) -> SchedulerSettings:
+        if self.worker_stalled_after < 2 * self.worker_heartbeat_interval:
+            raise ValueError("worker_stalled_after must be at least twice worker_heartbeat_interval")
+        return self
 
 
 class RetentionSettings(_Section):
@@ -373,6 +393,14 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return v
 
+    @model_validator(mode="after")
+    def _queue_needs_postgres(self) -> Settings:
+        if self.scheduler.dispatch == "queue" and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("队列调度需要 PostgreSQL 存储 scheduler.dispatch = \"queue\" needs the PostgreSQL store: "
+                             "set database_url "
+                             "to postgresql+psycopg://user@host/db (the embedded SQLite store is local only)")
+        return self
+
     @property
     def db_url(self) -> str:
         """The effective database URL: the setting, or a SQLite file in the data folder."""
@@ -445,7 +473,7 @@ def _describe(error: ValidationError, source: Path | None) -> str:
         reason = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             reason = "unknown setting"
-        lines.append(f"setting {key} (env {env}): {reason}")
+        lines.append(f"setting {key} (env {env}): {reason}" if key else reason)  # a rule across settings
     where = f" (file {source})" if source else ""
     return "bad settings" + where + ":\n  " + "\n  ".join(lines)
 
@@ -525,6 +553,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.allow_loopback": "Allow crawling 127.0.0.0/8 and ::1 (tests and the demo only).",
     "crawler.allow_private": "Allow crawling private and link-local addresses.",
     "crawler.allowed_networks": "Extra networks (CIDR) that may be crawled even if private.",
+    "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
+                                 "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
     "crawler.render_concurrency": "Pages rendered at once in one browser context (one browser per crawl).",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
@@ -541,6 +571,10 @@ DESCRIPTIONS: dict[str, str] = {
     "scheduler.heartbeat_interval": "Time between daemon heartbeats.",
     "scheduler.misfire_grace": "How late a missed job may still run after a restart.",
     "scheduler.jitter": "Random spread of crawl start times.",
+    "scheduler.dispatch": "`local`: the daemon runs crawls itself; `queue`: it queues them (procrastinate on the "
+                          "PostgreSQL store) for `storewatch worker` machines (docs/scale.md).",
+    "scheduler.worker_heartbeat_interval": "Time between heartbeats of a queue worker.",
+    "scheduler.worker_stalled_after": "A worker silent this long is lost: its running job is queued again.",
     "retention.days": "Days evidence, pages and findings are kept (at least 730: Art. 11(6), 13(2)).",
     "evidence.tsa_url": "RFC 3161 time-stamp authority (the bureau's contracted TSA); unset = no trusted "
                         "timestamps. A TSA that is down never stops a crawl: tokens are retried by the daemon.",

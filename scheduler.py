@@ -136,6 +136,8 @@ class Daemon:
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
         self._backend: Any = None
+        self.dispatch = sch.dispatch  # local: crawl here; queue: defer to `storewatch worker` machines
+        self._queue: Any = None  # the procrastinate app (queue mode), opened at the first defer
 
     # --- building the scheduler -------------------------------------------------------------------
 
@@ -265,9 +267,10 @@ class Daemon:
             pidfile.unlink(missing_ok=True)
         too_old = datetime.now(self.tz) - timedelta(seconds=self.wall_limit + 60)
         with self.store.session() as s:
+            local = self.dispatch == "local"  # queue: runs belong to workers elsewhere (their stalled-job retry)
             dead = [r for r in s.scalars(select(CrawlRun).where(CrawlRun.status == "running"))
-                    if r.storefront_id in orphans or (r.pid and not pid_alive(r.pid))
-                    or (not r.pid and r.started_at < too_old)]
+                    if r.storefront_id in orphans or (local and r.pid and not pid_alive(r.pid))
+                    or (local and not r.pid and r.started_at < too_old)]
             n = mark_interrupted(s, dead, "守护进程重启，抓取进程已不在 daemon restarted; crawl process gone")
             latest = (select(CrawlRun.storefront_id, func.max(CrawlRun.id).label("rid"))
                       .group_by(CrawlRun.storefront_id).subquery())
@@ -322,18 +325,15 @@ class Daemon:
         from sqlalchemy import select
 
         from crawler.runner import run_crawl
-        from errors import InputError
-        from pipelines.jobs import job_for, load_storefronts
-        from pipelines.timestamps import stamp_after_run
+        from daemon.runs import after_crawl, storefront_job
         from store.models import CrawlRun, utcnow
 
-        try:
-            (shop,) = load_storefronts(self.store, [sid])
-        except InputError:
-            shop = None
-        if shop is None or not shop.active:
+        job = storefront_job(self.store, sid, self.options, trigger)
+        if job is None:
             log.info("storefront %d inactive or gone: no crawl", sid)
             return False
+        if self.dispatch == "queue":
+            return self._enqueue(job)
         with self.store.session() as s:
             busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
                                                                     CrawlRun.status == "running"))
@@ -350,7 +350,6 @@ class Daemon:
                 self.children[sid] = (proc, now)
             log.info("%s crawl of storefront %d started (pid %d)", trigger, sid, proc.pid)
 
-        job = job_for(shop, self.options, trigger)
         try:
             outcome = run_crawl(job, self.places, limit=self.wall_limit, stop=self.stopping,
                                 term_grace=self.term_grace, on_start=started)
@@ -358,13 +357,7 @@ class Daemon:
             with self._lock:
                 self.children.pop(sid, None)
             pidfile.unlink(missing_ok=True)
-        try:  # RFC 3161 tokens now; the timestamps job retries what a TSA did not give
-            stamp_after_run(self.settings, outcome.summary.get("warc"))
-        except Exception:  # noqa: BLE001 - the run is recorded; stamping is retried
-            log.exception("could not timestamp the run of storefront %d", sid)
-        level = logging.INFO if outcome.status in ("complete", "partial", "unreachable") else logging.WARNING
-        log.log(level, "crawl of storefront %d ended: exit %s, run #%s %s%s", sid, outcome.returncode,
-                outcome.crawl_run_id or "?", outcome.status, f" ({outcome.error})" if outcome.error else "")
+        after_crawl(self.settings, self.store, outcome)
         if outcome.status == "interrupted":
             with self._lock:
                 self._soon.add(sid)
@@ -373,23 +366,28 @@ class Daemon:
                 self.sync_jobs()  # hot storefronts get the shorter interval
             except Exception:  # noqa: BLE001 - a scheduling hiccup must not lose the crawl's record
                 log.exception("could not update the crawl schedule after storefront %d", sid)
-        try:  # any covering crawl after a case's recheck_at is its re-check (web/recheck.py)
-            self._link_rechecks(sid)
-        except Exception:  # noqa: BLE001 - the next rechecks job links it
-            log.exception("could not link re-check results of storefront %d", sid)
         return True
 
-    def _link_rechecks(self, sid: int | None = None) -> None:
-        if self._has_cases():
-            from web.recheck import link_rechecks
+    def _enqueue(self, job: Any) -> bool:
+        """Queue mode: hand the job to the workers (queueing lock per storefront, lock per host)."""
+        from daemon.queue import defer_crawl, sync_app
 
-            link_rechecks(self.store, sid)
+        with self._lock:
+            if self._queue is None:
+                self._queue = sync_app(self.settings.db_url)
+                self._queue.open()
+            app = self._queue
+        return defer_crawl(app, job) is not None
+
+    def _link_rechecks(self, sid: int | None = None) -> None:
+        from daemon.runs import link_rechecks
+
+        link_rechecks(self.store, sid)
 
     def _has_cases(self) -> bool:
-        from sqlalchemy import inspect
+        from daemon.runs import has_cases
 
-        with self.store.engine.connect() as conn:
-            return bool(inspect(conn).has_table("cases"))
+        return has_cases(self.store)
 
     def recheck_due(self) -> list[int]:
         """Storefronts whose cases wait for a re-check crawl now (web/recheck.py)."""
@@ -575,6 +573,8 @@ class Daemon:
             os._exit(0)  # worker threads (e.g. a slow SMTP send) must not hold the exit past the bound
         if self._backend is not None:
             self._backend.close()
+        if self._queue is not None:
+            self._queue.close()
         self.store.dispose()
         return 0
 

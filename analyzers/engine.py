@@ -212,7 +212,21 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: 
         return voice(sentence, context=block, kind=kind, page=voices.page)
 
     found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
-    return [f for f in found if f.rule_id not in opts.disabled]
+    return [f for f in found if f.rule_id not in opts.disabled and not _overruled(doc, units, f)]
+
+
+def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
+    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register)."""
+    if not doc.exempted:
+        return False
+    base = next((u.start for u in units if u.selector == f.location.selector and u.kind == f.location.kind), 0)
+    a, b = base + (f.location.start or 0), base + (f.location.end or 0)
+    for cat, s, e in doc.exempted:
+        if cat == f.category:
+            os_, oe = doc.norm.span(s, e)
+            if os_ < b and a < oe:
+                return True
+    return False
 
 
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:

@@ -51,6 +51,12 @@ _SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
 # model stays quiet there, except where a refusal is the violation itself (概不退换, 不承担责任).
 _DENIES = re.compile(r"不会|绝不|决不|从不|从来不|不得|不销售|不出售|不售卖|不收集|不索取|不做|不卖|不提供|拒绝|杜绝|严禁|禁止|谨防|警惕")
 _REFUSAL_IS_CONTENT = frozenset({"unfair_terms", "return_policy"})
+# An unfair term or a refused return restricts the buyer or frees the merchant; a sentence with nothing of
+# the kind (本店承担退换及运费，并依法承担赔偿责任) is not one, whatever its n-grams resemble.
+_RESTRICTS = re.compile(r"不|无|非|概|恕|拒|免|禁|勿|没|别|须|需|要|仅|只|限|扣|收取|另付|承担|负责|视为|默认|即为|等于|算|"
+                        r"为准|归|解释|保留|有权|调整|变更|修改|取消|作废|没收|罚|违约|放弃|自行|自负|后果|风险")
+_BUYER_FAVOURED = re.compile(r"(?:本店|我们|商家|卖家|平台|由我方)(?:将|会|全额|免费)?(?:承担|负责|包退|包换|退还|赔偿|补偿|支付)"
+                             r"|(?:并|且|同时)?依法(?:承担|赔偿|退还|处理)|(?:七|7)\s*天无理由|(?:七|7)\s*日无理由|无理由退")
 
 
 def model_rule_id(category: str) -> str:
@@ -206,6 +212,12 @@ def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int
     return best
 
 
+def _restricts(sentence: str) -> bool:
+    """The sentence restricts the buyer (or frees the merchant), other than by the merchant taking on a duty."""
+    rest = _BUYER_FAVOURED.sub("", sentence)
+    return bool(_RESTRICTS.search(rest))
+
+
 def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
                    page_kind: str, storefront_id: int | None, voice_of: object) -> Sequence[Finding]:
     """Findings the model adds on ``blocks`` (selector, location kind, original text) where no rule
@@ -223,6 +235,8 @@ def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
             s, e, _ = _best_sentence(model, text, cat)
             sentence = text[s:e].strip()
             if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):
+                continue
+            if cat in _REFUSAL_IS_CONTENT and not _restricts(normalise_term(sentence)):
                 continue
             said = voice_of(normalise_term(sentence), normalise_term(text))  # type: ignore[operator]
             if said != "offer":

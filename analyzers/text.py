@@ -59,6 +59,12 @@ class TextDoc:
         self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
         self._start_cache: dict[str, list[int]] = {}
         self._tag_cache: dict[tuple[str, str], list[Candidate]] = {}
+        # spans a rule looked at and judged lawful, by category (the model does not overrule a rule's exemption)
+        self.exempted: list[tuple[str, int, int]] = []
+
+    def exempt(self, category: str, start: int, end: int) -> None:
+        """Record that a rule judged [start, end) lawful for ``category`` (usage advice, a toy, a register)."""
+        self.exempted.append((category, start, end))
 
     # ---- candidates -------------------------------------------------------------------------
     def get(self, lexicon: str, tag: str | None = None) -> list[Candidate]:

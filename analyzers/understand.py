@@ -23,7 +23,8 @@ PAGE_KINDS: frozenset[str] = frozenset(PageKind.__args__)  # type: ignore[attr-d
 # offer: the merchant's own offer or claim; law: quotation of a statute; news: news, court or penalty
 # report; warning: a warning or consumer education; compliance: the shop's own compliance notice;
 # banned_list: a list of goods a platform or shop bans.
-Voice = Literal["offer", "law", "news", "warning", "compliance", "banned_list"]
+# question: a customer's question (问：…吗？), which claims nothing itself.
+Voice = Literal["offer", "law", "news", "warning", "compliance", "banned_list", "question"]
 VOICES: frozenset[str] = frozenset(Voice.__args__)  # type: ignore[attr-defined]
 
 # ---- page kind --------------------------------------------------------------------------------
@@ -88,24 +89,36 @@ def is_platform(site_type: str) -> bool:
 # A merchant speaking of its own goods and terms.
 _SELF = re.compile(r"本店|我店|小店|本铺|我们|我司|本公司|本品|本产品|本商品|敝店|咱家|我家|亲们|宝宝们|家人们")
 _OFFER = re.compile(r"下单|拍下|包邮|私聊|私信|加微|加v|咨询客服|现货|秒发|到手|优惠|折|特价|限时|[¥￥]\s*\d|\d\s*元|购买|订购|抢购")
-_STATUTE = re.compile(r"《[^》]{0,30}(?:法|条例|办法|规定|规则|细则|解释|目录|名录)》|第[一二三四五六七八九十百零0-9]+条")
-_LAW_SAYS = re.compile(r"(?:法|条例|办法|规定|第[一二三四五六七八九十百零0-9]+条)[^。;\n]{0,12}?(?:规定|明确|指出|要求|:|禁止|不得|应当)")
+_STATUTE = re.compile(r"《[^》]{0,30}(?:法|条例|办法|规定|规则|细则|解释|目录|名录|标准|通知|意见|公告|决定|准则)》"
+                      r"|第[一二三四五六七八九十百零0-9]+条")
+_LAW_SAYS = re.compile(r"(?:法|条例|办法|规定|第[一二三四五六七八九十百零0-9]+条)[^。;\n]{0,12}?(?:规定|明确|指出|要求|:|禁止|不得|应当)"
+                       r"|(?:根据|依据|按照|依照)[^。;\n]{0,16}?《[^》]{0,30}》[^。;\n]{0,60}?(?:属于|是指|包括|认定|规定|禁止|不得)")
 _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|近日[^。;\n]{0,20}?(?:查处|查获|破获|抓获|立案|通报|曝光|处罚|判|罚)"
                    r"|被告人?|判处|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
                    r"|警方|公安(?:机关|局|分局)[^。;\n]{0,12}?(?:查|破|抓|捣毁)|市场监管(?:局|部门)?[^。;\n]{0,16}?(?:查处|查获|立案|处罚|责令|约谈)"
-                   r"|检察院|人民法院|案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)")
+                   r"|检察院|人民法院|案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)"
+                   r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙)")
 _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
                       r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
                       r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|怎么(?:辨别|识别|分辨|判断)|教你|科普"
                       r"|律师(?:提醒|表示|指出|说|认为|解读)|专家(?:提醒|表示|指出|认为)|遇到[^。;\n]{0,20}?(?:举报|报警|12315|投诉)"
                       r"|属于(?:违法|违规|传销|诈骗|虚假宣传|侵权)|(?:是|为)(?:违法|违规|非法)|风险提示|请(?:远离|提高警惕|注意防范)|涉嫌(?:违法|传销|诈骗|虚假|侵权)"
                       r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:部门|公安|警方|民警|监管局|药监局|协会)提醒|违法风险|(?:私人)?(?:持有|购买|私藏)[^。;\n]{0,4}?(?:违法|犯法)|(?:不要|切勿|千万别|别|请勿|勿)(?:轻信|相信|购买|贪便宜|食用)"
-                      r"|(?:属于|是|为|系)国家[一二]级(?:重点)?保护|严禁(?:网上|网络)?(?:销售|买卖|出售)")
+                      r"|(?:属于|是|为|系)国家[一二]级(?:重点)?保护|严禁(?:网上|网络)?(?:销售|买卖|出售)"
+                      r"|(?:条款|约定|说法|表述|写法|规定)[^。;\n]{0,12}?(?:无效|不符合|违反|违法)|(?:依法|当然|一律)无效|常见于违规|常见误区")
 _COMPLIANCE = re.compile(r"(?:本店|我店|本公司|我司|我们)[^。;\n]{0,10}?(?:郑重)?(?:承诺|声明|保证|严格遵守|依法|遵守)"
-                         r"[^。;\n]{0,30}?(?:不|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营")
+                         r"[^。;\n]{0,30}?(?:不|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营"
+                         r"|(?:本店|我店|我们|本公司|平台)(?:不采用|不使用|已删除|已去除|不会使用)"
+                         r"|(?:卖家|商家|经营者|入驻商家|店铺|主播)(?:不得|应当|须|必须|禁止)")
 _BANNED = re.compile(r"禁售(?:商品|物品|规则|目录|清单|名录)?|禁限售|禁止(?:发布|销售|出售|上架|交易)(?:以下|下列|的)?(?:商品|物品|信息)?"
                      r"|(?:以下|下列)(?:商品|物品|信息)[^。;\n]{0,6}?(?:禁止|不得|严禁|不予)|严禁(?:发布|销售|出售|上架)"
                      r"|不得(?:发布|销售|出售|上架)(?:以下|下列)|违禁品|不收寄|禁寄")
+
+
+_QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|『[^』\n]{0,60}』|\"[^\"\n]{0,60}\"")
+# A customer's question: 问：…, Q:…, 顾客问…, or a question to the shop (你们…吗？).
+_QUESTION = re.compile(r"^\s*(?:问|提问|q|顾客问|买家问|网友问|用户问|咨询)\s*[:：]|^\s*(?:请问|想问)"
+                       r"|(?:你们|你家|贵店|店家|老板|客服)[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$")
 
 
 def page_voice(heading: str, kind: str) -> Voice | None:
@@ -127,8 +140,11 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     whole list); ``kind`` is the page kind (a policy page's lists are rules, an article page's
     reports are news).
     """
-    own = _SELF.search(text) is not None
-    offer = own or _OFFER.search(text) is not None
+    said = _QUOTED.sub("", text)  # words quoted (如“最终解释权归本店所有”) are not the speaker's own
+    own = _SELF.search(said) is not None
+    offer = own or _OFFER.search(said) is not None
+    if not own and _QUESTION.search(text):
+        return "question"
     if _BANNED.search(text) or (kind == "policy" and _BANNED.search(context)):
         return "banned_list"
     if _NEWS.search(text) and not own:

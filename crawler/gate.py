@@ -5,7 +5,11 @@ at a :class:`NetworkGate` run by the crawl, and Playwright forces loopback throu
 each request the gate
 
 * refuses URLs off the storefront's host (the same :class:`crawler.safety.Scope` the Scrapy
-  fetcher uses) and schemes other than http (https only as ``CONNECT`` to an in-scope host);
+  fetcher uses) and schemes other than http (https only as ``CONNECT`` to an in-scope host),
+  except GETs of subresources (never a navigation: no ``Sec-Fetch-Mode: navigate``, no
+  ``Upgrade-Insecure-Requests``, no HTML ``Accept``) from ``crawler.subresource_hosts`` (the
+  shop's CDN), each recorded; the browser guard lets only images, styles, fonts and scripts
+  through to them, and nothing else in the crawl fetches them;
 * resolves each host **once** for the run, checks every answer against the address policy and
   connects to the checked address (a name that answers differently later cannot move the
   browser: there is no second look);
@@ -29,47 +33,19 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import h11
 
-from crawler.safety import AddressPolicy, Scope, UnsafeTarget, resolve
+from crawler.relay import READ, GateRecords, header, next_event, relay_body
+from crawler.safety import AddressPolicy, Scope, SubresourceHosts, UnsafeTarget, resolve
 
 log = logging.getLogger(__name__)
 Resolver = Callable[[str], list[str]]
 HOP_BY_HOP = {b"connection", b"proxy-connection", b"keep-alive", b"te", b"trailer", b"transfer-encoding",
               b"upgrade", b"proxy-authorization", b"proxy-authenticate", b"content-length"}
-MAX_RECORDS = 500  # blocked requests and cuts kept per run (the count goes on)
 MAX_REQUEST_BODY = 1024 * 1024
-READ = 64 * 1024
-
-
-@dataclass
-class GateRecords:
-    """What the gate refused and cut; bounded lists, full counts."""
-
-    blocked: list[dict[str, str]] = field(default_factory=list)
-    cuts: list[dict[str, str]] = field(default_factory=list)
-    blocked_count: int = 0
-    cut_count: int = 0
-    requests: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def block(self, url: str, reason: str, by: str = "network gate") -> None:
-        log.info("%s refused %s: %s", by, url, reason)
-        with self.lock:
-            self.blocked_count += 1
-            if len(self.blocked) < MAX_RECORDS:
-                self.blocked.append({"url": url, "reason": reason, "by": by})
-
-    def cut(self, url: str, reason: str) -> None:
-        log.info("gate cut %s: %s", url, reason)
-        with self.lock:
-            self.cut_count += 1
-            if len(self.cuts) < MAX_RECORDS:
-                self.cuts.append({"url": url, "reason": reason})
 
 
 class Refused(Exception):
@@ -80,8 +56,10 @@ class NetworkGate:
     """A filtering forward proxy on 127.0.0.1 (see the module docstring)."""
 
     def __init__(self, scope: Scope, policy: AddressPolicy, *, max_bytes: int, timeout: float,
-                 resolver: Resolver = resolve, records: GateRecords | None = None) -> None:
+                 resolver: Resolver = resolve, records: GateRecords | None = None,
+                 subresources: SubresourceHosts = SubresourceHosts()) -> None:
         self.scope = scope
+        self.subresources = subresources
         self.policy = policy
         self.max_bytes = max_bytes
         self.timeout = timeout
@@ -165,24 +143,32 @@ class NetworkGate:
             raise Refused(reason)
         return address
 
-    def _check_scope(self, url: str) -> None:
-        if not self.scope.in_scope(url):
-            origin = self._redirected_from.get(url)
-            if origin:
-                raise Refused(f"redirect from {origin} off the storefront's host")
-            raise Refused("off-host request refused")
+    def _check_scope(self, url: str, req: h11.Request | None = None) -> None:
+        """In scope, or a subresource GET from an allowed host (``req`` None: a TLS tunnel to it)."""
+        if self.scope.in_scope(url):
+            return
+        if self.subresources.allows(url):
+            why = _navigation(req) if req is not None else ""
+            if not why:
+                self.records.subresource(url)
+                return
+            raise Refused(f"{why}: a subresource host is never navigated to")
+        origin = self._redirected_from.get(url)
+        if origin:
+            raise Refused(f"redirect from {origin} off the storefront's host")
+        raise Refused("off-host request refused")
 
     # -- connections --------------------------------------------------------------------------
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=READ)
         try:
             while True:
-                event = await _next_event(conn, reader, self.timeout)
+                event = await next_event(conn, reader, self.timeout)
                 if not isinstance(event, h11.Request):
                     break
                 body = b""
                 while True:
-                    part = await _next_event(conn, reader, self.timeout)
+                    part = await next_event(conn, reader, self.timeout)
                     if isinstance(part, h11.Data):
                         body += part.data
                         if len(body) > MAX_REQUEST_BODY:
@@ -226,7 +212,7 @@ class NetworkGate:
             await self._refuse(conn, writer, url, "only absolute http:// URLs are proxied", 400)
             return
         try:
-            self._check_scope(url)
+            self._check_scope(url, req)
             address = await self.address_of(parts.hostname)
         except Refused as exc:
             await self._refuse(conn, writer, url, str(exc))
@@ -261,9 +247,9 @@ class NetworkGate:
         up_writer.write(up.send(h11.EndOfMessage()) or b"")
         await up_writer.drain()
         loop = asyncio.get_running_loop()
-        resp = await _next_event(up, up_reader, max(deadline - loop.time(), 0.1))
+        resp = await next_event(up, up_reader, max(deadline - loop.time(), 0.1))
         while isinstance(resp, h11.InformationalResponse):
-            resp = await _next_event(up, up_reader, max(deadline - loop.time(), 0.1))
+            resp = await next_event(up, up_reader, max(deadline - loop.time(), 0.1))
         if not isinstance(resp, h11.Response):
             await self._refuse(conn, writer, url, "no HTTP response from the server", 502)
             return
@@ -271,34 +257,12 @@ class NetworkGate:
             location = dict((k.lower(), v) for k, v in resp.headers).get(b"location")
             if location:
                 self._redirected_from[urljoin(url, location.decode("latin-1"))] = url
-        out_headers = [(k, v) for k, v in resp.headers if k.lower() not in HOP_BY_HOP]
+        coding = header(resp.headers, b"content-encoding").strip().lower()
+        drop = HOP_BY_HOP | ({b"content-encoding"} if coding not in ("", "identity") else set())
+        out_headers = [(k, v) for k, v in resp.headers if k.lower() not in drop]
         writer.write(conn.send(h11.Response(status_code=resp.status_code, headers=out_headers,
                                             reason=resp.reason)) or b"")
-        sent = 0
-        try:
-            while True:
-                left = deadline - loop.time()
-                if left <= 0:
-                    raise TimeoutError
-                event = await _next_event(up, up_reader, left)
-                if isinstance(event, h11.Data):
-                    data = event.data
-                    if sent + len(data) > self.max_bytes:
-                        data = data[: self.max_bytes - sent]
-                        if data:
-                            writer.write(conn.send(h11.Data(data=data)) or b"")
-                        sent += len(data)
-                        self.records.cut(url, f"browser byte cap: first {sent} bytes kept (limit {self.max_bytes})")
-                        break
-                    sent += len(data)
-                    writer.write(conn.send(h11.Data(data=data)) or b"")
-                    await writer.drain()
-                elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
-                    break
-        except TimeoutError:
-            self.records.cut(url, f"browser time cap of {self.timeout:g} s: first {sent} bytes kept")
-        except h11.RemoteProtocolError as exc:
-            self.records.cut(url, f"broken response after {sent} bytes: {exc}")
+        await relay_body(self, conn, up, up_reader, writer, url, coding, deadline)
         writer.write(conn.send(h11.EndOfMessage()) or b"")
         await writer.drain()
 
@@ -351,13 +315,16 @@ class NetworkGate:
         await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
 
 
-async def _next_event(conn: h11.Connection, reader: asyncio.StreamReader, timeout: float) -> Any:
-    while True:
-        event = conn.next_event()
-        if event is not h11.NEED_DATA:
-            return event
-        data = await asyncio.wait_for(reader.read(READ), max(timeout, 0.01))
-        conn.receive_data(data)
+def _navigation(req: h11.Request) -> str:
+    """Why a request to a subresource host is (or may be) a navigation, or not a plain GET ('' if neither)."""
+    if req.method not in (b"GET", b"HEAD"):
+        return f"method {req.method.decode('latin-1')}"
+    mode, dest = header(req.headers, b"sec-fetch-mode"), header(req.headers, b"sec-fetch-dest")
+    if mode == "navigate" or dest in ("document", "iframe", "frame", "embed", "object"):
+        return f"navigation ({dest or mode})"
+    if header(req.headers, b"upgrade-insecure-requests") or header(req.headers, b"accept").startswith("text/html"):
+        return "navigation"
+    return ""
 
 
 # -- the crawl's gate (one crawl per process, like crawler.middlewares' browser guard) ----------
@@ -375,7 +342,8 @@ def open_gate(state: Any, records: GateRecords | None = None) -> NetworkGate:
     global _CURRENT
     o = state.job.options
     _CURRENT = NetworkGate(state.scope, state.policy, max_bytes=o.max_page_bytes,
-                           timeout=max(o.page_timeout, o.render_timeout), records=records).start()
+                           timeout=max(o.page_timeout, o.render_timeout), records=records,
+                           subresources=SubresourceHosts(tuple(o.subresource_hosts))).start()
     return _CURRENT
 
 

@@ -16,7 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
-from crawler.safety import AddressPolicy, UnsafeTarget, check_host
+from crawler.safety import SUBRESOURCE_TYPES, AddressPolicy, SubresourceHosts, UnsafeTarget, check_host
 
 log = logging.getLogger(__name__)
 ROBOTS_TIMEOUT = 10.0  # seconds for robots.txt, whatever the page timeout
@@ -177,6 +177,8 @@ class BrowserGuard:
 
         self.state = state
         self.records = records if records is not None else GateRecords()
+        job = getattr(state, "job", None)
+        self.subresources = SubresourceHosts(tuple(job.options.subresource_hosts) if job is not None else ())
 
     @property
     def blocked(self) -> list[dict[str, str]]:
@@ -189,7 +191,10 @@ class BrowserGuard:
         if request.resource_type in ("media", "websocket", "eventsource", "manifest"):
             return True
         if not self.state.scope.in_scope(url):
-            what = "navigation" if request.is_navigation_request() else f"{request.resource_type} request"
+            navigation = request.is_navigation_request()
+            if not navigation and request.resource_type in SUBRESOURCE_TYPES and self.subresources.allows(url):
+                return False  # an allowed subresource host (the shop's CDN); the gate checks it again
+            what = "navigation" if navigation else f"{request.resource_type} request"
             self.records.block(url, f"{what} off the storefront's host", by="browser")
             return True
         return False

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 RenderMode = Literal["auto", "always", "never"]
 RENDER_MODES: tuple[str, ...] = ("auto", "always", "never")
+LISTS = ("allowed_networks", "extra_hosts", "subresource_hosts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class CrawlOptions:
     allow_loopback: bool = False
     allow_private: bool = False
     allowed_networks: tuple[str, ...] = ()
+    subresource_hosts: tuple[str, ...] = ()  # CDN hosts the browser may load images/CSS/fonts/JS from
     context_recycle_pages: int = 20
     render_concurrency: int = 4  # pages in flight per browser context
     chromium_path: str = "/usr/bin/chromium"
@@ -47,6 +49,8 @@ class CrawlOptions:
     ocr_images_per_run: int = 60  # selling images read per crawl (cache hits are free)
     ocr_time_share: float = 0.08  # OCR of selling images stops while its time exceeds this share of the crawl's
     max_image_bytes: int = 2 * 1024 * 1024
+    subresources_per_page: int = 40  # same-host CSS, images, fonts, scripts archived per page (0: off)
+    subresource_bytes_per_page: int = 8 * 1024 * 1024  # their bytes per page (pipelines/subresources.py)
     pdf_pages: bool = True  # PDF print of the home page and of pages with findings
     timezone: str = "Asia/Shanghai"
     extra_hosts: tuple[str, ...] = field(default=())  # more hosts of the same storefront
@@ -55,13 +59,14 @@ class CrawlOptions:
         d = asdict(self)
         d["allowed_networks"] = list(self.allowed_networks)
         d["extra_hosts"] = list(self.extra_hosts)
+        d["subresource_hosts"] = list(self.subresource_hosts)
         return d
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CrawlOptions:
         names = {f.name for f in fields(cls)}
         kw = {k: v for k, v in data.items() if k in names}
-        for key in ("allowed_networks", "extra_hosts"):
+        for key in LISTS:
             if key in kw:
                 kw[key] = tuple(kw[key] or ())
         return cls(**kw)
@@ -86,7 +91,7 @@ def options_from_settings(settings: Any) -> CrawlOptions:
             value = getattr(section, f.name)
             if value is None:
                 continue
-            if f.name in ("allowed_networks", "extra_hosts"):
+            if f.name in LISTS:
                 value = tuple(str(v) for v in value)
             elif f.name == "chromium_path":
                 value = str(value)

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.environment import capture_environment
 from crawler.job import CrawlJob, Places, warc_name
 from crawler.state import RunState
 from evidence.timefmt import utc_iso
@@ -46,13 +47,16 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
     state = RunState(job, out_dir=out_dir, ocr_cache_dir=places.ocr_cache_dir, crawl_run_id=crawl_run_id)
     state.started_at = utc_iso()
     digest = job.settings_digest
+    env = capture_environment(job.start_url, state.policy, job.options.chromium_path, job.options.render)
     state.run_info = {"run_id": job.run_id, "storefront_id": job.storefront_id, "storewatch_version": job.version,
-                      "settings_digest": digest, "render_mode": job.options.render}
+                      "settings_digest": digest, "render_mode": job.options.render,
+                      "browser_version": env["browser-version"], "crawler_host": env["crawler-host"],
+                      "crawler_ip": env["crawler-ip"]}
     state.archive = WarcArchive(out_dir / warc_name(job), info={
         "software": f"storewatch/{job.version}", "format": "WARC File Format 1.1", "run-id": job.run_id,
         "storefront-id": job.storefront_id or "", "start-url": job.start_url, "settings-digest": digest,
         "settings": json.dumps(job.options.to_dict(), ensure_ascii=False, sort_keys=True),
-        "robots": "obeyed" if job.robots else "ignored (override)", "started-at": state.started_at,
+        "robots": "obeyed" if job.robots else "ignored (override)", "started-at": state.started_at, **env,
     })
     state.out = open(out_dir / "pages.jsonl", "w", encoding="utf-8")  # noqa: SIM115
     gate = open_gate(state) if job.options.render != "never" else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -84,7 +85,8 @@ def _tail(path: Path, n: int = 400) -> str:
 
 def run_crawl(job: CrawlJob, places: Places | None = None, *, limit: float | None = None,
               stop: threading.Event | None = None, stderr: IO[str] | None = None, term_grace: float = 5.0,
-              on_start: Callable[[subprocess.Popen[bytes]], None] | None = None) -> CrawlOutcome:
+              on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+              die_with_parent: bool = False) -> CrawlOutcome:
     """Run ``job`` in one child process and return what it produced.
 
     ``limit``: wall-clock seconds before the tree is killed (default: the job's crawl time limit
@@ -92,6 +94,8 @@ def run_crawl(job: CrawlJob, places: Places | None = None, *, limit: float | Non
     ``term_grace``). ``stderr``: where the child's log goes live, when it is a real file (a
     terminal); otherwise it goes to ``crawl.log`` and is relayed to ``stderr`` afterwards.
     ``on_start`` gets the child process (the daemon keeps a pid file and its heartbeat).
+    ``die_with_parent``: the kernel SIGKILLs the child when this process dies (a queue worker: a
+    SIGKILLed worker must leave no crawl running, or its retried job would crawl the host twice).
     """
     places = places or Places()
     if job.record and not places.database_url:
@@ -114,7 +118,8 @@ def run_crawl(job: CrawlJob, places: Places | None = None, *, limit: float | Non
             live = None
     log_file = None if live is not None else open(log_path, "ab")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=live if live is not None else log_file, start_new_session=True, close_fds=True)
+                            stderr=live if live is not None else log_file, start_new_session=True, close_fds=True,
+                            preexec_fn=_pdeathsig(os.getpid()) if die_with_parent else None)
     try:
         assert proc.stdin is not None
         try:
@@ -148,6 +153,18 @@ def run_crawl(job: CrawlJob, places: Places | None = None, *, limit: float | Non
         except OSError:
             pass
     return outcome
+
+
+def _pdeathsig(parent: int) -> Callable[[], None]:
+    def arm() -> None:
+        # in the child, before exec (Linux prctl PR_SET_PDEATHSIG). The parent's thread blocks in
+        # _supervise while the child lives, so "the parent thread exited" means the parent died.
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+    return arm
 
 
 def _supervise(proc: subprocess.Popen[bytes], limit: float, stop: threading.Event | None,

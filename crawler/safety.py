@@ -135,6 +135,49 @@ class Scope:
         return host_key(url) in self.hosts
 
 
+SUBRESOURCE_TYPES = frozenset({"image", "stylesheet", "font", "script"})
+
+
+@dataclass(frozen=True, slots=True)
+class SubresourceHosts:
+    """Hosts (``crawler.subresource_hosts``) whose images, styles, fonts and scripts the browser may
+    load for the storefront's pages, e.g. its CDN. Never navigated to, never crawled, never a link
+    followed; every address rule still applies. ``cdn.example.com`` (any port), ``cdn.example.com:8080``
+    (that port) or ``*.example.com`` (its sub-domains)."""
+
+    entries: tuple[str, ...] = ()
+
+    def allows(self, url: str) -> bool:
+        if not self.entries or urlsplit(url).scheme not in ("http", "https"):
+            return False
+        key = host_key(url)
+        host = key.rsplit(":", 1)[0] if key.count(":") == 1 else key
+        for entry in self.entries:
+            entry = entry.strip().lower()
+            if entry.startswith("*."):
+                if host.endswith(entry[1:]):
+                    return True
+                continue
+            entry = host_key(entry)
+            if key == entry or host == entry:
+                return True
+        return False
+
+
+def subresource_host_error(entry: str) -> str:
+    """Why ``entry`` is not a valid subresource host ('' when it is)."""
+    e = entry.strip().lower()
+    if not e or "/" in e or "@" in e or " " in e:
+        return f"{entry!r} is not a host name (no scheme, path or spaces: cdn.example.com or *.example.com)"
+    name = e[2:] if e.startswith("*.") else e
+    name, _, port = name.partition(":") if name.count(":") == 1 else (name, "", "")
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        return f"{entry!r}: port {port!r} is not a port number"
+    if "*" in name or not name or name.startswith(".") or ".." in name:
+        return f"{entry!r} is not a host name (a wildcard only as the leading '*.')"
+    return ""
+
+
 def resolve(host: str) -> list[str]:
     """All addresses a name resolves to (IP literals resolve to themselves)."""
     try:

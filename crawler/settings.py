@@ -97,6 +97,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "pipelines.extract.ExtractPipeline": 100,
             "pipelines.evidence.EvidencePipeline": 200,
             "pipelines.ocr.OcrPipeline": 300,
+            "pipelines.subresources.SubresourcePipeline": 320,  # CSS, images, fonts, scripts for replay
             "pipelines.design.DesignPipeline": 350,  # close_spider after analysis: design copying (Art. 15(3))
             "pipelines.collect.CollectPipeline": 900,
             "pipelines.analyze.AnalyzePipeline": 950,  # close_spider: the rule engine over the pages
@@ -104,6 +105,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
         # storewatch's switches of its pipelines (NotConfigured when off)
         "STOREWATCH_ANALYZE": bool(getattr(job, "analyze", True)),
         "STOREWATCH_OCR": bool(o.ocr),
+        "STOREWATCH_SUBRESOURCES": o.subresources_per_page > 0,
         "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
     }
     if o.render != "never":

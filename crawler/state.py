@@ -37,6 +37,7 @@ class RunState:
     pages: list[Any] = field(default_factory=list)  # PageCapture, after the pipelines
     images: dict[str, Any] = field(default_factory=dict)  # image URL -> ImageCapture
     ocr_cache: dict[str, str] = field(default_factory=dict)  # image SHA-256 -> text
+    resource_sha256: dict[str, str] = field(default_factory=dict)  # subresource URL -> SHA-256 (200s archived)
     findings: list[Any] = field(default_factory=list)  # analyzers.model.Finding, after analysis
     analysis: str = "skipped"  # ran | skipped | failed: … (pipelines.analyze)
     html_for_pdf: dict[str, str] = field(default_factory=dict)  # page URL -> DOM, for PDFs after analysis

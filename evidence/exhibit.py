@@ -6,24 +6,28 @@ nothing is fetched again and nothing the merchant serves today can change it. Th
 by its text (inside the finding's selector when that holds it), a full-page screenshot is taken
 clean, then again with a red box over the match. Both are *derived* copies kept beside the
 evidence (``exhibits/<finding>.png`` marked, ``.clean.png``, ``.json`` with the box, the source
-record and the hashes); the archived records stay the evidence. External styles and images are
-not in the WARC, so the exhibit shows the page's own HTML and inline styles only (it says so).
+record and the hashes); the archived records stay the evidence. The page's own stylesheets, images
+and fonts come from the same run's WARC (:class:`evidence.replay.RunArchive`, archived by
+``pipelines.subresources``); what the run did not archive is refused, never fetched.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from evidence.affected import safe_index
+from evidence.replay import Archived, RunArchive
 from evidence.timefmt import utc_iso
 from evidence.verify import read_record
 from evidence.warc import sha256
 
 FOLDER = "exhibits"
-NOTE = "据存档页面离线重新渲染（未加载外部样式与图片，未执行脚本）；红框为匹配内容位置。原始证据为 WARC 中的记录。"
+NOTE = ("据存档页面离线重新渲染（样式与图片取自本次抓取的存档，未存档的资源不加载，未执行脚本，不联网）；"
+        "红框为匹配内容位置。原始证据为 WARC 中的记录。")
 _FIND = """([match, selector]) => {
   const within = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -77,9 +81,34 @@ def _source(warc: Path, finding: dict[str, Any]) -> tuple[str, str, str]:
     raise ValueError("no archived DOM or response record of the finding's page")
 
 
+Resources = Callable[[str], Archived | None]
+
+
+def _route(resources: Resources | None) -> Any:
+    """Answer the page's requests from the archive only: data: URIs, archived responses; the rest refused."""
+
+    def handle(route: Any) -> None:
+        url = route.request.url
+        if url.startswith("data:"):
+            route.continue_()
+            return
+        got = resources(url) if resources is not None else None
+        if got is None:
+            route.abort()
+            return
+        headers = {"content-type": got.content_type or "application/octet-stream"}
+        if got.headers.get("content-encoding"):
+            headers["content-encoding"] = got.headers["content-encoding"]
+        route.fulfill(status=got.status or 200, headers=headers, body=got.body)
+
+    return handle
+
+
 def render_exhibit(html: str, url: str, match: str, selector: str, *, chromium_path: str = "/usr/bin/chromium",
-                   width: int = 1280, timeout: float = 30.0) -> tuple[bytes, bytes, list[float] | None]:
-    """(clean PNG, marked PNG, box [x, y, w, h] in CSS pixels or None)."""
+                   width: int = 1280, timeout: float = 30.0, resources: Resources | None = None
+                   ) -> tuple[bytes, bytes, list[float] | None]:
+    """(clean PNG, marked PNG, box [x, y, w, h] in CSS pixels or None). ``resources`` answers the page's
+    requests by URL from the archive (None: nothing but ``data:`` loads)."""
     from playwright.sync_api import sync_playwright
 
     doc = f'<base href="{url}">' + html if "<base" not in html[:4000].lower() else html
@@ -91,8 +120,7 @@ def render_exhibit(html: str, url: str, match: str, selector: str, *, chromium_p
             context = browser.new_context(java_script_enabled=False, offline=True, locale="zh-CN",
                                           viewport={"width": width, "height": 900})
             page = context.new_page()
-            page.route("**", lambda route: route.abort() if not route.request.url.startswith("data:")
-                       else route.continue_())
+            page.route("**", _route(resources))
             page.set_content(doc, wait_until="load", timeout=timeout * 1000)
             clean = page.screenshot(full_page=True, timeout=timeout * 1000)
             box = page.evaluate(_FIND, [match or "", selector or ""])
@@ -124,7 +152,8 @@ def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium"
     html, record_id, kind = _source(warc, finding)
     loc = finding.get("location") or {}
     clean, marked, box = render_exhibit(html, str(finding.get("url", "")), str(finding.get("match", "")),
-                                        str(loc.get("selector", "")), chromium_path=chromium_path)
+                                        str(loc.get("selector", "")), chromium_path=chromium_path,
+                                        resources=RunArchive(warc).get)
     folder.mkdir(exist_ok=True)
     _write(folder / f"{fid}.clean.png", clean)
     _write(folder / f"{fid}.png", marked)

@@ -130,10 +130,7 @@ def finding_item(finding: dict[str, Any], custody: list[dict[str, Any]], *, time
                     "encoding": meta.get("encoding", "")},
         "trusted": trusted,
         "trusted_note": "时间戳待补（时间戳服务暂不可用，系统将自动重试）" if pending else "未配置可信时间戳服务，本报告时间为本系统时钟",
-        "env": {"crawler_version": meta.get("storewatch_version", "?"), "settings_digest": meta.get("settings_digest", ""),
-                "browser": meta.get("browser_version") or ("Chromium（无头模式）渲染；本批次未记录浏览器版本" if meta.get("rendered") else
-                                                           "未渲染（HTTP 抓取，Scrapy）"),
-                "server_ip": meta.get("ip_address", ""), "run_id": meta.get("run_id", "")},
+        "env": _environment(meta, (index or {}).get("info") or {}),
         "hashes": hashes,
         "verified": {"ok": report.ok, "checked": report.checked, "problems": [str(p) for p in report.problems[:5]]},
         "screenshot": "data:image/png;base64," + base64.b64encode(screenshot_png).decode() if screenshot_png else "",
@@ -144,6 +141,20 @@ def finding_item(finding: dict[str, Any], custody: list[dict[str, Any]], *, time
         "shot_tokens": shot_tokens,
         "exhibit": _exhibit(finding, chromium_path),
     }
+
+
+def _environment(meta: dict[str, Any], info: dict[str, Any]) -> dict[str, str]:
+    """The capture environment: the page's metadata record, else the run's warcinfo (``crawler.environment``)."""
+    browser = str(meta.get("browser_version") or info.get("browser-version") or "")
+    if meta.get("rendered"):
+        shown = f"{browser}（无头模式渲染）" if browser else "Chromium（无头模式）渲染；本批次未记录浏览器版本"
+    else:
+        shown = "未渲染（HTTP 抓取，Scrapy）" + (f"；本批次浏览器：{browser}" if browser else "")
+    return {"crawler_version": str(meta.get("storewatch_version", "?")), "settings_digest": str(meta.get("settings_digest", "")),
+            "browser": shown, "server_ip": str(meta.get("ip_address", "")), "run_id": str(meta.get("run_id", "")),
+            "crawler_host": str(meta.get("crawler_host") or info.get("crawler-host") or ""),
+            "crawler_ip": str(meta.get("crawler_ip") or info.get("crawler-ip") or ""),
+            "os": str(info.get("os", ""))}
 
 
 def howto(items: list[dict[str, Any]]) -> str:

@@ -81,6 +81,10 @@ class DesignPipeline:
                 if budget <= 0 or not state.scope.in_scope(url):
                     continue
                 budget -= 1
+                known = state.resource_sha256.get(url)  # archived by pipelines.subresources: not fetched again
+                if known:
+                    hashes.setdefault(kind, []).append(known)
+                    continue
                 body = await self._fetch(url)
                 if body:
                     hashes.setdefault(kind, []).append(hashlib.sha256(body).hexdigest())

@@ -99,6 +99,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "notes": state.notes,
         "browser_blocked": list(getattr(guard, "blocked", []))[:500],
         "browser_blocked_count": getattr(getattr(guard, "records", None), "blocked_count", 0),
+        "subresource_hosts": list(job.options.subresource_hosts),  # the allow-list, and what came from it
+        "browser_subresources": list(getattr(getattr(guard, "records", None), "subresources", []))[:500],
         "coverage": coverage["reasons"],
         "coverage_counts": coverage["reason_counts"],
     }

@@ -13,6 +13,10 @@ Budget for selling images: ``ocr_images_per_page`` per page (largest main-column
 ``ocr_images_per_run`` per crawl, and OCR time at most ``ocr_time_share`` of the crawl's elapsed time
 (an image is read only when the mean cost so far still fits). Cached images are free, so what one
 crawl leaves unread (noted in the run's notes) a later crawl reads.
+
+An image that was to be read and could not be (the OCR engine failed, or a PNG/JPEG/GIF/WebP/BMP
+body does not decode: damaged or truncated) is an evidence gap of every page showing it, so the
+run is ``partial`` and names the image; the failure is not cached on disk, the next crawl retries.
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ class OcrPipeline:
         self.read = 0  # selling images read (not from cache)
         self.skipped = 0  # selling images left unread by the budget
         self._lock = asyncio.Lock()
+        self.failed: dict[str, str] = {}  # image SHA-256 -> why it could not be read (never cached on disk)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OcrPipeline:
@@ -138,7 +143,7 @@ class OcrPipeline:
                 images[i] = dataclasses.replace(img, sha256=cap.sha256)
                 changed = True
                 continue
-            images[i] = await self._fill(img, cap, state, look=True)
+            images[i] = await self._fill(img, cap, state, look=True, item=item)
             changed = True
         return changed
 
@@ -157,7 +162,7 @@ class OcrPipeline:
             if cap is None or not cap.body or ocr.is_selling_sized(cap.width, cap.height) is False:
                 continue
             if self._cached(state, cap.sha256) is not None:
-                images[i] = await self._fill(img, cap, state, look=False)
+                images[i] = await self._fill(img, cap, state, look=False, item=item)
                 changed = True
                 continue
             # one selling image at a time: the budget is checked with the cost of the ones before known;
@@ -171,12 +176,17 @@ class OcrPipeline:
                 if not self._affordable(opts):
                     self.skipped += 1
                     continue
-                images[i] = await self._fill(img, cap, state, look=False)
+                images[i] = await self._fill(img, cap, state, look=False, item=item)
             changed = True
         return changed
 
-    async def _fill(self, img: Image, cap: ImageCapture, state: Any, *, look: bool) -> Image:
+    async def _fill(self, img: Image, cap: ImageCapture, state: Any, *, look: bool, item: PageCapture) -> Image:
         got = await self._read(cap, state, look=look)
+        failure = self.failed.get(cap.sha256)
+        if failure:  # what the image shows was not read: an evidence gap of every page showing it
+            gap = f"OCR failed for image {img.src[:200]}: {failure}"
+            if gap not in item.evidence_gaps:
+                item.evidence_gaps.append(gap)
         text = "\n".join(line for line, _ in got["lines"])
         return dataclasses.replace(img, sha256=cap.sha256, ocr_text=text,
                                    ocr_boxes=tuple(tuple(b) for _, b in got["lines"]),
@@ -264,20 +274,27 @@ class OcrPipeline:
             cap.ocr_text = "\n".join(line for line, _ in got["lines"])
             return got
         t0 = time.monotonic()
+        lines: list[Any] = []
+        qr: tuple[str, ...] = ()
+        found = None
         try:
-            lines = await asyncio.to_thread(ocr.ocr_lines, cap.body)
-            qr = await asyncio.to_thread(images.decode_qr, cap.body)
-            found = images.badge_look(cap.body) if look else None
-        except Exception:  # a damaged image is recorded as unreadable; the crawl goes on
+            failure = await asyncio.to_thread(undecodable, cap.body)
+            if not failure:
+                lines = await asyncio.to_thread(ocr.ocr_lines, cap.body)
+                qr = await asyncio.to_thread(images.decode_qr, cap.body)
+                found = images.badge_look(cap.body) if look else None
+        except Exception as exc:  # the engine failed: an evidence gap of the page; the crawl goes on
             log.warning("OCR failed for %s", cap.url, exc_info=True)
-            lines, qr, found = [], (), None
+            failure = f"OCR engine error: {type(exc).__name__}: {str(exc)[:200]}"
+        if failure:
+            self.failed[cap.sha256] = failure
         if not look:
             self.spent += time.monotonic() - t0
             self.read += 1
         got = {"lines": [[text, list(box)] for text, box in lines], "qr": list(qr)}
         if look:
             got["look"] = found[0] if found else ""
-        if state.ocr_cache_dir:
+        if state.ocr_cache_dir and not failure:  # a failure is retried by the next crawl
             disk = Path(state.ocr_cache_dir) / f"{cap.sha256}.json"
             disk.parent.mkdir(parents=True, exist_ok=True)
             tmp = disk.with_suffix(".part")
@@ -289,6 +306,26 @@ class OcrPipeline:
         state.ocr_cache[cap.sha256] = got
         cap.ocr_text = "\n".join(text for text, _ in lines)
         return got
+
+
+RASTER = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+          (b"BM", "BMP"))
+
+
+def undecodable(data: bytes) -> str:
+    """Why a raster image (by its magic bytes) cannot be decoded for OCR ('' when it can, or is no raster:
+    an SVG or an unknown format is not read, and that is no failure)."""
+    kind = next((name for magic, name in RASTER if data.startswith(magic)), "")
+    if not kind and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = "WebP"
+    if not kind:
+        return ""
+    import cv2
+    import numpy as np
+
+    if cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED) is None:
+        return f"undecodable {kind} image ({len(data)} bytes: damaged or truncated)"
+    return ""
 
 
 def qr_links(page: Page) -> tuple[Link, ...]:

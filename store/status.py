@@ -58,6 +58,9 @@ def collect_status(settings: Any) -> dict[str, Any]:
             from store.timestamps import pending_counts
 
             ts_pending = pending_counts(s) if inspect(s.connection()).has_table("evidence_timestamps") else (0, 0)
+            from store.queue_status import queue_status
+
+            queue = queue_status(s, float(settings.scheduler.worker_stalled_after))
             next_runs: list[dict[str, Any]] = []
             if inspect(s.connection()).has_table("apscheduler_jobs"):
                 for job_id, ts in s.execute(text("SELECT id, next_run_time FROM apscheduler_jobs "
@@ -70,7 +73,8 @@ def collect_status(settings: Any) -> dict[str, Any]:
             "digest_queue": [{"id": d.id, "kind": d.kind, "attempts": d.attempts, "last_error": d.last_error,
                               "next_attempt_at": loc(d.next_attempt_at)} for d in pending],
             "last_digest": last, "crawls_last_24h": {k: int(v) for k, v in runs24.items()}, "next_runs": next_runs,
-            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}, "coverage_gaps": gaps}
+            "timestamps_pending": {"tokens": ts_pending[0], "runs": ts_pending[1]}, "coverage_gaps": gaps,
+            "dispatch": settings.scheduler.dispatch, "queue": queue}
 
 
 def _coverage_gaps(s: Any) -> list[dict[str, Any]]:
@@ -97,6 +101,10 @@ def format_status(info: dict[str, Any]) -> str:
                      f"last heartbeat {hb['at']} ({hb['age_seconds']}s ago), started {hb.get('started_at')}")
         if hb.get("web"):
             lines.append(f"分析员工作台 web UI: {hb['web']}")
+    from store.queue_status import format_queue
+
+    lines.append(f"抓取调度 dispatch: {info.get('dispatch', 'local')}")
+    lines.extend(format_queue(info.get("queue")))
     lines.append(f"正在抓取 running crawls: {len(info['running_crawls'])}")
     for r in info["running_crawls"]:
         lines.append(f"  run #{r['run_id']} storefront #{r['storefront_id']} {r['domain']} pid {r['pid']} "

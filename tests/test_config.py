@@ -46,6 +46,8 @@ def test_lists_from_environment_are_comma_separated() -> None:
                              "STOREWATCH_CRAWLER__ALLOWED_NETWORKS": "10.1.0.0/16,192.168.5.0/24"})
     assert s.digest.recipients == ["a@bureau.cn", "b@bureau.cn"]
     assert s.crawler.allowed_networks == ["10.1.0.0/16", "192.168.5.0/24"]
+    s = config.load(environ={"STOREWATCH_CRAWLER__SUBRESOURCE_HOSTS": "img.shop-cdn.cn, *.alicdn.com"})
+    assert s.crawler.subresource_hosts == ["img.shop-cdn.cn", "*.alicdn.com"]
 
 
 def test_settings_are_frozen() -> None:
@@ -67,6 +69,9 @@ def test_secrets_are_redacted() -> None:
     ({"STOREWATCH_CRAWLER__MAX_PAGES": "0"}, "crawler.max_pages", "greater than or equal to 1"),
     ({"STOREWATCH_CRAWLER__RENDER": "sometimes"}, "crawler.render", "'auto', 'always' or 'never'"),
     ({"STOREWATCH_CRAWLER__ALLOWED_NETWORKS": "10.0.0.0/33"}, "crawler.allowed_networks", "not a network"),
+    ({"STOREWATCH_CRAWLER__SUBRESOURCE_HOSTS": "https://cdn.example.com/"}, "crawler.subresource_hosts",
+     "not a host name"),
+    ({"STOREWATCH_CRAWLER__SUBRESOURCE_HOSTS": "cdn.*.com"}, "crawler.subresource_hosts", "leading '*.'"),
     ({"STOREWATCH_CRAWLER__MAXPAGES": "3"}, "crawler.maxpages", "unknown setting"),
     ({"STOREWATCH_TIMEZONE": "Asia/Xining_Nowhere"}, "timezone", "unknown time zone"),
     ({"STOREWATCH_RETENTION__DAYS": "365"}, "retention.days", "greater than or equal to 730"),

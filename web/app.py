@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from config import Settings
 from errors import PermissionDenied, StorewatchError
 from store.db import Store, open_store
-from web import auth
+from web import auth, capability
 from web.common import HERE, WebState, render
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class AuthMiddleware:
         user = await run_in_threadpool(lookup) if token else None
         scope["sw_user"] = user
         path = scope["path"]
-        if user is None and path not in PUBLIC:
+        if user is None and path not in PUBLIC and not capability.allows(path):
             if scope["method"] == "GET" and not path.startswith("/static/"):
                 target = path + ("?" + scope["query_string"].decode() if scope.get("query_string") else "")
                 resp: Response = RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
@@ -211,7 +211,7 @@ async def storewatch_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """The ASGI app for ``settings``; ``store`` defaults to the one the settings name."""
-    from web.views import admin, cases, credit_views, dashboard, findings
+    from web.views import admin, cases, credit_views, dashboard, findings, replay
 
     store = store or open_store(settings)
     web = WebState(settings, store)
@@ -220,7 +220,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         Route("/login", login_page, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/", home),
-        *findings.ROUTES, *cases.ROUTES, *credit_views.ROUTES, *dashboard.ROUTES, *admin.ROUTES,
+        *findings.ROUTES, *replay.ROUTES, *cases.ROUTES, *credit_views.ROUTES, *dashboard.ROUTES, *admin.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     @contextlib.asynccontextmanager

@@ -25,6 +25,13 @@ def _verb_use(doc: TextDoc, c: Any) -> bool:
     return c.start == cs and ce - c.end >= 2
 
 
+# Usage guidance is not a claim over other goods (市场监管总局《广告绝对化用语执法指南》2023: 最佳使用方法, 最佳赏味期…).
+_USAGE_TERMS = frozenset({"最好", "最佳", "最优", "最适宜", "最合适"})
+_USAGE_BEFORE = re.compile(r"(?:煮|泡|冲|沏|焖|蒸|炖|烤|煎|炒|冷藏|冷冻|冰镇|加热|解冻|食用|饮用|使用|佩戴|清洗|保存|存放|储存|浸泡|"
+                           r"搅拌|醒|晾|开封后|分钟|小时|[0-9]+\s*(?:度|℃|°c))[^。;!?\n]{0,12}$")
+_USAGE_AFTER = re.compile(r"(?:的)?(?:赏味期|食用期|饮用期|使用期|保质|食用方法|饮用方法|使用方法|冲泡方法|食用温度|饮用温度|储存温度|保存方法)")
+
+
 def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in longest(doc.get("absolute_terms")):
         if doc.covered(c, "absolute_exempt", "counterfeit") or not doc.plain(c):
@@ -34,6 +41,10 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         cs, _ = doc.clause(c.start)
         if any(q in doc.text[cs:c.start] for q in _QUESTION):
             continue
+        if c.term in _USAGE_TERMS and (_USAGE_BEFORE.search(doc.text, max(cs, c.start - 24), c.start)
+                                       or _USAGE_AFTER.match(doc.text, c.end)):
+            doc.exempt("false_advertising", *doc.sentence(c.start, c.end))
+            continue  # 再煮 1 分钟口感最好, 最佳赏味期: how to use the goods, not a claim over others (SAMR 2023 执法指南)
         if doc.before("aspiration", c) or doc.in_sentence("self_comparison", c):
             continue
         if c.tag == "rank" and doc.in_sentence("factual_source", c):

@@ -45,7 +45,7 @@ Example = str | SiteExample
 
 # Voices a rule judges when it does not say (analyzers.understand.VOICES): format checks read every
 # block; terms also bind in a compliance notice (本店声明：…概不退换); claims only in the merchant's own offer.
-ALL_VOICES = frozenset({"offer", "law", "news", "warning", "compliance", "banned_list"})
+ALL_VOICES = frozenset({"offer", "law", "news", "warning", "compliance", "banned_list", "question"})
 _VOICES_BY_CATEGORY: dict[str, frozenset[str]] = {
     "unfair_terms": frozenset({"offer", "compliance"}),
     "return_policy": frozenset({"offer", "compliance"}),

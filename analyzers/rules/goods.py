@@ -159,8 +159,25 @@ def _wildlife(doc: TextDoc) -> Iterator[Hit]:
         return
 
 
+# A toy that says what makes it a toy: 仿真枪认定标准 judges shape, size, material and muzzle energy, so a
+# plastic, brightly coloured, closed-barrel or below-0.16 J/cm² gun, a building-block kit or a stage prop is
+# not a replica — unless the same text also claims what a replica has (1:1, metal, real-gun names, power).
+_TOY_GUN = re.compile(r"(?<![非不])(?:塑料|ABS|积木|拼装|颗粒|泡沫|EVA|亮橙|橙色|荧光|彩色|透明|卡通|儿童|宝宝|幼儿|道具|舞台|拍照|"
+                      r"水枪|泡泡|实心|枪口封闭|封闭枪口|堵头)|不能发射|无法发射|不可发射|不发射|低于\s*0?\.16")
+_REAL_GUN = re.compile(r"1\s*[:比]\s*1|一比一|原比例|等比|全金属|金属|合金|钢珠|铅弹|高初速|初速[^。;，,]{0,6}?(?:高|强|大|米|m)|"
+                       r"威力|穿透|打鸟|打猎|狩猎|(?<![不非])仿真|真枪|格洛克|AK|M4|M416|92式|54式|沙鹰")
+
+
+def toy_gun(text: str) -> bool:
+    """The sentence or fragment describes a toy gun by its toy features and claims none of a replica's."""
+    return bool(_TOY_GUN.search(text)) and not _REAL_GUN.search(text)
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    for m in _REPLICA_GUN.finditer(doc.text) if "枪" in doc.text else ():
+    toy = "枪" in doc.text and toy_gun(doc.text)
+    if toy:
+        doc.exempt("prohibited_goods", 0, len(doc.text))
+    for m in _REPLICA_GUN.finditer(doc.text) if "枪" in doc.text and not toy else ():
         span = (m.start(), m.end())
         ss, se = doc.sentence(*span)
         if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)) \
@@ -182,6 +199,8 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         ss, se = doc.sentence(c.start, c.end)
         if any(w in doc.text[ss:se] for w in _BAN_WORDS):
             continue  # a list of goods the shop will not sell or ship
+        if toy and c.tag == "weapon" and "枪" in doc.text[c.start:c.end]:
+            continue  # 玩具猎枪道具, a plastic prop
         yield Hit(c.start, c.end, confidence=0.85, detail=f"（{_KINDS.get(c.tag, '禁限售商品')}）")
 
 
@@ -365,7 +384,8 @@ RULES: tuple[Rule, ...] = (
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
-              "儿童塑料水枪，夏日戏水玩具。", "森林公安破获一起非法出售野生动物制品案，查获藏羚羊绒披肩6条。",
+              "儿童塑料水枪，夏日戏水玩具。", "积木拼装手枪模型，ABS塑料，枪口封闭，不能发射任何弹丸。",
+              "舞台剧道具玩具猎枪，彩色塑料，枪管实心。", "森林公安破获一起非法出售野生动物制品案，查获藏羚羊绒披肩6条。",
               "大熊猫毛绒公仔，景区同款。", "雪豹主题摄影展门票，周末开放。", "白唇鹿是国家一级保护动物，请勿购买其制品。"),
         references=("电子商务法 第十三条", "烟草专卖法 第三十一条", "野生动物保护法 第二十七条"),
     ),

@@ -204,6 +204,12 @@ def check_icp_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
                   excerpt=f"网站展示 {shown[0]}，备案为 {r.icp}")
 
 
+# a registry row filed as a trading platform (the examples of the Art. 16 rules)
+PLATFORM = REGISTRY.__class__(name=REGISTRY.name, uscc=REGISTRY.uscc, icp=REGISTRY.icp, site_type="网络交易平台")
+_PLATFORM_RULES = tuple(Link(HOME + h, t) for h, t in (("agreement", "用户协议"), ("rules", "平台交易规则"),
+                                                       ("protect", "消费者权益保护"), ("privacy", "隐私政策")))
+
+
 def check_police_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
     # Art. 16 binds platform operators: judge only a storefront the registry files as a trading platform.
     if s.registry is None or not is_platform(s.registry.site_type):
@@ -214,6 +220,9 @@ def check_police_missing(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 def check_police_no_link(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    # Like FIL-POLICE-MISSING: Art. 16 binds platform operators, so an ordinary shop's unlinked number is not judged.
+    if s.registry is None or not is_platform(s.registry.site_type):
+        return
     h = s.home
     if h is None or not _polices(s.text(h)):
         return
@@ -318,12 +327,16 @@ RULES: tuple[Rule, ...] = (
        check_police_invalid, "text", "A 公网安备 number that is not 14 digits or whose province code does not match its abbreviation.",
        "公安备案号格式为“省份简称公网安备 14位数字号”，前两位为省级行政区划代码（青海 63）；格式错误说明备案信息不真实，违反第十六条。",
        ("青公网安备 1101020200012号",), ("青公网安备 63010202000123号",), per_site=True),
-    _r("FIL-POLICE-NO-LINK", "filing_display", "16", _LAW_POL, "low", "公网安备号未链接到全国互联网安全管理服务平台",
-       check_police_no_link, "site", "The 公网安备 number is shown but does not link to beian.mps.gov.cn.",
+    _r("FIL-POLICE-NO-LINK", "filing_display", "16", _LAW_POL, "low",
+       "网络交易平台的公网安备号未链接到全国互联网安全管理服务平台（第十六条，平台经营者）",
+       check_police_no_link, "site", "A trading platform's 公网安备 number is shown but does not link to beian.mps.gov.cn "
+       "(ordinary shops are not judged: Art. 16 binds platform operators).",
        "公安机关要求备案编号链接至全国互联网安全管理服务平台供公众核验（第十六条）。",
-       (site(page(HOME, f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}", "青ICP备19000123号-1 青公网安备 63010202000123号"),
-             description="公网安备号是纯文本，没有链接"),),
-       (site(home("欢迎光临"), description="链接到 beian.mps.gov.cn"),)),
+       (site(page(HOME, f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}", "青ICP备19000123号-1 青公网安备 63010202000123号",
+                  links=_PLATFORM_RULES), registry=PLATFORM, description="平台的公网安备号是纯文本，没有链接"),),
+       (site(home("欢迎光临", links=_PLATFORM_RULES), registry=PLATFORM, description="链接到 beian.mps.gov.cn"),
+        site(page(HOME, f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}", "青ICP备19000123号-1 青公网安备 63010202000123号"),
+             description="普通网店（非平台）的公网安备号未加链接：第十六条约束的是平台运营主体"))),
     _r("FIL-POLICE-MISMATCH", "filing_display", "16", _LAW_POL, "medium", "首页展示的公网安备号与备案登记不一致",
        check_police_mismatch, "site", "The 公网安备 number on the home page differs from the filing record.",
        "第九条要求备案信息真实；第十六条的安全管理备案编号应与公安机关备案一致。",

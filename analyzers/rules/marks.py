@@ -62,11 +62,44 @@ _ORIGIN_AT = re.compile(r"(?:产地|产自|产于|原产地|原产于|出产于|
 _PLACE = re.compile(r"[省市县区州镇乡村盟旗]|基地|牧场|农场|茶园")
 
 
+# Where the goods really come from, said in passing (茶叶是我们贵州茶区的, 本厂位于河南, 育苗棚在甘肃), or that they
+# come from somewhere else (货是外省几个产区混着收的, 江苏别的湖养的): the GI name on the label then misleads.
+_PROV = "(" + "|".join(_PROVINCES) + ")"
+_MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|工厂|厂子?|货源)[^。;!?,\n]{0,6}?" + _PROV
+                      + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的)")
+_ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
+                        r"不是[^。;\n]{0,6}?(?:产的|本地|当地|原产)|学的|按[^。;\n]{0,6}?工艺")
+
+
+def _gi_elsewhere(doc: TextDoc, c: Any) -> str | None:
+    """The GI's block says the goods come from outside its area: the words that say so, else None."""
+    text = doc.text
+    bs = text.rfind("\n", 0, c.start) + 1
+    be = text.find("\n", c.end)
+    be = len(text) if be < 0 else be
+    ws, we = max(bs, c.start - 80), min(be, c.end + 160)
+    places = c.tag.split("|")
+    for m in _MADE_AT.finditer(text, ws, we):
+        k = 1 if m.group(1) else 2
+        if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
+            return m.group(k)
+    m = _ELSEWHERE.search(text, c.end, we)
+    if m is not None and not doc.negated((m.start(), m.end())):
+        return m.group()
+    return None
+
+
 def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    """A GI product (data/gi_regions.txt) with the GI mark, from a place outside the GI's area."""
+    """A GI product (data/gi_regions.txt) named or marked on goods from a place outside the GI's area."""
     for c in doc.get("gi_regions"):
         ss, se = doc.sentence(c.start, c.end)
-        if "地理标志" not in doc.text[ss:se] or doc.negated(c) or doc.compliance(c):
+        if doc.negated(c) or doc.compliance(c):
+            continue
+        if "地理标志" not in doc.text[ss:se]:
+            where = _gi_elsewhere(doc, c)
+            if where is not None:
+                yield Hit(c.start, c.end, confidence=0.7, detail=f"（实际产地：{where}）")
+                return
             continue
         places = c.tag.split("|")
         for m in _ORIGIN_AT.finditer(doc.text, ss, se):
@@ -76,6 +109,10 @@ def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             if where.startswith(_PROVINCES) or _PLACE.search(where):
                 yield Hit(c.start, c.end, confidence=0.8, detail=f"（标示产地：{where}）")
                 return
+        where = _gi_elsewhere(doc, c)
+        if where is not None:
+            yield Hit(c.start, c.end, confidence=0.75, detail=f"（实际产地：{where}）")
+            return
 
 
 _REGISTERED = re.compile(r"®|\(r\)|注册商标")
@@ -210,7 +247,7 @@ RULES: tuple[Rule, ...] = (
              "mark while the page names an origin outside the GI's area (西湖龙井 地理标志产品，产地贵州).",
         why=_WHY_MARKS + "商标法第十六条：商标中有商品的地理标志，而该商品并非来源于该标志所标示的地区，误导公众的，不予注册并禁止使用。",
         bad=("西湖龙井 地理标志产品 明前特级，产地贵州湄潭。", "宁夏中宁枸杞（地理标志保护产品），产地：青海都兰县。",
-             "阳澄湖大闸蟹，地理标志认证，产自江苏兴化养殖基地。"),
+             "阳澄湖大闸蟹，地理标志认证，产自江苏兴化养殖基地。", "“五常大米”10kg 装，米是我们吉林的稻田种的，口感一样。"),
         good=("西湖龙井 地理标志产品，产地杭州西湖区龙井村。", "宁夏中宁枸杞（地理标志保护产品），产地：宁夏中卫市中宁县。",
               "阳澄湖大闸蟹，地理标志产品，产自苏州相城区阳澄湖镇。", "本店另售贵州湄潭翠芽，产地贵州湄潭，非西湖龙井。"),
         references=("商标法 第十六条", "西宁市电子商务信用管理制度 第十五条第（二）项"),

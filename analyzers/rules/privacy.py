@@ -33,7 +33,7 @@ _DEMAND = re.compile(r"提供|发给|发我|发到|报给|告诉(?:我|客服|�
 # the consumer keying a code into the shop's own form is how logins work, not a demand to disclose it
 _OWN_ENTRY = re.compile(r"输入|填入|收到的?验证码|验证码已发送|获取验证码|发送验证码|重新获取")
 _WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|索取|要求)|绝不|从不|不得|严禁|警惕|小心|骗子|诈骗|"
-                      r"泄露|不索取|无需|不需要|不用提供|以任何理由|不会|不存储|不保存|不收集|不读取|禁止|"
+                      r"泄露|不索取|无需|无须|毋须|不必|不须|不需要|不用提供|以任何理由|不会|不存储|不保存|不收集|不读取|禁止|"
                       r"拦截|伪基站|嗅探|破解|"
                       r"通报|责令|整改|无权|举报|不上传|本地|仅在您主动|选择不提供|防伪")  # goods for sale, news, tips, on-device data
 # lawful reasons to see an ID: customs, real-name goods, age checks for restricted sales, travel

@@ -9,8 +9,8 @@ from store.models import Base
 config = context.config
 target_metadata = Base.metadata
 # tables owned by others in the same database: the embedded search index (index/fts.py) and
-# APScheduler's job store; autogenerate must neither create nor drop them
-FOREIGN_TABLES = ("search_", "apscheduler_")
+# APScheduler's job store and the crawl queue (procrastinate); autogenerate must neither create nor drop them
+FOREIGN_TABLES = ("search_", "apscheduler_", "procrastinate_")
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]

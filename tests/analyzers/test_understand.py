@@ -39,6 +39,13 @@ def test_page_kind(url: str, title: str, kind: str) -> None:
     ("提醒广大消费者：警惕缴纳入门费即可成为代理的传销骗局。", "warning"),
     ("本店郑重承诺：严格遵守广告法，绝不使用极限词。", "compliance"),
     ("以下商品禁止发布：仿真枪、管制刀具、电子烟。", "banned_list"),
+    ("问：你们是最好的昆仑玉店吗？", "question"),
+    ("根据公安部发布的《管制刀具认定标准》，匕首、三棱刮刀、弹簧刀属于管制刀具。", "law"),
+    ("某些宣传语常见于违规店铺，如“最终解释权归本店所有”，此类条款依法无效。", "warning"),
+    ("评价由买家自主作出，卖家不得以利益诱导方式要求修改差评。", "compliance"),
+    ("近日，执法人员在网络监测中发现，某网店使用“柴达木枸杞”地理标志。", "news"),
+    ("本店商品最终解释权归本店所有。", "offer"),
+    ("还在为失眠烦恼吗？", "offer"),
 ])
 def test_voice(text: str, want: str) -> None:
     assert voice(text) == want
@@ -167,6 +174,17 @@ def test_every_lexicon_says_where_it_comes_from() -> None:
     "儿童警察玩具套装，含玩具警服和塑料手铐。",
     "红珊瑚色连衣裙，显白百搭。",
     "因不可抗力造成的延误，本店不承担责任，将及时通知您。",
+    # toys that say what makes them toys; usage advice; the register named as where to check; no ID needed
+    "积木拼装手枪模型，ABS塑料，枪口封闭，不能发射任何弹丸，适合8岁以上。",
+    "水弹玩具枪，初速低于0.16焦耳/平方厘米，通体亮橙色塑料外壳。",
+    "煮法小贴士：水开下面，中火4分钟，再煮1分钟口感最好。",
+    "冷藏后饮用口感最佳。",
+    "该企业经核准使用地理标志专用标志，核准信息可在国家知识产权局地理标志专用标志使用核准公告中查询。",
+    "普通消费者购物无须提供身份证号码。",
+    "问：昆仑玉能治病吗？答：不能，玉石只是饰品。",
+    "质量问题：任何商品出现质量问题，本店承担退换及运费，并依法承担赔偿责任。",
+    "常见误区：有的商家写“特价不退”“售出概不退换”，这些说法都不符合法律规定，本店不采用。",
+    "一家店铺以“祖传秘方、三副药根治风湿”描述普通药酒原料包，已下架并移送市场监管部门。",
 ])
 def test_knowledge_hard_negatives(text: str) -> None:
     assert analyze_text(text) == []
@@ -177,6 +195,8 @@ def test_knowledge_hard_negatives(text: str) -> None:
     ("正宗雪豹皮，收藏级，私聊看货。", "prohibited_goods"),
     ("全新警服一套，含肩章警衔，可送货上门。", "prohibited_goods"),
     ("十字弩狩猎款，送弩箭20支。", "prohibited_goods"),
+    ("儿童水弹枪，金属枪管，初速100米每秒。", "prohibited_goods"),
+    ("本店面条是全网口感最好的。", "false_advertising"),
     ("钓鱼台国宾馆指定供应茶叶，礼盒装。", "gov_impersonation"),
     ("签收即视为您认可商品质量，事后不予处理。", "unfair_terms"),
     ("交了1980元就能当上区域代理，你拉进来的人交的钱你拿三成，他们再拉人你还能拿一成。", "pyramid_scheme"),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,8 +73,9 @@ def test_finding_report(crawled: dict[str, Any], capsys: pytest.CaptureFixture[s
     text = _pdf_text(out)
     for want in ("电子数据取证报告", "西宁高原好物电子商务有限公司", "91630100MA7XXXXX0X", "青ICP备2024000001号",
                  "可信时间", "保管链", "analyst1", "analyst2", "生成取证报告", "openssl ts -verify", "sha256sum",
-                 "第九条"):
+                 "第九条", "取证主机", socket.gethostname(), "127.0.0.1"):
         assert want in text, want
+    assert re.search(r"Chromium \d+\.\d+", text)  # the capture browser's version, from the run's metadata
     page = html.read_text()
     with crawled["store"].session() as s:
         ev = s.get(Finding, crawled["home"]).evidence
@@ -88,7 +91,6 @@ def test_finding_report(crawled: dict[str, Any], capsys: pytest.CaptureFixture[s
     assert next(e for e in ledger["entries"] if e["subject"] == "warc")["token_sha256"] in page
     # the verification commands printed in the report work as printed, in the run folder
     import html as htmllib
-    import re
 
     script = htmllib.unescape(re.search(r"<pre>(.*?)</pre>", page, re.S).group(1))
     script = "\n".join(line for line in script.splitlines() if not line.startswith("storewatch "))

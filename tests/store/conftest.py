@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,10 @@ def _pg_bin() -> Path:
     return Path(found[-1]).parent
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster on 127.0.0.1 (or $STOREWATCH_TEST_POSTGRES_URL)."""
-    if os.environ.get("STOREWATCH_TEST_POSTGRES_URL"):
-        yield os.environ["STOREWATCH_TEST_POSTGRES_URL"]
-        return
+@contextmanager
+def pg_cluster() -> Iterator[str]:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (Debian's binaries); yields its URL (also used by
+    bench/scale.py)."""
     bindir = _pg_bin()
     root = Path(tempfile.mkdtemp(prefix="storewatch-pg-"))
     data = root / "data"
@@ -52,12 +51,21 @@ def postgres_url() -> Iterator[str]:
                     "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
                    check=True, capture_output=True)
     try:
-        url = f"postgresql+psycopg://storewatch@127.0.0.1:{port}/postgres"
-        yield url
+        yield f"postgresql+psycopg://storewatch@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (or $STOREWATCH_TEST_POSTGRES_URL)."""
+    if os.environ.get("STOREWATCH_TEST_POSTGRES_URL"):
+        yield os.environ["STOREWATCH_TEST_POSTGRES_URL"]
+        return
+    with pg_cluster() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

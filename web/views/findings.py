@@ -22,6 +22,7 @@ from web import evidence_view
 from web.common import form, in_db, render, state, user
 from web.models import Case, CaseFinding
 from web.search_adapter import FACETS, SORTS, Filters, SearchResult, search, sort_name
+from web.views.replay import page_record
 
 log = logging.getLogger(__name__)
 DECISIONS = {"confirmed": "确认违规", "dismissed": "排除（误报）", "open": "重新打开"}
@@ -279,38 +280,9 @@ async def finding_report(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="report-{fid[:16]}.pdf"'})
 
 
-ARCHIVE_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
-
-
-async def _page(request: Request) -> PageRecord:
-    pid = request.path_params["pid"]
-    page = await in_db(request, lambda s: s.get(PageRecord, pid))
-    if page is None:
-        raise HTTPException(404, "没有该页面记录")
-    return page  # type: ignore[no-any-return]
-
-
-async def archived_page(request: Request) -> Response:
-    """The archived storefront page, inert: CSP sandbox without scripts, shown in a sandboxed iframe."""
-    st = state(request)
-    page = await _page(request)
-    try:
-        path = evidence_view.resolve_path(st.settings.evidence_dir, page.warc_path)
-        rec = await _threaded(request, lambda: evidence_view.read_record(path, page.warc_offset,
-                                                                         page.warc_record_id))
-    except EvidenceError as exc:
-        return Response(str(exc), status_code=404, media_type="text/plain; charset=utf-8",
-                        headers={"Content-Security-Policy": ARCHIVE_CSP})
-    ctype = rec.content_type if rec.content_type.split(";")[0].strip() in ("text/html", "text/plain") \
-        else "text/plain; charset=utf-8"
-    return Response(rec.body, media_type=ctype, headers={
-        "Content-Security-Policy": ARCHIVE_CSP, "X-Frame-Options": "SAMEORIGIN",
-        "Cache-Control": "private, max-age=300"})
-
-
 async def screenshot(request: Request) -> Response:
     st = state(request)
-    page = await _page(request)
+    page = await page_record(request)
     shot = await _threaded(request, lambda: _screenshot(st, page))
     if shot is None:
         raise HTTPException(404, "该页面没有截图")
@@ -326,6 +298,5 @@ ROUTES = [
     Route("/findings/{fid}/export", finding_export),
     Route("/findings/{fid}/exhibit", finding_exhibit),
     Route("/findings/{fid}/report", finding_report),
-    Route("/evidence/pages/{pid:id}/archived", archived_page),
     Route("/evidence/pages/{pid:id}/screenshot", screenshot),
 ]

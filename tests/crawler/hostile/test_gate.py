@@ -16,13 +16,6 @@ LOOPBACK = AddressPolicy(allow_loopback=True)
 
 
 @pytest.fixture
-def shop() -> Iterator[Site]:
-    site = Site("shop").start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
 def canary() -> Iterator[Site]:
     site = Site("canary", address="127.0.0.2").start()
     site.page("/secret", "<html><body>metadata</body></html>")

@@ -1,0 +1,253 @@
+"""Subresources archived beside each judged page, and the page replayed from the WARC alone.
+
+A storefront on 127.0.0.1 with a stylesheet (which @imports another and loads a background image
+and a font), an image and a script is crawled and recorded; then the storefront is stopped. In
+Debian's Chromium, the finding's archived page in the UI still shows its image (natural width > 0)
+and its styles apply, every request the browser made went to the UI server, and what the run did
+not archive is 404. The boxed exhibit shows the image too."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import cli
+from store.db import Store
+from store.models import Finding, PageRecord, Storefront
+from tests.crawler.sitekit import Site, png
+from tests.web.live import CHROMIUM_ARGS, ROOT, free_port
+
+pytestmark = pytest.mark.integration
+
+CSS = ('@import "/css/base.css";\n.claim { color: rgb(0, 128, 0); }\n'
+       "body { background: #fff url(../img/bg.png) no-repeat; }\n"
+       "@font-face { font-family: Shop; src: url('/fonts/shop.woff2') format('woff2'); }\n")
+HTML = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>高原好物</title>'
+        '<link rel="stylesheet" href="/css/shop.css"><script src="/js/app.js"></script></head><body>'
+        '<h1>高原好物商城</h1><img id="logo" src="img/logo.png" alt="店标">'
+        '<img id="gone" src="/img/gone.png" alt="已失效">'
+        '<img id="far" src="http://127.0.0.2:9/far.png" alt="外站图片">'
+        '<p class="claim">本品为国家级优质产品</p><a href="/item/1.html">商品</a></body></html>')
+PASSWORD = "qh-Ana-pass-123"
+
+
+def _site() -> Site:
+    s = Site("replay")
+    s.page("/", HTML)
+    s.page("/item/1.html", HTML.replace("国家级", "精选").replace('"img/logo.png"', '"/img/logo.png"'))
+    s.page("/css/shop.css", CSS, content_type="text/css")
+    s.page("/css/base.css", "h1 { font-size: 40px; }", content_type="text/css")
+    logo = png(120, 40)
+    s.raw("/img/logo.png", lambda _p: (200, {"Content-Type": "image/png"}, logo))
+    bg = png(8, 8)
+    s.raw("/img/bg.png", lambda _p: (200, {"Content-Type": "image/png"}, bg))
+    s.raw("/fonts/shop.woff2", lambda _p: (200, {"Content-Type": "font/woff2"}, b"wOF2" + b"\0" * 60))
+    s.page("/js/app.js", "document.title = 'ran';", content_type="application/javascript")
+    return s.start()
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("replay")
+    site = _site()
+    url = f"sqlite:///{tmp / 'sw.db'}"
+    store = Store(url)
+    store.upgrade()
+    with store.session() as s:
+        shop = Storefront(name="西宁高原好物电子商务有限公司", uscc="91630100MA7XXXXX0X", domain=site.host,
+                          site_name="高原好物商城")
+        s.add(shop)
+        s.flush()
+        sid = shop.id
+    config = tmp / "storewatch.toml"
+    config.write_text('[crawler]\nallow_loopback = true\nretries = 0\npage_timeout = 3\nmax_depth = 1\n'
+                      'render = "never"\nocr = false\n', encoding="utf-8")
+    args = ["--config", str(config), "--data-dir", str(tmp / "data"), "--database-url", url]
+    try:
+        assert cli.main([*args, "crawl", "--storefront", str(sid)]) == 0
+        hits = dict(site.hits)
+    finally:
+        site.stop()  # from here on the storefront is gone: the replay has only the WARC
+    assert cli.main([*args, "user", "add", "analyst1", "--role", "analyst", "--password", PASSWORD]) == 0
+    with store.session() as s:
+        finding = s.scalars(select(Finding).where(Finding.storefront_id == sid, Finding.match == "国家级")).one()
+        page = s.get(PageRecord, finding.page_id)
+        yield {"args": args, "tmp": tmp, "finding": finding.to_dict(), "page_id": page.id, "hits": hits,
+               "warc": Path(tmp / "data" / "evidence") / page.warc_path if not Path(page.warc_path).is_absolute()
+               else Path(page.warc_path), "host": site.host, "store": store}
+
+
+def test_subresources_are_archived_once_and_never_off_host(crawled: dict[str, Any]) -> None:
+    index = json.loads(Path(str(crawled["warc"]) + ".idx.json").read_text(encoding="utf-8"))
+    sub = {r["uri"].split("/", 3)[3]: r for r in index["records"] if r["kind"] == "subresource"}
+    assert set(sub) == {"css/shop.css", "css/base.css", "img/logo.png", "img/bg.png", "fonts/shop.woff2",
+                        "js/app.js", "img/gone.png"}
+    assert all(r["type"] == "response" for r in sub.values())
+    hits = crawled["hits"]
+    assert hits["/css/shop.css"] == 1 and hits["/img/logo.png"] == 1  # two pages use them: fetched once
+    assert not any("far.png" in r["uri"] for r in index["records"])  # the other host is never touched
+    listing = [r for r in index["records"] if r["uri"].startswith("urn:storewatch:resources:")]
+    assert len(listing) == 2  # one list per page, referring to it
+
+
+def test_warcinfo_names_the_capture_environment(crawled: dict[str, Any]) -> None:
+    import socket
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(crawled["warc"], "rb") as fh:
+        info = next(iter(ArchiveIterator(fh)))
+        assert info.rec_type == "warcinfo"
+        fields = dict(line.split(": ", 1) for line in info.content_stream().read().decode().splitlines() if ": " in line)
+    assert fields["crawler-host"] == socket.gethostname()
+    assert fields["crawler-ip"] == "127.0.0.1"  # the local address towards the storefront on 127.0.0.1
+    assert re.search(r"Chromium \d+\.", fields["browser-version"]) and "render = never" in fields["browser-version"]
+
+
+def _web(crawled: dict[str, Any]) -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *crawled["args"], "web", "--host", "127.0.0.1",
+                             "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 - local test server
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "web died") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def web(crawled: dict[str, Any]) -> Iterator[str]:
+    yield from _web(crawled)
+
+
+def test_replay_in_chromium_shows_the_archived_css_and_image(crawled: dict[str, Any], web: str) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(web + "/login")
+            page.fill("input[name=username]", "analyst1")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(re.compile(r"/findings"))
+            page.goto(web + f"/findings/{crawled['finding']['finding_id']}")
+            iframe = page.locator("iframe.archived")
+            assert iframe.get_attribute("sandbox") == ""
+            frame = iframe.element_handle().content_frame()
+            frame.wait_for_load_state("load")
+            got = frame.evaluate("""() => ({
+                logo: document.getElementById('logo').naturalWidth,
+                gone: document.getElementById('gone').naturalWidth,
+                far: document.getElementById('far').naturalWidth,
+                claim: getComputedStyle(document.querySelector('.claim')).color,
+                h1: getComputedStyle(document.querySelector('h1')).fontSize,
+                bg: getComputedStyle(document.body).backgroundImage,
+                title: document.title})""")
+        finally:
+            browser.close()
+    assert got["logo"] == 120  # the archived image, from the WARC
+    assert got["claim"] == "rgb(0, 128, 0)" and got["h1"] == "40px"  # the stylesheet and its @import
+    assert "/replay/" in got["bg"] and "bg.png" in got["bg"]
+    assert got["gone"] == 0 and got["far"] == 0  # the 404 the site gave, and an image of another host
+    assert got["title"] == "高原好物"  # the archived script was not run
+    assert all(u.startswith((web, "data:", "about:")) for u in requests), [u for u in requests if web not in u]
+    assert not any(crawled["host"] in u.split("?", 1)[0] for u in requests)
+
+
+def test_replay_endpoint_answers_only_from_the_archive(crawled: dict[str, Any], web: str) -> None:
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = opener.open(web + "/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    opener.open(web + "/login", urllib.parse.urlencode({"username": "analyst1", "password": PASSWORD,
+                                                         "csrf_token": token, "next": "/findings"}).encode())
+    pid, host = crawled["page_id"], crawled["host"]
+    archived = opener.open(f"{web}/evidence/pages/{pid}/archived").read().decode()
+    prefix = re.search(rf'"(/evidence/pages/{pid}/replay/[0-9]+\.[0-9a-f]{{32}})\?url=', archived).group(1)
+    assert f"http://{host}/img" not in archived.replace("url=http%3A", "")  # no live reference is left
+    anon = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(url: str, path: str = prefix) -> tuple[int, dict[str, str], bytes]:
+        q = urllib.parse.quote(url, safe="")
+        try:  # without a session, as the sandboxed frame asks: the capability is the key
+            with anon.open(f"{web}{path}?url={q}") as r:
+                return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+    status, headers, body = get(f"http://{host}/css/shop.css")
+    assert status == 200 and headers["content-type"].startswith("text/css")
+    assert f"{prefix}?url=" in body.decode() and "url(../img" not in body.decode()
+    assert headers["content-security-policy"].startswith("sandbox;")
+    status, headers, body = get(f"http://{host}/img/logo.png")
+    assert status == 200 and body.startswith(b"\x89PNG") and headers["x-archived-record"].startswith("<urn:uuid:")
+    assert get(f"http://{host}/never-archived.png")[0] == 404
+    assert get(f"http://{host}/img/gone.png")[0] == 404  # archived as the site's 404
+    assert get("javascript:alert(1)")[0] == 404
+    # a forged, another page's or a missing capability meets the login wall
+    expires, sig = prefix.rsplit("/", 1)[1].split(".")
+    forged = prefix.replace(sig, "0" * 32)
+    other = prefix.replace(f"/pages/{pid}/", f"/pages/{pid + 1}/")
+    for path in (forged, other, f"/evidence/pages/{pid}/replay/{expires}"):
+        status, headers, body = get(f"http://{host}/img/logo.png", path)
+        assert not body.startswith(b"\x89PNG") and "登录" in body.decode(), path
+
+
+def test_exhibit_shows_the_archived_image(crawled: dict[str, Any]) -> None:
+    import cv2
+    import numpy as np
+
+    from evidence.exhibit import exhibit
+
+    finding = {**crawled["finding"], "evidence": {**crawled["finding"]["evidence"], "warc": str(crawled["warc"])}}
+    d = exhibit(finding, refresh=True)
+    img = cv2.imdecode(np.frombuffer((Path(d["folder"]) / d["clean"]).read_bytes(), np.uint8), cv2.IMREAD_COLOR)
+    logo = (np.abs(img.astype(int) - [30, 30, 200]) < 8).all(axis=2).sum()  # BGR of the logo's red
+    assert logo >= 120 * 40 * 0.9
+    green = (np.abs(img.astype(int) - [0, 128, 0]) < 40).all(axis=2).sum()  # the claim in the CSS's green
+    assert green > 20
+
+
+@pytest.mark.parametrize(("per_page", "archived"), [(2, {"css/shop.css", "js/app.js"}), (0, set())])
+def test_subresources_are_bounded_per_page(tmp_path: Path, per_page: int, archived: set[str]) -> None:
+    from tests.crawler.conftest import crawl
+
+    site = _site()
+    try:
+        out = crawl(site.url("/"), tmp_path, max_depth=0, max_pages=1, ocr=False, subresources_per_page=per_page)
+    finally:
+        site.stop()
+    index = json.loads(Path(out.summary["warc"] + ".idx.json").read_text(encoding="utf-8"))
+    got = {r["uri"].split("/", 3)[3] for r in index["records"] if r["kind"] == "subresource"}
+    assert got == archived
+    cuts = [c["reason"] for c in out.summary["cuts"] if "subresources" in c["reason"]]
+    assert bool(cuts) == bool(per_page) and (not cuts or "5 not archived" in cuts[0])
+    assert site.hits["/fonts/shop.woff2"] == 0 and site.hits["/img/gone.png"] == 0  # over the limit: not fetched
