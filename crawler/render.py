@@ -129,13 +129,15 @@ ANNOTATE_SCRIPT = r"""
 }
 """
 
-# One screen at a time, each held for two frames (lazy images and observers start their loads
-# then; crawler.settle waits for those loads), at most ``steps`` screens.
+# One screen at a time, each held for two rendered frames (lazy images and intersection observers
+# start their loads then; crawler.settle waits for those loads), at most ``steps`` screens. A busy
+# renderer takes longer for a frame, and a screen left before it was drawn never loads what is on
+# it: the frames are awaited, not a fixed time (500 ms at most, for a page that draws no frames).
 SCROLL_SCRIPT = r"""
 async (steps) => {
   const frames = () => new Promise((r) => {
     requestAnimationFrame(() => requestAnimationFrame(r));
-    ((window.__swSettle && window.__swSettle.later) || setTimeout)(r, 60);  // an untracked timer
+    ((window.__swSettle && window.__swSettle.later) || setTimeout)(r, 500);  // an untracked timer
   });
   for (let i = 0; i < steps; i++) {
     if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight) break;

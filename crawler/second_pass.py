@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -29,14 +30,13 @@ MAX_PAGES = 50  # pages re-rendered per run; the rest are recorded as gaps
 TIME_BUDGET = 90.0  # seconds for the whole pass
 
 
-def wanted(state: Any, finding_urls: set[str]) -> list[Any]:
-    """Captures of static pages with findings that have a response record but no screenshot."""
-    from analyzers.model import normalise_url
-
+def wanted(state: Any, finding_urls: set[str], key: Callable[[str], str]) -> list[Any]:
+    """Captures of static pages with findings (``key(url)`` in ``finding_urls``) that have a
+    response record but no screenshot."""
     out = []
     for cap in state.pages:
         ev = cap.evidence or {}
-        if (normalise_url(cap.url) in finding_urls and not cap.rendered and not cap.error
+        if (key(cap.url) in finding_urls and not cap.rendered and not cap.error
                 and cap.status is not None and 200 <= cap.status < 400 and not ev.get("screenshot_sha256")
                 and "response" in ev.get("records", {})):
             out.append(cap)
@@ -138,13 +138,14 @@ async def _pass(caps: list[Any], state: Any, guard: Any, gate: Any, pdf: bool) -
     return out
 
 
-def render_found_pages(state: Any, finding_urls: set[str], guard: Any, gate: Any = None) -> int:
-    """Screenshot (and PDF) every static page with a finding into the run's WARC; gaps on the pages.
-    The browser goes through ``gate`` (default: this crawl's gate). Returns how many pages got a
-    screenshot."""
+def render_found_pages(state: Any, finding_urls: set[str], guard: Any, key: Callable[[str], str] = str,
+                       gate: Any = None) -> int:
+    """Screenshot (and PDF) every static page with a finding (``key(url)`` in ``finding_urls``) into
+    the run's WARC; gaps on the pages. The browser goes through ``gate`` (default: this crawl's
+    gate). Returns how many pages got a screenshot."""
     from crawler.gate import current_gate
 
-    caps = wanted(state, finding_urls)
+    caps = wanted(state, finding_urls, key)
     if not caps:
         return 0
     gate = gate or current_gate()

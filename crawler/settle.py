@@ -9,7 +9,9 @@ a page is settled when
   images still load: they are evidence), and then
 * the page has no short timer pending (``setTimeout`` of at most :data:`SHORT_TIMER_MS`, the way
   pages insert content "a moment after load") and its DOM did not change for :data:`QUIET`
-  seconds (the page-side tracker in :data:`TRACKER_SCRIPT`, installed before any page script).
+  seconds, no ``fetch``/``XMLHttpRequest`` under way, no image it shows and no web font still
+  loading (the page-side tracker in :data:`TRACKER_SCRIPT`, installed before any page script: the
+  browser's request events reach a busy crawl loop late).
 
 Each wait has a cap: the network part the caller's (a page that never goes quiet is cut, as
 before), the timer and DOM part :data:`DOM_CAP` more (a ticker or an animation is not a reason to
@@ -35,9 +37,29 @@ TRACKER_SCRIPT = r"""
 (() => {
   if (window.__swSettle) return;
   const live = new Set();
+  let loads = 0;  // fetch() and XMLHttpRequest calls under way
   const origSet = window.setTimeout, origClear = window.clearTimeout;
-  const st = (window.__swSettle = {last: performance.now(), pending: () => live.size,
+  const inView = (el) => { const r = el.getBoundingClientRect(); return r.bottom >= 0 && r.top <= innerHeight; };
+  const images = () => Array.prototype.filter.call(document.images || [], (i) =>
+    (i.currentSrc || i.src) && !i.complete && (i.loading !== "lazy" || inView(i))).length;
+  const fonts = () => (document.fonts && document.fonts.status === "loading" ? 1 : 0);
+  const st = (window.__swSettle = {last: performance.now(),
+                                   pending: () => live.size + loads + images() + fonts(),
                                    later: (fn, ms) => origSet.call(window, fn, ms)});
+  const origFetch = window.fetch;
+  if (origFetch) window.fetch = function (...args) {
+    loads++;
+    let p;
+    try { p = origFetch.apply(this, args); } catch (e) { loads--; throw e; }
+    p.then(() => { loads--; }, () => { loads--; });
+    return p;
+  };
+  const origSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    loads++;
+    this.addEventListener("loadend", () => { loads--; }, {once: true});
+    try { return origSend.apply(this, args); } catch (e) { loads--; throw e; }
+  };
   window.setTimeout = function (fn, ms, ...rest) {
     if (typeof fn !== "function" || (Number(ms) || 0) > %d) return origSet.call(window, fn, ms, ...rest);
     const id = origSet.call(window, function () { live.delete(id); return fn.apply(this, rest); }, ms);

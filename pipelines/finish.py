@@ -47,7 +47,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         # static pages with findings: a screenshot and PDF rendered now (crawler.second_pass)
         from crawler.second_pass import render_found_pages
 
-        render_found_pages(state, {normalise_url(f.url) for f in findings}, guard)
+        render_found_pages(state, {normalise_url(f.url) for f in findings}, guard, normalise_url)
     # PDFs of pages with findings (home page PDFs are taken while rendering)
     if findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None:
         want: list[tuple[str, str]] = []
