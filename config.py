@@ -208,6 +208,7 @@ class CrawlerSettings(_Section):
     ocr_images_per_page: int = Field(4, ge=0, le=50)
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
+    ocr_images_guaranteed: int = Field(4, ge=0)
 
     _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
 
@@ -563,6 +564,8 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.ocr_images_per_page": "Selling images (main, detail, banner pictures) read per page, largest first.",
     "crawler.ocr_images_per_run": "Selling images read per crawl (cached images, by SHA-256, are free).",
     "crawler.ocr_time_share": "OCR of selling images stops while it exceeds this share of the crawl's time (1: no limit).",
+    "crawler.ocr_images_guaranteed": "The first selling images of each crawl read whatever the time share (within "
+                                     "the per-page and per-run limits), so a short crawl reads some.",
     "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
     "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
     "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",

@@ -1,8 +1,12 @@
-"""``storewatch rules`` and ``storewatch analyze-text``: no settings, no store, no network."""
+"""``storewatch analyze-text`` and ``storewatch train``: no settings, no store, no network.
+
+(``storewatch rules`` is in :mod:`store.decisions_commands`: it shows analysts' precision per rule.)
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -10,18 +14,7 @@ import click
 
 from errors import InputError
 
-__all__ = ["COMMANDS", "rules_cmd", "analyze_text_cmd", "train_cmd", "analyze_lines"]
-
-
-@click.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="Catalogue format (markdown is the docs page).")
-def rules_cmd(fmt: str) -> None:
-    """Print the rule catalogue (规则目录)."""
-    from analyzers import catalogue
-
-    render = {"text": catalogue.as_text, "json": catalogue.as_json, "markdown": catalogue.as_markdown}[fmt]
-    click.echo(render(), nl=False)
+__all__ = ["COMMANDS", "analyze_text_cmd", "train_cmd", "analyze_lines"]
 
 
 BATCH = 256  # lines scored by the model in one vectorised pass
@@ -46,6 +39,20 @@ def _parse(lineno: int, raw: bytes) -> tuple[Any, str | None, str | None]:
     return ident, text, None
 
 
+# The sentences learned._best_sentence scores to choose the quote of a model finding (same split).
+_SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+
+
+def _quotable(model: Any, texts: list[str]) -> list[str]:
+    """Sentences of the texts whose score passes a category threshold: scored here in one batch instead
+    of one small numpy pass per text later (the scores are the same either way)."""
+    out: list[str] = []
+    for t in texts:
+        if len(t) >= 8 and model.passing(t):
+            out.extend(m.group() for m in _SENT.finditer(t) if len(m.group().strip()) >= 4)
+    return out
+
+
 def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> None:
     from analyzers import learned
     from analyzers.engine import analyze_text
@@ -53,7 +60,9 @@ def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> N
     parsed = [_parse(n, raw) for n, raw in batch]
     model = learned.load() if options.get("use_model", True) else None
     if model is not None:
-        model.prime([t for _, t, _ in parsed if t])  # one numpy pass for the batch; the engine's calls look up
+        texts = [t for _, t, _ in parsed if t]
+        model.prime(texts)  # one numpy pass for the batch; the engine's calls look up
+        model.prime(_quotable(model, texts))  # and one for the sentences a model finding would quote
     for ident, text, error in parsed:
         if error is not None or text is None:
             result: dict[str, Any] = {"id": ident, "error": error}
@@ -113,4 +122,4 @@ def train_cmd(config_path: str | None, out_path: str | None) -> None:
     training.train(cfg, out=Path(out_path) if out_path else training.OUT, log=click.echo)
 
 
-COMMANDS = [rules_cmd, analyze_text_cmd, train_cmd]
+COMMANDS = [analyze_text_cmd, train_cmd]

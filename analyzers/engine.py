@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analyzers import learned
@@ -45,6 +47,9 @@ class AllowEntry:
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
 
+_NO_OPTIONS: dict[str, Any] = {}  # shared by every rule without options (checks only read their options)
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     min_confidence: float = 0.5
@@ -55,7 +60,7 @@ class Options:
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
         if not self.rule_options:
-            return dict(rule.options) if rule.options else {}
+            return dict(rule.options) if rule.options else _NO_OPTIONS
         merged = dict(rule.options)
         merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
         return merged
@@ -98,8 +103,13 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
                    per_rule)
 
 
-def _active(opts: Options, scope: str) -> list[Rule]:
-    return [r for r in RULES if r.scope == scope and r.id not in opts.disabled]
+def _active(opts: Options, scope: str) -> tuple[Rule, ...]:
+    return _active_rules(opts.disabled, scope)
+
+
+@lru_cache(maxsize=64)
+def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
@@ -118,6 +128,9 @@ class _Unit:
     hidden: bool = False
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _Voices:
     """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
 
@@ -126,7 +139,7 @@ class _Voices:
         self.page = page_voice(heading, kind) if heading else None
         self._cache: dict[tuple[int, int], str] = {}
         self._blocks: dict[int, str] = {}
-        self._stops = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        self._stops = [m.start() for m in _NEWLINE.finditer(doc.text)]
 
     def _block(self, start: int) -> tuple[int, int]:
         k = bisect_right(self._stops, start)
@@ -169,7 +182,10 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             where.append(k)
     if opts.use_model:
         kept = _vetoed(doc, units, out, where)
-        ruled = {k for f, k in zip(out, where, strict=True) if f in kept}
+        ruled: dict[int, set[str]] = {}
+        for f, k in zip(out, where, strict=True):
+            if f in kept:
+                ruled.setdefault(k, set()).add(f.category)
         out = kept
         out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
     return out
@@ -202,11 +218,12 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
     return kept
 
 
-def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: str, opts: Options,
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[str]], url: str, opts: Options,
                     storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
-    """The model speaks only on blocks where no rule fired (a rule's finding explains and cites better)."""
-    blocks = [(u.selector, u.kind, _unit_text(doc, units, k)) for k, u in enumerate(units)
-              if not u.hidden and k not in ruled]
+    """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
+    better); a block where a rule found one kind of violation may still carry another."""
+    blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
+              for k, u in enumerate(units) if not u.hidden]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)

@@ -50,6 +50,13 @@ _SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
 
+def _negation_first() -> frozenset[str]:
+    return frozenset(_NEG_PREFIX | {t[0] for t in terms("negation")})
+
+
+_NEG_FIRST = _negation_first()
+
+
 class TextDoc:
     """Normalised text, candidates by lexicon, and context helpers around a span."""
 
@@ -58,7 +65,7 @@ class TextDoc:
         self.text: str = self.norm.text
         self.cands: dict[str, list[Candidate]] = scanner(TEXT_LEXICONS).scan(self.text)
         self._start_cache: dict[str, list[int]] = {}
-        self._tag_cache: dict[tuple[str, str], list[Candidate]] = {}
+        self._tag_cache: dict[str, dict[str, list[Candidate]]] = {}
         # spans a rule looked at and judged lawful, by category (the model does not overrule a rule's exemption)
         self.exempted: list[tuple[str, int, int]] = []
 
@@ -71,11 +78,12 @@ class TextDoc:
         found = self.cands.get(lexicon, [])
         if tag is None or not found:
             return found
-        key = (lexicon, tag)
-        hit = self._tag_cache.get(key)
-        if hit is None:
-            hit = self._tag_cache[key] = [c for c in found if c.tag == tag]
-        return hit
+        by_tag = self._tag_cache.get(lexicon)
+        if by_tag is None:  # one pass buckets every tag of the lexicon (anchors has ~20 tags)
+            by_tag = self._tag_cache[lexicon] = {}
+            for c in found:
+                by_tag.setdefault(c.entry.tag, []).append(c)
+        return by_tag.get(tag, [])
 
     def has(self, lexicon: str, start: int, end: int, tag: str | None = None) -> bool:
         """Does a candidate of ``lexicon`` lie within [start, end)?"""
@@ -154,10 +162,13 @@ class TextDoc:
         before = self.text[cs:start]
         if not before:
             return False
-        toks = nlp.tokens(before)[-window:]
-        neg = terms("negation")
-        if any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks):
-            return True
+        # a token can only negate if it starts with one of these characters: without any of them in the
+        # clause there is nothing to segment (the same answer, without jieba)
+        if not _NEG_FIRST.isdisjoint(before):
+            toks = nlp.tokens(before)[-window:]
+            neg = terms("negation")
+            if any(tok in neg or (tok[0] in _NEG_PREFIX and tok not in _NOT_NEGATION) for _, _, tok in toks):
+                return True
         return self.list_negated(start, cs)
 
     def list_negated(self, start: int, cs: int) -> bool:
@@ -174,13 +185,14 @@ class TextDoc:
             return False
         return _SCOPE_BREAK.search(t, last[-1], start) is None
 
-    def quoted(self, c: Candidate) -> bool:
+    def quoted(self, c: Candidate | tuple[int, int]) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""
-        ss, se = self.sentence(c.start, c.end)
+        cs_, ce_ = c if isinstance(c, tuple) else (c.start, c.end)
+        ss, se = self.sentence(cs_, ce_)
         t = self.text
         stack: list[str] = []
         ascii_open = False
-        for ch in t[ss:c.start]:
+        for ch in t[ss:cs_]:
             if ch in _OPEN:
                 stack.append(_OPEN[ch])
             elif stack and ch == stack[-1]:
@@ -190,7 +202,7 @@ class TextDoc:
         if not stack and not ascii_open:
             return False
         close = stack[-1] if stack else '"'
-        j = t.find(close, c.end, se)
+        j = t.find(close, ce_, se)
         if j < 0:
             return False
         if close == "》":
@@ -198,7 +210,7 @@ class TextDoc:
         after = t[j + 1:j + 5]
         if after.startswith(_LISTING_AFTER):
             return True
-        return self.negated(c, window=8) or self.compliance(c)
+        return self.negated((cs_, ce_), window=8) or self.compliance((cs_, ce_))
 
     def compliance(self, c: Candidate | tuple[int, int]) -> bool:
         """The sentence is a compliance notice or cites the law."""

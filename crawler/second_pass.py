@@ -138,7 +138,7 @@ async def _pass(caps: list[Any], state: Any, guard: Any, gate: Any, pdf: bool) -
     return out
 
 
-def render_found_pages(state: Any, finding_urls: set[str], guard: Any, key: Callable[[str], str] = str,
+async def render_found_pages(state: Any, finding_urls: set[str], guard: Any, key: Callable[[str], str] = str,
                        gate: Any = None) -> int:
     """Screenshot (and PDF) every static page with a finding (``key(url)`` in ``finding_urls``) into
     the run's WARC; gaps on the pages. The browser goes through ``gate`` (default: this crawl's
@@ -158,7 +158,7 @@ def render_found_pages(state: Any, finding_urls: set[str], guard: Any, key: Call
     caps = caps[:MAX_PAGES]
     pdf = bool(state.job.options.pdf_pages)
     try:
-        done = asyncio.run(_pass(caps, state, guard, gate, pdf))
+        done = await _pass(caps, state, guard, gate, pdf)
     except Exception as exc:
         log.warning("second render pass unavailable: %s", exc)
         done = {c.url: (None, [f"second render unavailable: {type(exc).__name__}: {exc}"[:300]]) for c in caps}

@@ -104,8 +104,9 @@ class _Writer(WARCWriter):  # type: ignore[misc]
 class WarcArchive:
     """Writer of one run's WARC. Not thread-safe; one per crawl process."""
 
-    def __init__(self, path: Path, info: dict[str, Any]) -> None:
+    def __init__(self, path: Path, info: dict[str, Any], name: str = "") -> None:
         self.path = Path(path)
+        self.name = name or str(self.path)  # how the store and findings address it (evidence.locate)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.part = self.path.with_name(self.path.name + ".part")
         self._fh = open(self.part, "wb")  # noqa: SIM115 (closed in close())

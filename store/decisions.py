@@ -10,7 +10,7 @@ precision`` prints; ``labelled_examples`` is what ``storewatch decisions export`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,21 +39,26 @@ class RulePrecision:
         return self.confirmed / self.decided if self.decided else None
 
 
-def _latest_decisions(session: Session, since: datetime | None) -> dict[str, FindingEvent]:
+def _latest_decisions(session: Session, since: datetime | None,
+                      rule_ids: Sequence[str] | None = None) -> dict[str, FindingEvent]:
     q = select(FindingEvent).where(FindingEvent.actor != "system",
                                    FindingEvent.to_status.in_(POSITIVE + NEGATIVE))
     if since is not None:
         q = q.where(FindingEvent.at >= since)
+    if rule_ids is not None:
+        q = q.join(Finding, Finding.finding_id == FindingEvent.finding_id).where(Finding.rule_id.in_(list(rule_ids)))
     latest: dict[str, FindingEvent] = {}
     for ev in session.scalars(q.order_by(FindingEvent.id)):
         latest[ev.finding_id] = ev
     return latest
 
 
-def rule_precision(session: Session, days: int = 90, now: datetime | None = None) -> list[RulePrecision]:
-    """Per rule, how many of its findings analysts confirmed and dismissed in the last ``days`` days."""
+def rule_precision(session: Session, days: int = 90, now: datetime | None = None,
+                   rule_ids: Sequence[str] | None = None) -> list[RulePrecision]:
+    """Per rule id (only ``rule_ids``, if given), how many of its findings analysts confirmed and dismissed
+    in the last ``days`` days."""
     since = (now or utcnow()) - timedelta(days=days)
-    latest = _latest_decisions(session, since)
+    latest = _latest_decisions(session, since, rule_ids)
     if not latest:
         return []
     rules = {fid: rule for fid, rule in session.execute(select(Finding.finding_id, Finding.rule_id)
@@ -81,3 +86,21 @@ def labelled_examples(session: Session, days: int | None = None) -> Iterator[dic
         yield {"id": f"analyst:{fid}", "text": f.excerpt, "categories": [f.category] if positive else [],
                "why": f"{ev.to_status} by {ev.actor}: {ev.note}".strip(), "register": "analyst",
                "hard_negative": not positive, "rule_id": f.rule_id}
+
+
+def precision_of_rule(session: Session, rule_id: str, days: int = 90) -> RulePrecision:
+    """One rule's figures, its former ids included (what the finding page shows)."""
+    from analyzers.rules import BY_ID
+
+    rule = BY_ID.get(rule_id)
+    ids = (rule.id, *rule.old_ids) if rule is not None else (rule_id,)
+    rows = rule_precision(session, days, rule_ids=ids)
+    return RulePrecision(rule.id if rule is not None else rule_id, sum(r.confirmed for r in rows),
+                         sum(r.dismissed for r in rows))
+
+
+def precision_label(p: RulePrecision | None, days: int = 90) -> str:
+    """One line for analysts: 近90天研判准确率 83%（确认 5，排除 1）, or that there is no decision yet."""
+    if p is None or p.precision is None:
+        return f"近{days}天尚无研判结论"
+    return f"近{days}天研判准确率 {p.precision:.0%}（确认 {p.confirmed}，排除 {p.dismissed}）"

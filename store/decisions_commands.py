@@ -1,4 +1,4 @@
-"""``storewatch decisions precision | export``: what analysts' decisions say about each rule."""
+"""``storewatch rules`` and ``storewatch decisions precision | export``: what analysts' decisions say about each rule."""
 
 from __future__ import annotations
 
@@ -7,10 +7,47 @@ from pathlib import Path
 
 import click
 
-from errors import InputError
+from errors import InputError, StoreError
 from shared.clicontext import Context, pass_ctx
 from store.db import open_store
 from store.decisions import labelled_examples, rule_precision
+
+
+@click.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="Catalogue format (markdown is the docs page, without figures).")
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True,
+              help="Window of analysts' decisions for each rule's precision.")
+@pass_ctx
+def rules_cmd(ctx: Context, fmt: str, days: int) -> None:
+    """Print the rule catalogue (规则目录) with each rule's precision from analysts' decisions."""
+    from analyzers import catalogue
+
+    if fmt == "markdown":
+        click.echo(catalogue.as_markdown(), nl=False)
+        return
+    figures = _figures(ctx, days)
+    render = catalogue.as_json if fmt == "json" else catalogue.as_text
+    click.echo(render(figures, days), nl=False)
+
+
+def _figures(ctx: Context, days: int) -> dict[str, tuple[int, int]] | None:
+    """(confirmed, dismissed) per rule, or None (said on stderr) when there is no store to read."""
+    url = str(ctx.settings.db_url)
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if path and path != ":memory:" and not Path(path).exists():
+        click.echo(f"（未显示准确率：数据库 {path} 尚未创建，先运行 storewatch init）", err=True)
+        return None
+    try:
+        store = open_store(ctx.settings)
+    except StoreError as exc:
+        click.echo(f"（未显示准确率：{exc}）", err=True)
+        return None
+    try:
+        with store.session() as s:
+            return {r.rule_id: (r.confirmed, r.dismissed) for r in rule_precision(s, days)}
+    finally:
+        store.dispose()
 
 
 @click.group("decisions")
@@ -54,4 +91,4 @@ def export_cmd(ctx: Context, out: Path, days: int | None) -> None:
     click.echo(f"写出 {n} 条研判样本 → {out}")
 
 
-COMMANDS = [decisions_group]
+COMMANDS = [rules_cmd, decisions_group]

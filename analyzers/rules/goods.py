@@ -256,15 +256,23 @@ def _pattern_cands(doc: TextDoc, tag: str) -> list[Candidate]:
     return out
 
 
-def _live(doc: TextDoc, tag: str) -> list[Candidate]:
+def _raw(doc: TextDoc, tag: str) -> list[Candidate]:
     found = list(doc.get("pyramid", tag))
     if tag in _PATTERNS:
         found += _pattern_cands(doc, tag)
+    return found
+
+
+def _live(doc: TextDoc, tag: str, found: list[Candidate] | None = None) -> list[Candidate]:
+    found = _raw(doc, tag) if found is None else found
     return [c for c in longest(found) if not doc.negated(c) and not doc.compliance(c)]
 
 
 def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
-    found = {tag: _live(doc, tag) for tag in ("recruit", "fee", "team")}
+    raw = {tag: _raw(doc, tag) for tag in ("recruit", "fee", "team")}
+    if sum(1 for cs in raw.values() if cs) < 2:
+        return  # fewer than two elements even before negation is read: no pyramid (and no segmentation)
+    found = {tag: _live(doc, tag, cs) for tag, cs in raw.items()}
     elements = {t for t, cs in found.items() if cs}
     if len(elements) < 2:
         return

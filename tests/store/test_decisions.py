@@ -18,16 +18,21 @@ def _f(rule: str, match: str) -> F:
              explanation="", storefront_id=1)
 
 
-def test_precision_counts_each_findings_latest_human_decision(store) -> None:  # noqa: ANN001
+def _save(store, fs: list[F]) -> None:  # noqa: ANN001
+    """One storefront, one complete run, one page holding ``fs``."""
     with store.session() as s:
         s.add(Storefront(id=1, name="甲", uscc="91630100MA7500000Q", domain="s.example.cn"))
-    fs = [_f("AD-A", "国家级"), _f("AD-A", "最佳"), _f("AD-A", "第一"), _f("AD-B", "特效")]
     with store.session() as s:
         run = start_run(s, 1)
         page = record_page(s, run, url="http://s.example.cn/1", status_code=200, content_sha256="0" * 64,
                            title="t", text="x", complete=True)
         save_findings(s, run, page, fs)
         finish_run(s, run, "complete")
+
+
+def test_precision_counts_each_findings_latest_human_decision(store) -> None:  # noqa: ANN001
+    fs = [_f("AD-A", "国家级"), _f("AD-A", "最佳"), _f("AD-A", "第一"), _f("AD-B", "特效")]
+    _save(store, fs)
     with store.session() as s:
         set_status(s, fs[0].finding_id, "confirmed", actor="王", role="analyst")
         set_status(s, fs[1].finding_id, "dismissed", actor="王", role="analyst", note="商品名称")
@@ -57,3 +62,36 @@ def test_cli_refuses_to_export_into_a_blind_set(tmp_path, capsys) -> None:  # no
     assert "blind" in capsys.readouterr().err
     assert cli.main([*d, "decisions", "export", str(tmp_path / "analysts.jsonl")]) == 0
     assert cli.main([*d, "decisions", "precision"]) == 0
+
+
+def test_rules_command_shows_each_rules_precision(tmp_path, capsys) -> None:  # noqa: ANN001
+    import cli
+    import config
+    from store.db import open_store
+
+    d = tmp_path / "d"
+    assert cli.main(["--data-dir", str(d), "init"]) == 0
+    store = open_store(config.load(environ={}, overrides={"data_dir": d}))
+    try:
+        fs = [_f("AD-ABSOLUTE-TERM", "国家级"), _f("AD-ABSOLUTE-TERM", "最佳"), _f("AD-ABSOLUTE-TERM", "第一"),
+              _f("AD-MEDICAL-CLAIM", "根治")]
+        _save(store, fs)
+        with store.session() as s:
+            set_status(s, fs[0].finding_id, "confirmed", actor="王", role="analyst")
+            set_status(s, fs[1].finding_id, "confirmed", actor="王", role="analyst")
+            set_status(s, fs[2].finding_id, "dismissed", actor="王", role="analyst", note="商品名称")
+            set_status(s, fs[3].finding_id, "dismissed", actor="王", role="analyst", note="引用法条")
+    finally:
+        store.dispose()
+    capsys.readouterr()
+    assert cli.main(["--data-dir", str(d), "rules"]) == 0
+    lines = {ln.split()[0]: ln for ln in capsys.readouterr().out.splitlines() if ln.strip()}
+    assert "准确率(近90天)" in lines["规则编号"]
+    assert "67% (2/3)" in lines["AD-ABSOLUTE-TERM"]
+    assert "0% (0/1)" in lines["AD-MEDICAL-CLAIM"]
+    assert "—" in lines["GOV-FAKE-STATE-BODY"]
+    assert cli.main(["--data-dir", str(d), "rules", "--format", "json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["AD-ABSOLUTE-TERM"]["decisions"] == {"days": 90, "confirmed": 2, "dismissed": 1, "precision": 2 / 3}
+    assert rows["GOV-FAKE-STATE-BODY"]["decisions"]["precision"] is None
+    assert cli.main(["--data-dir", str(d), "rules", "--days", "0"]) == 2  # bad input: exit 2
