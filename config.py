@@ -201,6 +201,7 @@ class CrawlerSettings(_Section):
     allowed_networks: CommaList = []
     subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
+    render_concurrency: int = Field(4, ge=1, le=16)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
     ocr: bool = True
@@ -556,6 +557,7 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
                                  "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
+    "crawler.render_concurrency": "Pages rendered at once in one browser context (one browser per crawl).",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
     "crawler.ocr": "Read images (offline OCR): badges on the home and licence pages, selling images everywhere.",

@@ -227,6 +227,8 @@ def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, ur
     if model is None or not any(t <= 1.0 for t in model.thresholds.values()):
         return []  # no model, or no category reached the precision target on dev
     out: list[Finding] = []
+    blocks = list(blocks)
+    model.prime([text for _s, _k, text, _r in blocks if len(text) >= 8])  # the page's blocks in one numpy pass
     for selector, loc_kind, text, ruled in blocks:
         if len(text) < 8:
             continue

@@ -38,6 +38,7 @@ class CrawlOptions:
     allowed_networks: tuple[str, ...] = ()
     subresource_hosts: tuple[str, ...] = ()  # CDN hosts the browser may load images/CSS/fonts/JS from
     context_recycle_pages: int = 20
+    render_concurrency: int = 4  # pages in flight per browser context
     chromium_path: str = "/usr/bin/chromium"
     retries: int = 2
     ocr: bool = True

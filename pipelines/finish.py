@@ -50,6 +50,11 @@ async def close_run(state: Any, guard: Any, reason: str, record: Callable[[Any, 
         state.cut(c["url"], c["reason"])
     if state.out is not None:
         state.out.close()
+    if state.findings and state.job.options.render != "never" and state.archive is not None:
+        # static pages with findings: a screenshot and PDF rendered now (crawler.second_pass)
+        from crawler.second_pass import render_found_pages
+
+        await render_found_pages(state, {normalise_url(f.url) for f in state.findings}, guard, normalise_url)
     await _print_finding_pages(state, guard)
     summary = finish_run(state, guard)
     if record is not None:
