@@ -60,8 +60,7 @@ def _register() -> None:
         ("alerts.commands", "COMMANDS"),
         ("demo.commands", "COMMANDS"),
         ("web.commands", "COMMANDS"),
-        ("scheduler", "COMMANDS"),
-        ("daemon.worker", "COMMANDS"),
+        ("daemon.commands", "COMMANDS"),
         ("store.schedule_commands", "COMMANDS"),
         ("store.decisions_commands", "COMMANDS"),
     ):

@@ -201,12 +201,14 @@ class CrawlerSettings(_Section):
     allowed_networks: CommaList = []
     subresource_hosts: CommaList = []
     context_recycle_pages: int = Field(20, ge=1)
+    render_concurrency: int = Field(4, ge=1, le=16)
     chromium_path: str = "/usr/bin/chromium"
     retries: int = Field(2, ge=0, le=10)
     ocr: bool = True
     ocr_images_per_page: int = Field(4, ge=0, le=50)
     ocr_images_per_run: int = Field(60, ge=0)
     ocr_time_share: float = Field(0.08, ge=0, le=1)
+    ocr_images_guaranteed: int = Field(4, ge=0)
 
     _split = field_validator("allowed_networks", "subresource_hosts", mode="before")(_split_commas)
 
@@ -555,12 +557,15 @@ DESCRIPTIONS: dict[str, str] = {
     "crawler.subresource_hosts": "Hosts (e.g. the shop's CDN, `*.example.com`) the browser may load images, CSS, "
                                  "fonts and scripts from; never navigated to or crawled; address rules apply.",
     "crawler.context_recycle_pages": "Pages rendered before the browser context is recycled.",
+    "crawler.render_concurrency": "Pages rendered at once in one browser context (one browser per crawl).",
     "crawler.chromium_path": "Chromium executable (Debian's `chromium`).",
     "crawler.retries": "Retries of a failed download (with backoff).",
     "crawler.ocr": "Read images (offline OCR): badges on the home and licence pages, selling images everywhere.",
     "crawler.ocr_images_per_page": "Selling images (main, detail, banner pictures) read per page, largest first.",
     "crawler.ocr_images_per_run": "Selling images read per crawl (cached images, by SHA-256, are free).",
     "crawler.ocr_time_share": "OCR of selling images stops while it exceeds this share of the crawl's time (1: no limit).",
+    "crawler.ocr_images_guaranteed": "The first selling images of each crawl read whatever the time share (within "
+                                     "the per-page and per-run limits), so a short crawl reads some.",
     "scheduler.crawl_interval": "Default time between crawls of a storefront (e.g. `1d`, `12h`).",
     "scheduler.hot_crawl_interval": "Time between crawls of storefronts with open high/critical findings.",
     "scheduler.max_concurrent_crawls": "Crawls running at once (each a child process).",

@@ -1,12 +1,16 @@
-"""The daemon (``storewatch run``): APScheduler jobs for crawls, index sync, alerts, digests, retention.
+"""The daemon (``storewatch run``): the APScheduler job table for crawls, index sync, alerts, digests,
+retention; its parts live in ``daemon/`` (recovery, heartbeat, local crawls, run recording, the queue).
 
 * Jobs live in the store's database (table ``apscheduler_jobs``), so schedules survive restarts;
-  jobs that exist with the same trigger are kept (their next run time too), not replaced.
-* A crawl is a child process (DESIGN.md): ``python -m cli crawl --storefront ID --trigger schedule``
-  in its own process group, at most ``scheduler.max_concurrent_crawls`` at once, killed after
-  ``scheduler.crawl_wall_limit`` and recorded as ``failed``.
-* Start-up recovery: crawls orphaned by a dead daemon are stopped, runs left ``running`` by a dead
-  process become ``interrupted``, and their storefronts (and overdue ones) are crawled again soon.
+  jobs that exist with the same trigger are kept (their next run time too), not replaced. The job
+  functions get the daemon from its executors (keyword ``daemon``), not from a module global.
+* A crawl is one :class:`crawler.job.CrawlJob`. ``scheduler.dispatch = "local"``: one child through
+  :func:`crawler.runner.run_crawl`, at most ``scheduler.max_concurrent_crawls`` at once, killed after
+  ``scheduler.crawl_wall_limit`` and recorded as ``failed`` (:mod:`daemon.local`). ``"queue"``: the job
+  is deferred to ``storewatch worker`` machines (:mod:`daemon.queue`, docs/scale.md).
+* Start-up recovery (:mod:`daemon.recovery`): crawls orphaned by a dead daemon are stopped, runs left
+  ``running`` by a dead process become ``interrupted``, and their storefronts (and overdue ones) are
+  crawled again soon.
 * SIGTERM/SIGINT: no new jobs; running crawls get SIGTERM, then SIGKILL, and are recorded as
   ``interrupted``; the process exits within :attr:`Daemon.stop_grace` seconds plus a margin.
 """
@@ -15,8 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import socket
 import subprocess
 import threading
 import time
@@ -27,67 +29,67 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import click
-
 from config import parse_duration
 from crawler.job import Places
 from crawler.options import options_from_settings
-from shared.clicontext import Context, pass_ctx
-from shared.procs import cmdline, pid_alive, stop_tree
+from daemon.heartbeat import beat, set_state
+from daemon.local import LocalCrawls
+from daemon.runs import has_cases, link_rechecks
+from daemon.services import IndexSync, bound_executor, install_stop_signals
 
 log = logging.getLogger("storewatch.scheduler")
 HOT_SEVERITIES = ("high", "critical")
-STATE_KEY = "daemon"
-_DAEMON: Daemon | None = None
 
 
-# --- job functions: module-level so the SQLAlchemy job store can reference them ------------------
+# --- job functions: module-level so the SQLAlchemy job store can reference them by name. The daemon
+# that runs them is not a global: its executors hand it over as the keyword ``daemon``
+# (daemon.services.bound_executor).
 
-def crawl_job(storefront_id: int) -> None:
-    _daemon().crawl(storefront_id)
-
-
-def recheck_job() -> None:
-    _daemon().rechecks()
+def crawl_job(storefront_id: int, *, daemon: Daemon | None = None) -> None:
+    _given(daemon).crawl(storefront_id)
 
 
-def recheck_crawl_job(storefront_id: int) -> None:
-    _daemon().recheck_crawl(storefront_id)
+def recheck_job(*, daemon: Daemon | None = None) -> None:
+    _given(daemon).rechecks()
 
 
-def index_sync_job() -> None:
-    _daemon().index_sync()
+def recheck_crawl_job(storefront_id: int, *, daemon: Daemon | None = None) -> None:
+    _given(daemon).recheck_crawl(storefront_id)
 
 
-def alerts_job() -> None:
-    _daemon().alerts()
+def index_sync_job(*, daemon: Daemon | None = None) -> None:
+    _given(daemon).index_sync()
 
 
-def digest_job(kind: str) -> None:
-    _daemon().digest(kind)
+def alerts_job(*, daemon: Daemon | None = None) -> None:
+    _given(daemon).alerts()
 
 
-def retention_job() -> None:
-    _daemon().retention()
+def digest_job(kind: str, *, daemon: Daemon | None = None) -> None:
+    _given(daemon).digest(kind)
 
 
-def heartbeat_job() -> None:
-    _daemon().heartbeat()
+def retention_job(*, daemon: Daemon | None = None) -> None:
+    _given(daemon).retention()
 
 
-def timestamps_job() -> None:
+def heartbeat_job(*, daemon: Daemon | None = None) -> None:
+    _given(daemon).heartbeat()
+
+
+def timestamps_job(*, daemon: Daemon | None = None) -> None:
     """Retry RFC 3161 tokens a TSA did not give (``pipelines.timestamps``)."""
     from pipelines.timestamps import stamp_pending
 
-    done, still = stamp_pending(_daemon().settings)
+    done, still = stamp_pending(_given(daemon).settings)
     if done or still:
         log.info("timestamps: %d run(s) stamped, %d still pending", done, still)
 
 
-def _daemon() -> Daemon:
-    if _DAEMON is None:
-        raise RuntimeError("no storewatch daemon is running in this process")
-    return _DAEMON
+def _given(daemon: Daemon | None) -> Daemon:
+    if daemon is None:
+        raise RuntimeError("a storewatch daemon job runs on the daemon's executors only (no daemon given)")
+    return daemon
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ class Daemon:
         self.wall_limit = float(sch.crawl_wall_limit)
         self.tz = ZoneInfo(settings.timezone)
         self.stopping = threading.Event()
-        self.children: dict[int, tuple[subprocess.Popen[bytes], datetime]] = {}
+        self.local = LocalCrawls(self.run_dir, self.places, wall_limit=self.wall_limit, term_grace=term_grace,
+                                 stop=self.stopping)
         self._lock = threading.Lock()
         self._active = 0
         self._soon: set[int] = set()
@@ -135,22 +138,25 @@ class Daemon:
         self._sync_lock = threading.Lock()
         self.started_at = datetime.now(self.tz)
         self.scheduler: Any = None
-        self._backend: Any = None
+        self._index_sync = IndexSync(settings, self.store)
         self.dispatch = sch.dispatch  # local: crawl here; queue: defer to `storewatch worker` machines
         self._queue: Any = None  # the procrastinate app (queue mode), opened at the first defer
 
     # --- building the scheduler -------------------------------------------------------------------
 
+    @property
+    def children(self) -> dict[int, tuple[subprocess.Popen[bytes], datetime]]:
+        return self.local.children
+
     def _build(self) -> Any:
-        from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.background import BackgroundScheduler
 
         sch = self.settings.scheduler
         return BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.store.engine, tablename="apscheduler_jobs")},
-            executors={"default": ThreadPoolExecutor(4),
-                       "crawls": ThreadPoolExecutor(sch.max_concurrent_crawls)},
+            executors={"default": bound_executor(self, 4),
+                       "crawls": bound_executor(self, sch.max_concurrent_crawls)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(float(sch.misfire_grace))},
             timezone=self.tz)
@@ -247,48 +253,14 @@ class Daemon:
 
     def recover(self) -> list[int]:
         """Stop orphaned crawls, mark dead runs interrupted, queue their storefronts and overdue ones."""
-        from sqlalchemy import func, select
+        from daemon.recovery import recover
 
-        from alerts.queue import reset_leases
-        from store.lifecycle import mark_interrupted
-        from store.models import CrawlRun, Storefront
-
-        orphans: set[int] = set()
-        for pidfile in self.run_dir.glob("crawl-*.pid"):
-            sid = int(pidfile.stem.split("-")[1])
-            try:
-                pid = int(pidfile.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                pid = 0
-            if pid and pid_alive(pid) and "crawler.run" in cmdline(pid):
-                log.warning("stopping orphaned crawl of storefront %d (pid %d) left by a previous daemon", sid, pid)
-                stop_tree(pid, self.term_grace)
-            orphans.add(sid)
-            pidfile.unlink(missing_ok=True)
-        too_old = datetime.now(self.tz) - timedelta(seconds=self.wall_limit + 60)
-        with self.store.session() as s:
-            local = self.dispatch == "local"  # queue: runs belong to workers elsewhere (their stalled-job retry)
-            dead = [r for r in s.scalars(select(CrawlRun).where(CrawlRun.status == "running"))
-                    if r.storefront_id in orphans or (local and r.pid and not pid_alive(r.pid))
-                    or (local and not r.pid and r.started_at < too_old)]
-            n = mark_interrupted(s, dead, "守护进程重启，抓取进程已不在 daemon restarted; crawl process gone")
-            latest = (select(CrawlRun.storefront_id, func.max(CrawlRun.id).label("rid"))
-                      .group_by(CrawlRun.storefront_id).subquery())
-            last: dict[int, Any] = dict(s.execute(select(latest.c.storefront_id, CrawlRun).join(
-                CrawlRun, CrawlRun.id == latest.c.rid)).all())
-            shops = s.execute(select(Storefront.id, Storefront.schedule).where(Storefront.active.is_(True))).all()
-        now = datetime.now(self.tz)
-        for sid, schedule in shops:
-            run = last.get(sid)
-            due = run is not None and run.started_at + timedelta(seconds=self.crawl_interval(schedule, False)) < now
-            if run is not None and (run.status == "interrupted" or due):
-                self._soon.add(sid)
-        if n:
-            log.warning("%d crawl run(s) left running by a dead process marked interrupted", n)
-        resumed = reset_leases(self.store)
-        if resumed:
-            log.info("%d queued digest(s) will be retried now", resumed)
-        return sorted(self._soon)
+        soon = recover(self.store, self.run_dir, local=self.dispatch == "local", term_grace=self.term_grace,
+                       wall_limit=self.wall_limit, now=datetime.now(self.tz),
+                       interval_of=lambda schedule: self.crawl_interval(schedule, False))
+        with self._lock:
+            self._soon |= soon
+            return sorted(self._soon)
 
     # --- jobs -------------------------------------------------------------------------------------
 
@@ -322,11 +294,7 @@ class Daemon:
             self._leave()
 
     def _crawl(self, sid: int, trigger: str) -> bool:
-        from sqlalchemy import select
-
-        from crawler.runner import run_crawl
         from daemon.runs import after_crawl, storefront_job
-        from store.models import CrawlRun, utcnow
 
         job = storefront_job(self.store, sid, self.options, trigger)
         if job is None:
@@ -334,29 +302,11 @@ class Daemon:
             return False
         if self.dispatch == "queue":
             return self._enqueue(job)
-        with self.store.session() as s:
-            busy = [r.pid for r in s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == sid,
-                                                                    CrawlRun.status == "running"))
-                    if pid_alive(r.pid)]
+        busy = self.local.busy_elsewhere(self.store, sid)
         if busy:
-            log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy[0])
+            log.warning("storefront %d is being crawled by another process (pid %s): skipped", sid, busy)
             return False
-        pidfile = self.run_dir / f"crawl-{sid}.pid"
-
-        def started(proc: subprocess.Popen[bytes]) -> None:
-            now = utcnow()
-            pidfile.write_text(f"{proc.pid} {now.isoformat()}\n")
-            with self._lock:
-                self.children[sid] = (proc, now)
-            log.info("%s crawl of storefront %d started (pid %d)", trigger, sid, proc.pid)
-
-        try:
-            outcome = run_crawl(job, self.places, limit=self.wall_limit, stop=self.stopping,
-                                term_grace=self.term_grace, on_start=started)
-        finally:
-            with self._lock:
-                self.children.pop(sid, None)
-            pidfile.unlink(missing_ok=True)
+        outcome = self.local.run(job, trigger)
         after_crawl(self.settings, self.store, outcome)
         if outcome.status == "interrupted":
             with self._lock:
@@ -379,19 +329,9 @@ class Daemon:
             app = self._queue
         return defer_crawl(app, job) is not None
 
-    def _link_rechecks(self, sid: int | None = None) -> None:
-        from daemon.runs import link_rechecks
-
-        link_rechecks(self.store, sid)
-
-    def _has_cases(self) -> bool:
-        from daemon.runs import has_cases
-
-        return has_cases(self.store)
-
     def recheck_due(self) -> list[int]:
         """Storefronts whose cases wait for a re-check crawl now (web/recheck.py)."""
-        if not self._has_cases():
+        if not has_cases(self.store):
             return []
         from web.recheck import storefronts_to_crawl
 
@@ -424,18 +364,7 @@ class Daemon:
 
     def index_sync(self) -> None:
         """Drain the outbox into the search index."""
-        from errors import SearchBackendError
-        from index.search import open_backend
-        from index.sync import sync
-
-        if self._backend is None:
-            self._backend = open_backend(self.settings)
-        try:
-            sync(self.store, self._backend)
-        except SearchBackendError as exc:  # the outbox keeps the changes; the next run resumes
-            log.warning("index sync: search backend unavailable: %s", exc)
-            self._backend.close()
-            self._backend = None
+        self._index_sync()
 
     def alerts(self) -> None:
         from alerts.queue import RETRY_BASE, deliver_pending, queue_alert
@@ -466,31 +395,18 @@ class Daemon:
         apply_retention(self.store, self.settings)
 
     def set_state(self, key: str, value: dict[str, Any]) -> None:
-        from store.models import DaemonState, utcnow
-
-        with self.store.session() as s:
-            row = s.get(DaemonState, key)
-            if row is None:
-                s.add(DaemonState(key=key, value=value, updated_at=utcnow()))
-            else:
-                row.value, row.updated_at = value, utcnow()
+        set_state(self.store, key, value)
 
     def heartbeat(self) -> None:
-        with self._lock:
-            running = [{"storefront_id": sid, "pid": p.pid, "since": t.isoformat()}
-                       for sid, (p, t) in self.children.items()]
-        self.set_state(STATE_KEY, {"pid": os.getpid(), "host": socket.gethostname(),
-                                   "started_at": self.started_at.isoformat(), "running": running,
-                                   "stopping": self.stopping.is_set(), "web": self.web_url})
+        beat(self.store, started_at=self.started_at.isoformat(), running=self.local.running(),
+             stopping=self.stopping.is_set(), web=self.web_url, dispatch=self.dispatch)
         if self.scheduler is not None and not self.stopping.is_set():
             self.sync_jobs()
 
     # --- running ----------------------------------------------------------------------------------
 
     def run(self, *, once: bool = False, crawl_now: bool = False) -> int:
-        global _DAEMON
-        _DAEMON = self
-        self._install_signals()
+        install_stop_signals(self.stopping, self.stop_grace)
         log.info("storewatch daemon starting (pid %d, data %s)", os.getpid(), self.data_dir)
         from alerts.queue import delivery_notice
 
@@ -520,7 +436,7 @@ class Daemon:
         ids = sorted(self._desired_crawls())
         with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
             list(pool.map(self.crawl, ids))
-        self._link_rechecks()
+        link_rechecks(self.store)
         with ThreadPoolExecutor(self.settings.scheduler.max_concurrent_crawls) as pool:
             list(pool.map(lambda sid: self.crawl(sid, trigger="recheck"), self.recheck_due()))
         self.index_sync()
@@ -529,20 +445,6 @@ class Daemon:
         self._soon.clear()
         self.heartbeat()
         return 0
-
-    def _install_signals(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def handler(signum: int, _frame: Any) -> None:
-            if self.stopping.is_set():
-                log.warning("second %s: exiting now", signal.Signals(signum).name)
-                os._exit(1)
-            log.info("%s received: stopping (within %.0fs)", signal.Signals(signum).name, self.stop_grace)
-            self.stopping.set()
-
-        signal.signal(signal.SIGTERM, handler)
-        signal.signal(signal.SIGINT, handler)
 
     def shutdown(self) -> int:
         self.stopping.set()
@@ -560,9 +462,8 @@ class Daemon:
                     break
             time.sleep(0.1)
         with self._lock:
-            left, kids = self._active, list(self.children.values())
-        for proc, _ in kids:  # still here after the grace: cut without waiting
-            stop_tree(proc, 0.5)
+            left = self._active
+        self.local.cut()  # still here after the grace: cut without waiting
         try:
             self.heartbeat()
         except Exception:  # noqa: BLE001 - best effort on the way out
@@ -571,74 +472,8 @@ class Daemon:
         logging.shutdown()
         if left:
             os._exit(0)  # worker threads (e.g. a slow SMTP send) must not hold the exit past the bound
-        if self._backend is not None:
-            self._backend.close()
+        self._index_sync.close()
         if self._queue is not None:
             self._queue.close()
         self.store.dispose()
         return 0
-
-
-def _duration(_ctx: Any, _param: Any, value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-@click.command("run")
-@click.option("--crawl-every", callback=_duration, help="Crawl every storefront this often (e.g. 30s; demos, tests).")
-@click.option("--digest-every", callback=_duration, help="Daily digest this often instead of at digest.daily_at.")
-@click.option("--sync-every", callback=_duration, help="Index sync and alert delivery this often.")
-@click.option("--retry-every", callback=_duration, help="First retry delay of a failed digest send (doubles).")
-@click.option("--once", is_flag=True, help="Run every job once (crawl all, sync, digest, deliver) and exit.")
-@click.option("--crawl-now", is_flag=True, help="Crawl every active storefront right after start, then on schedule.")
-@click.option("--stop-grace", type=float, default=10.0, show_default=True,
-              help="Seconds a running crawl gets to stop on SIGTERM before it is killed.")
-@click.option("--no-web", is_flag=True, help="Do not serve the triage web UI (default: served on web.host:web.port).")
-@click.option("--web-host", default=None, help="Address of the web UI (default: settings web.host).")
-@click.option("--web-port", type=click.IntRange(0, 65535), default=None,
-              help="Port of the web UI (default: settings web.port, 8700).")
-@click.option("--demo-admin", is_flag=True,
-              help="Create the web user 'admin' with a random password, printed once, if no user exists yet.")
-@pass_ctx
-def run_cmd(ctx: Context, crawl_every: float | None, digest_every: float | None, sync_every: float | None,
-            retry_every: float | None, once: bool, crawl_now: bool, stop_grace: float, no_web: bool,
-            web_host: str | None, web_port: int | None, demo_admin: bool) -> None:
-    """Run the monitor: scheduled crawls, index sync, alerts, digests, retention, and the web UI
-    (stop with SIGTERM)."""
-    settings = ctx.settings
-    from store.logsetup import setup_logging
-
-    setup_logging(settings)
-    serve = not (no_web or once)
-    sock = None
-    if serve:  # bound first: a port in use is an error (exit 2) before any job starts
-        from web.serve import bind
-
-        host = web_host or settings.web.host
-        sock = bind(host, settings.web.port if web_port is None else web_port)
-    daemon = Daemon(settings, overrides=Overrides(crawl_every, digest_every, sync_every, retry_every),
-                    config_file=ctx.config_file, stop_grace=stop_grace, term_grace=min(5.0, stop_grace / 2))
-    if demo_admin:
-        from web.serve import ensure_demo_admin
-
-        password = ensure_demo_admin(daemon.store, actor="run --demo-admin")
-        if password:
-            click.echo(f"演示管理员 demo admin: 用户名 admin  密码 {password}  (shown once)")
-    if sock is not None:
-        from web.serve import WebThread
-
-        web = WebThread(settings, sock)
-        daemon.on_stop.append(web.stop)
-        daemon.web_url = web.url
-        web.start()
-        click.echo(f"storewatch web UI on {web.url}", err=True)
-    rc = daemon.run(once=once, crawl_now=crawl_now)
-    if rc:
-        raise click.exceptions.Exit(rc)
-
-
-COMMANDS = [run_cmd]

@@ -20,11 +20,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.model import Finding, Location
+from analyzers.rules.base import Rule, SiteExample
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.5  # Jaccard of tag.class shingles above which LSH proposes a candidate
@@ -246,6 +247,31 @@ def find_copies(target: DesignPrint, others: Iterable[DesignPrint] | DesignIndex
 
 DESIGN_RULE_ID = "DESIGN-COPY"
 DESIGN_LAW = ("西宁市电子商务信用管理制度 第十五条第（三）项", "反不正当竞争法 第六条")
+
+
+def _cross_site(*_args: Any, **_kw: Any) -> Iterator[Any]:
+    """Not a per-site check: :func:`find_copies` compares storefronts (``pipelines.design`` runs it)."""
+    return iter(())
+
+
+CATALOGUE_RULE = Rule(
+    id=DESIGN_RULE_ID, category="design_copying", article="15(3)", law=DESIGN_LAW, severity="medium",
+    explanation="疑似抄袭另一已登记网站的独特页面设计（标识、店名样式、版式与图片），待分析员确认",
+    scope="site", check=_cross_site,
+    what=("A storefront whose home page copies another registered storefront's distinctive design: candidates "
+          "from the same CSS/JS/logo/favicon bytes or MinHash-LSH over DOM tag.class shingles, confirmed only when "
+          f"the structure is alike (DOM or screenshot, >= {STRUCTURE_MIN}) and a distinctive element is shared "
+          f"(logo or favicon bytes, an imitated site name, product imagery or copy, >= {DISTINCT_MIN}). The finding "
+          "names the other storefront and is `suspected` until an analyst confirms it. Run across the registry's "
+          "latest crawls by `pipelines.design`, not on one site's pages."),
+    why=("Art. 15(3) forbids copying another site's distinctive page design so that consumers take one shop for "
+         "another (反不正当竞争法 第六条, confusion). Shops on the same SaaS template or theme share layout, CSS and "
+         "scripts lawfully: structure alone never raises a finding."),
+    bad=(SiteExample("同一版式，并使用另一已登记网站的标识图片与仿冒店名（如“高原优品”仿“高原优选”）", ()),),
+    good=(SiteExample("两家店使用同一 SaaS 模板，但标识、店名、商品图片与文案各不相同", ()),),
+    references=("西宁市电子商务信用管理制度 第十五条第（三）项", "反不正当竞争法 第六条",
+                "docs/architecture.md (design copying); bench/design.py (precision and recall on the fixture sites)"),
+)
 
 
 def copy_finding(c: Copy, url: str, *, storefront_id: int | None, other_url: str = "") -> Finding:

@@ -182,7 +182,10 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             where.append(k)
     if opts.use_model:
         kept = _vetoed(doc, units, out, where)
-        ruled = {k for f, k in zip(out, where, strict=True) if f in kept}
+        ruled: dict[int, set[str]] = {}
+        for f, k in zip(out, where, strict=True):
+            if f in kept:
+                ruled.setdefault(k, set()).add(f.category)
         out = kept
         out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
     return out
@@ -215,11 +218,12 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
     return kept
 
 
-def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: set[int], url: str, opts: Options,
+def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[str]], url: str, opts: Options,
                     storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
-    """The model speaks only on blocks where no rule fired (a rule's finding explains and cites better)."""
-    blocks = [(u.selector, u.kind, _unit_text(doc, units, k)) for k, u in enumerate(units)
-              if not u.hidden and k not in ruled]
+    """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
+    better); a block where a rule found one kind of violation may still carry another."""
+    blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
+              for k, u in enumerate(units) if not u.hidden]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
@@ -319,18 +323,35 @@ def analyze_page(page: Page, *, registry: RegistryRecord | None = None, storefro
     return _finish(found, opts, allow_list, merge=True)
 
 
+PagePart = tuple[list[Finding], str]  # one page's text and page findings, and its normalised text
+
+
+def page_part(page: Page, registry: RegistryRecord | None, *, storefront_id: int | None = None,
+              options: Mapping[str, Any] | None = None) -> PagePart:
+    """The per-page share of :func:`analyze_site` (text and page rules on one page), computable
+    apart (another process) and handed back to it as ``parts``."""
+    opts = parse_options(options)
+    registry = None if registry is not None and not registry.found else registry
+    sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
+    return _page_findings(page, registry, opts, sid)
+
+
 def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
-                 allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None) -> list[Finding]:
-    """All rules over one storefront's pages: text and page rules per page, site rules once."""
+                 allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None,
+                 parts: Mapping[int, PagePart] | None = None) -> list[Finding]:
+    """All rules over one storefront's pages: text and page rules per page, site rules once.
+    ``parts``: :func:`page_part` results already computed, by index in ``pages``."""
     opts = parse_options(options)
     unregistered = registry if registry is not None and not registry.found else None
     registry = None if unregistered is not None else registry
     sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
-    ordered = sorted(pages, key=lambda p: not p.is_home)  # home first: per-site matches are reported there
+    order = sorted(range(len(pages)), key=lambda i: not pages[i].is_home)  # home first: per-site matches there
+    ordered = [pages[i] for i in order]
     found: list[Finding] = []
     texts: dict[str, str] = {}
-    for page in ordered:
-        page_found, text = _page_findings(page, registry, opts, sid)
+    for i, page in zip(order, ordered, strict=True):
+        done = parts.get(i) if parts else None
+        page_found, text = done if done is not None else _page_findings(page, registry, opts, sid)
         found.extend(page_found)
         texts[page.url] = text
     site = Site(tuple(ordered), registry, texts, unregistered)

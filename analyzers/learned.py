@@ -3,7 +3,7 @@
 Rules explain and cite; the model finds what no rule words. It is trained by ``storewatch train``
 (:mod:`analyzers.training`, config ``analyzers/data/model/config.json``) and shipped as
 ``analyzers/data/model/textcat.npz``: vocabulary, idf, weights, biases, per-category thresholds
-(chosen on a dev split for precision >= 0.95 of the findings it adds) and the SHA-256 of its
+(chosen on a dev split for the precision target of config.json, of the findings it adds) and the SHA-256 of its
 training data. It is loaded once. Inference is plain Python + numpy (no scikit-learn at run time).
 
 The model adds a finding (``source: "model"``, rule id ``MODEL-<CATEGORY>``) only where no rule of
@@ -218,18 +218,23 @@ def _restricts(sentence: str) -> bool:
     return bool(_RESTRICTS.search(rest))
 
 
-def model_findings(blocks: Iterable[tuple[str, str, str]], *, url: str,
+def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, url: str,
                    page_kind: str, storefront_id: int | None, voice_of: object) -> Sequence[Finding]:
-    """Findings the model adds on ``blocks`` (selector, location kind, original text) where no rule
-    fired; ``voice_of(sentence, block)`` gives the voice of the sentence quoted."""
+    """Findings the model adds on ``blocks`` (selector, location kind, original text, categories rules
+    already found there) for the other categories; ``voice_of(sentence, block)`` gives the voice of the
+    sentence quoted."""
     model = load()
     if model is None or not any(t <= 1.0 for t in model.thresholds.values()):
         return []  # no model, or no category reached the precision target on dev
     out: list[Finding] = []
-    for selector, loc_kind, text in blocks:
+    blocks = list(blocks)
+    model.prime([text for _s, _k, text, _r in blocks if len(text) >= 8])  # the page's blocks in one numpy pass
+    for selector, loc_kind, text, ruled in blocks:
         if len(text) < 8:
             continue
         for cat, score in model.passing(text).items():
+            if cat in ruled:
+                continue
             s, e, _ = _best_sentence(model, text, cat)
             sentence = text[s:e].strip()
             if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):

@@ -120,6 +120,16 @@ class Iframe:
 
 
 @dataclass(frozen=True, slots=True)
+class Overlay:
+    """An element that a page script shows (a pop-up layer, a mask, a floating ad), as the DOM has it."""
+
+    element_id: str  # the id scripts address it by
+    text: str = ""  # its visible text when shown (bounded)
+    closable: bool = False  # holds a close control (×, 关闭, a button or handler that hides it)
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BrowserEvent:
     """Something the page did by itself while rendered."""
 
@@ -144,6 +154,7 @@ class Page:
     scripts: tuple[Script, ...] = ()
     iframes: tuple[Iframe, ...] = ()
     events: tuple[BrowserEvent, ...] = ()
+    overlays: tuple[Overlay, ...] = ()  # elements page scripts show (extraction.page)
     is_home: bool = False
     rendered: bool = False
     kind: str = ""  # a hint from crawling: "home", "licence", "terms", "privacy", "product", "other"
@@ -169,6 +180,7 @@ class Page:
         kw["scripts"] = tuple(Script(**x) for x in data.get("scripts", ()))
         kw["iframes"] = tuple(Iframe(**x) for x in data.get("iframes", ()))
         kw["events"] = tuple(BrowserEvent(**x) for x in data.get("events", ()))
+        kw["overlays"] = tuple(Overlay(**x) for x in data.get("overlays", ()))
         kw["meta"] = dict(data.get("meta", {}))
         return cls(**kw)
 

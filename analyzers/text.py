@@ -185,13 +185,14 @@ class TextDoc:
             return False
         return _SCOPE_BREAK.search(t, last[-1], start) is None
 
-    def quoted(self, c: Candidate) -> bool:
+    def quoted(self, c: Candidate | tuple[int, int]) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""
-        ss, se = self.sentence(c.start, c.end)
+        cs_, ce_ = c if isinstance(c, tuple) else (c.start, c.end)
+        ss, se = self.sentence(cs_, ce_)
         t = self.text
         stack: list[str] = []
         ascii_open = False
-        for ch in t[ss:c.start]:
+        for ch in t[ss:cs_]:
             if ch in _OPEN:
                 stack.append(_OPEN[ch])
             elif stack and ch == stack[-1]:
@@ -201,7 +202,7 @@ class TextDoc:
         if not stack and not ascii_open:
             return False
         close = stack[-1] if stack else '"'
-        j = t.find(close, c.end, se)
+        j = t.find(close, ce_, se)
         if j < 0:
             return False
         if close == "》":
@@ -209,7 +210,7 @@ class TextDoc:
         after = t[j + 1:j + 5]
         if after.startswith(_LISTING_AFTER):
             return True
-        return self.negated(c, window=8) or self.compliance(c)
+        return self.negated((cs_, ce_), window=8) or self.compliance((cs_, ce_))
 
     def compliance(self, c: Candidate | tuple[int, int]) -> bool:
         """The sentence is a compliance notice or cites the law."""

@@ -215,18 +215,102 @@ def bench_images(n: int, sample: int, tmp: Path) -> dict:
         server.shutdown()
 
 
-def run_storewatch(url: str, out: Path, render: str, max_pages: int, **kw: object) -> tuple[float, dict]:
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of process ``pid`` and all its descendants (the crawl child, Chromium's
+    processes); RSS counts shared pages once per process, PSS shares them out."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    rss = pss = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return round(rss, 1), round(pss, 1)
+
+
+class MemoryPeak:
+    """Samples the memory of a crawl child's process tree every 0.25 s; keeps the peak."""
+
+    def __init__(self) -> None:
+        self.rss = self.pss = 0.0
+        self._stop = False
+        self._thread: Thread | None = None
+
+    def start(self, proc: subprocess.Popen[bytes]) -> None:
+        def run() -> None:
+            while not self._stop and proc.poll() is None:
+                rss, pss = tree_memory_mb(proc.pid)
+                self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+                time.sleep(0.25)
+
+        self._thread = Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop = True
+        if self._thread is not None:
+            self._thread.join(2)
+
+
+def run_storewatch(url: str, out: Path, render: str, max_pages: int, memory: MemoryPeak | None = None,
+                   **kw: object) -> tuple[float, dict]:
     from crawler.job import CrawlJob
     from crawler.options import CrawlOptions
     from crawler.runner import run_crawl
 
-    opts = CrawlOptions(allow_loopback=True, render=render, max_pages=max_pages, max_depth=5, concurrency=8,
-                        per_host_concurrency=8, autothrottle=False, retries=0, max_pages_per_pattern=100_000,
-                        context_recycle_pages=20, pdf_pages=False, **kw)  # type: ignore[arg-type]
+    opts = CrawlOptions(**{"allow_loopback": True, "render": render, "max_pages": max_pages, "max_depth": 5,
+                           "concurrency": 8, "per_host_concurrency": 8, "autothrottle": False, "retries": 0,
+                           "max_pages_per_pattern": 100_000, "context_recycle_pages": 20, "pdf_pages": False,
+                           **kw})  # type: ignore[arg-type]
     job = CrawlJob(start_url=url, evidence=str(out.resolve()), options=opts, progress=False)
     t = time.perf_counter()
-    outcome = run_crawl(job)
+    outcome = run_crawl(job, on_start=memory.start if memory is not None else None)
+    if memory is not None:
+        memory.stop()
     return time.perf_counter() - t, outcome.summary
+
+
+def profile_storewatch(url: str, out: Path, max_pages: int, top: int = 25, render: str = "never") -> str:
+    """The storewatch crawl child run under cProfile (the same command line ``run_crawl`` uses):
+    the top functions by own time and by cumulative time, as text."""
+    import cProfile  # noqa: F401  (the child imports it; here only to fail early if absent)
+    import io
+    import os
+    import pstats
+
+    from crawler.job import CrawlJob
+    from crawler.options import CrawlOptions
+
+    opts = CrawlOptions(allow_loopback=True, render=render, max_pages=max_pages, max_depth=5, concurrency=8,
+                        per_host_concurrency=8, autothrottle=False, retries=0, max_pages_per_pattern=100_000,
+                        context_recycle_pages=20, pdf_pages=False)
+    out.mkdir(parents=True, exist_ok=True)
+    job = CrawlJob(start_url=url, evidence=str(out.resolve()), options=opts, progress=False)
+    job.dump(out / "job.json")
+    prof = out / "crawl.prof"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "crawler.run", "--job",
+                    str(out / "job.json")], check=True, cwd=str(ROOT), env=env, input=b"{}",
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    buf = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=buf)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return buf.getvalue()
 
 
 def main() -> None:
@@ -236,7 +320,21 @@ def main() -> None:
     ap.add_argument("--image-pages", type=int, default=0,
                     help="image-heavy workload: product pages with 3 selling images each (0: skip)")
     ap.add_argument("--image-sample", type=int, default=10, help="pages crawled with no OCR budget (cost per image)")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of the storewatch crawl child instead")
+    ap.add_argument("--render-concurrency", default="",
+                    help="comma-separated pages in flight per browser context for the rendering measurement "
+                         "(e.g. 1,2,4,8: one rendered crawl each; default: the option's default)")
     args = ap.parse_args()
+    if args.profile:
+        server = serve(args.pages)
+        with tempfile.TemporaryDirectory() as tmp:
+            site = f"http://127.0.0.1:{server.server_address[1]}/"
+            if args.rendered:  # the rendered crawl's child instead (its Python side; Chromium is apart)
+                print(profile_storewatch(site, Path(tmp) / "p", args.rendered, render="always"))
+            else:
+                print(profile_storewatch(site, Path(tmp) / "p", args.pages + (args.pages + 19) // 20 + 12))
+        server.shutdown()
+        return
     if args.image_pages:
         with tempfile.TemporaryDirectory() as tmp:
             print(json.dumps(bench_images(args.image_pages, args.image_sample, Path(tmp)), ensure_ascii=False, indent=1))
@@ -254,9 +352,18 @@ def main() -> None:
                "analysis": summary.get("analysis", "?"), "findings": summary.get("findings", "?"),
                "warc_mb": round(Path(summary["warc"]).stat().st_size / 1e6, 1) if summary.get("warc") else 0}
         if args.rendered:
-            r_s, r_summary = run_storewatch(url, Path(tmp) / "r", "always", args.rendered)
-            res["rendered_pages"] = r_summary.get("pages_fetched", 0)
-            res["rendered_pages_per_s_one_browser"] = round(res["rendered_pages"] / r_s, 2)
+            levels = [int(x) for x in args.render_concurrency.split(",") if x.strip()] or [0]
+            for level in levels:
+                memory = MemoryPeak()
+                kw = {"render_concurrency": level} if level else {}
+                r_s, r_summary = run_storewatch(url, Path(tmp) / f"r{level}", "always", args.rendered, memory, **kw)
+                pages = r_summary.get("pages_fetched", 0)
+                shots = sum(1 for line in (Path(tmp) / f"r{level}" / "pages.jsonl").read_text().splitlines()
+                            if '"screenshot_sha256": "' in line and '"screenshot_sha256": ""' not in line)
+                key = f"render_concurrency_{level}" if level else "render_default_concurrency"
+                res[key] = {"rendered_pages": pages, "screenshots": shots,
+                            "pages_per_s_one_browser": round(pages / r_s, 2), "seconds": round(r_s, 1),
+                            "peak_rss_mb": memory.rss, "peak_pss_mb": memory.pss}
     print(json.dumps(res, ensure_ascii=False, indent=1))
     server.shutdown()
 

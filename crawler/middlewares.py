@@ -1,6 +1,6 @@
 """Downloader middlewares and the DNS resolver that enforce scope, address policy and budget.
 
-Order (lower runs first on requests): Safety 45 -> Budget 60 -> (Scrapy's own) -> Backoff 560 ->
+Order (lower runs first on requests): Safety 45 -> Budget 60 -> RenderContext 70 -> (Scrapy's own) -> Backoff 560 ->
 Redirect 600 -> RedirectGuard 650. Refusals raise ``IgnoreRequest`` with a reason; the spider's
 errback records the reason as a cut.
 """
@@ -77,6 +77,26 @@ class BudgetMiddleware:
             raise IgnoreRequest(f"page budget of {state.job.options.max_pages} spent")
         request.meta["sw_admitted"] = True
         state.pages_admitted += 1
+        return None
+
+
+class RenderContextMiddleware:
+    """The browser context of a render, chosen as the render reaches the downloader (not when it
+    is scheduled): contexts fill and retire in the order pages are rendered, so a retired context
+    only waits for renders already under way (:meth:`crawler.state.RunState.context_name`)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RenderContextMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Any) -> None:
+        state = _state(self.crawler)
+        if state is None or not request.meta.get("playwright") or request.meta.get("playwright_context"):
+            return None
+        request.meta["playwright_context"] = state.context_name()
         return None
 
 

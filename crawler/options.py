@@ -38,6 +38,7 @@ class CrawlOptions:
     allowed_networks: tuple[str, ...] = ()
     subresource_hosts: tuple[str, ...] = ()  # CDN hosts the browser may load images/CSS/fonts/JS from
     context_recycle_pages: int = 20
+    render_concurrency: int = 4  # pages in flight per browser context
     chromium_path: str = "/usr/bin/chromium"
     retries: int = 2
     ocr: bool = True
@@ -47,6 +48,7 @@ class CrawlOptions:
     ocr_images_per_page: int = 4  # selling images (main, detail, banner) read per page (pipelines/ocr.py)
     ocr_images_per_run: int = 60  # selling images read per crawl (cache hits are free)
     ocr_time_share: float = 0.08  # OCR of selling images stops while its time exceeds this share of the crawl's
+    ocr_images_guaranteed: int = 4  # the first selling images of a crawl are read whatever the time share
     max_image_bytes: int = 2 * 1024 * 1024
     subresources_per_page: int = 40  # same-host CSS, images, fonts, scripts archived per page (0: off)
     subresource_bytes_per_page: int = 8 * 1024 * 1024  # their bytes per page (pipelines/subresources.py)

@@ -1,4 +1,4 @@
-"""PDF prints of captured pages after the crawl (pages with findings), from the archived DOM.
+"""PDF prints of captured pages when the crawl closes (pages with findings), from the archived DOM.
 
 The PDF shows the DOM as captured (not a fresh fetch): the HTML is loaded with ``set_content``
 under a ``<base>`` of the page URL, so same-host images and styles still load. Bounded in count
@@ -76,14 +76,21 @@ async def _print_all(pages: list[tuple[str, str]], options: Any, guard: Any,
 
 def print_pdfs(pages: list[tuple[str, str]], options: Any, guard: Any = None,
                failed: dict[str, str] | None = None, gate: Any = None) -> dict[str, bytes]:
+    """:func:`print_pdfs_async` outside an event loop."""
+    return asyncio.run(print_pdfs_async(pages, options, guard, failed, gate))
+
+
+async def print_pdfs_async(pages: list[tuple[str, str]], options: Any, guard: Any = None,
+                           failed: dict[str, str] | None = None, gate: Any = None) -> dict[str, bytes]:
     """``{url: pdf bytes}`` for ``(url, html)`` pairs; each failure is logged and put in ``failed``
     (url -> reason) so the run can record the evidence gap. The printer's browser goes through
-    ``gate`` (default: this crawl's gate); with no gate there is no browser and no PDF."""
+    ``gate`` (default: this crawl's gate); with no gate there is no browser and no PDF. Runs on the
+    crawl's own event loop (Scrapy's asyncio reactor) when the spider closes."""
     failed = failed if failed is not None else {}
     if not pages:
         return {}
     try:
-        return asyncio.run(_print_all(pages, options, guard, failed, gate))
+        return await _print_all(pages, options, guard, failed, gate)
     except Exception as exc:
         log.warning("PDF printing unavailable: %s", exc)
         for url, _html in pages:

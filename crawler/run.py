@@ -3,8 +3,9 @@
 Runs one :class:`crawler.job.CrawlJob` to the end and owns its run record from start to finish:
 when the job is ``record``, it creates the store's CrawlRun row first (``running``, its pid) and
 writes the row's id to ``run.json`` for the parent, then crawls (spider + pipelines), analyses,
-prints PDFs, closes the WARC atomically (``pipelines.finish``) and records pages, findings and the
-final status (``pipelines.store``). If the crawl itself breaks, it marks the run ``failed``.
+prints PDFs, closes the WARC atomically and records pages, findings and the final status
+(``pipelines.finish.close_run`` on Scrapy's ``spider_closed``, before the reactor stops). If the
+crawl itself breaks, it marks the run ``failed``.
 SIGTERM stops the crawl gracefully; what was fetched is kept and the run is ``interrupted``.
 
 Exit code 0 when the run finished (whatever the site did: an unreachable site is a result), 1 when
@@ -39,7 +40,7 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
     from crawler.gate import close_gate, launch_options, open_gate
     from crawler.middlewares import BrowserGuard, set_browser_guard
     from crawler.settings import scrapy_settings
-    from pipelines.finish import finish_run
+    from pipelines.finish import close_run
     from spiders.storefront import StorefrontSpider
 
     out_dir = places.out_dir(job)
@@ -52,7 +53,10 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
                       "settings_digest": digest, "render_mode": job.options.render,
                       "browser_version": env["browser-version"], "crawler_host": env["crawler-host"],
                       "crawler_ip": env["crawler-ip"]}
-    state.archive = WarcArchive(out_dir / warc_name(job), info={
+    # addressed by name under the evidence root (a moved data folder still verifies); ad-hoc scans by path
+    name = str(out_dir / warc_name(job)) if Path(job.evidence).is_absolute() else \
+        (Path(job.evidence) / warc_name(job)).as_posix()
+    state.archive = WarcArchive(out_dir / warc_name(job), name=name, info={
         "software": f"storewatch/{job.version}", "format": "WARC File Format 1.1", "run-id": job.run_id,
         "storefront-id": job.storefront_id or "", "start-url": job.start_url, "settings-digest": digest,
         "settings": json.dumps(job.options.to_dict(), ensure_ascii=False, sort_keys=True),
@@ -69,10 +73,22 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(StorefrontSpider)
 
-    def closed(spider: Any, reason: str) -> None:
-        state.close_reason = reason
-        if reason == "closespider_timeout":
-            state.cut(job.start_url, f"crawl time limit of {job.options.crawl_timeout:g} s reached")
+    record = None
+    if job.record and crawl_run_id is not None:
+        from pipelines.store import store_run
+
+        def record(st: Any, summary: dict[str, Any]) -> None:
+            store_run(places.database_url, crawl_run_id, st, st.findings, summary)
+
+    ended: dict[str, Any] = {}
+
+    async def closed(spider: Any, reason: str) -> None:
+        # the run ends inside the crawl, on its loop (Scrapy logs, not raises, a handler's error: kept here)
+        try:
+            ended["summary"] = await close_run(state, guard, reason, record)
+        except BaseException as exc:
+            ended["error"] = exc
+            raise
 
     crawler.signals.connect(closed, signal=signals.spider_closed)
     try:
@@ -81,17 +97,13 @@ def run_job(job: CrawlJob, places: Places, crawl_run_id: int | None = None) -> d
             process.start()
         finally:
             state.out.close()
-        if gate is not None:
-            for c in list(gate.records.cuts):
-                state.cut(c["url"], c["reason"])
-        summary = finish_run(state, guard)
     finally:
         close_gate(gate)
-    if job.record and crawl_run_id is not None:
-        from pipelines.store import store_run
-
-        store_run(places.database_url, crawl_run_id, state, state.findings, summary)
-    return summary
+    if "error" in ended:
+        raise ended["error"]
+    if "summary" not in ended:
+        raise RuntimeError("the crawl stopped before its run was closed")
+    return dict(ended["summary"])
 
 
 def _write_run_file(out_dir: Path, crawl_run_id: int) -> None:

@@ -89,6 +89,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawler.middlewares.SafetyMiddleware": 45,
             "crawler.middlewares.BudgetMiddleware": 60,
+            "crawler.middlewares.RenderContextMiddleware": 70,
             "crawler.middlewares.BackoffMiddleware": 560,
             "crawler.middlewares.RedirectGuardMiddleware": 650,
         },
@@ -120,7 +121,9 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(o.render_timeout * 1000),
-            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
+            # render_concurrency pages in flight per context; two contexts: the current one and one
+            # being retired (it finishes its pages while the next starts; crawler.state)
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": max(int(o.render_concurrency), 1),
             "PLAYWRIGHT_MAX_CONTEXTS": 2,
             "PLAYWRIGHT_ABORT_REQUEST": "crawler.middlewares.abort_browser_request",
             "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": None,  # the browser's own headers

@@ -27,6 +27,13 @@ MAX_ATTEMPTS = 4  # a storefront whose crawl kills its worker every time is reco
 LOST = "抓取机器失联（心跳超时），任务已重新排队 worker lost (heartbeat timeout); job retried"
 
 
+STORE_DOWN = ("OperationalError", "connection failed", "server closed the connection")
+
+
+class StoreUnavailable(Exception):
+    """The crawl ran but could not record itself: the store was away (say, restarting). Retried."""
+
+
 class CrawlInterrupted(Exception):
     """The worker is stopping: its crawl was stopped and the job goes back to the queue."""
 
@@ -94,6 +101,9 @@ class Runtime:
                 self.current.pop(job_id, None)
                 self.done += 1
         after_crawl(self.settings, self.store, outcome)
+        if outcome.status == "failed" and any(m in outcome.error for m in STORE_DOWN):
+            raise StoreUnavailable(f"crawl of storefront {job.storefront_id} could not write to the store: "
+                                   f"{outcome.error[:300]}")  # procrastinate retries it (the run says failed)
         if outcome.status == "interrupted" and self.stop.is_set():
             raise CrawlInterrupted(f"crawl of storefront {job.storefront_id} stopped by the worker's shutdown")
         return {"status": outcome.status, "crawl_run_id": outcome.crawl_run_id, "attempt": attempt}

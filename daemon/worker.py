@@ -21,7 +21,7 @@ import click
 
 from daemon.queue import QUEUE, async_app, retry_stalled
 from daemon.tasks import Runtime
-from errors import InputError
+from errors import InputError, StoreError
 from shared.clicontext import Context, pass_ctx
 
 log = logging.getLogger("storewatch.worker")
@@ -59,17 +59,43 @@ def forget_workers(rt: Runtime, keep: set[int] | None = None, only: int | None =
         return len(gone)
 
 
+def still_registered(rt: Runtime, worker_id: int) -> bool:
+    from sqlalchemy import text
+
+    with rt.store.session() as s:
+        return s.execute(text("SELECT 1 FROM procrastinate_workers WHERE id = :i"), {"i": worker_id}).first() is not None
+
+
+def fence(rt: Runtime) -> None:
+    """The other workers declared this one lost (its heartbeat was stale: an overloaded machine, a
+    network split) and queued its jobs again: kill its crawls and exit 3 at once, touching no job,
+    so a retried job never has two crawls for long (at most one heartbeat interval)."""
+    from shared.procs import stop_tree
+
+    log.error("this worker was declared lost by the others (heartbeat older than %s) and its jobs queued "
+              "again: stopping its crawls and exiting", rt.settings.scheduler.worker_stalled_after)
+    for job in rt.running():
+        if job.get("pid"):
+            stop_tree(int(job["pid"]), 1.0)
+    logging.shutdown()
+    os._exit(3)
+
+
 async def _maintain(app: Any, rt: Runtime, worker: Any, name: str, every: float, stalled_after: float) -> None:
     """This worker's status row, and other workers' stalled jobs back in the queue."""
     while True:
         if worker.worker_id is not None:
             rt.worker_id = worker.worker_id  # procrastinate forgets it on shutdown; the status row goes then
             try:
+                if not rt.stop.is_set() and not await asyncio.to_thread(still_registered, rt, worker.worker_id):
+                    # (stopping: procrastinate unregisters this worker itself)
+                    fence(rt)
                 await asyncio.to_thread(write_state, rt, worker.worker_id, name, rt.stop.is_set())
                 await retry_stalled(app, stalled_after)
                 await asyncio.to_thread(forget_workers, rt)
-            except Exception:  # noqa: BLE001 - the store may be restarting; procrastinate's own beat goes on
-                log.warning("worker maintenance failed; retrying in %.0fs", every, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - the store may be restarting; procrastinate's own beat goes on
+                log.warning("worker maintenance failed (%s: %s); retrying in %.1fs", type(exc).__name__,
+                            str(exc).splitlines()[0] if str(exc) else "", every)
         await asyncio.sleep(every)
 
 
@@ -80,7 +106,12 @@ async def serve(rt: Runtime, *, concurrency: int, name: str, stop_grace: float) 
     every, stalled_after = float(sch.worker_heartbeat_interval), float(sch.worker_stalled_after)
     app = async_app(rt.settings.db_url)
     async with app.open_async():
-        worker = Worker(app, queues=[QUEUE], name=name, concurrency=concurrency, install_signal_handlers=False,
+        class _Worker(Worker):  # type: ignore[misc]
+            def stop(self) -> None:  # also when procrastinate stops itself (its heartbeat to the store failed)
+                rt.stop.set()  # the runner stops the crawl child; the task re-queues its job
+                super().stop()
+
+        worker = _Worker(app, queues=[QUEUE], name=name, concurrency=concurrency, install_signal_handlers=False,
                         update_heartbeat_interval=every, stalled_worker_timeout=stalled_after,
                         fetch_job_polling_interval=max(0.5, min(5.0, every)), shutdown_graceful_timeout=stop_grace,
                         additional_context={"runtime": rt})
@@ -92,7 +123,6 @@ async def serve(rt: Runtime, *, concurrency: int, name: str, stop_grace: float) 
                 os._exit(1)
             log.info("%s received: worker stopping (running crawl stopped and re-queued)",
                      signal.Signals(signum).name)
-            rt.stop.set()  # the runner SIGTERMs the crawl child; the task re-queues its job
             worker.stop()
 
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -147,8 +177,12 @@ def worker_cmd(ctx: Context, concurrency: int, name: str | None, stop_grace: flo
     rt = Runtime(settings, term_grace=min(5.0, stop_grace / 2))
     name = name or f"{rt.host}-{rt.pid}"
     log.info("storewatch worker %s starting (pid %d, evidence %s)", name, rt.pid, rt.places.evidence_root)
+    from procrastinate.exceptions import ConnectorException
+
     try:
         asyncio.run(serve(rt, concurrency=concurrency, name=name, stop_grace=stop_grace))
+    except ConnectorException as exc:  # the store went away: exit 1; a supervisor restarts the worker and
+        raise StoreError(f"抓取机器与存储断开 worker lost the store: {exc}") from None  # its job is retried
     finally:
         rt.store.dispose()
 

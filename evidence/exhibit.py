@@ -141,6 +141,10 @@ def _write(path: Path, blob: bytes) -> None:
 def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium", refresh: bool = False
             ) -> dict[str, Any]:
     """Make (or reuse) the finding's exhibit beside its evidence; returns its description."""
+    if (finding.get("location") or {}).get("kind") == "image":  # read from an image: the image, boxed
+        from evidence.image_exhibit import image_exhibit
+
+        return image_exhibit(finding, refresh=refresh)
     warc = Path((finding.get("evidence") or {}).get("warc") or "")
     folder = warc.parent / FOLDER
     fid = str(finding.get("finding_id", "finding"))

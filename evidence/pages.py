@@ -62,7 +62,7 @@ def archive_page(archive: WarcArchive, cap: Any, *, run: dict[str, Any], timezon
     }
     refs["metadata"] = archive.write_metadata(cap.url, meta, utc_iso(), anchor)
     return {
-        "warc": str(archive.path),
+        "warc": archive.name,
         "records": {k: r.to_dict() for k, r in refs.items()},
         "page_sha256": refs["response"].payload_sha256 if "response" in refs else (
             refs["dom"].payload_sha256 if "dom" in refs else ""),
@@ -80,11 +80,11 @@ def archive_image(archive: WarcArchive, img: Any) -> dict[str, Any]:
     if img.url.startswith("data:"):
         ref = archive.write_resource(f"urn:storewatch:data-image:{sha256(img.body)}", "image",
                                      "application/octet-stream", img.body, at)
-        return {"warc": str(archive.path), "record_id": ref.record_id, "sha256": ref.payload_sha256}
+        return {"warc": archive.name, "record_id": ref.record_id, "sha256": ref.payload_sha256}
     req = archive.write_request(img.url, "GET", img.request_headers, at)
     ref = archive.write_response(img.url, img.status or 0, img.headers, img.body, at, concurrent_to=req.record_id,
                                  kind="image")
-    return {"warc": str(archive.path), "record_id": ref.record_id, "sha256": ref.payload_sha256}
+    return {"warc": archive.name, "record_id": ref.record_id, "sha256": ref.payload_sha256}
 
 
 def pdf_record(archive: WarcArchive, url: str, pdf: bytes, refers_to: str = "") -> dict[str, Any]:

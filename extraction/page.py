@@ -28,6 +28,7 @@ from analyzers.model import (
     TextBlock,
 )
 from extraction.dom import parse_html
+from extraction.overlays import shown_elements
 
 BLOCK_TAGS = frozenset(
     "p div li td th h1 h2 h3 h4 h5 h6 dt dd blockquote pre section article header footer nav aside main "
@@ -236,6 +237,31 @@ def _labels(doc: Any) -> dict[str, str]:
     return out
 
 
+_FIELD_TAGS = ("input", "select", "textarea")
+
+
+def _text_before(el: Any) -> str:
+    """The words printed just before a field in its own block (``<p>身份证号：<input></p>``): the
+    label a reader sees when the page uses no ``<label>``; stops at the previous field."""
+    parts: list[str] = []
+    node = el.getprevious()
+    while node is not None:
+        if isinstance(node.tag, str) and (node.tag in _FIELD_TAGS or node.tag == "br"
+                                          or node.find(".//input") is not None):
+            parts.append(node.tail or "")
+            break
+        parts.append((node.tail or "") + (node.text_content() if isinstance(node.tag, str) else ""))
+        node = node.getprevious()
+    else:
+        parent = el.getparent()
+        parts.append(parent.text or "" if parent is not None else "")
+    text = norm(" ".join(reversed(parts)))
+    if not text and el.getparent() is not None and el.getparent().tag == "td":
+        cell = el.getparent().getprevious()  # a two-column form table: the label is the cell before
+        text = norm(cell.text_content()) if cell is not None and cell.tag in ("td", "th") else ""
+    return text[-60:]
+
+
 def _field(el: Any, labels: dict[str, str]) -> FormField | None:
     tag = el.tag
     ftype = tag if tag in ("select", "textarea") else (el.get("type") or "text").lower()
@@ -247,6 +273,8 @@ def _field(el: Any, labels: dict[str, str]) -> FormField | None:
         if wrapping is not None:
             label = norm(wrapping.text_content())
     label = label or el.get("placeholder") or el.get("aria-label") or el.get("title") or ""
+    if not label and ftype not in ("hidden", "checkbox", "radio"):
+        label = _text_before(el)
     return FormField(name=el.get("name") or el.get("id") or "", type=ftype, label=norm(label)[:200],
                      required=el.get("required") is not None or el.get("aria-required") == "true")
 
@@ -347,6 +375,7 @@ def extract_page(html: str, url: str, *, status: int = 200, is_home: bool = Fals
             scripts.append(Script(src=_abs(base, s.get("src"))))
         elif (s.text or "").strip():
             scripts.append(Script(inline=s.text[:MAX_INLINE_SCRIPT]))
+    overlays = shown_elements(doc, [sc.inline for sc in scripts if sc.inline], paths)
     iframes: list[Iframe] = []
     for f in body.iter("iframe", "frame"):
         width = _int(f.get("width"))
@@ -363,4 +392,5 @@ def extract_page(html: str, url: str, *, status: int = 200, is_home: bool = Fals
                 for e in events if e.get("kind") in EVENT_KINDS)
     return Page(url=url, status=status, title=title, meta=meta, blocks=tuple(walker.blocks), links=tuple(links),
                 images=tuple(images), forms=tuple(forms), scripts=tuple(scripts), iframes=tuple(iframes),
-                events=evs, is_home=is_home, rendered=rendered, kind=kind)
+                events=evs, overlays=overlays, is_home=is_home, rendered=rendered, kind=kind)
+

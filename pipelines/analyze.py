@@ -1,6 +1,8 @@
 """Analysis: the rule engine over a crawl's pages (:class:`AnalyzePipeline`, when the spider
 closes: rules judge the site as a whole) and findings pointed at their evidence. The pipeline is a
-thin call into :func:`analyze_run`; it is NotConfigured when the job does not analyse."""
+thin call into :func:`analyze_run`; it is NotConfigured when the job does not analyse. In a crawl
+of :data:`WORKER_MIN_PAGES` pages or more, each page's own rules run beside the crawl in a worker
+process (:mod:`pipelines.judge`) and the site rules at the end."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from analyzers.engine import AllowEntry, analyze_site
 from analyzers.images import image_evidence
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
 from crawler.coverage import judgeable
+from crawler.items import PageCapture
 
 log = logging.getLogger(__name__)
+WORKER_MIN_PAGES = 30  # page budget from which a worker process pays for its start-up
 
 
 def allow_entries(allow_list: Iterable[str | dict[str, Any]]) -> tuple[AllowEntry, ...]:
@@ -33,10 +37,11 @@ def allow_entries(allow_list: Iterable[str | dict[str, Any]]) -> tuple[AllowEntr
 
 def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
                   allow_list: Iterable[str | dict[str, Any]] = (),
-                  options: dict[str, Any] | None = None) -> list[Finding]:
-    """Findings of the rule engine over all pages of one storefront."""
+                  options: dict[str, Any] | None = None, parts: dict[int, Any] | None = None) -> list[Finding]:
+    """Findings of the rule engine over all pages of one storefront (``parts``: per-page results
+    already computed, by index in ``pages``: :mod:`pipelines.judge`)."""
     found = analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
-                         options=options)
+                         options=options, parts=parts)
     return image_evidence(found, pages)  # findings read from images name the image, its hash, line and box
 
 
@@ -65,8 +70,9 @@ def attach_evidence(findings: Iterable[Finding], evidence_by_url: dict[str, dict
     return out
 
 
-def analyze_run(state: Any) -> tuple[list[Finding], str]:
-    """The findings of one crawl (``state``: :class:`crawler.state.RunState`) and how analysis went."""
+def analyze_run(state: Any, judge: Any = None) -> tuple[list[Finding], str]:
+    """The findings of one crawl (``state``: :class:`crawler.state.RunState`) and how analysis went;
+    ``judge``: the :class:`pipelines.judge.PageJudge` that judged pages during the crawl."""
     job = state.job
     home = next((p for p in state.pages if p.is_home), None)
     if home is None or not judgeable(home):  # a site that is down or elsewhere is no clean bill, and no case
@@ -75,7 +81,9 @@ def analyze_run(state: Any) -> tuple[list[Finding], str]:
     pages = [p.page for p in state.pages if p.page is not None and judgeable(p)]
     registry = RegistryRecord(**job.registry) if job.registry else None
     try:
-        return analyze_pages(pages, registry, storefront_id=job.storefront_id, allow_list=job.allow_list), "ran"
+        parts = judge.parts(pages) if judge is not None else None
+        return analyze_pages(pages, registry, storefront_id=job.storefront_id, allow_list=job.allow_list,
+                             parts=parts), "ran"
     except Exception as exc:  # the pages and their evidence are still recorded
         log.exception("analysis failed")
         return [], f"failed: {exc}"
@@ -84,6 +92,7 @@ def analyze_run(state: Any) -> tuple[list[Finding], str]:
 class AnalyzePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        self.judge: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AnalyzePipeline:
@@ -91,9 +100,23 @@ class AnalyzePipeline:
             raise NotConfigured("analysis is off for this job")
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        job = self.crawler.spider.state.job
+        if job.options.max_pages >= WORKER_MIN_PAGES:
+            from pipelines.judge import PageJudge
+
+            self.judge = PageJudge(RegistryRecord(**job.registry) if job.registry else None, job.storefront_id)
+
     def process_item(self, item: Any) -> Any:
-        return item  # rules judge the whole site: see close_spider
+        # each page's own rules now, in the worker; the site as a whole at close_spider
+        if self.judge is not None and isinstance(item, PageCapture) and item.page is not None and judgeable(item):
+            self.judge.submit(item.page)
+        return item
 
     def close_spider(self) -> None:
         state = self.crawler.spider.state
-        state.findings, state.analysis = analyze_run(state)
+        try:
+            state.findings, state.analysis = analyze_run(state, self.judge)
+        finally:
+            if self.judge is not None:
+                self.judge.close()

@@ -55,8 +55,17 @@ def design_dir(state: Any) -> Path | None:
 
 
 def storefront_key(state: Any) -> str:
+    """The storefront id; for a scan of an unregistered URL, its host and port (two shops on one host
+    are two storefronts: with the host alone their prints overwrote each other and were never compared)."""
     job = state.job
-    return str(job.storefront_id) if job.storefront_id is not None else (urlsplit(job.start_url).hostname or "")
+    if job.storefront_id is not None:
+        return str(job.storefront_id)
+    parts = urlsplit(job.start_url)
+    return (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+
+
+def print_file(folder: Path, key: str) -> Path:
+    return folder / f"{key.replace(':', '_')}.json"
 
 
 class DesignPipeline:
@@ -130,7 +139,8 @@ class DesignPipeline:
                                      other_url=urls.get(c.other, "")) for c in copies]
         state.findings.extend(f for f in found if not any(a.covers(f) for a in allowed))
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f"{self.home.key}.json.part"
+        target = print_file(folder, self.home.key)
+        tmp = target.with_suffix(".json.part")
         tmp.write_text(json.dumps({**design.print_to_dict(self.home), "url": self.home_url}, ensure_ascii=False),
                        encoding="utf-8")
-        tmp.replace(folder / f"{self.home.key}.json")
+        tmp.replace(target)

@@ -1,7 +1,8 @@
-"""The end of a crawl, in the child process, after the reactor stopped: print PDFs of judged pages
-(findings come from ``pipelines.analyze`` at spider close; the printer's ``asyncio.run`` cannot run
-inside the crawl's event loop), point findings at their evidence, write the run's outputs and close
-the WARC (atomically); ``crawler.run`` then records the run in the store (``pipelines.store``).
+"""The end of a crawl, inside it: on Scrapy's ``spider_closed`` signal (after every pipeline closed,
+so the findings of ``pipelines.analyze`` are known, and with the close reason), on the crawl's own
+asyncio loop, :func:`close_run` prints PDFs of judged pages, points findings at their evidence,
+writes the run's outputs, closes the WARC (atomically) and records the run in the store
+(``pipelines.store``, in a thread), before the reactor stops.
 
 Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during the crawl),
 ``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
@@ -9,9 +10,11 @@ Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,38 +39,70 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+async def close_run(state: Any, guard: Any, reason: str, record: Callable[[Any, dict[str, Any]], None] | None = None
+                    ) -> dict[str, Any]:
+    """The run's end on ``spider_closed``: close reason, gate cuts, PDFs, outputs, WARC, store."""
+    state.close_reason = reason
+    if reason == "closespider_timeout":
+        state.cut(state.job.start_url, f"crawl time limit of {state.job.options.crawl_timeout:g} s reached")
+    records = getattr(guard, "records", None)
+    for c in list(getattr(records, "cuts", [])):  # what the network gate cut
+        state.cut(c["url"], c["reason"])
+    if state.out is not None:
+        state.out.close()
+    if state.findings and state.job.options.render != "never" and state.archive is not None:
+        # static pages with findings: a screenshot and PDF rendered now (crawler.second_pass)
+        from crawler.second_pass import render_found_pages
+
+        await render_found_pages(state, {normalise_url(f.url) for f in state.findings}, guard, normalise_url)
+    await _print_finding_pages(state, guard)
+    summary = finish_run(state, guard)
+    if record is not None:
+        await asyncio.to_thread(record, state, summary)
+    return summary
+
+
+async def _print_finding_pages(state: Any, guard: Any) -> None:
+    """PDFs of pages with findings (home page PDFs are taken while rendering), into the WARC."""
+    from crawler.printing import print_pdfs_async
+
+    job = state.job
+    if not (state.findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None):
+        return
+    pages = [p for p in state.pages if p.page is not None]
+    evidence_by_url = {normalise_url(p.url): p.evidence for p in state.pages if p.evidence}
+    want: list[tuple[str, str]] = []
+    for url in dict.fromkeys(normalise_url(f.url) for f in state.findings):
+        ev = evidence_by_url.get(url)
+        cap = next((p for p in pages if normalise_url(p.url) == url), None)
+        if ev is None or cap is None or ev.get("pdf_sha256") or not state.html_for_pdf.get(cap.url):
+            continue
+        want.append((cap.url, state.html_for_pdf[cap.url]))
+    failed: dict[str, str] = {}
+    printed = await print_pdfs_async(want[:MAX_FINDING_PDFS], job.options, guard, failed)
+    for url, reason in failed.items():
+        cap = next((p for p in pages if p.url == url), None)
+        if cap is not None:
+            cap.evidence_gaps.append(reason)
+    for url, pdf in printed.items():
+        ev = evidence_by_url[normalise_url(url)]
+        ref = pdf_record(state.archive, url, pdf, ev.get("record_id", ""))
+        ev.setdefault("records", {})["pdf"] = ref
+        ev["pdf_sha256"] = ref["payload_sha256"]
+
+
 def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
+    """Point findings at their evidence, close the WARC, write findings.jsonl and summary.json."""
     job = state.job
     out_dir = state.out_dir
-    pages = [p for p in state.pages if p.page is not None]
     findings: list[Any] = list(state.findings)  # pipelines.analyze.AnalyzePipeline, at spider close
     analysis = state.analysis
     evidence_by_url = {normalise_url(p.url): p.evidence for p in state.pages if p.evidence}
-    # PDFs of pages with findings (home page PDFs are taken while rendering)
-    if findings and job.options.pdf_pages and job.options.render != "never" and state.archive is not None:
-        want: list[tuple[str, str]] = []
-        for url in dict.fromkeys(normalise_url(f.url) for f in findings):
-            ev = evidence_by_url.get(url)
-            cap = next((p for p in pages if normalise_url(p.url) == url), None)
-            if ev is None or cap is None or ev.get("pdf_sha256") or not state.html_for_pdf.get(cap.url):
-                continue
-            want.append((cap.url, state.html_for_pdf[cap.url]))
-        failed: dict[str, str] = {}
-        printed = _print(want[:MAX_FINDING_PDFS], job.options, guard, failed)
-        for url, reason in failed.items():
-            cap = next((p for p in pages if p.url == url), None)
-            if cap is not None:
-                cap.evidence_gaps.append(reason)
-        for url, pdf in printed.items():
-            ev = evidence_by_url[normalise_url(url)]
-            ref = pdf_record(state.archive, url, pdf, ev.get("record_id", ""))
-            ev.setdefault("records", {})["pdf"] = ref
-            ev["pdf_sha256"] = ref["payload_sha256"]
     home_url = next((p.url for p in state.pages if p.is_home), job.start_url)
     findings = attach_evidence(findings, evidence_by_url, home_url)
-    warc_path = ""
+    warc_path = name = ""
     if state.archive is not None:
-        warc_path = str(state.archive.close())
+        warc_path, name = str(state.archive.close()), state.archive.name
     coverage = run_coverage(state.pages, state.cuts, state.close_reason)
     # SIGTERM (a stopping daemon or worker): Scrapy closed the spider with reason "shutdown"
     status = "interrupted" if state.close_reason == "shutdown" else coverage["status"]
@@ -85,7 +120,8 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "robots_obeyed": job.robots,
         "analysis": analysis,
         "findings": len(findings),
-        "warc": warc_path,
+        "warc": warc_path,  # on this machine (timestamping right after the run)
+        "warc_name": name,  # in the store: relative to the evidence root (evidence.locate)
         "settings_digest": job.options.digest(),
         "cuts": state.cuts,
         "cut_count": getattr(state, "cut_count", len(state.cuts)),
@@ -105,8 +141,3 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
     state.findings = findings
     return summary
 
-
-def _print(pages: list[tuple[str, str]], options: Any, guard: Any, failed: dict[str, str]) -> dict[str, bytes]:
-    from crawler.printing import print_pdfs
-
-    return print_pdfs(pages, options, guard, failed)

@@ -11,8 +11,10 @@ retention when unused for ``store.retention.OCR_CACHE_DAYS``).
 
 Budget for selling images: ``ocr_images_per_page`` per page (largest main-column images first),
 ``ocr_images_per_run`` per crawl, and OCR time at most ``ocr_time_share`` of the crawl's elapsed time
-(an image is read only when the mean cost so far still fits). Cached images are free, so what one
-crawl leaves unread (noted in the run's notes) a later crawl reads.
+(an image is read only when the mean cost so far still fits) — except the first
+``ocr_images_guaranteed`` (4) of each crawl, read whatever the time share, so a short crawl still reads
+the largest pictures of its first pages. Cached images are free, so what one crawl leaves unread
+(noted in the run's notes) a later crawl reads.
 
 An image that was to be read and could not be (the OCR engine failed, or a PNG/JPEG/GIF/WebP/BMP
 body does not decode: damaged or truncated) is an evidence gap of every page showing it, so the
@@ -100,11 +102,15 @@ class OcrPipeline:
             raise NotConfigured("OCR is off (crawler.ocr = false)")
         return cls(crawler)
 
+    def _guaranteed(self, opts: Any) -> bool:
+        """Still within the first ``ocr_images_guaranteed`` selling images of the crawl (read whatever the time)."""
+        return self.read < getattr(opts, "ocr_images_guaranteed", 0)
+
     def _affordable(self, opts: Any) -> bool:
         """Within the per-run count and the share of crawl time (the estimate is the mean cost so far)."""
         if self.read >= opts.ocr_images_per_run:
             return False
-        if opts.ocr_time_share >= 1:
+        if opts.ocr_time_share >= 1 or self._guaranteed(opts):
             return True
         # before the first image, assume the engine's load (1-4 s here) as well as one read
         estimate = self.spent / self.read if self.read else (4.0 if ocr._engine is None else 1.0)
@@ -167,7 +173,8 @@ class OcrPipeline:
                 continue
             # one selling image at a time: the budget is checked with the cost of the ones before known;
             # under a time share, an image met while another is being read is left for a later crawl
-            if (opts.ocr_time_share < 1 and self._lock.locked()) or not self._affordable(opts):
+            busy = opts.ocr_time_share < 1 and self._lock.locked() and not self._guaranteed(opts)
+            if busy or not self._affordable(opts):
                 self.skipped += 1
                 images[i] = dataclasses.replace(img, sha256=cap.sha256)
                 changed = True

@@ -124,7 +124,7 @@ def store_run(database_url: str, crawl_run_id: int, state: Any, findings: list[F
         run = s.get(CrawlRun, crawl_run_id)
         if run is None:
             raise RuntimeError(f"crawl run #{crawl_run_id} is not in the store")
-        run.warc_path = summary["warc"]
+        run.warc_path = summary.get("warc_name") or summary["warc"]
         run.pages_fetched = summary["pages_fetched"]
         run.pages_failed = summary["pages_failed"]
         run.settings_digest = summary["settings_digest"]

@@ -70,12 +70,11 @@ class StorefrontSpider(scrapy.Spider):
 
     def _render_request(self, url: str, meta: dict[str, Any], capture: PageCapture | None,
                         reason: str) -> scrapy.Request:
-        ctx = self.state.context_name()
         m = {k: v for k, v in meta.items() if k.startswith("sw_")}
         m.update({
             "playwright": True,
             "playwright_include_page": True,
-            "playwright_context": ctx,
+            # the browser context is chosen when the render starts (crawler.middlewares.RenderContextMiddleware)
             "playwright_context_kwargs": {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True,
                                           "locale": "zh-CN", "timezone_id": self.options.timezone,
                                           "user_agent": self.options.user_agent + " (rendering)"},
@@ -88,6 +87,9 @@ class StorefrontSpider(scrapy.Spider):
             "sw_max_bytes": self.options.max_page_bytes,
             "sw_render_reason": reason,
             "download_timeout": self.options.render_timeout + 15,
+            # a failed render is recorded on the page's capture, not retried (a retry of a page
+            # handed to the callback would leave the first attempt's page open in its context)
+            "dont_retry": True,
         })
         if capture is not None:
             m["sw_new_page"] = False  # already counted by its plain fetch
@@ -234,7 +236,10 @@ class StorefrontSpider(scrapy.Spider):
             return
         cap.cut_reason = "; ".join(x for x in (cap.cut_reason, f"render failed: {error}") if x)
         self.state.cut(request.url, f"render failed: {error}")
+        links: list[tuple[str, str, str]] = []
+        if cap.body and not cap.error:  # the fetched page stands: judged and followed as fetched
+            cap.doc = parse_html(cap.body.decode(cap.encoding or "utf-8", "replace"))
+            links = links_in(cap.doc, cap.url)
         yield cap
-        text = cap.body.decode(cap.encoding or "utf-8", "replace") if cap.body else ""
-        for r in self._follow(text, cap.url, meta):
+        for r in self._follow(links, cap.url, meta):
             yield r

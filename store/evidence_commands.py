@@ -18,6 +18,7 @@ import click
 from errors import EvidenceError, InputError
 from evidence.affected import attribute
 from evidence.export import export_finding, page_record_ids
+from evidence.locate import localised, locate
 from evidence.tsverify import verify_tokens
 from evidence.verify import VerifyReport, verify_warc
 from shared.clicontext import pass_ctx
@@ -114,14 +115,14 @@ def _run_from_store(ctx: Any, run_id: int) -> tuple[Path, list[dict[str, Any]]] 
         expected = [{"record_id": p.warc_record_id, "offset": p.warc_offset,
                      "expected_sha256": p.content_sha256 or None}
                     for p in pages if p.warc_record_id and p.warc_offset is not None]
-        return Path(run.warc_path), expected
+        return locate(_evidence_root(ctx), run.warc_path), expected
 
 
 def find_finding(ctx: Any, finding_id: str) -> dict[str, Any]:
     finding = _finding_from_store(ctx, finding_id) or _finding_from_files(_evidence_root(ctx), finding_id)
     if finding is None:
         raise InputError(f"finding {finding_id} not found in the store nor under {_evidence_root(ctx)}")
-    return finding
+    return localised(finding, _evidence_root(ctx))  # its WARC by name, found on this machine
 
 
 def _version() -> str:

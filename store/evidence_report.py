@@ -78,11 +78,12 @@ def gather_in(s: Any, settings: Any, finding_ids: list[str], case_id: int | None
 
 def report_pdf(data: dict[str, Any], settings: Any, version: str, html_out: Path | None = None) -> bytes:
     """The report PDF of gathered data (raises whatever Chromium raises)."""
+    from evidence.locate import localised
     from evidence.report import finding_item, print_pdf, render_html
 
     tz = getattr(settings, "timezone", "Asia/Shanghai")
-    items = [finding_item(f, data["custody"][f["finding_id"]], timezone=tz, chromium_path=settings.crawler.chromium_path)
-             for f in data["findings"]]
+    items = [finding_item(localised(f, settings.evidence_dir), data["custody"][f["finding_id"]], timezone=tz,
+                          chromium_path=settings.crawler.chromium_path) for f in data["findings"]]
     html = render_html(items, merchant=data["merchant"], case=data["case"], timezone=tz, version=version)
     if html_out:
         html_out.write_text(html, encoding="utf-8")

@@ -15,7 +15,7 @@ from errors import InputError
 from shared.clicontext import Context, pass_ctx
 from store.clock import as_local, local_str
 from store.db import open_store
-from store.lifecycle import ANALYST_STATUSES, STATUS_LABELS, finding_by_id, set_status
+from store.lifecycle import ANALYST_STATUSES, NOTE_REQUIRED, STATUS_LABELS, finding_by_id, set_status
 from store.models import FINDING_STATUSES, AllowListEntry, Finding, FindingEvent, Storefront
 
 
@@ -129,6 +129,8 @@ def set_status_cmd(ctx: Context, finding_id: str, status: str, note: str, actor:
         raise InputError("--allow-list only goes with the status dismissed")
     if whole_rule and not allow:
         raise InputError("--whole-rule only goes with --allow-list")
+    if status == "dismissed" and not note.strip():
+        raise InputError(f"{NOTE_REQUIRED}：用 --note 写明")
     store = open_store(ctx.settings)
     with store.session() as s:
         who, role = acting_user(s, actor)

@@ -36,6 +36,8 @@ from store.models import (
 
 log = logging.getLogger(__name__)
 RUN_STATUSES = ("running", "complete", "partial", "unreachable", "failed", "interrupted")
+RUN_STATUS_LABELS = {"running": "进行中", "complete": "完整", "partial": "部分抓取", "unreachable": "无法访问",
+                     "failed": "失败", "interrupted": "被中断"}
 AUTO_RESOLVE = {"open": "resolved", "reopened": "resolved", "confirmed": "ready_to_close",
                 "case_opened": "ready_to_close", "notified": "ready_to_close"}
 ANALYST_STATUSES = ("confirmed", "dismissed", "case_opened", "notified", "rectified", "closed", "open")
@@ -58,6 +60,7 @@ MOVES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 STATUS_LABELS = {"open": "待处理", "reopened": "再次发现", "resolved": "已消失", "confirmed": "已确认",
                  "dismissed": "已排除（误报）", "case_opened": "已立案", "notified": "已通知整改",
                  "rectified": "已整改", "ready_to_close": "待结案", "closed": "已结案"}
+NOTE_REQUIRED = "排除线索须填写理由（为何是误报）"  # the UI and the CLI each say where to write it
 ROLE_LABELS = {"viewer": "只读", "analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
 
 
@@ -73,6 +76,14 @@ def allowed_move(from_status: str, to_status: str, role: str) -> str | None:
             return (f"从“{STATUS_LABELS.get(from_status, from_status)}”改为“{STATUS_LABELS[to_status]}”"
                     f"需要{ROLE_LABELS[lowest]}权限")
     return f"不能从“{STATUS_LABELS.get(from_status, from_status)}”改为“{STATUS_LABELS[to_status]}”"
+
+
+def refusal(row: Finding, to_status: str, role: str) -> str | None:
+    """Why ``role`` cannot move this finding to ``to_status`` now (None when it can), naming the finding."""
+    if row.status == to_status:
+        return None
+    why = allowed_move(row.status, to_status, role)
+    return f"线索 {row.finding_id[:12]}：{why}" if why is not None else None
 
 
 def moves_for(from_status: str, role: str) -> list[str]:
@@ -218,14 +229,14 @@ def set_status(session: Session, finding_id: str, status: str, *, actor: str, ro
     if status not in FINDING_STATUSES:
         raise InputError(f"未知状态 {status!r}；可选：{', '.join(FINDING_STATUSES)}")
     if status == "dismissed" and not note.strip():
-        raise InputError("排除线索须填写理由（命令行用 --note）")
+        raise InputError(NOTE_REQUIRED)
     row = session.get(Finding, finding_id)
     if row is None:
         raise InputError(f"没有编号为 {finding_id} 的线索")
     if row.status != status:
-        why = allowed_move(row.status, status, role)
+        why = refusal(row, status, role)
         if why is not None:
-            raise PermissionDenied(f"线索 {finding_id[:12]}：{why}")
+            raise PermissionDenied(why)
         _event(session, row, status, actor=actor, note=note)
         row.status, row.status_changed_at = status, utcnow()
         enqueue(session, "finding", row.finding_id)

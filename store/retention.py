@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import delete, inspect, select, text
 
 from config import MIN_RETENTION_DAYS
+from evidence.locate import locate
 from store.db import Store
 from store.lifecycle import enqueue
 from store.models import CrawlRun, Digest, DigestItem, Finding, FindingEvent, OutboxEntry, PageRecord, utcnow
@@ -93,7 +94,7 @@ def apply_retention(store: Store, settings: Any, now: datetime | None = None) ->
         still = set(s.scalars(select(PageRecord.warc_path).where(PageRecord.warc_path.in_(candidates)))) | \
             set(s.scalars(select(CrawlRun.warc_path).where(CrawlRun.warc_path.in_(candidates))))
     for name in sorted(candidates - still):
-        path = Path(name) if Path(name).is_absolute() else Path(settings.data_dir) / name
+        path = locate(evidence_dir, name)
         try:
             resolved = path.resolve()
         except OSError:

@@ -19,6 +19,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from errors import EvidenceError
+from evidence.locate import localised, locate
 from web.export_safety import neutralise_zip
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,7 @@ class Verification:
 def resolve_path(evidence_dir: Path, warc_path: str | None) -> Path:
     if not warc_path:
         raise EvidenceError("该页面没有存档记录 (no WARC path recorded for this page)")
-    p = Path(warc_path)
-    if not p.is_absolute():
-        p = evidence_dir / p
+    p = locate(evidence_dir, warc_path)  # a name under the evidence folder (or an old row's absolute path)
     if not p.is_file():
         raise EvidenceError(f"存档文件不存在 (WARC file missing): {p}")
     return p
@@ -209,6 +208,7 @@ def export_zip(finding: dict[str, Any], page: Any | None, evidence_dir: Path, ti
     """The evidence zip of a finding: ``evidence.export.export_finding`` (records.warc.gz cut from
     the run's WARC, screenshot, DOM, manifest.json) when the finding carries evidence pointers;
     otherwise finding.json, page.warc.gz, screenshot.png and SHA256SUMS."""
+    finding = localised(finding, evidence_dir)  # its WARC by name, found under this machine's evidence folder
     ev = finding.get("evidence") or {}
     note: str | None = None
     if ev.get("warc"):  # the run's WARC is there: cut the finding's records from it

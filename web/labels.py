@@ -14,14 +14,12 @@ from analyzers.labels import (
     category_label,
     severity_label,
 )
-from store.lifecycle import STATUS_LABELS
+from store.lifecycle import RUN_STATUS_LABELS, STATUS_LABELS
 
 __all__ = ["ARTICLES", "CASE_ACTION_LABELS", "CATEGORY_LABELS", "REGULATION", "RUN_STATUS_LABELS", "SEVERITY_LABELS", "STATUS_LABELS",
            "TRIGGER_LABELS", "article_label", "article_summaries", "category_label", "run_status_label",
            "severity_label", "status_label", "trigger_label"]
 
-RUN_STATUS_LABELS = {"running": "进行中", "complete": "完整", "partial": "部分抓取", "unreachable": "无法访问",
-                     "failed": "失败", "interrupted": "被中断"}
 CASE_ACTION_LABELS = {"opened": "立案", "notice": "送达通知书", "recheck": "安排复查", "recheck_done": "复查完成",
                       "closed": "结案", "exported": "导出案卷"}
 TRIGGER_LABELS = {"manual": "手动", "schedule": "定时", "recheck": "复查", "scan": "临时扫描"}

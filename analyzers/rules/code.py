@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.lexicons import lexicon
-from analyzers.model import BrowserEvent, Iframe, Location, Page, Script
+from analyzers.model import BrowserEvent, Iframe, Location, Overlay, Page, Script
 from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.scripts import auto_positions
 from analyzers.urls import host, host_matches, same_site
 
 
@@ -33,26 +34,78 @@ def check_self_opening(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator
 
 
 _OPEN = re.compile(r"window\.open\s*\(")
-_AUTO = re.compile(r"setTimeout|setInterval|onload|DOMContentLoaded|addEventListener\(\s*['\"]load")
 _CLICK = re.compile(r"click|mousedown|touchstart|onsubmit|keydown")
 
 
 def check_popup_script(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
-    if p.rendered:
-        return  # the browser saw what really happened (ADS-SELF-OPENING-WINDOW)
+    # A rendered page that opened a window is ADS-SELF-OPENING-WINDOW's; one that did not may still
+    # open it from a timer later than the browser waited (setInterval(…, 20000)), or on a condition.
+    if p.rendered and any(ev.kind in ("popup", "window_open") and not ev.user_initiated for ev in p.events):
+        return
     for sc in p.scripts:
         code = sc.inline
-        if code and _OPEN.search(code) and _AUTO.search(code) and not _CLICK.search(code):
+        if not code or "window.open" not in code:
+            continue
+        auto = auto_positions(code, _OPEN)
+        if auto:
             yield Hit(match="window.open", location=Location(kind="script", selector=sc.src or "inline"),
-                      confidence=0.6, excerpt=_short(code))
+                      confidence=0.6, excerpt=_short(code[max(0, auto[0].start() - 60):auto[0].start() + 80]))
+            return  # one finding per page
+
+
+_SHOWN = re.compile(r"""\.style\.display\s*=\s*['"](?:block|flex|grid|inline-block|table)|\.(?:show|fadeIn|slideDown)\s*\("""
+                    r"""|classList\.(?:add|toggle)\(\s*['"](?:show|open|active|visible|in)['"]""")
+_HIDDEN_BY = re.compile(r"""\.style\.display\s*=\s*['"]none|\.remove\(\s*\)|\.(?:hide|fadeOut|slideUp)\s*\("""
+                        r"""|classList\.remove\(""")
+
+
+_ELEMENT_REF = re.compile(r"""getElementById\(\s*['"]([\w-]+)['"]\s*\)|querySelector\(\s*['"]#([\w-]+)['"]\s*\)"""
+                          r"""|\$\(\s*['"]#([\w-]+)['"]\s*\)""")
+
+
+def _refers(code: str, pos: int, element_id: str) -> bool:
+    """The element the operation at ``pos`` acts on is the last one the code named before it."""
+    refs = list(_ELEMENT_REF.finditer(code, max(0, pos - 160), pos))
+    return bool(refs) and next(g for g in refs[-1].groups() if g) == element_id
+
+
+def _shown_by_itself(o: Overlay, code: str) -> bool:
+    if any(_refers(code, m.start(), o.element_id) for m in _HIDDEN_BY.finditer(code)):
+        return False  # the page's own script closes it somewhere: a close control it wires up
+    return any(_refers(code, m.start(), o.element_id) for m in auto_positions(code, _SHOWN))
+
+
+def check_unclosable_overlay(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not p.overlays:
+        return
+    code = "\n".join(sc.inline for sc in p.scripts if sc.inline)
+    for o in p.overlays:
+        if o.closable or not _shown_by_itself(o, code):
+            continue
+        yield Hit(match=o.text[:60], location=Location(kind="script", selector=o.path or f"#{o.element_id}"),
+                  confidence=0.75, excerpt=f"页面脚本自行弹出的浮层（#{o.element_id}）没有关闭按钮：{_short(o.text, 80)}")
 
 
 # ---- malicious code --------------------------------------------------------------------------------
+# a miner by the shape of its API or its host, whatever it is called: CoinHive-style
+# new X.Anonymous('site-key', {throttle: …}), and script hosts named for a mining pool
+_MINER_API = re.compile(r"new\s+[\w$.]+\.(?:Anonymous|User|Token)\s*\(\s*['\"][\w-]{6,}['\"]\s*,\s*\{[^}]{0,200}?"
+                        r"\b(?:throttle|threads|autoThreads|forceASMJS)\b", re.I)
+_MINER_HOST = re.compile(r"^[a-z]+://[^/]*(?:webminer|cryptominer|(?:coin|xmr|monero)[-.]?(?:pool|miner?))", re.I)
+
+
+def _miner_shape(sc: Script) -> str:
+    m = _MINER_API.search(sc.inline[:200_000]) if sc.inline else None
+    if m:
+        return m.group(0)[:60]
+    return host(sc.src) if sc.src and _MINER_HOST.search(sc.src) else ""
+
+
 def check_miner(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     sigs = [e.raw.lower() for e in lexicon("miner_signatures")]
     for sc in p.scripts:
         text = (sc.src + "\n" + sc.inline[:200_000]).lower()
-        sig = next((s for s in sigs if s in text), None)
+        sig = next((s for s in sigs if s in text), None) or _miner_shape(sc)
         if sig:
             yield Hit(match=sig, location=Location(kind="script", selector=sc.src or "inline"), confidence=0.95,
                       excerpt=_short(sc.src or sc.inline))
@@ -124,19 +177,58 @@ RULES: tuple[Rule, ...] = (
          references=_LAW_ADS),
     Rule(id="ADS-POPUP-SCRIPT", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="low",
          explanation="页面脚本在加载或定时器中自动调用 window.open 弹窗", check=check_popup_script, scope="page",
-         what="Inline scripts (on pages that were not rendered) that call window.open from a timer or on load, not on a click.",
+         what="Inline scripts that call window.open from a timer or on load, not on a click — on pages not rendered, "
+              "and on rendered pages where the browser saw no window open (a timer later than the render waited).",
          why="第十五条第（八）项禁止强行发布弹出式骚扰广告。",
          bad=(site(home("欢迎", scripts=(Script(inline="setTimeout(function(){window.open('http://ads.example.net/')},3000)"),)),
-                   description="加载3秒后自动弹窗"),),
+                   description="加载3秒后自动弹窗"),
+              site(home("欢迎", rendered=True, scripts=(Script(
+                  inline="setInterval(function(){showMask(); window.open('order.html','_blank');}, 20000);"
+                         "document.addEventListener('keydown', function(e){ e.preventDefault(); showMask(); });"),)),
+                   description="渲染时浏览器没等到的20秒定时弹窗（同一脚本另有按键处理）"),
+              site(home("欢迎", scripts=(Script(inline="function ad(){window.open('/promo.html','ad','width=400')}"
+                                                       "window.onload=function(){ad()};"),)),
+                   description="加载时调用的具名函数打开窗口")),
          good=(site(home("欢迎", scripts=(Script(inline="btn.addEventListener('click',()=>window.open('/help'))"),)),
-                    description="点击按钮才打开"),),
+                    description="点击按钮才打开"),
+               site(home("欢迎", scripts=(Script(inline="setInterval(tick, 1000); function share(){window.open(u)}"
+                                                        "btn.addEventListener('click', share);"),)),
+                    description="计时器与点击分享无关")),
          references=_LAW_ADS),
+    Rule(id="ADS-UNCLOSABLE-OVERLAY", category="harassing_ads", article="15(8)", law=_LAW_ADS, severity="medium",
+         explanation="页面脚本在加载或定时器中自行弹出浮层广告，且浮层没有关闭按钮", check=check_unclosable_overlay,
+         scope="page",
+         what="A layer (mask, pop-up box, floating ad) that the page's script shows by itself — on load or on a "
+              "timer — and that holds no close control (×, 关闭, a button or handler that hides it).",
+         why="第十五条第（八）项禁止以弹出式广告等形式强行发布骚扰网络广告；广告法第四十四条：在互联网页面以弹出等形式发布的广告，"
+             "应当显著标明关闭标志，确保一键关闭。",
+         bad=(site(home("欢迎", scripts=(Script(inline="function showAd(){document.getElementById('mask').style.display='block';}"
+                                                       "setInterval(showAd, 15000);"),),
+                        overlays=(Overlay("mask", "恭喜您被抽中！添加客服微信立领300元券（领取后窗口自动关闭）"),)),
+                   description="每15秒弹出一次抽奖浮层，浮层里没有关闭按钮"),),
+         good=(site(home("欢迎", scripts=(Script(inline="setTimeout(function(){document.getElementById('pop').style.display="
+                                                        "'block'},2000)"),),
+                         overlays=(Overlay("pop", "新人领券 × ", closable=True),)),
+                    description="弹出的领券浮层有关闭按钮"),
+               site(home("欢迎", scripts=(Script(inline="btn.addEventListener('click',function(){"
+                                                        "document.getElementById('size').style.display='block'})"),),
+                         overlays=(Overlay("size", "尺码对照表：S 160/84A"),)),
+                    description="用户点击“尺码表”才显示的说明层")),
+         references=("广告法 第四十四条",)),
     Rule(id="MAL-CRYPTO-MINER", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
          explanation="页面加载浏览器挖矿脚本", check=check_miner, scope="page",
          what="Known browser crypto-miner scripts (CoinHive, CryptoLoot, CoinIMP, …).",
          why="第十五条第（十一）项禁止发送蓄意毁坏、恶意干扰或侵占系统数据的电脑程序；挖矿脚本擅自占用访客计算资源。",
-         bad=(site(home("欢迎", scripts=(Script(src="https://coinhive.com/lib/coinhive.min.js"),)), description="加载 coinhive"),),
-         good=(site(home("欢迎", scripts=(Script(src=HOME + "js/jquery.min.js"),)), description="普通脚本"),),
+         bad=(site(home("欢迎", scripts=(Script(src="https://coinhive.com/lib/coinhive.min.js"),)), description="加载 coinhive"),
+              site(home("欢迎", scripts=(Script(inline='var _m = new WebMiner.Anonymous("4AqH7xJyhQ", {throttle: 0.2});'
+                                                       "_m.start();"),)),
+                   description="不在名单上的挖矿脚本，按 CoinHive 式接口识别"),
+              site(home("欢迎", scripts=(Script(src="http://coin-pool.example.pw/lib/m.min.js"),)),
+                   description="从矿池主机加载脚本")),
+         good=(site(home("欢迎", scripts=(Script(src=HOME + "js/jquery.min.js"),)), description="普通脚本"),
+               site(home("欢迎", scripts=(Script(inline='var u = new Tracker.User("abc12345", {page: "home"});'),
+                                          Script(src="https://cdn.example.com/coin-flip-game.js"))),
+                    description="统计脚本的 User 对象和名字带 coin 的普通脚本")),
          references=_LAW_MAL),
     Rule(id="MAL-HIDDEN-IFRAME", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="high",
          explanation="页面含指向外部主机的隐藏框架", check=check_hidden_iframe, scope="page",

@@ -17,7 +17,7 @@ PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
     "价格": re.compile(r"[¥￥]\s*\d|\d\s*元|价格|售价|单价|price"),
     "生产者": re.compile(r"生产者|生产商|生产厂家|生产厂商|生产企业|生产单位|制造商|制造厂|制造单位|厂家|厂名|厂址|出品方|出品商"
                       r"|委托方|受托方|提供者|供货商|制作者|制作人|制作方|绘制者|加工者|加工方|加工企业|加工单位|手作人|匠人"
-                      r"|manufacturer|producer|made by"),
+                      r"|创作者|传承人|屠宰企业|加工厂|生产许可证|sc\d{14}|manufacturer|producer|made by"),
     "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping"),
     "配送方式": re.compile(r"快递|物流|配送方式|送货上门|自提|顺丰|圆通|中通|申通|韵达|ems|邮政|同城配送|发货方式|delivery"),
     # a range named in any wording: 配送方式/范围, 配送方式及范围, 仅配送西宁市…, 中通快递，全国
@@ -161,8 +161,19 @@ RULES: tuple[Rule, ...] = (
          why="第十一条第（三）项：应当事先在网页上向消费者说明商品的名称、生产者、种类、数量、质量、价格、运费、配送方式、配送范围、"
              "支付形式、退换货方式等主要信息。",
          bad=(site(home("欢迎"), _PRODUCT_BAD, description="商品页没有生产者"),
-              site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”")),
-         good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),),
+              site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”"),
+              site(home("欢迎"), page(HOME + "item/6.html", "手绘唐卡 价格：¥6800", "运费：顺丰包邮", "配送方式：中通快递",
+                                      "支付方式：微信支付", "退换货：支持七天无理由退货", kind="product"),
+                   description="只写配送方式，不写配送范围与绘制者")),
+         good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),
+               site(home("欢迎"), page(HOME + "item/4.html", "热贡唐卡 手绘 价格：¥6800", "绘制者：画师更登（黄南州同仁市）",
+                                       "运费：顺丰包邮", "配送方式/范围：中通快递，全国", "支付方式：微信支付、支付宝",
+                                       "退换货：定作商品不适用七日无理由退货", kind="product"),
+                    description="手工定作品写明绘制者，配送方式与范围写在一栏"),
+               site(home("欢迎"), page(HOME + "item/5.html", "冷鲜牦牛肉 1kg ¥118.00", "生产者：青海示例肉业有限公司（屠宰分割）",
+                                       "运费：冷链运费15元", "配送方式及范围：顺丰冷运，仅配送西宁市五区二县", "支付方式：微信支付",
+                                       "退换货：鲜活易腐商品不适用七天无理由退货", kind="product"),
+                    description="“配送方式及范围”与“仅配送”说明了范围")),
          references=("消费者权益保护法 第二十八条",)),
     Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",
          law=("消费者权益保护法 第二十九条", "个人信息保护法 第十七条"), severity="medium",

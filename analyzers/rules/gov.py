@@ -25,7 +25,37 @@ _VERIFY = re.compile(r"(?:可在|可通过|可于|可登录|请到|请登录|可
 _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协会", "行业协会", "红十字会"})
 
 
+# An official-sounding body nobody registered (中国老年健康产业促进委员会, 国家中医药健康养生产业发展中心) named as
+# recommending or guiding the goods: the name itself borrows the state's authority (第十五条第（七）项).
+_INVENTED_BODY = re.compile(r"(?:国家|中国|中华|全国|中央)[\u4e00-\u9fff]{2,14}?(?:委员会|促进会|联合会|研究会|协会|总会|基金会|"
+                            r"研究院|研究中心|发展中心|指导中心|工作委员会|领导小组)")
+_INVENTED_ENDORSE = re.compile(r"[^。;,!?\n]{0,3}?(?:推荐|指定|特供|专供|监制|审定|指导|重点推广|推广|担保|点赞|定点|首推|力荐|背书)")
+_CERT_BODY = re.compile(r"认证|检验|检测|计量|质检|标准化")
+
+
+def _invented(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
+    for m in _INVENTED_BODY.finditer(doc.text):
+        e = _INVENTED_ENDORSE.match(doc.text, m.end())
+        if e is None or _CERT_BODY.search(m.group()):
+            continue
+        span = (m.start(), e.end())
+        ss, se = doc.sentence(*span)
+        if (ss, se) in done or doc.negated(span) or doc.quoted(span) or doc.compliance(span) \
+                or doc.has("compliance_markers", ss, se) or _VERIFY.search(doc.text, ss, se):
+            continue
+        done.add((ss, se))
+        yield Hit(m.start(), e.end(), confidence=0.7)
+
+
 def check_impersonation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    done: set[tuple[int, int]] = set()
+    for h in _lexicon_impersonation(doc):
+        done.add(doc.sentence(h.start, h.end))
+        yield h
+    yield from _invented(doc, done)
+
+
+def _lexicon_impersonation(doc: TextDoc) -> Iterator[Hit]:
     endorse = doc.get("gov_endorse")
     for b in doc.get("gov_bodies"):
         if doc.covered(b, "gov_body_exempt", "gov_bodies") or doc.negated(b) or doc.quoted(b):

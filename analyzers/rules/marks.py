@@ -65,7 +65,8 @@ _PLACE = re.compile(r"[省市县区州镇乡村盟旗]|基地|牧场|农场|茶�
 # Where the goods really come from, said in passing (茶叶是我们贵州茶区的, 本厂位于河南, 育苗棚在甘肃), or that they
 # come from somewhere else (货是外省几个产区混着收的, 江苏别的湖养的): the GI name on the label then misleads.
 _PROV = "(" + "|".join(_PROVINCES) + ")"
-_MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|工厂|厂子?|货源)[^。;!?,\n]{0,6}?" + _PROV
+_MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|果园|种植园|工厂|厂子?|货源)"
+                      r"[^。;!?,\n]{0,6}?" + _PROV
                       + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的)")
 _ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
                         r"不是[^。;\n]{0,6}?(?:产的|本地|当地|原产)|学的|按[^。;\n]{0,6}?工艺")
@@ -83,9 +84,9 @@ def _gi_elsewhere(doc: TextDoc, c: Any) -> str | None:
         k = 1 if m.group(1) else 2
         if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
             return m.group(k)
-    m = _ELSEWHERE.search(text, c.end, we)
-    if m is not None and not doc.negated((m.start(), m.end())):
-        return m.group()
+    other = _ELSEWHERE.search(text, c.end, we)
+    if other is not None and not doc.negated((other.start(), other.end())):
+        return other.group()
     return None
 
 
@@ -117,7 +118,8 @@ def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 _REGISTERED = re.compile(r"®|\(r\)|注册商标")
 _REG_NO = re.compile(r"注册号|注册证号|注册证编号|第\d{6,}号")
-_PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正在(?:申请)?注册|尚未注册|未注册|已提交注册申请|受理中|待注册")
+_PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正在(?:申请)?注册|尚未注册|未注册|已提交注册申请|受理中|待注册"
+                      r"|尚未核准|未核准|未获核准|未获注册|被驳回|驳回|未取得(?:该)?(?:商标)?注册证|没有注册证|无注册证")
 
 
 def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -259,7 +261,7 @@ RULES: tuple[Rule, ...] = (
         what="® or 注册商标 next to a mark the page says is still being registered (商标注册申请中).",
         why="商标法第九条：只有商标注册人有权标明“注册商标”或注册标记®；第五十二条：将未注册商标冒充注册商标使用的，"
             "由市场监管部门予以制止并可处罚。误导消费者，违反第十五条第（二）项。",
-        bad=("小杨家辣酱®（商标注册申请中）",),
+        bad=("小杨家辣酱®（商标注册申请中）", "品牌：优品汇®（本公司未取得该商标注册证）。"),
         good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）",
               "商标：云朵®（注册号 12345678），新品系列商标申请中。"),
         references=("商标法 第九条、第五十二条",),

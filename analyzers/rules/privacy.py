@@ -28,7 +28,7 @@ _SENSITIVE = (
 )
 _DATA = re.compile("|".join(f"(?P<k{i}>{rx})" for i, (_, rx) in enumerate(_SENSITIVE)))
 # a demand on the consumer, or the shop taking it
-_DEMAND = re.compile(r"提供|发给|发我|发到|报给|告诉(?:我|客服|我们)|填写|填上|上传|拍照|拍给|开视频|录(?:个)?视频|登记|"
+_DEMAND = re.compile(r"提供|提交|发给|发我|发到|报给|告诉(?:我|客服|我们)|填写|填上|上传|拍照|拍给|开视频|录(?:个)?视频|登记|"
                      r"获取|读取|收集|记录|采集|调取|需要您|须提供|必须提供|请提供|验证|核验")
 # the consumer keying a code into the shop's own form is how logins work, not a demand to disclose it
 _OWN_ENTRY = re.compile(r"输入|填入|收到的?验证码|验证码已发送|获取验证码|发送验证码|重新获取")
@@ -43,6 +43,10 @@ _LAWFUL_ID = re.compile(r"清关|海关|跨境|实名制|实名登记|实名认�
 _BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|(?:用于|作)(?:我们|本平台|本店)?认为(?:合适|必要)的(?:任何)?用途|"
                       r"(?:其他|第三方)\s*APP中的(?:浏览|使用)|该功能无法关闭|无法关闭(?:该|此)?(?:功能|收集)|"
                       r"(?:即|就)?视为同意[^。;]{0,20}?(?:提供给|共享给|分享给|出售给)[^。;]{0,20}?(?:关联公司|合作伙伴|第三方)")
+
+
+_CLAUSE_END = re.compile(r"[，,；;！!？?]")
+_REASSURE = re.compile(r"请放心|放心|不会(?:泄露|外泄|外传)|严格保密|绝对保密|保证安全")
 
 
 def _kind(m: re.Match[str]) -> str:
@@ -71,7 +75,11 @@ def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         if (ss, se) in done:
             continue
         sent = text[ss:se]
-        if not _DEMAND.search(sent) or _WARNING.search(sent) or doc.compliance((m.start(), m.end())):
+        # a warning governs what follows it; a reassurance after the demand (…密码，请放心，我们不会泄露) does not undo it
+        cut = (_CLAUSE_END.search(text, m.end(), se) or m).end()
+        rest = text[cut:se]
+        warned = _WARNING.search(text[ss:cut]) or (_WARNING.search(rest) and not _REASSURE.search(rest))
+        if not _DEMAND.search(sent) or warned or doc.compliance((m.start(), m.end())):
             continue
         kind = _kind(m)
         if kind == "身份证件" and _LAWFUL_ID.search(sent):
@@ -108,12 +116,14 @@ RULES: tuple[Rule, ...] = (
         bad=("亲，退款需要您提供支付宝账号密码，我们后台帮您操作。", "领券请把收到的验证码发给客服。",
              "想领免费鸡蛋的，把身份证拍照发给我，我们统一登记。", "为核对身份，需要您开视频让我们看一下您的身份证和本人。",
              "本店在您付款时将自动获取您的通讯录及已安装应用列表。", "填写孩子的姓名、学校、班级就可以领一包纸巾。",
+             "答：开店需要提交身份证号、银行卡号和银行卡密码（用于奖励自动到账），请放心，我们不会泄露。",
              "我们可能会收集您的任何信息，并用于我们认为合适的任何用途。"),
         good=("客服不会向您索要密码或验证码，请勿泄露。", "跨境商品清关需提供收货人身份证号码。", "请输入手机收到的验证码完成登录。",
               "收货地址和手机号仅用于配送。", "您可以在账户设置中修改登录密码。", "谨防诈骗：任何要求您提供银行卡密码的都是骗子。",
               "购买电话卡须按规定实名登记，请提供身份证。",
               "我们不会读取通讯录、相册或定位。", "平台禁止商家要求消费者提供身份证号、银行卡密码、通讯录等。",
-              "本店0元试用仅需填写收货信息，不需要上传身份证照片。"),
+              "本店0元试用仅需填写收货信息，不需要上传身份证照片。", "普通消费者购物无须提供身份证号码。",
+              "凡是以退款为由要求您提供银行卡密码的，都是诈骗。"),
         references=("个人信息保护法 第六条、第二十八条", "消费者权益保护法 第二十九条"),
     ),
 )

@@ -112,7 +112,8 @@ def test_finding_commands(st: Store, tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert f.finding_id in out and g.finding_id in out
     assert run_cli(tmp_path, st, "finding", "set-status", f.finding_id, "dismissed") == 2
-    assert "须填写理由" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "须填写理由" in err and "--note" in err
     assert run_cli(tmp_path, st, "finding", "set-status", f.finding_id[:10], "dismissed", "--note", "注册商标名称，非宣传用语",
                    "--user", "analyst1", "--allow-list") == 0
     assert "（analyst1，open -> dismissed）" in capsys.readouterr().out

@@ -89,3 +89,21 @@ def test_docs_page_is_generated_from_the_catalogue() -> None:
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     assert docs.read_text("utf-8") == as_markdown(), "regenerate: storewatch rules --format markdown > docs/rules.md"
+
+
+def test_design_copying_is_in_the_catalogue_and_the_docs(tmp_path, capsys) -> None:  # noqa: ANN001
+    """DESIGN-COPY compares storefronts (pipelines.design), so it is no engine rule, but it is catalogued."""
+    from pathlib import Path
+
+    import cli
+    from analyzers.design import DESIGN_LAW, DESIGN_RULE_ID
+
+    assert DESIGN_RULE_ID not in {r.id for r in RULES}
+    assert cli.main(["--data-dir", str(tmp_path / "d"), "rules"]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith(DESIGN_RULE_ID))
+    assert "第十五条第（三）项" in line and "仿冒网页设计" in line
+    assert cli.main(["--data-dir", str(tmp_path / "d"), "rules", "--format", "json"]) == 0
+    data = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert data[DESIGN_RULE_ID]["category"] == "design_copying" and data[DESIGN_RULE_ID]["law"] == list(DESIGN_LAW)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
+    assert f"### `{DESIGN_RULE_ID}`" in docs and "## design_copying (Art. 15(3))" in docs

@@ -185,6 +185,10 @@ def test_every_lexicon_says_where_it_comes_from() -> None:
     "质量问题：任何商品出现质量问题，本店承担退换及运费，并依法承担赔偿责任。",
     "常见误区：有的商家写“特价不退”“售出概不退换”，这些说法都不符合法律规定，本店不采用。",
     "一家店铺以“祖传秘方、三副药根治风湿”描述普通药酒原料包，已下架并移送市场监管部门。",
+    "中国质量认证中心认证产品，CCC 标志齐全。",
+    "西湖龙井 明前特级，产自杭州西湖区，浙江顺丰发货。",
+    "阳澄湖大闸蟹，产自苏州阳澄湖，我们在上海有门店。",
+    "客服说得很清楚，鲜牦牛肉不支持七天无理由，但变质包赔，收到确实很新鲜。",
 ])
 def test_knowledge_hard_negatives(text: str) -> None:
     assert analyze_text(text) == []
@@ -197,6 +201,10 @@ def test_knowledge_hard_negatives(text: str) -> None:
     ("十字弩狩猎款，送弩箭20支。", "prohibited_goods"),
     ("儿童水弹枪，金属枪管，初速100米每秒。", "prohibited_goods"),
     ("本店面条是全网口感最好的。", "false_advertising"),
+    ("中国老年健康产业促进委员会指定产品·磁疗床垫，每个社区限额20名。", "gov_impersonation"),
+    ("军魂牌白酒，致敬最可爱的人，部队首长都爱喝。", "gov_impersonation"),
+    ("西湖龙井 明前特级 250g，标签写“西湖龙井”。茶叶是我们贵州茶区的，按龙井工艺炒制。", "trademark_misuse"),
+    ("“柴达木枸杞”特级红枸杞 500g，包装印地理标志图标。货是外省几个产区混着收的。", "trademark_misuse"),
     ("钓鱼台国宾馆指定供应茶叶，礼盒装。", "gov_impersonation"),
     ("签收即视为您认可商品质量，事后不予处理。", "unfair_terms"),
     ("交了1980元就能当上区域代理，你拉进来的人交的钱你拿三成，他们再拉人你还能拿一成。", "pyramid_scheme"),

@@ -45,7 +45,8 @@ def test_crawl_into_store(sites: dict[str, Any], tmp_path: Path, monkeypatch: py
         assert "高原好物商城" in home.text
         expected = [{"record_id": p.warc_record_id, "offset": p.warc_offset, "expected_sha256": p.content_sha256}
                     for p in pages if p.warc_record_id]
-        assert verify_warc(Path(run.warc_path), expected=expected).ok
+        assert not Path(run.warc_path).is_absolute()  # by name under the evidence folder (evidence.locate)
+        assert verify_warc(tmp_path / "data" / "evidence" / run.warc_path, expected=expected).ok
         slow = next(p for p in pages if p.url.endswith("/slow.html"))
         assert not slow.complete and "time limit" in (slow.cut_reason or "")
         gone = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == down_id)).one()

@@ -83,9 +83,10 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     with store.session() as s:
         finding = s.scalars(select(Finding).where(Finding.storefront_id == sid, Finding.match == "国家级")).one()
         page = s.get(PageRecord, finding.page_id)
+        assert not Path(page.warc_path).is_absolute() and page.warc_path == finding.evidence["warc"]
         yield {"args": args, "tmp": tmp, "finding": finding.to_dict(), "page_id": page.id, "hits": hits,
-               "warc": Path(tmp / "data" / "evidence") / page.warc_path if not Path(page.warc_path).is_absolute()
-               else Path(page.warc_path), "host": site.host, "store": store}
+               "warc": tmp / "data" / "evidence" / page.warc_path, "host": site.host, "store": store,
+               "run_id": finding.crawl_run_id}
 
 
 def test_subresources_are_archived_once_and_never_off_host(crawled: dict[str, Any]) -> None:
@@ -251,3 +252,53 @@ def test_subresources_are_bounded_per_page(tmp_path: Path, per_page: int, archiv
     cuts = [c["reason"] for c in out.summary["cuts"] if "subresources" in c["reason"]]
     assert bool(cuts) == bool(per_page) and (not cuts or "5 not archived" in cuts[0])
     assert site.hits["/fonts/shop.woff2"] == 0 and site.hits["/img/gone.png"] == 0  # over the limit: not fetched
+
+
+def test_a_moved_data_folder_still_verifies(crawled: dict[str, Any], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Evidence is addressed by name under the evidence folder; an old row's absolute path of another
+    machine is found by its trailing path (read-time fallback, no migration)."""
+    import shutil
+
+    from store.models import CrawlRun
+
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(crawled["tmp"] / "data", moved / "data")
+    import sqlite3
+
+    with sqlite3.connect(crawled["tmp"] / "sw.db") as src, sqlite3.connect(moved / "sw.db") as dst:
+        src.backup(dst)  # the store, WAL and all
+    url = f"sqlite:///{moved / 'sw.db'}"
+    store = Store(url)
+    with store.session() as s:  # rows as an older storewatch wrote them: absolute, on a machine now gone
+        run = s.get(CrawlRun, crawled["run_id"])
+        run.warc_path = f"/srv/old-host/storewatch/data/evidence/{run.warc_path}"
+        page = s.get(PageRecord, crawled["page_id"])
+        page.warc_path = f"/srv/old-host/storewatch/data/evidence/{page.warc_path}"
+        finding = s.get(Finding, crawled["finding"]["finding_id"])
+        finding.evidence = {**finding.evidence, "warc": page.warc_path}
+        other = s.scalars(select(Finding).where(Finding.finding_id != finding.finding_id)).first()
+        other_id = other.finding_id  # keeps its name
+    store.dispose()
+    args = ["--data-dir", str(moved / "data"), "--database-url", url, "evidence", "verify"]
+    for target in (crawled["finding"]["finding_id"], other_id, str(crawled["run_id"])):
+        assert cli.main([*args, target]) == 0, capsys.readouterr()
+        assert str(moved / "data" / "evidence") in capsys.readouterr().out  # the moved copy was checked
+    shutil.rmtree(moved / "data" / "evidence")
+    assert cli.main([*args, other_id]) != 0  # gone for real: named missing, not passed
+    assert "missing" in capsys.readouterr().out.lower()
+
+
+def test_locate_names_and_fallbacks(tmp_path: Path) -> None:
+    from evidence.locate import evidence_name, locate
+
+    root = tmp_path / "evidence"
+    (root / "3" / "run").mkdir(parents=True)
+    (root / "3" / "run" / "run.warc.gz").write_bytes(b"x")
+    assert evidence_name(root / "3" / "run" / "run.warc.gz", root) == "3/run/run.warc.gz"
+    assert evidence_name(tmp_path / "scan" / "a.warc.gz", root) == str(tmp_path / "scan" / "a.warc.gz")
+    assert locate(root, "3/run/run.warc.gz") == root / "3" / "run" / "run.warc.gz"
+    assert locate(root, "/gone/data/evidence/3/run/run.warc.gz") == root / "3" / "run" / "run.warc.gz"
+    assert locate(root, "/gone/elsewhere/3/run/run.warc.gz") == root / "3" / "run" / "run.warc.gz"
+    assert locate(root, "/gone/data/evidence/4/run/run.warc.gz") == Path("/gone/data/evidence/4/run/run.warc.gz")
+    assert locate(root, "") == Path("")

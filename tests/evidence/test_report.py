@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 import cli
+from evidence.locate import locate
 from store.db import Store
 from store.models import Finding, FindingEvent, Storefront
 from tests.evidence.tsa import Tsa, running_tsa
@@ -53,6 +54,10 @@ def crawled(sites: dict[str, Any], tsa: Tsa, tmp_path_factory: pytest.TempPathFa
     with store.session() as s:
         rows = s.scalars(select(Finding).where(Finding.storefront_id == sid)).all()
         home = next(f for f in rows if (f.evidence or {}).get("screenshot_record_id"))
+        # PDFs printed when the spider closed (pipelines.finish.close_run, on the crawl's own loop)
+        page_level = [f for f in rows if (f.location or {}).get("kind") != "image" and f.evidence]
+        assert page_level and all(f.evidence.get("pdf_record_id") for f in page_level), \
+            [f.url for f in page_level if not f.evidence.get("pdf_record_id")]
         s.add(FindingEvent(finding_id=home.finding_id, actor="analyst1", from_status="open", to_status="confirmed",
                            note="截图与页面一致"))
         fids = [f.finding_id for f in rows]
@@ -80,7 +85,8 @@ def test_finding_report(crawled: dict[str, Any], capsys: pytest.CaptureFixture[s
     with crawled["store"].session() as s:
         ev = s.get(Finding, crawled["home"]).evidence
         url = s.get(Finding, crawled["home"]).url
-    warc = Path(ev["warc"])
+    warc = locate(crawled["tmp"] / "data" / "evidence", ev["warc"])  # stored by name under the evidence folder
+    assert not Path(ev["warc"]).is_absolute()
     index = json.loads(Path(str(warc) + ".idx.json").read_text())
     assert index["sha256"] in page and ev["page_sha256"] in page and url in page
     assert page.count("data:image/png;base64,") == 2  # the clean screenshot and the boxed exhibit

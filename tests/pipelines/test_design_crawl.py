@@ -59,3 +59,28 @@ def test_copy_of_a_registered_site_is_suspected_and_same_template_is_not(tmp_pat
     prints = sorted(p.name for p in (data / "design").glob("*.json"))
     assert prints == ["1.json", "2.json", "3.json"]
     assert json.loads((data / "design" / "2.json").read_text())["pivots"]["css"]  # the theme's CSS was hashed
+
+
+def test_scans_of_shops_on_one_host_are_compared_by_host_and_port(tmp_path: Path) -> None:
+    """Unregistered scans (no storefront id) of a set of shops on 127.0.0.1: each keeps its own print."""
+    original = shop("orig", page("youzan", BRANDS[0], 0), b"\x89PNG-logo-of-xueyu" * 8).start()
+    lawful = shop("lawful", page("youzan", BRANDS[3], 3), b"\x89PNG-logo-of-qingke" * 8).start()
+    copy = shop("copy", page("youzan", BRANDS[0], 101), b"\x89PNG-logo-of-xueyu" * 8).start()
+    data = tmp_path / "data"
+
+    def scan(site: Site, n: int) -> Any:
+        job = CrawlJob(start_url=site.url("/"), evidence=str(tmp_path / f"s{n}"), progress=False,
+                       options=crawl_options(max_pages=1, ocr=False))
+        return run_crawl(job, Places(data_dir=str(data)))
+
+    try:
+        scan(original, 1)
+        same_template = scan(lawful, 2)
+        copied = scan(copy, 3)
+    finally:
+        for s in (original, lawful, copy):
+            s.stop()
+    assert not [f for f in same_template.findings if f["category"] == "design_copying"], same_template.findings
+    found = [f for f in copied.findings if f["category"] == "design_copying"]
+    assert [f["evidence"]["other_url"] for f in found] == [original.url("/")], copied.findings
+    assert len(list((data / "design").glob("*.json"))) == 3

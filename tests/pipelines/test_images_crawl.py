@@ -126,3 +126,13 @@ def test_scan_read_images_flags_the_image_only_violations(shops: dict[str, Any],
     assert code == 0
     found = [f for f in result["findings"] if f["location"]["kind"] == "image"]
     assert any(f["rule_id"] == "AD-MEDICAL-CLAIM" and f["evidence"]["ocr_box"] for f in found), result["findings"]
+
+
+def test_image_findings_of_a_real_crawl_have_a_boxed_exhibit(outcomes: dict[str, Any]) -> None:
+    from evidence.exhibit import exhibit
+
+    found = [f for f in _image_findings(outcomes["bad"]) if (f["evidence"] or {}).get("ocr_box")]
+    assert found
+    d = exhibit(found[0])
+    assert d["source_kind"] == "image" and d["box"] == [int(v) for v in found[0]["evidence"]["ocr_box"].split(",")]
+    assert (Path(d["folder"]) / d["marked"]).read_bytes().startswith(b"\x89PNG")

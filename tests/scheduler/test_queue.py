@@ -28,7 +28,7 @@ from store.db import Store
 from store.models import CrawlRun, DaemonState, Finding
 from store.queue_status import queue_status
 from tests.scheduler.conftest import CRAWLER, CRAWLER_ENV, ROOT, Sites, add_storefront, wait_for
-from tests.store.conftest import postgres_url  # noqa: F401 - the session's PostgreSQL cluster
+from tests.store.conftest import pg_cluster_handle, postgres_url  # noqa: F401 - the session's PostgreSQL cluster
 
 BEAT = {"worker_heartbeat_interval": "0.5s", "worker_stalled_after": "2s"}
 
@@ -207,3 +207,114 @@ def test_a_worker_on_a_store_without_the_queue_tables_exits_2(tmp_path: Path, pg
                            "worker"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and "procrastinate_jobs" in proc.stderr and "storewatch init" in proc.stderr
+
+
+@pytest.mark.integration
+def test_the_daemon_in_queue_mode_defers_a_worker_crawls_and_sigterm_drains_it(
+        tmp_path: Path, pg: Store, workers: Workers) -> None:
+    srv, url = site("本店茶叶为国家级产品", 1)
+    add_storefront(pg, 1, url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    env.update(PYTHONPATH=str(ROOT), STOREWATCH_LOG__LEVEL="INFO", STOREWATCH_SCHEDULER__DISPATCH="queue",
+               STOREWATCH_SCHEDULER__HEARTBEAT_INTERVAL="1s", **CRAWLER_ENV,
+               **{f"STOREWATCH_SCHEDULER__{k.upper()}": v for k, v in BEAT.items()})
+    base = [sys.executable, "-m", "cli", "--data-dir", str(tmp_path / "data"), "--database-url", pg.url]
+    with open(tmp_path / "daemon.log", "wb") as out:
+        daemon_proc = subprocess.Popen([*base, "run", "--no-web", "--crawl-every", "3s", "--crawl-now"], cwd=ROOT,
+                                       env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        (w1,) = workers.start(1)
+
+        def completed() -> int:
+            return sum(1 for r in runs(pg) if r.status == "complete")
+
+        wait_for(lambda: completed() >= 2, timeout=180, what="two scheduled crawls through the queue")
+        status = subprocess.run([*base, "status"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 0, status.stderr
+        assert "dispatch: queue" in status.stdout and "workers: 1 alive" in status.stdout
+        done = [r for r in runs(pg) if r.status == "complete"]
+        assert all(a.finished_at <= b.started_at for a, b in zip(done, done[1:], strict=False))  # one at a time
+        assert not list((tmp_path / "data" / "run").glob("crawl-*.pid"))  # the daemon itself crawled nothing
+        srv.page("/s1/", "本店茶叶为国家级产品", delay=60.0)  # the next crawl hangs on the page
+        seen = srv.hits.count("/s1/")
+        wait_for(lambda: srv.hits.count("/s1/") > seen, timeout=120, what="a crawl mid-page")
+        w1.send_signal(signal.SIGTERM)  # drain: the crawl is stopped, recorded, its job queued again
+        assert w1.wait(timeout=60) == 0
+    finally:
+        daemon_proc.send_signal(signal.SIGTERM)
+        daemon_proc.wait(timeout=60)
+    last = runs(pg)[-1]
+    assert last.status == "interrupted"
+    with pg.session() as s:
+        waiting = s.execute(text("SELECT status, attempts FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"))
+        assert waiting.all() == [("todo", 1)]  # back in the queue for another worker: not lost
+        assert len(s.scalars(select(Finding).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).all()) == 1
+    srv.server.shutdown()
+
+
+@pytest.mark.integration
+def test_postgresql_restarted_mid_run_loses_no_job(tmp_path: Path) -> None:
+    """Its own cluster, restarted while a crawl runs; workers that exit are restarted (as systemd would)."""
+    with pg_cluster_handle() as cluster:
+        store = Store(cluster.url)
+        store.upgrade()
+        slow, url = site("本店茶叶为国家级产品", 1, delay=4.0)
+        add_storefront(store, 1, url)
+        quick = [site("品质优良", sid) for sid in (2, 3)]
+        for sid, (_, u) in enumerate(quick, start=2):
+            add_storefront(store, sid, u)
+        w = Workers(tmp_path, store.url)
+        try:
+            w.start(2)
+            d = daemon(tmp_path, store)
+            assert all(d.crawl(sid) for sid in (1, 2, 3))
+            wait_for(lambda: "/s1/" in slow.hits, timeout=120, what="a crawl mid-page")
+            store.dispose()
+            cluster.restart()
+            restarts = 0
+
+            def all_done() -> bool:
+                nonlocal restarts
+                for i, p in enumerate(w.procs):  # the supervisor's part
+                    if p.poll() is not None and restarts < 6:
+                        restarts += 1
+                        w.procs[i] = w.start(1)[0]
+                        w.procs.pop()
+                try:
+                    return jobs(store).get("succeeded") == 3
+                except Exception:  # noqa: BLE001 - the server is still coming back
+                    return False
+
+            wait_for(all_done, timeout=240, what="every job to succeed after the restart")
+        finally:
+            for p in w.procs:
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+        by_shop: dict[int, list[str]] = {}
+        for r in runs(store):
+            by_shop.setdefault(r.storefront_id, []).append(r.status)
+        assert sorted(by_shop) == [1, 2, 3] and all(st[-1] == "complete" for st in by_shop.values()), by_shop
+        assert jobs(store) == {"succeeded": 3}
+        with store.session() as s:
+            assert len(s.scalars(select(Finding).where(Finding.rule_id == "AD-ABSOLUTE-TERM")).all()) == 1
+        store.dispose()
+        for srv, _ in [(slow, ""), *quick]:
+            srv.server.shutdown()
+
+
+@pytest.mark.integration
+def test_a_worker_declared_lost_while_alive_kills_its_crawl_and_exits(
+        tmp_path: Path, pg: Store, workers: Workers) -> None:
+    slow, url = site("本店茶叶为国家级产品", 1, delay=60.0)
+    add_storefront(pg, 1, url)
+    (w1,) = workers.start(1)
+    assert daemon(tmp_path, pg).crawl(1)
+    wait_for(lambda: "/s1/" in slow.hits, timeout=120, what="the crawl mid-page")
+    with pg.session() as s:  # what the others do to a worker whose heartbeat went stale
+        (child,) = s.scalars(select(CrawlRun.pid).where(CrawlRun.status == "running")).all()
+        s.execute(text("DELETE FROM procrastinate_workers"))
+    assert w1.wait(timeout=60) == 3
+    assert not pid_alive(child)
+    assert "declared lost" in workers.logs()
+    slow.server.shutdown()

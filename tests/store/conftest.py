@@ -33,29 +33,56 @@ def _pg_bin() -> Path:
     return Path(found[-1]).parent
 
 
+class PgCluster:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (Debian's binaries); ``restart()`` for fault tests."""
+
+    def __init__(self) -> None:
+        self.bindir = _pg_bin()
+        self.root = Path(tempfile.mkdtemp(prefix="storewatch-pg-"))
+        self.data = self.root / "data"
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.root, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.port = _free_port()
+        self.url = f"postgresql+psycopg://storewatch@127.0.0.1:{self.port}/postgres"
+        subprocess.run([*self.as_user, str(self.bindir / "initdb"), "-D", str(self.data), "-U", "storewatch", "-A",
+                        "trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+
+    def ctl(self, *args: str) -> None:
+        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), *args], check=True,
+                       capture_output=True)
+
+    def start(self) -> None:
+        self.ctl("-l", str(self.root / "log"), "-w", "-t", "60", "-o",
+                 f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def restart(self) -> None:
+        """Stop fast (every connection cut), then start again on the same port."""
+        self.ctl("-m", "fast", "-w", "stop")
+        self.start()
+
+    def remove(self) -> None:
+        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def pg_cluster_handle() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @contextmanager
 def pg_cluster() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster on 127.0.0.1 (Debian's binaries); yields its URL (also used by
-    bench/scale.py)."""
-    bindir = _pg_bin()
-    root = Path(tempfile.mkdtemp(prefix="storewatch-pg-"))
-    data = root / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(root, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "storewatch", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60",
-                    "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://storewatch@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    """A throw-away PostgreSQL cluster; yields its URL (also used by bench/scale.py)."""
+    with pg_cluster_handle() as cluster:
+        yield cluster.url
 
 
 @pytest.fixture(scope="session")

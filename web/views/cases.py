@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from errors import InputError
+from errors import EvidenceError, InputError
 from store.clock import as_local, local_today
-from store.lifecycle import set_status
+from store.lifecycle import refusal, set_status
 from store.models import CrawlRun, Finding, PageRecord, Storefront, utcnow
 from web import evidence_view
 from web.common import WebState, form, in_db, render, state
@@ -47,17 +47,35 @@ def _next_number(session: Session, year: int) -> str:
 
 
 def open_cases(session: Session, finding_ids: list[str], *, actor: str, role: str, title: str = "",
-               tz: str = "Asia/Shanghai") -> list[int]:
+               tz: str = "Asia/Shanghai", refused: list[tuple[str, str]] | None = None) -> list[int]:
     """One case per storefront among the findings; the findings move to ``case_opened``. The case
-    number's year is the year in ``tz`` (the configured zone: 00:30 on 1 January is the new year)."""
-    rows = session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids))).all()
+    number's year is the year in ``tz`` (the configured zone: 00:30 on 1 January is the new year).
+
+    A finding that cannot be put in a case (no storefront, already in a case, a move the role may not
+    make) fails the whole call, unless ``refused`` is given: then it is listed there with the reason and
+    the others are put in cases. When none can, :class:`InputError` gives every reason."""
+    rows = {f.finding_id: f for f in session.scalars(select(Finding).where(Finding.finding_id.in_(finding_ids)))}
     if not rows:
         raise InputError("所选问题不存在")
+    in_case = set(session.scalars(select(CaseFinding.finding_id).where(CaseFinding.finding_id.in_(list(rows)))))
     by_sf: dict[int, list[Finding]] = {}
-    for f in rows:
-        if f.storefront_id is None:
-            raise InputError(f"问题 {f.finding_id} 不属于任何登记网站，无法立案")
+    skipped: list[tuple[str, str]] = []
+    for fid in dict.fromkeys(finding_ids):
+        f = rows.get(fid)
+        why = ("所选问题不存在" if f is None else
+               f"问题 {fid[:12]} 不属于任何登记网站，无法立案" if f.storefront_id is None else
+               f"问题 {fid[:12]} 已在案件中" if fid in in_case else refusal(f, "case_opened", role))
+        if why is not None:
+            if refused is None:
+                raise InputError(why)
+            skipped.append((fid, why))
+            continue
+        assert f is not None and f.storefront_id is not None
         by_sf.setdefault(f.storefront_id, []).append(f)
+    if not by_sf:
+        raise InputError("所选问题均不能立案：" + "；".join(why for _, why in skipped[:10]))
+    if refused is not None:
+        refused.extend(skipped)
     ids = []
     for sf_id, items in sorted(by_sf.items()):
         sf = session.get(Storefront, sf_id)
@@ -249,6 +267,19 @@ def _report(st: WebState, session: Session, case_id: int, actor: str, n: int) ->
         return "取证报告-未生成.txt", f"取证报告未能生成：{type(exc).__name__}: {exc}\n".encode()
 
 
+def _image_exhibit(st: WebState, finding: dict[str, Any]) -> dict[str, bytes]:
+    """The boxed image exhibit of a finding read from an image (``evidence.image_exhibit``), or a note why not."""
+    from evidence.image_exhibit import exhibit_files, image_exhibit
+
+    fid = str(finding.get("finding_id"))
+    try:
+        ev = dict(finding.get("evidence") or {})
+        ev["warc"] = str(evidence_view.resolve_path(st.settings.evidence_dir, ev.get("warc") or ""))
+        return exhibit_files(image_exhibit({**finding, "evidence": ev}))
+    except (EvidenceError, ValueError, OSError, EOFError) as exc:
+        return {f"{fid}-未生成.txt": f"图片标注副本未能生成：{exc}\n".encode()}
+
+
 def build_case_file(st: WebState, session: Session, case_id: int, actor: str) -> tuple[str, bytes]:
     """The case file: 案件摘要.html (Chinese summary), findings.json, evidence/<id>.zip per finding."""
     ctx = load_case(session, case_id)
@@ -271,6 +302,9 @@ def build_case_file(st: WebState, session: Session, case_id: int, actor: str) ->
         for f in ctx["findings"]:
             put(f"evidence/{f.finding_id}.zip",
                 evidence_view.export_zip(f.to_dict(), pages.get(f.page_id or -1), st.settings.evidence_dir))
+            if (f.location or {}).get("kind") == "image":
+                for name, blob in _image_exhibit(st, f.to_dict()).items():
+                    put(f"exhibits/{name}", blob)
         name, blob = _report(st, session, case_id, actor, len(ctx["findings"]))
         put(name, blob)
         put("README.txt", CASE_README.encode("utf-8"))

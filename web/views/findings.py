@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from errors import EvidenceError, InputError, SearchBackendError
 from store.decisions import precision_label, precision_of_rule
-from store.lifecycle import ANALYST_STATUSES, moves_for, set_status
+from store.lifecycle import ANALYST_STATUSES, NOTE_REQUIRED, STATUS_LABELS, moves_for, refusal, set_status
 from store.models import AllowListEntry, Finding, FindingEvent, PageRecord, Storefront
 from web import evidence_view
 from web.common import form, in_db, render, state, user
@@ -122,23 +122,38 @@ async def findings_bulk(request: Request) -> Response:
     back = _safe_back(data.get("back"), "/findings")
     if not ids:
         raise InputError("请先勾选要处理的问题 (no finding selected)")
+    refused: list[tuple[str, str]] = []  # (finding id, why it did not move): the others move
     if action == "case":
         from web.views.cases import open_cases
 
         case_ids = await in_db(request, lambda s: open_cases(s, ids, actor=u.name, role=u.role, title=note,
-                                                                    tz=state(request).settings.timezone))
-        target = f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases"
-        return RedirectResponse(target, status_code=303)
+                                                                    tz=state(request).settings.timezone, refused=refused))
+        if not refused:
+            return RedirectResponse(f"/cases/{case_ids[0]}" if len(case_ids) == 1 else "/cases", status_code=303)
+        return render(request, "bulk_result.html", action="立案", moved=len(ids) - len(refused), refused=refused,
+                      case_ids=case_ids, back=back)
     if action not in ("confirmed", "dismissed"):
         raise InputError(f"未知操作 {action!r}")
+    if action == "dismissed" and not note:
+        raise InputError(f"{NOTE_REQUIRED}：请在“备注”栏写明后再点“排除（误报）”")
 
     def apply(session: Session) -> int:
+        moved = 0
         for fid in ids:
-            set_status(session, fid, action, actor=u.name, role=u.role, note=note or ("批量确认" if action == "confirmed" else ""))
-        return len(ids)
+            row = session.get(Finding, fid)
+            why = "所选问题不存在" if row is None else refusal(row, action, u.role)
+            if why is not None:
+                refused.append((fid, why))
+                continue
+            set_status(session, fid, action, actor=u.name, role=u.role, note=note or "批量确认")
+            moved += 1
+        return moved
 
-    await in_db(request, apply)
-    return RedirectResponse(back, status_code=303)
+    moved = await in_db(request, apply)
+    if not refused:
+        return RedirectResponse(back, status_code=303)
+    return render(request, "bulk_result.html", action=STATUS_LABELS.get(action, action), moved=moved,
+                  refused=refused, case_ids=[], back=back)
 
 
 def _detail(session: Session, fid: str) -> dict[str, Any]:
@@ -207,6 +222,8 @@ async def finding_status(request: Request) -> Response:
     allow_scope = str(data.get("allow_scope", "match"))
     if status not in ANALYST_STATUSES:
         raise InputError(f"不允许的状态 {status!r}")
+    if status == "dismissed" and not note:
+        raise InputError(f"{NOTE_REQUIRED}：请在“备注”栏写明后再提交")
 
     def apply(session: Session) -> None:
         f = set_status(session, fid, status, actor=u.name, role=u.role, note=note)

@@ -1,0 +1,77 @@
+"""Per-page analysis in a second process while the crawl goes on.
+
+The rule engine's per-page share (text and page rules: :func:`analyzers.engine.page_part`) is most
+of a crawl's CPU, and it used to run only when the spider closed, after the last fetch, on the
+crawl's one core. :class:`PageJudge` hands each judgeable page to one worker process (``spawn``:
+a fresh interpreter, never a fork of the crawl's reactor and browser threads) as the page comes
+out of the pipelines, so analysis runs beside the fetching; at spider close
+:func:`pipelines.analyze.analyze_run` collects the parts and runs the site rules as before. The
+rules are pure functions of the page, so a part computed there is the part computed here. A
+worker that cannot start or breaks costs nothing but time: the pages it did not judge are judged
+in the crawl process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from analyzers.engine import PagePart, page_part
+from analyzers.model import Page, RegistryRecord
+
+log = logging.getLogger(__name__)
+
+
+def _warm() -> None:
+    """Worker start: load the rules, lexicons and model once, before the first page arrives."""
+    from analyzers import learned
+    from analyzers.engine import analyze_text
+
+    learned.load()
+    analyze_text("预热")
+
+
+def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None) -> PagePart:
+    return page_part(page, registry, storefront_id=storefront_id)
+
+
+class PageJudge:
+    """One analysis worker for one crawl; ``submit`` pages, ``parts`` for the ones it finished."""
+
+    def __init__(self, registry: RegistryRecord | None, storefront_id: int | None) -> None:
+        self.registry = registry
+        self.storefront_id = storefront_id
+        self.futures: dict[int, Future[PagePart]] = {}  # id(page) -> its part
+        self.pool: ProcessPoolExecutor | None = None
+        try:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        except (OSError, ValueError) as exc:
+            log.warning("analysis worker unavailable, pages are judged at the end: %s", exc)
+
+    def submit(self, page: Page) -> None:
+        if self.pool is None or id(page) in self.futures:
+            return
+        try:
+            self.futures[id(page)] = self.pool.submit(_part, page, self.registry, self.storefront_id)
+        except Exception as exc:  # a broken pool: the rest is judged at the end
+            log.warning("analysis worker gone: %s", exc)
+            self.pool = None
+
+    def parts(self, pages: list[Page]) -> dict[int, PagePart]:
+        """Parts by index in ``pages`` (waits for the worker); pages it failed on are left out."""
+        out: dict[int, PagePart] = {}
+        for i, page in enumerate(pages):
+            fut = self.futures.get(id(page))
+            if fut is None:
+                continue
+            try:
+                out[i] = fut.result()
+            except Exception as exc:
+                log.warning("analysis worker failed on %s (judged here instead): %s", page.url, exc)
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

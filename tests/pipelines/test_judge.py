@@ -1,0 +1,49 @@
+"""Per-page analysis in a worker process (pipelines.judge): the same findings as in-process."""
+
+from __future__ import annotations
+
+from analyzers.model import RegistryRecord
+from extraction.page import extract_page
+from pipelines.analyze import analyze_pages
+from pipelines.judge import PageJudge
+
+HOME = ('<html><head><title>雪域臻品</title></head><body><h1>雪域臻品旗舰店</h1><p>全网最低价，国家级品质</p>'
+        '<a href="/item/1.html">商品</a><div class="footer">客服电话 0971-1234567</div></body></html>')
+ITEM = ('<html><head><title>冬虫夏草</title></head><body><h1>冬虫夏草礼盒</h1><p class="price">￥199</p>'
+        '<p>本品根治高血压，三天见效，无效退款。最终解释权归本店所有。</p><p>高仿原单，1:1复刻</p></body></html>')
+
+
+def pages() -> list:
+    return [extract_page(HOME, "http://shop.test/", status=200, is_home=True, kind="home"),
+            extract_page(ITEM, "http://shop.test/item/1.html", status=200, kind="product")]
+
+
+def test_worker_parts_give_the_same_findings() -> None:
+    registry = RegistryRecord(name="西宁雪域臻品商贸有限公司", domain="shop.test", storefront_id=7)
+    here = analyze_pages(pages(), registry, storefront_id=7)
+    judge = PageJudge(registry, 7)
+    try:
+        assert judge.pool is not None
+        ps = pages()
+        for p in ps:
+            judge.submit(p)
+        parts = judge.parts(ps)
+        assert set(parts) == {0, 1}  # both pages were judged in the worker
+        there = analyze_pages(ps, registry, storefront_id=7, parts=parts)
+    finally:
+        judge.close()
+    assert here  # the pages do carry findings
+    assert [f.to_dict() for f in there] == [f.to_dict() for f in here]
+
+
+def test_pages_the_worker_did_not_judge_are_judged_here() -> None:
+    judge = PageJudge(None, None)
+    try:
+        ps = pages()
+        judge.submit(ps[1])  # the home page never reached the worker
+        parts = judge.parts(ps)
+        assert set(parts) == {1}
+        assert [f.to_dict() for f in analyze_pages(ps, None, parts=parts)] == \
+            [f.to_dict() for f in analyze_pages(pages(), None)]
+    finally:
+        judge.close()
