@@ -71,6 +71,17 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         if not (doc.negated(span) or doc.compliance(span)):
             spans.append(span)
             yield Hit(m.start(), m.end(), confidence=0.8)
+    for c in doc.get("diseases"):  # the ICD-10 names of data/diseases.txt, in the same two wordings as _CURES
+        cs, ce = doc.clause(c.start, c.end)
+        verb = _CURE_VERB.search(doc.text, max(cs, c.start - 5), c.start)
+        after = _CURE_OUTCOME.match(doc.text, c.end, ce)
+        if verb is None and after is None:
+            continue
+        span = (verb.start() if verb else c.start, after.end() if after else c.end)
+        if any(a < span[1] and span[0] < b for a, b in spans) or doc.negated(span) or doc.compliance(span):
+            continue
+        spans.append(span)
+        yield Hit(span[0], span[1], confidence=0.8)
 
 
 _TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
@@ -91,6 +102,9 @@ _CURES = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别
                     r"|下降\d*|减轻|恢复正常|治愈|不再(?:犯|疼|痛|发作)"
                     r"|有(?:辅助|明显|显著|很好的?)?(?:治疗|疗效|改善)(?:作用|效果))"
                     r"|(?:血糖|血压|血脂|尿酸)[^,。;]{0,4}?(?:降下来|降下去|降到正常|恢复正常|不再升高)")
+_CURE_VERB = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别|远离|预防|克星|专克|对付)[^,。;]{0,3}$")
+_CURE_OUTCOME = re.compile(r"[^,。;]{0,6}?(?:全消|消失|痊愈|根除|好了|断根|不再复发|不复发|全好|就好|康复|逆转|消退|好转"
+                           r"|减轻|恢复正常|治愈|不再(?:犯|疼|痛|发作)|有(?:辅助|明显|显著|很好的?)?(?:治疗|疗效|改善)(?:作用|效果))")
 _NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
 _WARNING = "不能代替药物"
 
