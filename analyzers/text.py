@@ -22,7 +22,7 @@ TEXT_LEXICONS: tuple[str, ...] = (
     "efficacy_guarantee", "fake_certification", "fake_sales", "unfair_terms", "return_denial",
     "return_exempt", "counterfeit", "counterfeit_exempt", "pyramid", "gov_bodies", "gov_endorse",
     "trademark", "prohibited", "prohibited_exempt", "gov_body_exempt", "medical_exempt", "cert_marks", "anchors",
-    "brands", "gi_regions", "wildlife", "diseases",
+    "brands", "gi_regions", "wildlife", "diseases", "drugs",
 )
 # Lexicons only used as context: they never start a context analysis by themselves.
 CONTEXT_ONLY = frozenset({"negation", "compliance_markers", "aspiration", "self_comparison",

@@ -173,6 +173,28 @@ def toy_gun(text: str) -> bool:
     return bool(_TOY_GUN.search(text)) and not _REAL_GUN.search(text)
 
 
+# a prescription drug offered without the prescription check (药品网络销售监督管理办法 第九条)
+_NO_RX = re.compile(r"无需处方|免处方|不用处方|不要处方|不需要?处方|没有?处方(?:也|都)?(?:能|可以?)|无处方|免问诊|不用问诊|"
+                    r"无需问诊|不需要?问诊|不用开方|私聊|私信|加微|加v|vx|代购|海外直邮|印度版|老挝版|孟加拉版")
+_DRUG_KINDS = {"controlled": "麻醉药品、精神药品（药品管理法 第六十一条第二款）",
+               "special": "医疗用毒性药品、药品类易制毒化学品（药品管理法 第六十一条第二款）",
+               "anabolic": "蛋白同化制剂、肽类激素（反兴奋剂条例 第十九条）",
+               "rx": "处方药未经处方审核（药品管理法 第六十二条）"}
+
+
+def _drugs(doc: TextDoc) -> Iterator[Hit]:
+    """data/drugs.txt: banned from online sale alone; a prescription drug only with a no-prescription cue."""
+    for c in lexicon_hits(doc, "drugs", "prohibited_exempt"):
+        ss, se = doc.sentence(c.start, c.end)
+        sent = doc.text[ss:se]
+        if any(w in sent for w in _BAN_WORDS) or doc.has("prohibited", ss, se):
+            continue  # a list of goods not sold, or already a prohibited-goods hit
+        if c.tag == "rx" and _NO_RX.search(sent) is None:
+            continue
+        yield Hit(c.start, c.end, confidence=0.8, detail=f"（{_DRUG_KINDS.get(c.tag, '药品')}）")
+        return
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
@@ -195,6 +217,7 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             if not (doc.negated(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS)):
                 yield Hit(m.start(), m.end(), confidence=0.85, detail=detail)
     yield from _wildlife(doc)
+    yield from _drugs(doc)
     for c in lexicon_hits(doc, "prohibited", "prohibited_exempt"):
         ss, se = doc.sentence(c.start, c.end)
         if any(w in doc.text[ss:se] for w in _BAN_WORDS):
