@@ -90,8 +90,8 @@ def image_exhibit(finding: dict[str, Any], *, refresh: bool = False) -> dict[str
     desc_path = folder / f"{fid}.json"
     if desc_path.exists() and not refresh:
         desc = json.loads(desc_path.read_text(encoding="utf-8"))
-        marked = folder / str(desc.get("marked", ""))
-        if desc.get("source_kind") == "image" and marked.is_file() and sha256(marked.read_bytes()) == desc["marked_sha256"]:
+        kept = folder / str(desc.get("marked", ""))
+        if desc.get("source_kind") == "image" and kept.is_file() and sha256(kept.read_bytes()) == desc["marked_sha256"]:
             return {**desc, "folder": str(folder)}
     url, digest = str(ev.get("image_url") or ""), str(ev.get("image_sha256") or "")
     if not url or not digest:
