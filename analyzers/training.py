@@ -130,13 +130,21 @@ def _rule_categories(texts: Sequence[str]) -> list[set[str]]:
     return [{f.category for f in analyze_text(t, options={"use_model": False})} for t in texts]
 
 
+# One statement, two labels: a blanket refusal of returns (售出概不退换) is both an unfair standard term and a
+# denied 7-day return, and writers label it either way (or both). For choosing thresholds a model finding of one
+# on text labelled the other is not a false alarm (the engine merges the two into one finding, analyzers/merge.py).
+_SAME_STATEMENT = {"unfair_terms": frozenset({"return_policy"}), "return_policy": frozenset({"unfair_terms"})}
+
+
 def _thresholds(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]], cats: Sequence[str],
                 target: float, min_added: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Per category: the lowest threshold whose added findings (no rule of that category fired) reach ``target``."""
     out: dict[str, float] = {}
     report: dict[str, dict[str, float]] = {}
     for k, cat in enumerate(cats):
-        cand = [(float(probs[i, k]), cat in dev[i]["categories"]) for i in range(len(dev)) if cat not in ruled[i]]
+        near = _SAME_STATEMENT.get(cat, frozenset())
+        cand = [(float(probs[i, k]), cat in dev[i]["categories"] or bool(near & set(dev[i]["categories"])))
+                for i in range(len(dev)) if cat not in ruled[i]]
         cand.sort(reverse=True)
         best = 2.0
         tp = fp = 0
