@@ -223,7 +223,7 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
     """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
     better); a block where a rule found one kind of violation may still carry another."""
     blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
-              for k, u in enumerate(units) if not u.hidden]
+              for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)

@@ -230,7 +230,7 @@ def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, ur
     blocks = list(blocks)
     model.prime([text for _s, _k, text, _r in blocks if len(text) >= 8])  # the page's blocks in one numpy pass
     for selector, loc_kind, text, ruled in blocks:
-        if len(text) < 8:
+        if len(re.sub(r"\W", "", text)) < 10:  # a heading or a name (牦牛骨粉 - 高原好物): too little copy to judge
             continue
         for cat, score in model.passing(text).items():
             if cat in ruled:
