@@ -62,7 +62,10 @@ def test_an_off_host_js_redirect_of_the_home_page_is_not_judged(shop: Site, cana
     assert canary.hits["*"] == 0
     assert outcome.status != "complete"
     home = outcome.pages[0]
-    assert home["left_host"].startswith(canary.url("/")) or "chrome-error" in home["left_host"], home
+    # where the navigation went is recorded on the page, or (when the guard stopped it before Chromium
+    # committed the error page, which happens under load) as the browser's refusal of the canary's URL
+    stopped = [b for b in outcome.summary["browser_blocked"] if b["url"].startswith(canary.url("/")) and b["by"] == "browser"]
+    assert home["left_host"].startswith(canary.url("/")) or "chrome-error" in home["left_host"] or stopped, home
     assert not home["rendered"]  # the browser's page (an error page) is not the stored DOM
     assert "screenshot" not in (home["evidence"].get("records") or {})
     assert outcome.findings == []
