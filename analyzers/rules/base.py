@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from analyzers.ids import uscc_check_char
 from analyzers.model import Image, Link, Location, Page, RegistryRecord, TextBlock
+from analyzers.understand import VOICES
 
 Scope = Literal["text", "page", "site"]
 
@@ -45,7 +46,7 @@ Example = str | SiteExample
 
 # Voices a rule judges when it does not say (analyzers.understand.VOICES): format checks read every
 # block; terms also bind in a compliance notice (本店声明：…概不退换); claims only in the merchant's own offer.
-ALL_VOICES = frozenset({"offer", "law", "news", "warning", "compliance", "banned_list", "question"})
+ALL_VOICES = VOICES
 _VOICES_BY_CATEGORY: dict[str, frozenset[str]] = {
     "unfair_terms": frozenset({"offer", "compliance"}),
     "return_policy": frozenset({"offer", "compliance"}),
