@@ -202,18 +202,42 @@ class EventRecorder:
     """Listens on a Playwright page for what it does by itself (popups, dialogs, downloads), and
     counts its requests (:class:`crawler.settle.NetworkWatch`) to know when it is settled."""
 
+    MAX_NAVIGATIONS = 20
+
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
         self.network = NetworkWatch()
+        self.navigations: list[str] = []  # URLs the main frame was asked to load (bounded)
+        self._page: Any = None
 
     def _add(self, event: dict[str, Any]) -> None:
         self.events = compact_events([*self.events, event])
 
     def attach(self, page: Any) -> None:
+        self._page = page
         self.network.attach(page)
+        page.on("request", self._on_request)
         page.on("popup", self._on_popup)
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+
+    def _on_request(self, request: Any) -> None:
+        """Note each navigation of the main frame, whether or not it is let through (the guard may
+        abort an off-host one before Chromium commits anything, and the page then still shows
+        the storefront: where the page sent its visitor is what counts)."""
+        try:
+            if not request.is_navigation_request() or len(self.navigations) >= self.MAX_NAVIGATIONS:
+                return
+            if self._page is not None and request.frame != self._page.main_frame:
+                return
+        except Exception:  # a request of a closed page
+            return
+        self.navigations.append(request.url)
+
+    def left_to(self, in_scope: Any) -> str:
+        """The first main-frame navigation off the storefront (``""`` if none)."""
+        return next((u for u in self.navigations
+                     if u.startswith(("http://", "https://")) and not in_scope(u)), "")
 
     async def _on_popup(self, popup: Any) -> None:
         self._add({"kind": "popup", "detail": popup.url, "user_initiated": False})

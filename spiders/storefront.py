@@ -166,11 +166,13 @@ class StorefrontSpider(scrapy.Spider):
         cap.render_reason = meta.get("sw_render_reason", "")
         cap.rendered_at = utc_now()
         cap.browser_status = response.status
-        if result.final_url and not self.state.scope.in_scope(result.final_url):
-            # a script or refresh took the browser off the host: what it shows (an error page, the
-            # gate's refusal, another site) is not the storefront and is neither stored nor judged
-            cap.left_host = result.final_url
-            self.state.cut(cap.url, f"browser navigation left the host for {result.final_url}")
+        left = self._left_host(result.final_url, meta.get("sw_recorder"))
+        if left:
+            # a script or refresh took (or tried to take: the guard may have stopped it) the browser
+            # off the host: what it shows (an error page, the gate's refusal, another site, or the
+            # page its visitor is sent away from) is not the storefront and is neither stored nor judged
+            cap.left_host = left
+            self.state.cut(cap.url, f"browser navigation left the host for {left}")
             result = RenderResult(events=result.events, final_url=result.final_url, cut_reason=result.cut_reason)
             cap.rendered = False
         else:
@@ -188,6 +190,13 @@ class StorefrontSpider(scrapy.Spider):
         yield cap
         for request in self._follow(links, result.final_url or cap.url, meta):
             yield request
+
+    def _left_host(self, final_url: str, recorder: Any) -> str:
+        """Where the browser's main frame went (or was sent) off the storefront's host, or ``""``."""
+        sent = recorder.left_to(self.state.scope.in_scope) if recorder is not None else ""
+        if final_url and not self.state.scope.in_scope(final_url):
+            return sent or final_url  # the URL it was sent to says more than chrome-error://
+        return sent
 
     async def _close_page(self, page: Any, context: str) -> None:
         try:
@@ -236,6 +245,12 @@ class StorefrontSpider(scrapy.Spider):
             return
         cap.cut_reason = "; ".join(x for x in (cap.cut_reason, f"render failed: {error}") if x)
         self.state.cut(request.url, f"render failed: {error}")
+        left = self._left_host("", recorder)
+        if left:  # the render failed because the page sent the browser off the host: as in parse_rendered
+            cap.left_host = left
+            self.state.cut(cap.url, f"browser navigation left the host for {left}")
+            yield cap
+            return
         links: list[tuple[str, str, str]] = []
         if cap.body and not cap.error:  # the fetched page stands: judged and followed as fetched
             cap.doc = parse_html(cap.body.decode(cap.encoding or "utf-8", "replace"))

@@ -62,10 +62,9 @@ def test_an_off_host_js_redirect_of_the_home_page_is_not_judged(shop: Site, cana
     assert canary.hits["*"] == 0
     assert outcome.status != "complete"
     home = outcome.pages[0]
-    # where the navigation went is recorded on the page, or (when the guard stopped it before Chromium
-    # committed the error page, which happens under load) as the browser's refusal of the canary's URL
-    stopped = [b for b in outcome.summary["browser_blocked"] if b["url"].startswith(canary.url("/")) and b["by"] == "browser"]
-    assert home["left_host"].startswith(canary.url("/")) or "chrome-error" in home["left_host"] or stopped, home
+    # where the page sent the browser is recorded on the page, whether Chromium committed its error
+    # page, the guard stopped the navigation first (under load) or the render failed on it
+    assert home["left_host"].startswith(canary.url("/")), home
     assert not home["rendered"]  # the browser's page (an error page) is not the stored DOM
     assert "screenshot" not in (home["evidence"].get("records") or {})
     assert outcome.findings == []
