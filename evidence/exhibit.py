@@ -32,6 +32,9 @@ from evidence.warc import sha256
 FOLDER = "exhibits"
 NOTE = ("据存档页面离线重新渲染（样式与图片取自本次抓取的存档，未存档的资源不加载，未执行脚本，不联网）；"
         "红框为匹配内容位置。原始证据为 WARC 中的记录。")
+NOTE_UNBOXED = ("据存档页面离线重新渲染（样式与图片取自本次抓取的存档，未存档的资源不加载，未执行脚本，不联网）；"
+                "匹配内容在页面上不可见（如隐藏的框架、脚本或属性），无法框出位置，本副本未作标注，"
+                "其代码见 WARC 中的记录（原始证据）。")
 _FIND = """([match, selector]) => {
   const within = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -172,6 +175,7 @@ def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium"
     _write(folder / f"{fid}.png", marked)
     desc = {"finding_id": fid, "source_record": record_id, "source_kind": kind, "box": box,
             "clean": f"{fid}.clean.png", "clean_sha256": sha256(clean),
-            "marked": f"{fid}.png", "marked_sha256": sha256(marked), "made_at": utc_iso(), "note": NOTE}
+            "marked": f"{fid}.png", "marked_sha256": sha256(marked), "made_at": utc_iso(),
+            "note": NOTE if box else NOTE_UNBOXED}
     _write(desc_path, json.dumps(desc, ensure_ascii=False, indent=1).encode("utf-8"))
     return {**desc, "folder": str(folder)}
