@@ -24,6 +24,7 @@ from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
+from analyzers.rules.common import return_exempt
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, page_voice, voice
 from errors import ConfigError
@@ -244,7 +245,12 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
 
 
 def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
-    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register)."""
+    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register), or a
+    refused return of goods the law exempts (定制、鲜活、已激活的软件: 暂行办法 第六条、第七条)."""
+    if f.category == "return_policy":
+        sentence = TextDoc(f.match)
+        if return_exempt(sentence, 0, len(sentence.text), conditions=False):
+            return True
     if not doc.exempted:
         return False
     base = next((u.start for u in units if u.selector == f.location.selector and u.kind == f.location.kind), 0)
