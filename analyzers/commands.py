@@ -63,6 +63,9 @@ def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> N
         texts = [t for _, t, _ in parsed if t]
         model.prime(texts)  # one numpy pass for the batch; the engine's calls look up
         model.prime(_quotable(model, texts))  # and one for the sentences a model finding would quote
+        from analyzers import voice_model
+
+        voice_model.prime(texts)  # and the trained voice's
     for ident, text, error in parsed:
         if error is not None or text is None:
             result: dict[str, Any] = {"id": ident, "error": error}
