@@ -246,3 +246,13 @@ def test_an_item_link_to_a_page_that_offers_nothing_is_no_product_page() -> None
 ])
 def test_lawful_bases_stated_bind_rules_and_model(text: str) -> None:
     assert analyze_text(text) == []
+
+
+def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() -> None:
+    def site_of(name: str) -> list:  # noqa: ANN401
+        bare = Page(url=HOME, blocks=(TextBlock(f"主办单位：{name} 统一社会信用代码：{REGISTRY.uscc}"),
+                                      TextBlock("青ICP备19000123号-1")), is_home=True)
+        return [f for f in analyze_site([bare], REGISTRY) if f.category == "license_display"]
+
+    assert [f.match for f in site_of("西宁另一家电子商务有限公司")] == ["西宁另一家电子商务有限公司"]
+    assert site_of(REGISTRY.name) == []
