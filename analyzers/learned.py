@@ -83,6 +83,12 @@ def gram_key(gram: str) -> int:
 
 
 _MEMO_MAX = 20000  # texts kept scored (one analyze-text batch and its sentences)
+_EMPTY = np.int64(-1)  # an empty slot of the n-gram table (no key is negative: 3 x 21 bits < 63)
+
+
+def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Slot of each key in a table of 2**bits (Fibonacci hashing of the 64-bit key)."""
+    return ((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -102,45 +108,93 @@ class TextModel:
         return {k: float(x) for k, x in v.items()} if isinstance(v, dict) else {}
 
     @cached_property
-    def _keyed(self) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary as sorted integer keys (code points packed 21 bits each) and their feature indices."""
-        keys = np.fromiter((gram_key(g) for g in self.vocab), dtype=np.int64, count=len(self.vocab))
-        idx = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
-        order = np.argsort(keys)
-        return keys[order], idx[order]
+    def _table(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """Open-addressing hash table of the vocabulary: n-gram key (code points packed 21 bits each) ->
+        feature index, built once; a batch looks its n-grams up in a few vectorised probes."""
+        words = list(self.vocab)
+        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        if len(words) and (lens.min() < 1 or lens.max() > NGRAMS[1]):
+            raise ValueError("model vocabulary holds an n-gram outside 1-3 characters")
+        cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        ends = np.cumsum(lens)
+        keys = np.zeros(len(words), dtype=np.int64)
+        for j in range(NGRAMS[1]):  # keys = (keys << 21) | next code point, for the words that long
+            has = lens > j
+            keys[has] = (keys[has] << 21) | cp[(ends - lens)[has] + j]
+        cols = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
+        bits = max(4, int(len(keys) * 2).bit_length() + 1)  # load factor <= 1/4: short probe chains
+        mask = (1 << bits) - 1
+        tkeys = np.full(mask + 1, _EMPTY, dtype=np.int64)
+        tcols = np.zeros(mask + 1, dtype=np.int64)
+        slot = _hash(keys, bits)
+        todo = np.arange(len(keys))
+        while len(todo):
+            free = tkeys[slot[todo]] == _EMPTY
+            cand = todo[free]
+            _, first = np.unique(slot[cand], return_index=True)  # one key per free slot this round
+            won = cand[first]
+            tkeys[slot[won]] = keys[won]
+            tcols[slot[won]] = cols[won]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[won] = True
+            todo = todo[~placed[todo]]
+            moved = todo[tkeys[slot[todo]] != _EMPTY]
+            slot[moved] = (slot[moved] + 1) & mask
+        return tkeys, tcols, bits
+
+    def _lookup(self, grams: np.ndarray) -> np.ndarray:
+        """Feature index of each n-gram key, -1 where it is not in the vocabulary."""
+        tkeys, tcols, bits = self._table
+        mask = (1 << bits) - 1
+        slot = _hash(grams, bits)
+        out = np.full(len(grams), -1, dtype=np.int64)
+        todo = np.arange(len(grams))
+        while len(todo):
+            k = tkeys[slot[todo]]
+            found = k == grams[todo]
+            out[todo[found]] = tcols[slot[todo[found]]]
+            todo = todo[~found & (k != _EMPTY)]
+            slot[todo] = (slot[todo] + 1) & mask
+        return out
 
     @cached_property
     def _memo(self) -> dict[str, np.ndarray]:
         """Probabilities of texts already scored (filled in batches by :meth:`prime`)."""
         return {}
 
-    def _grams(self, text: str) -> np.ndarray:
-        """Integer keys of the character 1-3-grams of normalised ``text`` (with repeats)."""
-        norm = normalise_term(text)
-        cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    def _grams(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Integer keys of the character 1-3-grams of each normalised text (with repeats), and the index of
+        the text each belongs to: all texts in one array, n-grams never spanning two texts."""
+        norms = [normalise_term(t) for t in texts]
+        lens = np.fromiter((len(t) for t in norms), dtype=np.int64, count=len(norms))
+        cp = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        row = np.repeat(np.arange(len(norms), dtype=np.int64), lens)
         grams = [cp]
+        rows = [row]
         if len(cp) > 1:
-            grams.append((cp[:-1] << 21) | cp[1:])
+            same = row[:-1] == row[1:]
+            grams.append(((cp[:-1] << 21) | cp[1:])[same])
+            rows.append(row[:-1][same])
         if len(cp) > 2:
-            grams.append((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])
-        return np.concatenate(grams)
+            same = row[:-2] == row[2:]
+            grams.append(((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])[same])
+            rows.append(row[:-2][same])
+        return np.concatenate(grams), np.concatenate(rows)
 
     def _batch(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities (len(texts), n_categories), all texts vectorised together."""
         z = np.tile(self.bias, (len(texts), 1))
         if not texts:
             return z
-        per = [self._grams(t) for t in texts]
-        seg = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per])
-        allg = np.concatenate(per)
-        keys, fidx = self._keyed
-        ug, inv = np.unique(allg, return_inverse=True)  # sorted needles search faster, and once each
-        upos = np.minimum(np.searchsorted(keys, ug), len(keys) - 1)
-        uhit = keys[upos] == ug
-        hit = uhit[inv]
+        allg, seg = self._grams(texts)
+        col = self._lookup(allg)
+        hit = col >= 0
         if hit.any():
             nf = np.int64(len(self.idf))
-            pair, cnt = np.unique(seg[hit] * nf + fidx[upos[inv[hit]]], return_counts=True)
+            pair = np.sort(seg[hit] * nf + col[hit])
+            edge = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+            cnt = np.diff(np.r_[edge, len(pair)])
+            pair = pair[edge]
             row, ii = pair // nf, pair % nf
             x = (1.0 + np.log(cnt.astype(np.float32))) * self.idf[ii]
             norm = np.sqrt(np.bincount(row, weights=x * x, minlength=len(texts)))
