@@ -112,6 +112,20 @@ def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
     return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
 
 
+def _text_plan(opts: Options, kind: str) -> tuple[tuple[Rule, dict[str, Any] | None], ...]:
+    """The text rules to run on a page of ``kind``, each with its options (``None``: ask
+    :meth:`Options.for_rule` on each call, a fresh copy)."""
+    if opts.rule_options:
+        return tuple((r, None) for r in _active(opts, "text") if not (opts.use_voice and not r.judges(kind, "")))
+    return _plain_text_plan(opts.disabled, kind, opts.use_voice)
+
+
+@lru_cache(maxsize=64)
+def _plain_text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> tuple[tuple[Rule, dict[str, Any] | None], ...]:
+    return tuple((r, None if r.options else _NO_OPTIONS) for r in _active_rules(disabled, "text")
+                 if not (use_voice and not r.judges(kind, "")))
+
+
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
              storefront_id: int | None, page_kind: str = "", voice: str = "") -> Finding:
     return Finding(rule_id=rule.id, category=rule.category, article=rule.article, law=rule.law,
@@ -164,10 +178,8 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
     out: list[Finding] = []
     where: list[int] = []  # unit index of each finding
     voices = _Voices(doc, kind, heading)
-    for rule in _active(opts, "text"):
-        if opts.use_voice and not rule.judges(kind, ""):
-            continue
-        for hit in rule.check(doc, opts.for_rule(rule)):
+    for rule, rule_opts in _text_plan(opts, kind):
+        for hit in rule.check(doc, rule_opts if rule_opts is not None else opts.for_rule(rule)):
             said = voices.at(hit.start, hit.end)
             if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
@@ -273,7 +285,10 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
     site_seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
     for f in findings:
-        if f.confidence < opts.min_confidence or f.finding_id in seen:
+        if f.confidence < opts.min_confidence:
+            continue
+        fid = f.finding_id
+        if fid in seen:
             continue
         if f.rule_id in BY_ID and BY_ID[f.rule_id].per_site:
             key = (f.rule_id, normalise_key(f.match))
@@ -282,7 +297,7 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
             site_seen.add(key)
         if any(a.covers(f) for a in allow_list):
             continue
-        seen.add(f.finding_id)
+        seen.add(fid)
         out.append(f)
     # pages and sites (what analysts triage): one finding per statement; bare text keeps each category
     return merge_statements(out) if merge else out

@@ -147,14 +147,17 @@ class TextModel:
         tkeys, tcols, bits = self._table
         mask = (1 << bits) - 1
         slot = _hash(grams, bits)
-        out = np.full(len(grams), -1, dtype=np.int64)
-        todo = np.arange(len(grams))
+        k = tkeys[slot]
+        found = k == grams
+        out = np.where(found, tcols[slot], -1)
+        todo = np.flatnonzero(~found & (k != _EMPTY))  # collided on the first probe: walk on (a few %)
         while len(todo):
-            k = tkeys[slot[todo]]
+            slot_t = (slot[todo] + 1) & mask
+            slot[todo] = slot_t
+            k = tkeys[slot_t]
             found = k == grams[todo]
-            out[todo[found]] = tcols[slot[todo[found]]]
+            out[todo[found]] = tcols[slot_t[found]]
             todo = todo[~found & (k != _EMPTY)]
-            slot[todo] = (slot[todo] + 1) & mask
         return out
 
     @cached_property
@@ -191,7 +194,9 @@ class TextModel:
         hit = col >= 0
         if hit.any():
             nf = np.int64(len(self.idf))
-            pair = np.sort(seg[hit] * nf + col[hit])
+            pair = seg[hit] * nf + col[hit]
+            # sorted (text, feature) pairs: the order the sums below add in (int32 sorts faster)
+            pair = np.sort(pair.astype(np.int32)).astype(np.int64) if len(texts) * nf < 2**31 else np.sort(pair)
             edge = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
             cnt = np.diff(np.r_[edge, len(pair)])
             pair = pair[edge]
@@ -207,22 +212,42 @@ class TextModel:
         """Score many texts in one vectorised pass; later :meth:`scores` calls on them are look-ups."""
         memo = self._memo
         todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if not todo:
+            return
         if len(memo) + len(todo) > _MEMO_MAX:
             memo.clear()
         for t, p in zip(todo, self._batch(todo), strict=True):
             memo[t] = p
 
+    def _probs(self, text: str) -> np.ndarray:
+        p = self._memo.get(text)
+        return self._batch([text])[0] if p is None else p
+
     def scores(self, text: str) -> dict[str, float]:
         """Probability per category for one text (normalised inside); n-grams counted in numpy."""
-        p = self._memo.get(text)
-        if p is None:
-            p = self._batch([text])[0]
-        return dict(zip(self.categories, (float(v) for v in p), strict=True))
+        return dict(zip(self.categories, self._probs(text).tolist(), strict=True))
+
+    def score(self, text: str, category: str) -> float:
+        """Probability of one category for one text."""
+        return float(self._probs(text)[self._column[category]])
+
+    @cached_property
+    def _column(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.categories)}
+
+    @cached_property
+    def _cutoffs(self) -> np.ndarray:
+        """Thresholds in category order (2.0, never reached, where a category has none)."""
+        return np.array([self.thresholds.get(c, 2.0) for c in self.categories], dtype=np.float64)
 
     def passing(self, text: str) -> dict[str, float]:
         """Categories whose score passes their threshold."""
-        s = self.scores(text)
-        return {c: v for c, v in s.items() if v >= self.thresholds.get(c, 2.0)}
+        p = self._probs(text)
+        over = np.flatnonzero(p >= self._cutoffs)
+        if not len(over):
+            return {}
+        values = p.tolist()
+        return {self.categories[i]: values[i] for i in over.tolist()}
 
     def save(self, path: Path) -> None:
         words = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
@@ -260,7 +285,7 @@ def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int
         return best
     model.prime([text[s:e] for s, e in spans])  # all the block's sentences in one numpy pass
     for s, e in spans:
-        v = model.scores(text[s:e])[category]
+        v = model.score(text[s:e], category)
         if v > best[2]:
             best = (s, e, v)
     return best
