@@ -23,7 +23,7 @@ from analyzers.learned import MODEL_RULE_IDS
 from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
-from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
+from analyzers.rules import BY_ID, RULES, TRIGGERS, Hit, Rule, Site
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, page_voice, voice
 from errors import ConfigError
@@ -112,18 +112,25 @@ def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
     return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
 
 
-def _text_plan(opts: Options, kind: str) -> tuple[tuple[Rule, dict[str, Any] | None], ...]:
+_Plan = tuple[tuple[Rule, dict[str, Any] | None, frozenset[str]], ...]
+
+
+def _text_plan(opts: Options, kind: str) -> _Plan:
     """The text rules to run on a page of ``kind``, each with its options (``None``: ask
-    :meth:`Options.for_rule` on each call, a fresh copy)."""
+    :meth:`Options.for_rule` on each call, a fresh copy) and its triggers (empty: run on every text)."""
     if opts.rule_options:
-        return tuple((r, None) for r in _active(opts, "text") if not (opts.use_voice and not r.judges(kind, "")))
+        return tuple((r, None, _TRIGGERS.get(r.id, frozenset())) for r in _active(opts, "text")
+                     if not (opts.use_voice and not r.judges(kind, "")))
     return _plain_text_plan(opts.disabled, kind, opts.use_voice)
 
 
 @lru_cache(maxsize=64)
-def _plain_text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> tuple[tuple[Rule, dict[str, Any] | None], ...]:
-    return tuple((r, None if r.options else _NO_OPTIONS) for r in _active_rules(disabled, "text")
-                 if not (use_voice and not r.judges(kind, "")))
+def _plain_text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> _Plan:
+    return tuple((r, None if r.options else _NO_OPTIONS, _TRIGGERS.get(r.id, frozenset()))
+                 for r in _active_rules(disabled, "text") if not (use_voice and not r.judges(kind, "")))
+
+
+_TRIGGERS = {rid: frozenset(needs) for rid, needs in TRIGGERS.items()}
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
@@ -178,7 +185,10 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
     out: list[Finding] = []
     where: list[int] = []  # unit index of each finding
     voices = _Voices(doc, kind, heading)
-    for rule, rule_opts in _text_plan(opts, kind):
+    found = doc.found
+    for rule, rule_opts, needs in _text_plan(opts, kind):
+        if needs and found.isdisjoint(needs):
+            continue  # none of the lexicons its check reads occurred (analyzers/rules/triggers.py)
         for hit in rule.check(doc, rule_opts if rule_opts is not None else opts.for_rule(rule)):
             said = voices.at(hit.start, hit.end)
             if opts.use_voice and not rule.judges(kind, said):

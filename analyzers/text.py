@@ -127,6 +127,14 @@ class TextDoc:
                     return True
         return False
 
+    @cached_property
+    def found(self) -> frozenset[str]:
+        """Lexicons with candidates here, by name and as ``name:tag`` (what rule triggers name)."""
+        keys = set(self.cands)
+        for name, found in self.cands.items():
+            keys.update(f"{name}:{c.entry.tag}" for c in found)
+        return frozenset(keys)
+
     @property
     def interesting(self) -> bool:
         return any(k not in CONTEXT_ONLY for k in self.cands)
