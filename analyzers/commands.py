@@ -55,9 +55,10 @@ def _quotable(model: Any, texts: list[str]) -> list[str]:
 
 def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> None:
     from analyzers import learned
-    from analyzers.engine import analyze_text
+    from analyzers.engine import analyze_text, parse_options
 
     parsed = [_parse(n, raw) for n, raw in batch]
+    opts = parse_options(options)  # once for the batch
     model = learned.load() if options.get("use_model", True) else None
     if model is not None:
         texts = [t for _, t, _ in parsed if t]
@@ -67,7 +68,7 @@ def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> N
         if error is not None or text is None:
             result: dict[str, Any] = {"id": ident, "error": error}
         else:
-            result = {"id": ident, "findings": [f.to_dict() for f in analyze_text(text, options=options)]}
+            result = {"id": ident, "findings": [f.to_dict() for f in analyze_text(text, options=opts)]}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()
 

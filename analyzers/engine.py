@@ -69,8 +69,11 @@ class Options:
 _OPTION_KEYS = {"min_confidence", "disabled_rules", "rules", "use_model", "use_voice"}
 
 
-def parse_options(options: Mapping[str, Any] | None) -> Options:
-    """Validate analyzer options: ``min_confidence``, ``disabled_rules``, ``rules`` ({id: {name: value}})."""
+def parse_options(options: Mapping[str, Any] | Options | None) -> Options:
+    """Validate analyzer options: ``min_confidence``, ``disabled_rules``, ``rules`` ({id: {name: value}}).
+    An :class:`Options` (options parsed once for many texts) is taken as it is."""
+    if isinstance(options, Options):
+        return options
     if not options:
         return Options()
     unknown = set(options) - _OPTION_KEYS
@@ -314,7 +317,7 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
 
 
 def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),
-                 options: Mapping[str, Any] | None = None, url: str = "") -> list[Finding]:
+                 options: Mapping[str, Any] | Options | None = None, url: str = "") -> list[Finding]:
     """Text rules only (``storewatch analyze-text``): no page context, no site rules."""
     opts = parse_options(options)
     doc = TextDoc(text)
