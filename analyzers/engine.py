@@ -11,24 +11,23 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from analyzers import learned
+from analyzers.dispatch import NO_OPTIONS, Voices, active_rules, text_plan
 from analyzers.learned import MODEL_RULE_IDS
 from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
-from analyzers.rules import BY_ID, RULES, TRIGGERS, Hit, Rule, Site
+from analyzers.rules import BY_ID, Hit, Rule, Site
 from analyzers.text import TextDoc
-from analyzers.understand import page_kind, page_voice, voice
+from analyzers.understand import page_kind, voice
 from errors import ConfigError
 
-__all__ = ["AllowEntry", "analyze_text", "analyze_page", "analyze_site", "Options", "parse_options"]
+__all__ = ["AllowEntry", "analyze_text", "analyze_texts", "analyze_page", "analyze_site", "Options", "parse_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +46,6 @@ class AllowEntry:
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
 
-_NO_OPTIONS: dict[str, Any] = {}  # shared by every rule without options (checks only read their options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +58,7 @@ class Options:
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
         if not self.rule_options:
-            return dict(rule.options) if rule.options else _NO_OPTIONS
+            return dict(rule.options) if rule.options else NO_OPTIONS
         merged = dict(rule.options)
         merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
         return merged
@@ -107,33 +105,7 @@ def parse_options(options: Mapping[str, Any] | Options | None) -> Options:
 
 
 def _active(opts: Options, scope: str) -> tuple[Rule, ...]:
-    return _active_rules(opts.disabled, scope)
-
-
-@lru_cache(maxsize=64)
-def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
-
-
-_Plan = tuple[tuple[Rule, dict[str, Any] | None, frozenset[str]], ...]
-
-
-def _text_plan(opts: Options, kind: str) -> _Plan:
-    """The text rules to run on a page of ``kind``, each with its options (``None``: ask
-    :meth:`Options.for_rule` on each call, a fresh copy) and its triggers (empty: run on every text)."""
-    if opts.rule_options:
-        return tuple((r, None, _TRIGGERS.get(r.id, frozenset())) for r in _active(opts, "text")
-                     if not (opts.use_voice and not r.judges(kind, "")))
-    return _plain_text_plan(opts.disabled, kind, opts.use_voice)
-
-
-@lru_cache(maxsize=64)
-def _plain_text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> _Plan:
-    return tuple((r, None if r.options else _NO_OPTIONS, _TRIGGERS.get(r.id, frozenset()))
-                 for r in _active_rules(disabled, "text") if not (use_voice and not r.judges(kind, "")))
-
-
-_TRIGGERS = {rid: frozenset(needs) for rid, needs in TRIGGERS.items()}
+    return active_rules(opts.disabled, scope)
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
@@ -152,47 +124,28 @@ class _Unit:
     hidden: bool = False
 
 
-_NEWLINE = re.compile("\n")
-
-
-class _Voices:
-    """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
-
-    def __init__(self, doc: TextDoc, kind: str, heading: str = "") -> None:
-        self.doc, self.kind = doc, kind
-        self.page = page_voice(heading, kind) if heading else None
-        self._cache: dict[tuple[int, int], str] = {}
-        self._blocks: dict[int, str] = {}
-        self._stops = [m.start() for m in _NEWLINE.finditer(doc.text)]
-
-    def _block(self, start: int) -> tuple[int, int]:
-        k = bisect_right(self._stops, start)
-        s = self._stops[k - 1] + 1 if k > 0 else 0
-        e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
-        return s, e
-
-    def at(self, start: int, end: int) -> str:
-        ss, se = self.doc.sentence(start, end)
-        got = self._cache.get((ss, se))
-        if got is None:
-            bs, be = self._block(start)
-            context = self.doc.text[bs:be]
-            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
-                                                     page=self.page)
-        return got
-
-
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
                    storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
+    out, ruled, voices = _rule_findings(doc, units, url, opts, storefront_id, kind, heading)
+    if opts.use_model:
+        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
+    return out
+
+
+def _rule_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options, storefront_id: int | None,
+                   kind: str, heading: str) -> tuple[list[Finding], dict[int, set[str]], Voices]:
+    """The text rules' findings (less those the model vetoes), the categories they found per unit, the voices."""
     starts = [u.start for u in units]
     out: list[Finding] = []
     where: list[int] = []  # unit index of each finding
-    voices = _Voices(doc, kind, heading)
+    voices = Voices(doc, kind, heading)
     found = doc.found
-    for rule, rule_opts, needs in _text_plan(opts, kind):
+    for rule, rule_opts, needs in text_plan(opts.disabled, kind, opts.use_voice):
         if needs and found.isdisjoint(needs):
             continue  # none of the lexicons its check reads occurred (analyzers/rules/triggers.py)
-        for hit in rule.check(doc, rule_opts if rule_opts is not None else opts.for_rule(rule)):
+        if rule_opts is None or opts.rule_options:
+            rule_opts = opts.for_rule(rule)
+        for hit in rule.check(doc, rule_opts):
             said = voices.at(hit.start, hit.end)
             if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
@@ -205,15 +158,14 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
             where.append(k)
+    ruled: dict[int, set[str]] = {}
     if opts.use_model:
         kept = _vetoed(doc, units, out, where)
-        ruled: dict[int, set[str]] = {}
         for f, k in zip(out, where, strict=True):
             if f in kept:
                 ruled.setdefault(k, set()).add(f.category)
         out = kept
-        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
-    return out
+    return out, ruled, voices
 
 
 def _unit_text(doc: TextDoc, units: Sequence[_Unit], k: int) -> str:
@@ -244,7 +196,7 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
 
 
 def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[str]], url: str, opts: Options,
-                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+                    storefront_id: int | None, kind: str, voices: Voices) -> Sequence[Finding]:
     """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
     better); a block where a rule found one kind of violation may still carry another."""
     blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
@@ -323,6 +275,28 @@ def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Seq
     doc = TextDoc(text)
     found = _text_findings(doc, [_Unit("text", "", 0)], url, opts, storefront_id)
     return _finish(found, opts, allow_list)
+
+
+def analyze_texts(texts: Sequence[str], *, options: Mapping[str, Any] | Options | None = None) -> list[list[Finding]]:
+    """:func:`analyze_text` of each text (``storewatch analyze-text`` batches): the model scores the texts,
+    then the sentences it may quote, in one vectorised pass each (scores do not depend on the batch)."""
+    opts = parse_options(options)
+    model = learned.load() if opts.use_model else None
+    if model is not None:
+        model.prime(texts)
+    units = [_Unit("text", "", 0)]
+    parts = []
+    for text in texts:
+        doc = TextDoc(text)
+        parts.append((doc, *_rule_findings(doc, units, "", opts, None, "", "")))
+    if model is not None:
+        model.prime([s for doc, _f, ruled, _v in parts for s in learned.quotable(model, doc.norm.original, ruled.get(0, ()))])
+    out = []
+    for doc, found, ruled, voices in parts:
+        if opts.use_model:
+            found.extend(_model_findings(doc, units, ruled, "", opts, None, "", voices))
+        out.append(_finish(found, opts, ()))
+    return out
 
 
 def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,

@@ -26,7 +26,7 @@ import numpy as np
 from analyzers.model import CATEGORIES, Finding, Location
 from analyzers.normalise import normalise_term
 
-__all__ = ["TextModel", "load", "model_rule_id", "MODEL_RULE_IDS", "MODEL_LAW", "features"]
+__all__ = ["TextModel", "load", "model_rule_id", "MODEL_RULE_IDS", "MODEL_LAW", "features", "quotable"]
 
 MODEL_PATH = "data/model/textcat.npz"
 NGRAMS = (1, 3)
@@ -47,6 +47,7 @@ _NAMES = {"counterfeit_goods": "假冒伪劣商品", "false_advertising": "虚�
           "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定",
           "privacy": "违规收集使用个人信息"}
 _SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+_NON_WORD = re.compile(r"\W")
 # A sentence that denies or refuses (我们不会收集…, 本店绝不销售…): n-grams cannot see the negation, so the
 # model stays quiet there, except where a refusal is the violation itself (概不退换, 不承担责任).
 _DENIES = re.compile(r"不会|绝不|决不|从不|从来不|不得|不销售|不出售|不售卖|不收集|不索取|不做|不卖|不提供|拒绝|杜绝|严禁|禁止|谨防|警惕")
@@ -278,9 +279,26 @@ def load() -> TextModel | None:
         return TextModel.read(p)
 
 
+def _spans(text: str) -> list[tuple[int, int]]:
+    """The sentences a model finding may quote."""
+    return [(m.start(), m.end()) for m in _SENT.finditer(text) if len(m.group().strip()) >= 4]
+
+
+def _judged(text: str) -> bool:
+    return len(_NON_WORD.sub("", text)) >= 10  # else a heading or a name (牦牛骨粉 - 高原好物): too little copy to judge
+
+
+def quotable(model: TextModel, text: str, ruled: Iterable[str]) -> list[str]:
+    """The sentences of block ``text`` that :func:`model_findings` will score, rules having found the
+    categories ``ruled`` there (to score them in one batch beforehand)."""
+    if not _judged(text) or all(c in ruled for c in model.passing(text)):
+        return []
+    return [text[s:e] for s, e in _spans(text)]
+
+
 def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int, float]:
     best = (0, len(text), -1.0)
-    spans = [(m.start(), m.end()) for m in _SENT.finditer(text) if len(m.group().strip()) >= 4]
+    spans = _spans(text)
     if not spans:
         return best
     model.prime([text[s:e] for s, e in spans])  # all the block's sentences in one numpy pass
@@ -309,7 +327,7 @@ def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, ur
     blocks = list(blocks)
     model.prime([text for _s, _k, text, _r in blocks if len(text) >= 8])  # the page's blocks in one numpy pass
     for selector, loc_kind, text, ruled in blocks:
-        if len(re.sub(r"\W", "", text)) < 10:  # a heading or a name (牦牛骨粉 - 高原好物): too little copy to judge
+        if not _judged(text):
             continue
         for cat, score in model.passing(text).items():
             if cat in ruled:
