@@ -212,9 +212,10 @@ class TextModel:
     def prime(self, texts: Sequence[str]) -> None:
         """Score many texts in one vectorised pass; later :meth:`scores` calls on them are look-ups."""
         memo = self._memo
-        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        todo = [t for t in texts if t not in memo]
         if not todo:
             return
+        todo = list(dict.fromkeys(todo))
         if len(memo) + len(todo) > _MEMO_MAX:
             memo.clear()
         for t, p in zip(todo, self._batch(todo), strict=True):
