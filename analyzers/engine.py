@@ -16,13 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analyzers import learned
+from analyzers import learned, voice_model
 from analyzers.dispatch import NO_OPTIONS, Voices, active_rules, text_plan
 from analyzers.learned import MODEL_RULE_IDS
 from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, Hit, Rule, Site
+from analyzers.rules.common import return_exempt
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, voice
 from errors import ConfigError
@@ -180,11 +181,20 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
     """Drop rule hits the model scores far below its category's veto (chosen on dev: text like the
     quotations, reports and lawful notices the rules misread)."""
     model = learned.load()
-    if model is None or not model.vetoes or not found:
+    if model is None or not found:
         return found
     scores: dict[int, dict[str, float]] = {}
+    said: dict[int, bool] = {}  # the trained voice: the block reports or discusses (analyzers/voice_model.py)
+    voice_model.prime(list(dict.fromkeys(_unit_text(doc, units, k) for k in where)))
     kept = []
     for f, k in zip(found, where, strict=True):
+        if k not in said:
+            said[k] = voice_model.reported(_unit_text(doc, units, k))
+        if said[k] and f.category in model.categories:
+            if k not in scores:
+                scores[k] = model.scores(_unit_text(doc, units, k))
+            if scores[k][f.category] < voice_model.BACKED:
+                continue
         veto = model.vetoes.get(f.category)
         if veto is not None:
             if k not in scores:
@@ -201,6 +211,8 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
     better); a block where a rule found one kind of violation may still carry another."""
     blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
               for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
+    voice_model.prime([b[2] for b in blocks if len(b[2]) >= 10])
+    blocks = [b for b in blocks if len(b[2]) < 10 or not voice_model.reported(b[2])]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
@@ -210,7 +222,12 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
 
 
 def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
-    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register)."""
+    """A model finding on a span a rule of its category judged lawful (a toy, usage advice, a register), or a
+    refused return of goods the law exempts (定制、鲜活、已激活的软件: 暂行办法 第六条、第七条)."""
+    if f.category == "return_policy":
+        sentence = TextDoc(f.match)
+        if return_exempt(sentence, 0, len(sentence.text), conditions=False):
+            return True
     if not doc.exempted:
         return False
     base = next((u.start for u in units if u.selector == f.location.selector and u.kind == f.location.kind), 0)
@@ -284,6 +301,7 @@ def analyze_texts(texts: Sequence[str], *, options: Mapping[str, Any] | Options 
     model = learned.load() if opts.use_model else None
     if model is not None:
         model.prime(texts)
+        voice_model.prime([t for t in texts if len(t) >= 10])  # the blocks its veto and the model's findings ask about
     units = [_Unit("text", "", 0)]
     parts = []
     for text in texts:

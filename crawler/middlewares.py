@@ -26,8 +26,18 @@ def _state(crawler: Any) -> Any:
     return getattr(crawler.spider, "state", None)
 
 
+def cdn_image(state: Any, request: Any, url: str | None = None) -> bool:
+    """An image request (``sw_image``) to a listed subresource host (``crawler.subresource_hosts``, the
+    shop's CDN): fetched for OCR and the evidence like an image on the shop's own host; never a page."""
+    job = getattr(state, "job", None)
+    if job is None or not request.meta.get("sw_image"):
+        return False
+    return SubresourceHosts(tuple(job.options.subresource_hosts)).allows(url or request.url)
+
+
 class SafetyMiddleware:
-    """Only in-scope hosts, only allowed addresses (checked on every DNS answer)."""
+    """Only in-scope hosts (and image requests to a listed CDN), only allowed addresses (checked on every
+    DNS answer)."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -45,7 +55,7 @@ class SafetyMiddleware:
             # robots.txt is asked once, briefly: a dead host must not cost retries before the pages
             request.meta.setdefault("dont_retry", True)
             request.meta["download_timeout"] = min(float(state.job.options.page_timeout), ROBOTS_TIMEOUT)
-        if not state.scope.in_scope(request.url):
+        if not state.scope.in_scope(request.url) and not cdn_image(state, request):
             raise IgnoreRequest(f"off-host URL not fetched: {request.url}")
         host = urlsplit(request.url).hostname or ""
         if host not in self._hosts:
@@ -128,7 +138,7 @@ class RedirectGuardMiddleware:
         if not location:
             return response
         target = urljoin(response.url, location.decode("latin-1"))
-        if not state.scope.in_scope(target):
+        if not state.scope.in_scope(target) and not cdn_image(state, request, target):
             request.meta["dont_redirect"] = True
             request.meta["sw_redirect_offsite"] = target
             if len(state.redirects) < 500:

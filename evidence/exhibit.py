@@ -9,6 +9,9 @@ evidence (``exhibits/<finding>.png`` marked, ``.clean.png``, ``.json`` with the 
 record and the hashes); the archived records stay the evidence. The page's own stylesheets, images
 and fonts come from the same run's WARC (:class:`evidence.replay.RunArchive`, archived by
 ``pipelines.subresources``); what the run did not archive is refused, never fetched.
+A finding read from an image is boxed on that image (:mod:`evidence.image_exhibit`); an image judged
+by its markup only (a badge's alt text or file name, on a page whose images were not read: no
+``image_sha256``) is boxed as the ``<img>`` element on the re-rendered page.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from evidence.affected import safe_index
 from evidence.replay import Archived, RunArchive
@@ -28,6 +32,9 @@ from evidence.warc import sha256
 FOLDER = "exhibits"
 NOTE = ("据存档页面离线重新渲染（样式与图片取自本次抓取的存档，未存档的资源不加载，未执行脚本，不联网）；"
         "红框为匹配内容位置。原始证据为 WARC 中的记录。")
+NOTE_UNBOXED = ("据存档页面离线重新渲染（样式与图片取自本次抓取的存档，未存档的资源不加载，未执行脚本，不联网）；"
+                "匹配内容在页面上不可见（如隐藏的框架、脚本或属性），无法框出位置，本副本未作标注，"
+                "其代码见 WARC 中的记录（原始证据）。")
 _FIND = """([match, selector]) => {
   const within = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -141,11 +148,14 @@ def _write(path: Path, blob: bytes) -> None:
 def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium", refresh: bool = False
             ) -> dict[str, Any]:
     """Make (or reuse) the finding's exhibit beside its evidence; returns its description."""
-    if (finding.get("location") or {}).get("kind") == "image":  # read from an image: the image, boxed
+    ev = finding.get("evidence") or {}
+    loc = finding.get("location") or {}
+    image = loc.get("kind") == "image"
+    if image and ev.get("image_sha256"):  # read from an image: the archived image, the line boxed
         from evidence.image_exhibit import image_exhibit
 
         return image_exhibit(finding, refresh=refresh)
-    warc = Path((finding.get("evidence") or {}).get("warc") or "")
+    warc = Path(ev.get("warc") or "")
     folder = warc.parent / FOLDER
     fid = str(finding.get("finding_id", "finding"))
     desc_path = folder / f"{fid}.json"
@@ -154,15 +164,18 @@ def exhibit(finding: dict[str, Any], *, chromium_path: str = "/usr/bin/chromium"
         if (folder / desc["marked"]).exists() and sha256((folder / desc["marked"]).read_bytes()) == desc["marked_sha256"]:
             return {**desc, "folder": str(folder)}
     html, record_id, kind = _source(warc, finding)
-    loc = finding.get("location") or {}
-    clean, marked, box = render_exhibit(html, str(finding.get("url", "")), str(finding.get("match", "")),
-                                        str(loc.get("selector", "")), chromium_path=chromium_path,
-                                        resources=RunArchive(warc).get)
+    match, selector = str(finding.get("match", "")), str(loc.get("selector", ""))
+    if image:  # an image judged by its markup, never read: the <img> itself is boxed on the page
+        name = urlsplit(str(ev.get("image_url") or "")).path.rsplit("/", 1)[-1].replace('"', "")
+        match, selector = "", ", ".join(x for x in (selector, f'img[src$="{name}"]' if name else "") if x)
+    clean, marked, box = render_exhibit(html, str(finding.get("url", "")), match, selector,
+                                        chromium_path=chromium_path, resources=RunArchive(warc).get)
     folder.mkdir(exist_ok=True)
     _write(folder / f"{fid}.clean.png", clean)
     _write(folder / f"{fid}.png", marked)
     desc = {"finding_id": fid, "source_record": record_id, "source_kind": kind, "box": box,
             "clean": f"{fid}.clean.png", "clean_sha256": sha256(clean),
-            "marked": f"{fid}.png", "marked_sha256": sha256(marked), "made_at": utc_iso(), "note": NOTE}
+            "marked": f"{fid}.png", "marked_sha256": sha256(marked), "made_at": utc_iso(),
+            "note": NOTE if box else NOTE_UNBOXED}
     _write(desc_path, json.dumps(desc, ensure_ascii=False, indent=1).encode("utf-8"))
     return {**desc, "folder": str(folder)}

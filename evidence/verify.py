@@ -123,18 +123,79 @@ def _block_digest_ok(headers: dict[str, str], block: bytes) -> bool | None:
     return base64.b32encode(hashlib.sha1(block).digest()).decode() == value[5:]  # noqa: S324 (WARC's own digest)
 
 
+def _inflate_until_damage(stream: bytes, wbits: int) -> bytes:
+    """What inflates of ``stream`` before its first damaged byte (fed a byte at a time, so nothing
+    decoded before the damage is lost with the failing call)."""
+    d = zlib.decompressobj(wbits)
+    got = bytearray()
+    for i in range(len(stream)):
+        try:
+            got += d.decompress(stream[i:i + 1])
+        except zlib.error:
+            break
+        if d.eof or len(got) > 65536:
+            break
+    return bytes(got)
+
+
+def _warc_headers(inflated: bytes) -> dict[str, str]:
+    head = inflated.partition(b"\r\n\r\n")[0].decode("utf-8", "replace").split("\r\n")
+    if not head or not head[0].startswith("WARC/"):
+        return {}
+    return {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:]) if k}
+
+
+def _damaged_headers(member: bytes) -> dict[str, str]:
+    """The WARC headers of a damaged gzip member, as far as they can be read: inflated up to the damage,
+    else past a damaged gzip header (a raw deflate stream after its 10 bytes)."""
+    headers = _warc_headers(_inflate_until_damage(member, 16 + zlib.MAX_WBITS))
+    if not headers.get("warc-record-id") and len(member) > 10:
+        headers = _warc_headers(_inflate_until_damage(member[10:], -zlib.MAX_WBITS)) or headers
+    return headers
+
+
+_REFERS = ("warc-concurrent-to", "warc-refers-to")
+
+
+def _name_by_references(members: list[tuple[int, int, dict[str, str] | None]], data: bytes) -> None:
+    """Give a damaged member whose own headers are unreadable the record id that intact records refer to
+    (WARC-Concurrent-To, WARC-Refers-To) and that no intact record has: the nearest referrer wins."""
+    ids: set[str] = set()
+    refs: list[tuple[int, str, str]] = []  # (offset of the referrer, referred id, referrer's URI)
+    for off, length, damaged in members:
+        if damaged is not None:
+            if damaged.get("warc-record-id"):
+                ids.add(damaged["warc-record-id"])
+            continue
+        try:
+            h = parse_member(data[off:off + length]).headers
+        except (OSError, EOFError, zlib.error, ValueError):
+            continue
+        ids.add(h.get("warc-record-id", ""))
+        refs += [(off, h[k], h.get("warc-target-uri", "")) for k in _REFERS if h.get(k)]
+    orphans = [(off, rid, uri) for off, rid, uri in refs if rid not in ids]
+    for n, (off, length, damaged) in enumerate(members):
+        if damaged is None or damaged.get("warc-record-id") or not orphans:
+            continue
+        near = min(orphans, key=lambda o: abs(o[0] - off))
+        uri = near[2].split(":", 3)[-1] if near[2].startswith("urn:storewatch:") else near[2]
+        members[n] = (off, length, {**damaged, "warc-record-id": near[1], "warc-target-uri": uri,
+                                    "storewatch-inferred": "1"})
+        orphans = [o for o in orphans if o[1] != near[1]]
+
+
 def _members(data: bytes) -> list[tuple[int, int, dict[str, str] | None]]:
     """(offset, length, headers-if-damaged) of each gzip member. A damaged member is skipped to the next
-    gzip header; what could be inflated of it before the damage gives its WARC headers (its record id)."""
+    gzip header; its WARC headers (its record id) are what could be inflated of it before the damage, or
+    else the id that intact records refer to and no intact record has."""
     out: list[tuple[int, int, dict[str, str] | None]] = []
     pos = 0
     while pos < len(data):
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        got = bytearray()
         fed = pos
         try:
-            for i in range(pos, len(data), 256):  # in small steps, so the output before a damage is kept
-                got += d.decompress(data[i:i + 256])
+            for i in range(pos, len(data), 256):
+                d.decompress(data[i:i + 256])
                 fed = min(i + 256, len(data))
                 if d.eof:
                     break
@@ -147,10 +208,9 @@ def _members(data: bytes) -> list[tuple[int, int, dict[str, str] | None]]:
             continue
         nxt = data.find(b"\x1f\x8b\x08", pos + 1)
         end = nxt if nxt != -1 else len(data)
-        head = bytes(got).partition(b"\r\n\r\n")[0].decode("utf-8", "replace").split("\r\n")
-        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:]) if k}
-        out.append((pos, end - pos, headers))
+        out.append((pos, end - pos, _damaged_headers(data[pos:end])))
         pos = end
+    _name_by_references(out, data)
     return out
 
 
@@ -252,7 +312,9 @@ def verify_warc(warc_path: Path, expected: list[dict[str, Any]] | None = None,
             report.problems.append(Problem("index file (.idx.json) is missing: records checked by their own digests"))
         for off, length, damaged in _members(data):
             if damaged is not None:
-                report.problems.append(Problem("gzip member is damaged or truncated and cannot be read",
+                how = " (its id is the one the records that refer to it name)" \
+                    if damaged.get("storewatch-inferred") else ""
+                report.problems.append(Problem("gzip member is damaged or truncated and cannot be read" + how,
                                                damaged.get("warc-record-id", ""), damaged.get("warc-type", ""),
                                                damaged.get("warc-target-uri", ""), off))
                 covered = max(covered, off + length)

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +105,13 @@ def validate_wacz(path: Path) -> tuple[bool, str]:
     return code in (0, None) and "is valid" in said.getvalue(), said.getvalue().strip()
 
 
-def verify_wacz(path: Path) -> Any:
+def verify_wacz(path: Path, run_warc: Callable[[str], Path | None] | None = None) -> Any:
     """A VerifyReport for a WACZ: ``wacz validate`` (zip, datapackage hashes, indexes), then each WARC inside
-    re-read record by record (their own digests; the run's index stays with the run)."""
+    re-read record by record. ``run_warc(name)``: the run's own WARC of that name on this machine, if any;
+    its manifest (``.idx.json``, each record's offset and SHA-256 of its bytes) then checks the packaged
+    copy, so any changed byte is named by its record — even one in a gzip header that no digest inside
+    the WARC covers. Without it the records' own digests are checked."""
+    import shutil
     import zipfile
 
     from evidence.verify import Problem, VerifyReport
@@ -133,6 +138,11 @@ def verify_wacz(path: Path) -> Any:
                         continue
                     target.write_bytes(raw)  # stored, not deflated: find which record changed
                 report.notes.append(f"package holds {Path(name).name}")
+                own = run_warc(target.name) if run_warc is not None else None
+                manifest = Path(str(own) + ".idx.json") if own is not None else None
+                if manifest is not None and manifest.is_file():
+                    shutil.copyfile(manifest, str(target) + ".idx.json")
+                    report.notes.append(f"{target.name} checked against the run's manifest {manifest}")
                 inner = verify_warc(target)
                 report.checked += inner.checked
                 report.problems.extend(p for p in inner.problems if not p.message.startswith("index file"))

@@ -4,8 +4,9 @@ asyncio loop, :func:`close_run` prints PDFs of judged pages, points findings at 
 writes the run's outputs, closes the WARC (atomically) and records the run in the store
 (``pipelines.store``, in a thread), before the reactor stops.
 
-Outputs in the run folder (next to the WARC): ``pages.jsonl`` (written during the crawl),
-``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
+Outputs in the run folder (next to the WARC): ``pages.jsonl`` (streamed during the crawl, so a crash
+leaves what was fetched, then rewritten here once the second render pass and the PDFs have added their
+records and gaps), ``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from crawler.coverage import run_coverage
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
 from pipelines.analyze import attach_evidence
+from pipelines.collect import page_line
 
 log = logging.getLogger(__name__)
 MAX_FINDING_PDFS = 30
@@ -135,6 +137,9 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "coverage": coverage["reasons"],
         "coverage_counts": coverage["reason_counts"],
     }
+    # the final page lines: the second pass and the PDFs added screenshots, PDFs and gaps after streaming
+    _write_atomic(out_dir / "pages.jsonl",
+                  "".join(json.dumps(page_line(p), ensure_ascii=False) + "\n" for p in state.pages))
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
     _write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))

@@ -1,9 +1,11 @@
 """Item pipeline: read what images show — badge-sized marks on the home and licence pages (text, look,
 QR), and selling images (main, detail, banner pictures) on every page within a budget.
 
-Policy (decided here, documented in docs): only images on the storefront's own host and
-``data:`` URIs are fetched — never another host's images, so OCR cannot be used to make the
-crawler touch third parties. At most ``max_images_per_page`` images per page, each at most
+Policy (decided here, documented in docs): only images on the storefront's own host, on a host
+the operator listed as the shop's CDN (``crawler.subresource_hosts``, where shops keep their
+selling pictures) and ``data:`` URIs are fetched — never another host's images, so OCR cannot be
+used to make the crawler touch third parties. A CDN image is an image request only (never a page,
+never crawled), under the address rules; the shop's robots.txt governs the crawl, not the CDN's. At most ``max_images_per_page`` images per page, each at most
 ``max_image_bytes``; fetched through Scrapy's downloader (so the safety middleware applies) and
 archived in the WARC like any page. Text is cached by image SHA-256, in memory and across
 crawls in ``state.ocr_cache_dir`` (``<sha256>.json``: lines with boxes, QR payloads, look; pruned by
@@ -42,6 +44,7 @@ from analyzers import images, ocr
 from analyzers.model import Image, Link, Page
 from crawler.capture import _headers, utc_now
 from crawler.items import ImageCapture, PageCapture
+from crawler.safety import SubresourceHosts
 from evidence.pages import archive_image
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,13 @@ def image_size(data: bytes) -> tuple[int | None, int | None]:
             return im.size
     except Exception:
         return None, None
+
+
+def readable(state: Any, src: str) -> bool:
+    """May this image be fetched and read: a ``data:`` image, one on the shop's host, or on a listed CDN."""
+    if src.startswith("data:image/") or state.scope.in_scope(src):
+        return True
+    return SubresourceHosts(tuple(state.job.options.subresource_hosts)).allows(src)
 
 
 def selling_candidates(images: tuple[Image, ...], limit: int) -> list[int]:
@@ -139,7 +149,7 @@ class OcrPipeline:
                 break
             if badge_sized(img.width, img.height) is False:
                 continue
-            if not (img.src.startswith("data:image/") or state.scope.in_scope(img.src)):
+            if not readable(state, img.src):
                 continue
             budget -= 1
             cap = await self._fetch(img.src, item.url, state)
@@ -158,7 +168,7 @@ class OcrPipeline:
         changed = False
         for i in selling_candidates(tuple(images), opts.ocr_images_per_page):
             img = images[i]
-            if img.ocr_text or not (img.src.startswith("data:image/") or state.scope.in_scope(img.src)):
+            if img.ocr_text or not readable(state, img.src):
                 continue
             known = img.src in state.images or self._known_url(state, img.src)
             if not known and not self._affordable(opts):
@@ -220,8 +230,10 @@ class OcrPipeline:
             except ValueError as exc:
                 cap.error = f"bad data URI: {exc}"
         else:
-            request = scrapy.Request(url, meta={"download_maxsize": state.job.options.max_image_bytes,
-                                                "sw_image": True}, dont_filter=True)
+            meta = {"download_maxsize": state.job.options.max_image_bytes, "sw_image": True}
+            if not state.scope.in_scope(url):  # a listed CDN: the shop's robots.txt was obeyed for the page
+                meta["dont_obey_robotstxt"] = True
+            request = scrapy.Request(url, meta=meta, dont_filter=True)
             try:
                 response = await self.crawler.engine.download_async(request)
             except Exception as exc:

@@ -209,11 +209,14 @@ def verify_cmd(ctx: Any, target: str | None, fmt: str) -> None:
     elif Path(target).is_file() and target.endswith(".wacz"):
         from evidence.wacz import verify_wacz
 
-        report = verify_wacz(Path(target))
+        def run_warc(name: str) -> Path | None:  # the packaged run's own folder on this machine, if any
+            return next(iter(sorted(_evidence_root(ctx).rglob(name))), None)
+
+        report = verify_wacz(Path(target), run_warc)
         for note in list(report.notes):
             if note.startswith("package holds "):  # name the findings of the run inside, from its own folder
                 name = note.removeprefix("package holds ")
-                run = next(iter(sorted(_evidence_root(ctx).rglob(name))), Path(name))
+                run = run_warc(name) or Path(name)
                 attribute(report, findings_for_warc(ctx, run), warc=run)
         reports = [report]
     elif Path(target).is_file():

@@ -72,7 +72,16 @@ class AuthMiddleware:
         user = await run_in_threadpool(lookup) if token else None
         scope["sw_user"] = user
         path = scope["path"]
-        if user is None and path not in PUBLIC and not capability.allows(path):
+        held = capability.session_for(path) if user is None and path not in PUBLIC else None
+        if held is not None:  # a replay capability: good only while the session it was handed to is alive
+
+            def alive() -> bool:
+                with self.web.db() as session:
+                    return auth.session_alive(session, held, self.web.settings.web)
+
+            if await run_in_threadpool(alive):
+                scope["sw_capability"] = held
+        if user is None and path not in PUBLIC and "sw_capability" not in scope:
             if scope["method"] == "GET" and not path.startswith("/static/"):
                 target = path + ("?" + scope["query_string"].decode() if scope.get("query_string") else "")
                 resp: Response = RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)

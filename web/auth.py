@@ -193,11 +193,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def resolve(session: Session, token: str | None, web: WebSettings) -> CurrentUser | None:
-    """The user behind a session cookie, or None (unknown, expired, idle too long, user disabled)."""
-    if not token or len(token) > 100:
-        return None
-    row = session.get(WebSession, _digest(token))
+def session_key(token: str) -> str:
+    """The store's key of the session behind a cookie token (its SHA-256; the token itself is never stored)."""
+    return _digest(token)
+
+
+def _live(session: Session, key: str, web: WebSettings) -> WebSession | None:
+    """The session row under ``key`` while it is alive (not expired, not idle too long, user active)."""
+    row = session.get(WebSession, key)
     if row is None:
         return None
     now = utcnow()
@@ -205,6 +208,23 @@ def resolve(session: Session, token: str | None, web: WebSettings) -> CurrentUse
     if row.expires_at < now or row.last_seen + idle < now or not row.user.active:
         session.delete(row)
         return None
+    return row
+
+
+def session_alive(session: Session, key: str, web: WebSettings) -> bool:
+    """Is the session stored under ``key`` still alive? (A replay capability lives only as long.)"""
+    return _live(session, key, web) is not None
+
+
+def resolve(session: Session, token: str | None, web: WebSettings) -> CurrentUser | None:
+    """The user behind a session cookie, or None (unknown, expired, idle too long, user disabled)."""
+    if not token or len(token) > 100:
+        return None
+    row = _live(session, _digest(token), web)
+    if row is None:
+        return None
+    now = utcnow()
+    idle = timedelta(seconds=parse_duration(web.session_idle_timeout))
     # write at most once a minute per session, and often enough that a short idle timeout never ends
     # the session of someone who is using it
     if (now - row.last_seen).total_seconds() > min(60.0, idle.total_seconds() / 4):

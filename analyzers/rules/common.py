@@ -81,14 +81,10 @@ def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: b
         return False
     confirmed = not deemed and any(e.tag == "confirm" for e in found)
     for e in found:
-        if e.tag == "":
-            return True
-        if e.tag == "confirm" and not deemed:
-            return True
-        if e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se):
-            return True
-        if e.tag == "sale" and confirmed:
-            return True
-        if e.tag == "condition" and conditions and not deemed:
+        if (e.tag == "" or (e.tag == "confirm" and not deemed)
+                or (e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se))
+                or (e.tag == "sale" and confirmed) or (e.tag == "condition" and conditions and not deemed)):
+            if e.tag != "condition":  # lawfully exempt goods: the judgement binds the model too (engine._overruled)
+                doc.exempt("return_policy", ss, se)
             return True
     return False

@@ -71,9 +71,15 @@ def test_static_pages_with_findings_are_rendered_after_analysis(shop: Site, tmp_
     found = next(f for f in out.findings if f["url"] == item["url"])
     assert found["evidence"]["screenshot_record_id"] == kinds["screenshot"]["record_id"]
     assert found["evidence"]["pdf_record_id"] == kinds["pdf"]["record_id"]
+    # pages.jsonl (what `scan` prints, and the WACZ's page list) is written after the pass: not stale
+    assert item["evidence"]["screenshot_sha256"] == found["evidence"]["screenshot_sha256"] == kinds["screenshot"][
+        "payload_sha256"]
+    assert item["evidence"]["pdf_sha256"] == kinds["pdf"]["payload_sha256"]
+    assert item["evidence"]["records"]["screenshot"]["record_id"] == kinds["screenshot"]["record_id"]
 
     # the page that hung the browser: no screenshot, a gap named on the page and the run partial
     assert not any(r["kind"] == "screenshot" for r in index["records"] if r["uri"].endswith(":" + hang["url"]))
     gaps = [r for r in out.summary["coverage"] if r["url"] == hang["url"] and r["kind"] == "evidence_gap"]
     assert gaps and "second render" in gaps[0]["detail"], out.summary["coverage"]
+    assert any("second render" in g for g in hang["evidence_gaps"]), hang["evidence_gaps"]
     assert out.status == "partial"

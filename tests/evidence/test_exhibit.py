@@ -54,3 +54,21 @@ def test_exhibit_from_a_crawled_finding(sites: dict[str, Any], tmp_path: Path) -
     assert exhibit(finding)["made_at"] == d["made_at"]  # reused, not re-rendered
     marked.write_bytes(b"tampered")
     assert exhibit(finding)["made_at"] != d["made_at"]  # a changed copy is re-made
+
+
+def test_a_hidden_element_gets_no_box_and_the_exhibit_says_why(tmp_path: Path) -> None:
+    """A hidden iframe (display:none) cannot be boxed: the exhibit says so instead of claiming a red box."""
+    from evidence.exhibit import exhibit
+    from evidence.warc import WarcArchive
+
+    archive = WarcArchive(tmp_path / "run.warc.gz", info={"run": 1})
+    html = ('<html><body><p>正常商品页面</p><iframe src="http://tj.example.invalid/c.html" width="0" height="0" '
+            'style="display:none"></iframe></body></html>').encode()
+    ref = archive.write_response("http://127.0.0.1/", 200, [("Content-Type", "text/html; charset=utf-8")], html,
+                                 "2026-12-06T10:00:00Z")
+    archive.close()
+    finding = {"finding_id": "e" * 32, "rule_id": "MAL-HIDDEN-IFRAME", "match": "tj.example.invalid",
+               "url": "http://127.0.0.1/", "location": {"kind": "iframe", "selector": "body>iframe"},
+               "evidence": {"warc": str(tmp_path / "run.warc.gz"), "record_id": ref.record_id}}
+    d = exhibit(finding, chromium_path="/usr/bin/chromium")
+    assert d["box"] is None and "红框为匹配内容位置" not in d["note"] and "不可见" in d["note"], d["note"]

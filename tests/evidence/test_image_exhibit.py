@@ -70,3 +70,34 @@ def test_a_finding_whose_image_is_not_archived_is_named(tmp_path: Path) -> None:
     finding["evidence"].pop("image_url")
     with pytest.raises(ValueError, match="names no archived image"):
         exhibit(finding)
+
+
+def test_a_badge_finding_whose_image_was_not_read_boxes_the_image_on_the_page(tmp_path: Path) -> None:
+    """A badge judged by its markup (alt text, file name) on a page whose images are not read (not the home or
+    licence page, or OCR off) has no image SHA-256: its exhibit is the archived page with the image boxed."""
+    from tests.crawler.conftest import crawl
+    from tests.crawler.sitekit import Site
+
+    badge = (Path(__file__).parents[2] / "demo/sites/xueyu-health/img/hongdun.png").read_bytes()
+    filler = "".join(f"<p>高原枸杞第{i}批，产地直发，顺丰包邮，支持七天无理由退货。</p>" for i in range(8))
+    site = Site("badge-unread")
+    site.page("/", f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>雪域</title></head><body>'
+                   f'<h1>雪域好物</h1>{filler}<a href="/verify.html">资质</a></body></html>')
+    site.page("/verify.html", '<!DOCTYPE html><html><head><meta charset="utf-8"><title>资质</title></head><body>'
+                              f'<h1>资质</h1>{filler}<div id="main"><img src="/img/hongdun.png" width="100" height="40" '
+                              'alt="工商网监"></div></body></html>')
+    site.raw("/img/hongdun.png", lambda _p: (200, {"Content-Type": "image/png"}, badge))
+    site.start()
+    try:
+        out = crawl(site.url("/"), tmp_path / "run", max_depth=1, max_pages=3, ocr=False, render="never")
+    finally:
+        site.stop()
+    finding = next(f for f in out.findings if f["location"]["kind"] == "image" and f["url"].endswith("/verify.html"))
+    assert not finding["evidence"].get("image_sha256")  # the image was not read
+    d = exhibit(finding)
+    assert d["box"] and d["source_record"] == finding["evidence"]["record_id"]
+    x, y, w, h = d["box"]
+    assert 95 <= w <= 105 and 35 <= h <= 45  # the <img> (100×40), boxed on the archived page
+    marked = _pixels((Path(d["folder"]) / d["marked"]).read_bytes())
+    r, g, b = marked.getpixel((int(x + w / 2), int(y) - 2))  # the box's top edge
+    assert r > 200 and g < 60 and b < 60

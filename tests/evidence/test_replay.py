@@ -192,7 +192,8 @@ def test_replay_endpoint_answers_only_from_the_archive(crawled: dict[str, Any], 
                                                          "csrf_token": token, "next": "/findings"}).encode())
     pid, host = crawled["page_id"], crawled["host"]
     archived = opener.open(f"{web}/evidence/pages/{pid}/archived").read().decode()
-    prefix = re.search(rf'"(/evidence/pages/{pid}/replay/[0-9]+\.[0-9a-f]{{32}})\?url=', archived).group(1)
+    prefix = re.search(rf'"(/evidence/pages/{pid}/replay/[0-9]+\.[0-9a-f]{{16}}\.[0-9a-f]{{32}})\?url=',
+                       archived).group(1)
     assert f"http://{host}/img" not in archived.replace("url=http%3A", "")  # no live reference is left
     anon = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
@@ -214,10 +215,12 @@ def test_replay_endpoint_answers_only_from_the_archive(crawled: dict[str, Any], 
     assert get(f"http://{host}/img/gone.png")[0] == 404  # archived as the site's 404
     assert get("javascript:alert(1)")[0] == 404
     # a forged, another page's or a missing capability meets the login wall
-    expires, sig = prefix.rsplit("/", 1)[1].split(".")
+    expires, ref, sig = prefix.rsplit("/", 1)[1].split(".")
     forged = prefix.replace(sig, "0" * 32)
     other = prefix.replace(f"/pages/{pid}/", f"/pages/{pid + 1}/")
-    for path in (forged, other, f"/evidence/pages/{pid}/replay/{expires}"):
+    later = prefix.replace(f"/{expires}.", f"/{int(expires) + 3600}.")  # a longer life is not signed
+    unknown = prefix.replace(f".{ref}.", f".{'0' * 16}.")  # another session's reference is not signed
+    for path in (forged, other, later, unknown, f"/evidence/pages/{pid}/replay/{expires}.{ref}"):
         status, headers, body = get(f"http://{host}/img/logo.png", path)
         assert not body.startswith(b"\x89PNG") and "登录" in body.decode(), path
 
@@ -302,3 +305,34 @@ def test_locate_names_and_fallbacks(tmp_path: Path) -> None:
     assert locate(root, "/gone/elsewhere/3/run/run.warc.gz") == root / "3" / "run" / "run.warc.gz"
     assert locate(root, "/gone/data/evidence/4/run/run.warc.gz") == Path("/gone/data/evidence/4/run/run.warc.gz")
     assert locate(root, "") == Path("")
+
+
+def test_replay_capability_ends_with_the_session(crawled: dict[str, Any], web: str) -> None:
+    """The capability is bound to the session that was handed it: after sign-out (or the session's end, or
+    the user's deactivation) its replay URLs meet the login wall, not an hour later."""
+    import http.cookiejar
+    import urllib.parse
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = opener.open(web + "/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    opener.open(web + "/login", urllib.parse.urlencode({"username": "analyst1", "password": PASSWORD,
+                                                         "csrf_token": token, "next": "/findings"}).encode())
+    pid, host = crawled["page_id"], crawled["host"]
+    archived = opener.open(f"{web}/evidence/pages/{pid}/archived").read().decode()
+    prefix = re.search(rf'"(/evidence/pages/{pid}/replay/[^"?]+)\?url=', archived).group(1)
+    url = f"{web}{prefix}?url={urllib.parse.quote(f'http://{host}/img/logo.png', safe='')}"
+
+    def anon_get() -> bytes:
+        try:
+            with urllib.request.urlopen(url) as r:  # noqa: S310 - the local test server
+                return r.read()
+        except urllib.error.HTTPError as exc:
+            return exc.read()
+
+    assert anon_get().startswith(b"\x89PNG")
+    page = opener.open(web + "/findings").read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    opener.open(web + "/logout", urllib.parse.urlencode({"csrf_token": csrf}).encode())
+    body = anon_get()
+    assert not body.startswith(b"\x89PNG") and "登录" in body.decode(), body[:200]

@@ -109,3 +109,51 @@ def test_damaged_run_is_not_packaged(run: tuple[Path, list[dict[str, Any]]], tmp
     code, out = _cli(capsys, "evidence", "export", str(bad), "-o", str(tmp_path / "x.wacz"))
     assert code == 1 and "does not verify" in out and not (tmp_path / "x.wacz").exists()
     assert _cli(capsys, "evidence", "export", "no-such-run")[0] == 2
+
+
+@pytest.mark.parametrize("at", [0, 1, 12, 40, 120])
+def test_altered_byte_in_a_member_header_names_the_record(run: tuple[Path, list[dict[str, Any]]], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str], at: int) -> None:
+    """A byte changed in the gzip header or in the compressed WARC headers at the start of a record's member
+    (its record id is unreadable there): the package alone still names the record (from the records that
+    refer to it)."""
+    warc, _pages = run
+    good = tmp_path / "good.wacz"
+    assert _cli(capsys, "evidence", "export", str(warc), "-o", str(good))[0] == 0
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo(f"archive/{warc.name}")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    home = json.loads(Path(str(warc) + ".idx.json").read_text())["records"][2]
+    assert home["kind"] == "response"
+    data = bytearray(good.read_bytes())
+    data[start + home["offset"] + at] ^= 0x01
+    altered = tmp_path / "altered.wacz"
+    altered.write_bytes(bytes(data))
+    code, out = _cli(capsys, "--data-dir", str(tmp_path / "none"), "evidence", "verify", str(altered))
+    assert code == 1 and home["record_id"] in out, out
+
+
+@pytest.mark.parametrize("at", [4, 8, 9])
+def test_altered_gzip_header_field_is_named_with_the_runs_manifest(run: tuple[Path, list[dict[str, Any]]],
+                                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   at: int) -> None:
+    """A changed gzip MTIME/XFL/OS byte leaves the record readable and its digests intact; the package's
+    datapackage hash catches it, and with the run's folder at hand its manifest names the record."""
+    warc, _pages = run
+    good = tmp_path / "good.wacz"
+    assert _cli(capsys, "evidence", "export", str(warc), "-o", str(good))[0] == 0
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo(f"archive/{warc.name}")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    home = json.loads(Path(str(warc) + ".idx.json").read_text())["records"][2]
+    data = bytearray(good.read_bytes())
+    data[start + home["offset"] + at] ^= 0x01
+    altered = tmp_path / "altered.wacz"
+    altered.write_bytes(bytes(data))
+    code, out = _cli(capsys, "--data-dir", str(tmp_path / "none"), "evidence", "verify", str(altered))
+    assert code == 1 and "altered.wacz" in out  # alone: the package's own hashes
+    (tmp_path / "evidence").mkdir()
+    shutil.copytree(warc.parent, tmp_path / "evidence" / "run")
+    code, out = _cli(capsys, "--data-dir", str(tmp_path), "evidence", "verify", str(altered))
+    assert code == 1 and home["record_id"] in out and "bytes differ" in out, out
+    assert "受影响的发现 findings affected" in out

@@ -26,7 +26,7 @@ from starlette.routing import Route
 from errors import EvidenceError
 from evidence.replay import RunArchive, replay_html
 from store.models import PageRecord
-from web import capability, evidence_view
+from web import auth, capability, evidence_view
 from web.common import in_db, state
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,12 @@ _HEADERS = {"Content-Security-Policy": ARCHIVE_CSP, "X-Frame-Options": "SAMEORIG
             "Cache-Control": "private, max-age=300"}
 
 
-def replay_url(pid: int) -> Any:
-    """Archived URL -> its replay URL for page ``pid`` (with a capability: see :mod:`web.capability`)."""
-    cap = capability.grant(pid)
+def replay_url(pid: int, request: Request) -> Any:
+    """Archived URL -> its replay URL for page ``pid`` (with a capability for this request's session, or
+    the session of the capability it came with: see :mod:`web.capability`)."""
+    held = request.scope.get("sw_capability")
+    cookie = request.scope.get("sw_cookie")
+    cap = capability.grant(pid, held if held else auth.session_key(str(cookie or "")))
 
     def to(url: str) -> str:
         return f"/evidence/pages/{pid}/replay/{cap}?url={quote(url, safe='')}"
@@ -80,7 +83,8 @@ async def archived_page(request: Request) -> Response:
         return _missing(str(exc))
     kind = rec.content_type.split(";")[0].strip().lower()
     if kind in ("text/html", "application/xhtml+xml"):
-        body = await run_in_threadpool(lambda: replay_html(rec.body, rec.content_type, page.url, replay_url(page.id)))
+        to = replay_url(page.id, request)
+        body = await run_in_threadpool(lambda: replay_html(rec.body, rec.content_type, page.url, to))
         return Response(body, media_type="text/html; charset=utf-8", headers=_HEADERS)
     return Response(rec.body, media_type="text/plain; charset=utf-8", headers=_HEADERS)
 
@@ -89,7 +93,7 @@ async def replay_resource(request: Request) -> Response:
     """The archived response of ``?url=`` in this page's run; 404 when the run did not archive it.
     Reached with a capability (no session cookie comes from the sandboxed frame) or a session."""
     st = state(request)
-    if request.scope.get("sw_user") is None and not capability.allows(request.url.path):
+    if request.scope.get("sw_user") is None and not request.scope.get("sw_capability"):
         return _missing("链接已失效，请重新打开存档页面 (replay link expired)")
     page = await page_record(request)
     url = request.query_params.get("url", "")
@@ -101,7 +105,7 @@ async def replay_resource(request: Request) -> Response:
         return _missing(str(exc))
 
     def get() -> Any:
-        return run_archive(path).replayed(url, replay_url(page.id))
+        return run_archive(path).replayed(url, replay_url(page.id, request))
 
     try:
         got = await run_in_threadpool(get)

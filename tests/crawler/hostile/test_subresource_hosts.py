@@ -103,3 +103,31 @@ def test_options_carry_the_list_through_the_job_file() -> None:
     o = CrawlOptions(subresource_hosts=("cdn.example.com",))
     assert CrawlOptions.from_dict(o.to_dict()).subresource_hosts == ("cdn.example.com",)
     assert o.digest() != CrawlOptions().digest()
+
+
+def test_selling_images_on_a_listed_cdn_are_read_and_archived(shop: Site, cdn: Site, other: Site,
+                                                              tmp_path: Path) -> None:
+    """Shops serve their selling pictures from a CDN: an image on a listed host is fetched once (through the
+    crawler's downloader, under the address rules), archived and read by OCR like one on the shop's host;
+    an image on a host not listed is never fetched."""
+    from evidence.exhibit import exhibit
+    from tests.pipelines.image_shops import selling_image
+
+    cdn.raw("/detail.jpg", lambda _p: (200, {"Content-Type": "image/jpeg"},
+                                       selling_image(["国家级专利配方"], h=600, busy=False)))
+    other.raw("/detail2.jpg", lambda _p: (200, {"Content-Type": "image/jpeg"},
+                                          selling_image(["最佳选择"], h=600, busy=False)))
+    shop.page("/", "<!DOCTYPE html><html><head><meta charset='utf-8'><title>店铺首页</title></head><body><main>"
+                   "<h1>欢迎光临本店</h1><p>营业执照信息见页脚。</p>"
+                   f"<img src='{cdn.url('/detail.jpg')}' width='750' height='600'>"
+                   f"<img src='{other.url('/detail2.jpg')}' width='750' height='600'></main></body></html>")
+    outcome = crawl(shop.url("/"), tmp_path, render="never", max_pages=2, ocr=True, ocr_time_share=1.0,
+                    subresource_hosts=(cdn.host,))
+    assert cdn.hits["/detail.jpg"] == 1 and other.hits["*"] == 0, (cdn.hits, other.hits)
+    found = [f for f in outcome.findings if f["location"]["kind"] == "image" and f["match"] == "国家级"]
+    assert found, [(f["rule_id"], f["match"], f["location"]["kind"]) for f in outcome.findings]
+    ev = found[0]["evidence"]
+    assert ev["image_url"] == cdn.url("/detail.jpg") and ev["image_sha256"]
+    d = exhibit(found[0])  # the archived CDN image, the line boxed
+    assert d["source_kind"] == "image" and d["box"]
+    assert [p["url"] for p in outcome.pages] == [shop.url("/")]  # the CDN is never crawled
