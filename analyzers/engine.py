@@ -240,6 +240,11 @@ def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
     return False
 
 
+def _content_blocks(page: Page) -> list[Any]:
+    """The page's own blocks, not its navigation, header or footer (a menu item 成功案例 heads no page)."""
+    return [b for b in page.blocks if b.region not in ("nav", "header", "footer")]
+
+
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:
     parts: list[str] = []
     units: list[_Unit] = []
@@ -322,7 +327,7 @@ def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,
     joined, units = _page_units(page)
     doc = TextDoc(joined)
     kind = page_kind(page)
-    heading = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:2] if len(b.text) <= 40)]))
+    heading = normalise_term(" ".join([page.title, *(b.text for b in _content_blocks(page)[:2] if len(b.text) <= 40)]))
     found = _text_findings(doc, units, page.url, opts, storefront_id, kind, heading)
     for rule in _active(opts, "page"):
         if not rule.judges(kind, ""):

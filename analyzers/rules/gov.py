@@ -60,6 +60,7 @@ def check_impersonation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         ss, se = doc.sentence(m.start(), m.end())
         if not _FAKE_CERT.search(doc.text, ss, se):
             doc.exempt("gov_impersonation", ss, se)  # binds the model too (engine._overruled)
+            doc.exempt("trademark_misuse", ss, se)  # the certification mark is used with its certifier named
     for h in _lexicon_impersonation(doc):
         done.add(doc.sentence(h.start, h.end))
         yield h
