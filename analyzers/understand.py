@@ -10,6 +10,7 @@ voice the rule does not apply to. Everything here is pure and works on normalise
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -162,12 +163,18 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     if _STATUTE.search(text) and _LAW_SAYS.search(text) and not offer:
         return "law"
     if context and context != text and not offer:
-        outer = voice(context, kind=kind)
+        outer = _block_voice(context, kind)
         if outer in ("news", "law", "banned_list"):
             return outer
     if page is not None and not (own and _OFFER.search(text)):
         return page
     return "offer"
+
+
+@lru_cache(maxsize=1024)
+def _block_voice(block: str, kind: str) -> Voice:
+    """The voice of a whole block, asked for by each of its sentences that is not an offer (pure: kept)."""
+    return voice(block, kind=kind)
 
 
 # ---- product kind -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def _fold(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=32768)  # pure; names recur across texts and pages (pypinyin costs ~0.1 ms a name)
 def _sound(text: str) -> tuple[str, ...] | None:
     from pypinyin import lazy_pinyin  # imported on first use: its dictionary takes a moment to load
 
