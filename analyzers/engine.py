@@ -211,8 +211,9 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
     better); a block where a rule found one kind of violation may still carry another."""
     blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
               for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
-    voice_model.prime([b[2] for b in blocks if len(b[2]) >= 10])
-    blocks = [b for b in blocks if len(b[2]) < 10 or not voice_model.reported(b[2])]
+    model = learned.load()
+    if model is not None:  # the trained voice, asked only where the category model would speak
+        blocks = [b for b in blocks if len(b[2]) < 10 or not model.passing(b[2]) or not voice_model.reported(b[2])]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
