@@ -6,8 +6,9 @@ Pipeline (DESIGN.md, "Chinese text"):
    ideographs), zero-width and invisible characters removed;
 2. traditional to simplified (a character table built from OpenCC's ``t2s`` dictionary),
    homoglyphs (Cyrillic/Greek look-alikes, variant ideographs) and ASCII lower case;
-3. spacing tricks: separators between two Han characters (``最 佳``, ``最-佳``, ``最*佳``) and
-   spaces between a Han character and a letter or digit are dropped.
+3. spacing tricks: separators between two Han characters (``最 佳``, ``最-佳``, ``最*佳``, ``原 🌊 单``),
+   spaces between a Han character and a letter or digit, and spaces between single Latin letters
+   (``g u c c i``) are dropped.
 
 Steps that keep the length are done with ``str.translate``; only the places that change the length
 are recorded, so :meth:`Normalised.to_original` maps any offset of the normalised text back to the
@@ -47,13 +48,19 @@ HOMOGLYPHS = {
     "・": "·", "•": "·", "∙": "·", "●": "·",
 }
 
-# Between two Han characters, a short run of these is a trick (最 佳, 最-佳, 最*佳, 最.佳).
-_SEP = r"[ \t\u00a0\-\*_·\.~|/\\+#=^`]"
+# Between two Han characters, a short run of these is a trick (最 佳, 最-佳, 最*佳, 最.佳, 原 🌊 单, 高★仿):
+# ASCII separators, and symbols and emoji (arrows, shapes, dingbats, pictographs, variation selectors).
+_SEP = (r"[ \t\u00a0\-\*_·\.~|/\\+#=^`\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\u3000\ufe0f"
+        r"\U0001f000-\U0001faff]")
 _SPACING = re.compile(
-    rf"(?<=[{HAN}]){_SEP}{{1,3}}(?=[{HAN}])"
+    rf"(?<=[{HAN}]){_SEP}{{1,4}}(?=[{HAN}])"
     rf"|(?<=[{HAN}])[ \t]{{1,2}}(?=[a-z0-9])"
     rf"|(?<=[a-z0-9])[ \t]{{1,2}}(?=[{HAN}])"
+    # letter-spaced Latin (y e w e i, g u c c i): single letters one space apart
+    r"|(?<=(?<![a-z])[a-z]) (?=[a-z](?![a-z]))"
 )
+
+_SEP_ANY = re.compile(_SEP)
 
 
 def _opencc_table() -> dict[str, str]:
@@ -149,6 +156,9 @@ class _Segments:
         return s + sl
 
 
+_NO_SEGMENTS = _Segments((), (), (), ())
+
+
 def _rewrite(text: str, pattern: re.Pattern[str], repl) -> tuple[str, _Segments]:  # type: ignore[no-untyped-def]
     """Apply ``repl(match) -> str`` to every match of ``pattern`` and record the changed runs."""
     out: list[str] = []
@@ -176,7 +186,7 @@ def _rewrite(text: str, pattern: re.Pattern[str], repl) -> tuple[str, _Segments]
         n += len(r)
         pos = b
     if not dst:
-        return text, _Segments((), (), (), ())
+        return text, _NO_SEGMENTS
     if pos < len(text):
         out.append(text[pos:])
         dst.append(n)
@@ -234,6 +244,8 @@ def _normalise(text: str) -> Normalised:
     one, expand, multi = _tables()
     t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
     t2 = t1.translate(one)
+    if _SEP_ANY.search(t2) is None:  # every spacing trick holds one of these characters: nothing to drop
+        return Normalised(text, t2, seg1, _NO_SEGMENTS)
     t3, seg2 = _rewrite(t2, _SPACING, lambda m: "")
     return Normalised(text, t3, seg1, seg2)
 

@@ -162,6 +162,43 @@ def _thresholds(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[st
     return out, report
 
 
+def _train_voice(rows: list[dict[str, Any]], x: Any, vocab: dict[str, int], idf: np.ndarray, dev: list[dict[str, Any]],
+                 ruled: list[set[str]], cfg: dict[str, Any], out: Path,
+                 category_probs: dict[str, np.ndarray]) -> dict[str, float]:
+    """The voice model (:mod:`analyzers.voice_model`) on the same features, and its threshold: the lowest score
+    (at least 0.5) above which the dev rule hits it would drop are at least ``voice_precision`` false. It drops
+    only hits the category model does not back (score below :data:`analyzers.voice_model.BACKED`)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from analyzers import voice_model
+
+    idx = [i for i, r in enumerate(rows) if voice_model.label(r) is not None]
+    y = np.array([bool(voice_model.label(rows[i])) for i in idx])
+    if len(idx) < 20 or y.all() or not y.any():
+        return {"threshold": 2.0, "rows": float(len(idx))}
+    clf = LogisticRegression(C=cfg["C"], class_weight=cfg.get("class_weight"), max_iter=2000, random_state=cfg["seed"])
+    clf.fit(x[idx], y)
+    model = TextModel(("reported",), vocab, idf, clf.coef_[0][:, None].astype(np.float32),
+                      np.array([clf.intercept_[0]], dtype=np.float32), {}, {})
+    probs = [model.scores(r["text"])["reported"] for r in dev]
+    # each rule hit on a dev text: would be dropped at a threshold at or below the text's score; right to drop if false
+    cand = sorted(((probs[i], c not in dev[i]["categories"]) for i in range(len(dev)) for c in ruled[i]
+                   if c in category_probs and category_probs[c][i] < voice_model.BACKED), reverse=True)
+    target, best, stats = float(cfg.get("voice_precision", 0.9)), 2.0, {"dropped_false": 0.0, "dropped_true": 0.0}
+    false = true = 0
+    for score, wrong in cand:
+        if score < 0.5:
+            break
+        false += wrong
+        true += not wrong
+        if false + true >= cfg.get("veto_min_run", 2) and false / (false + true) >= target:
+            best, stats = score, {"dropped_false": float(false), "dropped_true": float(true)}
+    thresholds = {"reported": round(best, 4)}
+    report = {"threshold": thresholds["reported"], "rows": float(len(idx)), "reported_rows": float(y.sum()), **stats}
+    TextModel(model.categories, vocab, idf, model.coef, model.bias, thresholds, {"dev": report}).save(out)
+    return report
+
+
 def _vetoes(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]], cats: Sequence[str],
             cap: float, min_run: int) -> dict[str, float]:
     """Per category: drop rule hits scored below the veto. The veto sits just above the run of the
@@ -226,6 +263,8 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
             "dev_files": [str(p.relative_to(root)) for p in dev_files],
             "train_rows": len(rows), "dev_rows": len(dev), "seed": cfg["seed"], "C": cfg["C"],
             "min_df": cfg["min_df"], "features": len(vocab), "dev": report, "vetoes": vetoes}
+    meta["voice"] = _train_voice(rows, x, vocab, idf, dev, ruled, cfg, out.parent / "voice.npz",
+                                 {c: dev_probs[:, k] for k, c in enumerate(cats)})
     model = TextModel(tuple(cats), vocab, idf, coef, bias, thresholds, meta)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)

@@ -10,6 +10,7 @@ voice the rule does not apply to. Everything here is pure and works on normalise
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -56,7 +57,8 @@ def page_kind(page: Page) -> PageKind:
     path = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
     if path in ("", "/", "/index.html", "/index.htm", "/index.php"):
         return "home"
-    head = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:3] if len(b.text) <= 40)]))
+    own = [b for b in page.blocks if b.region not in ("nav", "header", "footer")]  # a menu names other pages
+    head = normalise_term(" ".join([page.title, *(b.text for b in own[:3] if len(b.text) <= 40)]))
     for kind, rx in _TITLE_KINDS:
         if kind == "cart" and rx.search(head):
             return "cart"
@@ -69,9 +71,11 @@ def page_kind(page: Page) -> PageKind:
         if rx.search(head):
             return kind  # type: ignore[return-value]
     hint = {"licence": "about", "terms": "policy", "privacy": "policy", "product": "product", "home": "home"}
+    text = normalise_term(page.visible_text[:4000])
+    if page.kind == "product" and not _PRICE.search(text) and not _BUY.search(text):
+        return "other"  # linked as an item, but it offers nothing (a prescription upload form, a notice)
     if page.kind in hint:
         return hint[page.kind]  # type: ignore[return-value]
-    text = normalise_term(page.visible_text[:4000])
     prices = len(_PRICE.findall(text))
     if prices >= 6:
         return "listing"
@@ -96,14 +100,14 @@ _LAW_SAYS = re.compile(r"(?:法|条例|办法|规定|第[一二三四五六七�
 _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|近日[^。;\n]{0,20}?(?:查处|查获|破获|抓获|立案|通报|曝光|处罚|判|罚)"
                    r"|被告人?|判处|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
                    r"|警方|公安(?:机关|局|分局)[^。;\n]{0,12}?(?:查|破|抓|捣毁)|市场监管(?:局|部门)?[^。;\n]{0,16}?(?:查处|查获|立案|处罚|责令|约谈)"
-                   r"|检察院|人民法院|案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)"
+                   r"|检察院|人民法院|(?<!成功)(?<!客户)(?<!用户)(?<!会员)(?<!学员)(?<!合作)(?<!买家)(?<!真实)案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)"
                    r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙)")
 _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
                       r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
                       r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|怎么(?:辨别|识别|分辨|判断)|教你|科普"
                       r"|律师(?:提醒|表示|指出|说|认为|解读)|专家(?:提醒|表示|指出|认为)|遇到[^。;\n]{0,20}?(?:举报|报警|12315|投诉)"
                       r"|属于(?:违法|违规|传销|诈骗|虚假宣传|侵权)|(?:是|为)(?:违法|违规|非法)|风险提示|请(?:远离|提高警惕|注意防范)|涉嫌(?:违法|传销|诈骗|虚假|侵权)"
-                      r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:部门|公安|警方|民警|监管局|药监局|协会)提醒|违法风险|(?:私人)?(?:持有|购买|私藏)[^。;\n]{0,4}?(?:违法|犯法)|(?:不要|切勿|千万别|别|请勿|勿)(?:轻信|相信|购买|贪便宜|食用)"
+                      r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:部门|公安|警方|民警|监管局|药监局|协会|消协|消保委|消委会|12315)(?:郑重)?提醒|违法风险|(?:私人)?(?:持有|购买|私藏)[^。;\n]{0,4}?(?:违法|犯法)|(?:不要|切勿|千万别|别|请勿|勿)(?:轻信|相信|购买|贪便宜|食用)"
                       r"|(?:属于|是|为|系)国家[一二]级(?:重点)?保护|严禁(?:网上|网络)?(?:销售|买卖|出售)"
                       r"|(?:条款|约定|说法|表述|写法|规定)[^。;\n]{0,12}?(?:无效|不符合|违反|违法)|(?:依法|当然|一律)无效|常见于违规|常见误区")
 _COMPLIANCE = re.compile(r"(?:本店|我店|本公司|我司|我们)[^。;\n]{0,10}?(?:郑重)?(?:承诺|声明|保证|严格遵守|依法|遵守)"
@@ -118,7 +122,10 @@ _BANNED = re.compile(r"禁售(?:商品|物品|规则|目录|清单|名录)?|禁�
 _QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|『[^』\n]{0,60}』|\"[^\"\n]{0,60}\"")
 # A customer's question: 问：…, Q:…, 顾客问…, or a question to the shop (你们…吗？).
 _QUESTION = re.compile(r"^\s*(?:问|提问|q|顾客问|买家问|网友问|用户问|咨询)\s*[:：]|^\s*(?:请问|想问)"
-                       r"|(?:你们|你家|贵店|店家|老板|客服)[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$")
+                       r"|(?:你们|你家|贵店|店家|老板|客服)[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$"
+                       # a consumer asking whether what someone offered them is lawful (这算不算传销？)
+                       r"|(?:算不算|是不是|是否(?:属于|算|是)|属不属于|会不会是)[^。;\n]{0,12}?(?:传销|违法|违规|骗局|诈骗|假货|高仿|"
+                       r"虚假宣传|霸王条款|侵权|套路)[^。;\n]{0,6}?(?:吗|呢|啊)?\s*\?")
 
 
 def page_voice(heading: str, kind: str) -> Voice | None:
@@ -156,12 +163,18 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     if _STATUTE.search(text) and _LAW_SAYS.search(text) and not offer:
         return "law"
     if context and context != text and not offer:
-        outer = voice(context, kind=kind)
+        outer = _block_voice(context, kind)
         if outer in ("news", "law", "banned_list"):
             return outer
     if page is not None and not (own and _OFFER.search(text)):
         return page
     return "offer"
+
+
+@lru_cache(maxsize=1024)
+def _block_voice(block: str, kind: str) -> Voice:
+    """The voice of a whole block, asked for by each of its sentences that is not an offer (pure: kept)."""
+    return voice(block, kind=kind)
 
 
 # ---- product kind -----------------------------------------------------------------------------

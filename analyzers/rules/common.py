@@ -68,6 +68,10 @@ def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Ma
 _UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后)")
 
 
+# the shop keeps returns for quality defects: 除(药品)质量问题外, 非质量问题不退
+_QUALITY_KEPT = re.compile(r"除[^,。;]{0,6}?质量(?:问题|原因|缺陷)(?:以)?外|非(?:药品)?质量(?:问题|原因)")
+
+
 def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: bool = False) -> bool:
     """Goods named in [ss, se) that lawfully escape the 7-day no-reason return (暂行办法 第六条、第七条).
 
@@ -81,14 +85,14 @@ def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: b
         return False
     confirmed = not deemed and any(e.tag == "confirm" for e in found)
     for e in found:
-        if e.tag == "":
-            return True
-        if e.tag == "confirm" and not deemed:
-            return True
-        if e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se):
-            return True
-        if e.tag == "sale" and confirmed:
-            return True
-        if e.tag == "condition" and conditions and not deemed:
+        if (e.tag == "" or (e.tag == "confirm" and not deemed)
+                or (e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se))
+                or (e.tag == "drug" and not deemed and (_UNSEALED_WORDS.search(doc.text, ss, se)
+                                                        or _QUALITY_KEPT.search(doc.text, ss, se)))
+                or (e.tag == "sale" and confirmed) or (e.tag == "condition" and conditions and not deemed)):
+            if e.tag != "condition":  # lawfully exempt goods: the judgement binds the model too (engine._overruled)
+                doc.exempt("return_policy", ss, se)
+                if _QUALITY_KEPT.search(doc.text, ss, se):  # and quality defects are still taken back: a fair term
+                    doc.exempt("unfair_terms", ss, se)
             return True
     return False

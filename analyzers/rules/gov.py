@@ -47,8 +47,20 @@ def _invented(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
         yield Hit(m.start(), e.end(), confidence=0.7)
 
 
+# A product certified by an accredited certification body, or bearing the compulsory CCC mark, says who certified
+# it: a fact the buyer can check (认证认可条例 第二十八条; cnca.gov.cn lists the bodies), not an endorsement by the state.
+_REAL_CERT = re.compile(r"(?:中国质量认证中心|cqc|中国检验认证集团|方圆标志认证|中环联合(?:\(北京\))?认证中心|华夏认证中心|中国船级社)"
+                        r"[^。;\n]{0,12}?认证|(?:ccc|3c)\s*(?:认证|标志|标识)|强制性产品认证")
+_FAKE_CERT = re.compile(r"免检|国家级|特供|专供|指定|推荐|监制")
+
+
 def check_impersonation(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     done: set[tuple[int, int]] = set()
+    for m in _REAL_CERT.finditer(doc.text):
+        ss, se = doc.sentence(m.start(), m.end())
+        if not _FAKE_CERT.search(doc.text, ss, se):
+            doc.exempt("gov_impersonation", ss, se)  # binds the model too (engine._overruled)
+            doc.exempt("trademark_misuse", ss, se)  # the certification mark is used with its certifier named
     for h in _lexicon_impersonation(doc):
         done.add(doc.sentence(h.start, h.end))
         yield h

@@ -32,13 +32,16 @@ _DEMAND = re.compile(r"提供|提交|发给|发我|发到|报给|告诉(?:我|�
                      r"获取|读取|收集|记录|采集|调取|需要您|须提供|必须提供|请提供|验证|核验")
 # the consumer keying a code into the shop's own form is how logins work, not a demand to disclose it
 _OWN_ENTRY = re.compile(r"输入|填入|收到的?验证码|验证码已发送|获取验证码|发送验证码|重新获取")
-_WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|索取|要求)|绝不|从不|不得|严禁|警惕|小心|骗子|诈骗|"
+_WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|索取|要求)|不(?:要求|需要|需)您?(?:提供|填写|上传)|绝不|从不|不得|严禁|警惕|小心|骗子|诈骗|"
                       r"泄露|不索取|无需|无须|毋须|不必|不须|不需要|不用提供|以任何理由|不会|不存储|不保存|不收集|不读取|禁止|"
                       r"拦截|伪基站|嗅探|破解|"
                       r"通报|责令|整改|无权|举报|不上传|本地|仅在您主动|选择不提供|防伪")  # goods for sale, news, tips, on-device data
 # lawful reasons to see an ID: customs, real-name goods, age checks for restricted sales, travel
-_LAWFUL_ID = re.compile(r"清关|海关|跨境|实名制|实名登记|实名认证|机票|火车票|酒店入住|年龄核验|未成年人保护|"
-                        r"电话卡|手机卡|彩票|医保|处方|营业执照|法人|刻章")
+_LAWFUL_ID = re.compile(r"清关|海关|跨境|实名(?:制|登记|认证|预约|购票|核验)?|机票|火车票|(?:酒店|民宿|宾馆|旅馆)?入住|住宿登记|"
+                        r"年龄核验|未成年人保护|电话卡|手机卡|彩票|医保|处方|营业执照|法人|刻章|资质审核|背景审查|"
+                        # a legal basis stated with the request (依法需提交…, 这是公安部门的要求, 按规定登记)
+                        r"(?:依法|依照|按照|根据)[^。;]{0,12}?(?:规定|要求|法律|法规|办法|条例)|依法(?:需|须|应)|"
+                        r"(?:公安|文旅|旅游|交通|民航|铁路|卫健|教育|金融|监管)(?:部门|机关|局|主管部门)?的?(?:要求|规定)")
 # a policy that takes anything, for any use, for ever
 _BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|(?:用于|作)(?:我们|本平台|本店)?认为(?:合适|必要)的(?:任何)?用途|"
                       r"(?:其他|第三方)\s*APP中的(?:浏览|使用)|该功能无法关闭|无法关闭(?:该|此)?(?:功能|收集)|"
@@ -79,15 +82,19 @@ def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         cut = (_CLAUSE_END.search(text, m.end(), se) or m).end()
         rest = text[cut:se]
         warned = _WARNING.search(text[ss:cut]) or (_WARNING.search(rest) and not _REASSURE.search(rest))
-        if not _DEMAND.search(sent) or warned or doc.compliance((m.start(), m.end())):
+        around = text[ss:m.start()] + " " + text[m.end():se]  # 验证码 holds 验证: the data word is no demand
+        if not _DEMAND.search(around) or warned or doc.compliance((m.start(), m.end())):
             continue
         kind = _kind(m)
         if kind == "身份证件" and _LAWFUL_ID.search(sent):
+            doc.exempt("privacy", ss, se)
             continue
         if kind == "验证码" and _OWN_ENTRY.search(sent) and not re.search(r"发给|告诉|报给|截图", sent):
             continue
-        if kind == "密码" and "密码" in sent and re.search(r"设置|修改|重置|找回|忘记", sent) and "提供" not in sent:
-            continue  # the consumer's own account settings
+        if kind == "密码" and (re.search(r"(?:设置|设定|修改|重置|找回|忘记)(?:您的|你的)?(?:登录|支付|账户|账号)?$", text[max(ss, m.start() - 8):m.start()])
+                             or (re.search(r"设置|修改|重置|找回|忘记", sent) and "提供" not in sent)):
+            doc.exempt("privacy", ss, se)  # binds the model too (engine._overruled)
+            continue  # the consumer's own account settings (设置密码完成注册)
         done.add((ss, se))
         yield Hit(m.start(), m.end(), confidence=0.8, detail=f"（{kind}）")
     for m in _BLANKET.finditer(text):
