@@ -6,7 +6,7 @@ listens on the Playwright page for finished ``xhr``/``fetch`` responses and read
 the page is open; the evidence pipeline archives each as an ordinary ``response`` record (with its
 request) next to the page's DOM, so the WARC holds what the server sent, a WACZ player can replay
 the page's script against it, and the page's metadata record lists it. Bounded: at most
-:data:`MAX_RESPONSES` per page and :data:`MAX_BYTES` each; what falls over a bound is noted on the page
+:data:`MAX_RESPONSES` per page, :data:`MAX_BYTES` each and :data:`MAX_TOTAL` in all; what falls over a bound is noted on the page
 as an evidence gap. Which host may be kept is the archiving side's decision (the storefront's host only).
 """
 
@@ -22,6 +22,7 @@ from crawler.capture import utc_now
 log = logging.getLogger(__name__)
 MAX_RESPONSES = 20
 MAX_BYTES = 2 << 20
+MAX_TOTAL = 8 << 20  # bytes per page, as for its subresources (``subresource_bytes_per_page``)
 KINDS = ("xhr", "fetch")
 _DECODED = {"content-encoding", "content-length", "transfer-encoding"}
 
@@ -75,6 +76,9 @@ class DataRecorder:
             return
         if len(body) > MAX_BYTES:
             self.gaps.append(f"script data {url[:200]}: {len(body)} bytes, over {MAX_BYTES}: not archived")
+            return
+        if sum(len(r.body) for r in self.responses) + len(body) > MAX_TOTAL:
+            self.gaps.append(f"script data {url[:200]}: over {MAX_TOTAL} bytes for the page: not archived")
             return
         self.responses.append(DataResponse(url=url, method=request.method, status=response.status, headers=headers,
                                            request_headers=request_headers, body=body, fetched_at=utc_now()))
