@@ -115,6 +115,8 @@ def fragments_main(mb: float) -> int:
     nlp.warm_up()
     TextDoc("预热 最佳")
     learned.load()
+    for opts in ({"use_model": False}, {}):  # one-time loads (pypinyin's dictionary, the brands' sounds, models)
+        analyze_lines(iter(raw[:20]), io.StringIO(), opts)
     timings = {}
     for name, opts in (("analyze-text, rules only", {"use_model": False}), ("analyze-text, rules + model", {})):
         _cold()
