@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any
 
@@ -39,35 +38,16 @@ def _parse(lineno: int, raw: bytes) -> tuple[Any, str | None, str | None]:
     return ident, text, None
 
 
-# The sentences learned._best_sentence scores to choose the quote of a model finding (same split).
-_SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
-
-
-def _quotable(model: Any, texts: list[str]) -> list[str]:
-    """Sentences of the texts whose score passes a category threshold: scored here in one batch instead
-    of one small numpy pass per text later (the scores are the same either way)."""
-    out: list[str] = []
-    for t in texts:
-        if len(t) >= 8 and model.passing(t):
-            out.extend(m.group() for m in _SENT.finditer(t) if len(m.group().strip()) >= 4)
-    return out
-
-
 def _run(batch: list[tuple[int, bytes]], out: Any, options: dict[str, Any]) -> None:
-    from analyzers import learned
-    from analyzers.engine import analyze_text
+    from analyzers.engine import analyze_texts
 
     parsed = [_parse(n, raw) for n, raw in batch]
-    model = learned.load() if options.get("use_model", True) else None
-    if model is not None:
-        texts = [t for _, t, _ in parsed if t]
-        model.prime(texts)  # one numpy pass for the batch; the engine's calls look up
-        model.prime(_quotable(model, texts))  # and one for the sentences a model finding would quote
+    found = iter(analyze_texts([t for _, t, e in parsed if e is None and t is not None], options=options))
     for ident, text, error in parsed:
         if error is not None or text is None:
             result: dict[str, Any] = {"id": ident, "error": error}
         else:
-            result = {"id": ident, "findings": [f.to_dict() for f in analyze_text(text, options=options)]}
+            result = {"id": ident, "findings": [f.to_dict() for f in next(found)]}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()
 

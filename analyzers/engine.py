@@ -11,25 +11,24 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from analyzers import learned, voice_model
+from analyzers.dispatch import NO_OPTIONS, Voices, active_rules, text_plan
 from analyzers.learned import MODEL_RULE_IDS
 from analyzers.merge import merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
-from analyzers.rules import BY_ID, RULES, Hit, Rule, Site
+from analyzers.rules import BY_ID, Hit, Rule, Site
 from analyzers.rules.common import return_exempt
 from analyzers.text import TextDoc
-from analyzers.understand import page_kind, page_voice, voice
+from analyzers.understand import page_kind, voice
 from errors import ConfigError
 
-__all__ = ["AllowEntry", "analyze_text", "analyze_page", "analyze_site", "Options", "parse_options"]
+__all__ = ["AllowEntry", "analyze_text", "analyze_texts", "analyze_page", "analyze_site", "Options", "parse_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,6 @@ class AllowEntry:
         return self.match is None or normalise_key(self.match) == normalise_key(f.match)
 
 
-_NO_OPTIONS: dict[str, Any] = {}  # shared by every rule without options (checks only read their options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ class Options:
 
     def for_rule(self, rule: Rule) -> dict[str, Any]:
         if not self.rule_options:
-            return dict(rule.options) if rule.options else _NO_OPTIONS
+            return dict(rule.options) if rule.options else NO_OPTIONS
         merged = dict(rule.options)
         merged.update(dict(self.rule_options).get(rule.id, {}) if self.rule_options else {})
         return merged
@@ -70,8 +68,11 @@ class Options:
 _OPTION_KEYS = {"min_confidence", "disabled_rules", "rules", "use_model", "use_voice"}
 
 
-def parse_options(options: Mapping[str, Any] | None) -> Options:
-    """Validate analyzer options: ``min_confidence``, ``disabled_rules``, ``rules`` ({id: {name: value}})."""
+def parse_options(options: Mapping[str, Any] | Options | None) -> Options:
+    """Validate analyzer options: ``min_confidence``, ``disabled_rules``, ``rules`` ({id: {name: value}}).
+    An :class:`Options` (options parsed once for many texts) is taken as it is."""
+    if isinstance(options, Options):
+        return options
     if not options:
         return Options()
     unknown = set(options) - _OPTION_KEYS
@@ -105,12 +106,7 @@ def parse_options(options: Mapping[str, Any] | None) -> Options:
 
 
 def _active(opts: Options, scope: str) -> tuple[Rule, ...]:
-    return _active_rules(opts.disabled, scope)
-
-
-@lru_cache(maxsize=64)
-def _active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
+    return active_rules(opts.disabled, scope)
 
 
 def _finding(rule: Rule, hit: Hit, url: str, match: str, excerpt: str, location: Location,
@@ -129,46 +125,28 @@ class _Unit:
     hidden: bool = False
 
 
-_NEWLINE = re.compile("\n")
-
-
-class _Voices:
-    """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
-
-    def __init__(self, doc: TextDoc, kind: str, heading: str = "") -> None:
-        self.doc, self.kind = doc, kind
-        self.page = page_voice(heading, kind) if heading else None
-        self._cache: dict[tuple[int, int], str] = {}
-        self._blocks: dict[int, str] = {}
-        self._stops = [m.start() for m in _NEWLINE.finditer(doc.text)]
-
-    def _block(self, start: int) -> tuple[int, int]:
-        k = bisect_right(self._stops, start)
-        s = self._stops[k - 1] + 1 if k > 0 else 0
-        e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
-        return s, e
-
-    def at(self, start: int, end: int) -> str:
-        ss, se = self.doc.sentence(start, end)
-        got = self._cache.get((ss, se))
-        if got is None:
-            bs, be = self._block(start)
-            context = self.doc.text[bs:be]
-            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
-                                                     page=self.page)
-        return got
-
-
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
                    storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
+    out, ruled, voices = _rule_findings(doc, units, url, opts, storefront_id, kind, heading)
+    if opts.use_model:
+        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
+    return out
+
+
+def _rule_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options, storefront_id: int | None,
+                   kind: str, heading: str) -> tuple[list[Finding], dict[int, set[str]], Voices]:
+    """The text rules' findings (less those the model vetoes), the categories they found per unit, the voices."""
     starts = [u.start for u in units]
     out: list[Finding] = []
     where: list[int] = []  # unit index of each finding
-    voices = _Voices(doc, kind, heading)
-    for rule in _active(opts, "text"):
-        if opts.use_voice and not rule.judges(kind, ""):
-            continue
-        for hit in rule.check(doc, opts.for_rule(rule)):
+    voices = Voices(doc, kind, heading)
+    found = doc.found
+    for rule, rule_opts, needs in text_plan(opts.disabled, kind, opts.use_voice):
+        if needs and found.isdisjoint(needs):
+            continue  # none of the lexicons its check reads occurred (analyzers/rules/triggers.py)
+        if rule_opts is None or opts.rule_options:
+            rule_opts = opts.for_rule(rule)
+        for hit in rule.check(doc, rule_opts):
             said = voices.at(hit.start, hit.end)
             if opts.use_voice and not rule.judges(kind, said):
                 continue  # quoted law, a news report, a warning, a banned-goods list: not the shop's own offer
@@ -181,15 +159,14 @@ def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
                 hit = dataclasses.replace(hit, confidence=hit.confidence * 0.75, detail=hit.detail + "（隐藏文字）")
             out.append(_finding(rule, hit, url, match, doc.excerpt(hit.start, hit.end), loc, storefront_id, kind, said))
             where.append(k)
+    ruled: dict[int, set[str]] = {}
     if opts.use_model:
         kept = _vetoed(doc, units, out, where)
-        ruled: dict[int, set[str]] = {}
         for f, k in zip(out, where, strict=True):
             if f in kept:
                 ruled.setdefault(k, set()).add(f.category)
         out = kept
-        out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))
-    return out
+    return out, ruled, voices
 
 
 def _unit_text(doc: TextDoc, units: Sequence[_Unit], k: int) -> str:
@@ -229,13 +206,14 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
 
 
 def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[str]], url: str, opts: Options,
-                    storefront_id: int | None, kind: str, voices: _Voices) -> Sequence[Finding]:
+                    storefront_id: int | None, kind: str, voices: Voices) -> Sequence[Finding]:
     """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
     better); a block where a rule found one kind of violation may still carry another."""
     blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
               for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
-    voice_model.prime([b[2] for b in blocks if len(b[2]) >= 10])
-    blocks = [b for b in blocks if len(b[2]) < 10 or not voice_model.reported(b[2])]
+    model = learned.load()
+    if model is not None:  # the trained voice, asked only where the category model would speak
+        blocks = [b for b in blocks if len(b[2]) < 10 or not model.passing(b[2]) or not voice_model.reported(b[2])]
 
     def voice_of(sentence: str, block: str) -> str:
         return voice(sentence, context=block, kind=kind, page=voices.page)
@@ -261,6 +239,11 @@ def _overruled(doc: TextDoc, units: Sequence[_Unit], f: Finding) -> bool:
             if os_ < b and a < oe:
                 return True
     return False
+
+
+def _content_blocks(page: Page) -> list[Any]:
+    """The page's own blocks, not its navigation, header or footer (a menu item 成功案例 heads no page)."""
+    return [b for b in page.blocks if b.region not in ("nav", "header", "footer")]
 
 
 def _page_units(page: Page) -> tuple[str, list[_Unit]]:
@@ -290,7 +273,10 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
     site_seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
     for f in findings:
-        if f.confidence < opts.min_confidence or f.finding_id in seen:
+        if f.confidence < opts.min_confidence:
+            continue
+        fid = f.finding_id
+        if fid in seen:
             continue
         if f.rule_id in BY_ID and BY_ID[f.rule_id].per_site:
             key = (f.rule_id, normalise_key(f.match))
@@ -299,14 +285,14 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
             site_seen.add(key)
         if any(a.covers(f) for a in allow_list):
             continue
-        seen.add(f.finding_id)
+        seen.add(fid)
         out.append(f)
     # pages and sites (what analysts triage): one finding per statement; bare text keeps each category
     return merge_statements(out) if merge else out
 
 
 def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),
-                 options: Mapping[str, Any] | None = None, url: str = "") -> list[Finding]:
+                 options: Mapping[str, Any] | Options | None = None, url: str = "") -> list[Finding]:
     """Text rules only (``storewatch analyze-text``): no page context, no site rules."""
     opts = parse_options(options)
     doc = TextDoc(text)
@@ -314,12 +300,35 @@ def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Seq
     return _finish(found, opts, allow_list)
 
 
+def analyze_texts(texts: Sequence[str], *, options: Mapping[str, Any] | Options | None = None) -> list[list[Finding]]:
+    """:func:`analyze_text` of each text (``storewatch analyze-text`` batches): the model scores the texts,
+    then the sentences it may quote, in one vectorised pass each (scores do not depend on the batch)."""
+    opts = parse_options(options)
+    model = learned.load() if opts.use_model else None
+    if model is not None:
+        model.prime(texts)
+        voice_model.prime([t for t in texts if len(t) >= 10])  # the blocks its veto and the model's findings ask about
+    units = [_Unit("text", "", 0)]
+    parts = []
+    for text in texts:
+        doc = TextDoc(text)
+        parts.append((doc, *_rule_findings(doc, units, "", opts, None, "", "")))
+    if model is not None:
+        model.prime([s for doc, _f, ruled, _v in parts for s in learned.quotable(model, doc.norm.original, ruled.get(0, ()))])
+    out = []
+    for doc, found, ruled, voices in parts:
+        if opts.use_model:
+            found.extend(_model_findings(doc, units, ruled, "", opts, None, "", voices))
+        out.append(_finish(found, opts, ()))
+    return out
+
+
 def _page_findings(page: Page, registry: RegistryRecord | None, opts: Options,
                    storefront_id: int | None) -> tuple[list[Finding], str]:
     joined, units = _page_units(page)
     doc = TextDoc(joined)
     kind = page_kind(page)
-    heading = normalise_term(" ".join([page.title, *(b.text for b in page.blocks[:2] if len(b.text) <= 40)]))
+    heading = normalise_term(" ".join([page.title, *(b.text for b in _content_blocks(page)[:2] if len(b.text) <= 40)]))
     found = _text_findings(doc, units, page.url, opts, storefront_id, kind, heading)
     for rule in _active(opts, "page"):
         if not rule.judges(kind, ""):

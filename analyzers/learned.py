@@ -26,7 +26,7 @@ import numpy as np
 from analyzers.model import CATEGORIES, Finding, Location
 from analyzers.normalise import normalise_term
 
-__all__ = ["TextModel", "load", "model_rule_id", "MODEL_RULE_IDS", "MODEL_LAW", "features"]
+__all__ = ["TextModel", "load", "model_rule_id", "MODEL_RULE_IDS", "MODEL_LAW", "features", "quotable"]
 
 MODEL_PATH = "data/model/textcat.npz"
 NGRAMS = (1, 3)
@@ -47,6 +47,7 @@ _NAMES = {"counterfeit_goods": "假冒伪劣商品", "false_advertising": "虚�
           "unfair_terms": "不公平格式条款", "return_policy": "违反七日无理由退货规定",
           "privacy": "违规收集使用个人信息"}
 _SENT = re.compile(r"[^。!?;\n]+[。!?;]?")
+_NON_WORD = re.compile(r"\W")
 # A sentence that denies or refuses (我们不会收集…, 本店绝不销售…): n-grams cannot see the negation, so the
 # model stays quiet there, except where a refusal is the violation itself (概不退换, 不承担责任).
 _DENIES = re.compile(r"不会|绝不|决不|从不|从来不|不得|不销售|不出售|不售卖|不收集|不索取|不做|不卖|不提供|拒绝|杜绝|严禁|禁止|谨防|警惕")
@@ -83,6 +84,12 @@ def gram_key(gram: str) -> int:
 
 
 _MEMO_MAX = 20000  # texts kept scored (one analyze-text batch and its sentences)
+_EMPTY = np.int64(-1)  # an empty slot of the n-gram table (no key is negative: 3 x 21 bits < 63)
+
+
+def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Slot of each key in a table of 2**bits (Fibonacci hashing of the 64-bit key)."""
+    return ((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -102,45 +109,98 @@ class TextModel:
         return {k: float(x) for k, x in v.items()} if isinstance(v, dict) else {}
 
     @cached_property
-    def _keyed(self) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary as sorted integer keys (code points packed 21 bits each) and their feature indices."""
-        keys = np.fromiter((gram_key(g) for g in self.vocab), dtype=np.int64, count=len(self.vocab))
-        idx = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
-        order = np.argsort(keys)
-        return keys[order], idx[order]
+    def _table(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """Open-addressing hash table of the vocabulary: n-gram key (code points packed 21 bits each) ->
+        feature index, built once; a batch looks its n-grams up in a few vectorised probes."""
+        words = list(self.vocab)
+        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        if len(words) and (lens.min() < 1 or lens.max() > NGRAMS[1]):
+            raise ValueError("model vocabulary holds an n-gram outside 1-3 characters")
+        cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        ends = np.cumsum(lens)
+        keys = np.zeros(len(words), dtype=np.int64)
+        for j in range(NGRAMS[1]):  # keys = (keys << 21) | next code point, for the words that long
+            has = lens > j
+            keys[has] = (keys[has] << 21) | cp[(ends - lens)[has] + j]
+        cols = np.fromiter(self.vocab.values(), dtype=np.int64, count=len(self.vocab))
+        bits = max(4, int(len(keys) * 2).bit_length() + 1)  # load factor <= 1/4: short probe chains
+        mask = (1 << bits) - 1
+        tkeys = np.full(mask + 1, _EMPTY, dtype=np.int64)
+        tcols = np.zeros(mask + 1, dtype=np.int64)
+        slot = _hash(keys, bits)
+        todo = np.arange(len(keys))
+        while len(todo):
+            free = tkeys[slot[todo]] == _EMPTY
+            cand = todo[free]
+            _, first = np.unique(slot[cand], return_index=True)  # one key per free slot this round
+            won = cand[first]
+            tkeys[slot[won]] = keys[won]
+            tcols[slot[won]] = cols[won]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[won] = True
+            todo = todo[~placed[todo]]
+            moved = todo[tkeys[slot[todo]] != _EMPTY]
+            slot[moved] = (slot[moved] + 1) & mask
+        return tkeys, tcols, bits
+
+    def _lookup(self, grams: np.ndarray) -> np.ndarray:
+        """Feature index of each n-gram key, -1 where it is not in the vocabulary."""
+        tkeys, tcols, bits = self._table
+        mask = (1 << bits) - 1
+        slot = _hash(grams, bits)
+        k = tkeys[slot]
+        found = k == grams
+        out = np.where(found, tcols[slot], -1)
+        todo = np.flatnonzero(~found & (k != _EMPTY))  # collided on the first probe: walk on (a few %)
+        while len(todo):
+            slot_t = (slot[todo] + 1) & mask
+            slot[todo] = slot_t
+            k = tkeys[slot_t]
+            found = k == grams[todo]
+            out[todo[found]] = tcols[slot_t[found]]
+            todo = todo[~found & (k != _EMPTY)]
+        return out
 
     @cached_property
     def _memo(self) -> dict[str, np.ndarray]:
         """Probabilities of texts already scored (filled in batches by :meth:`prime`)."""
         return {}
 
-    def _grams(self, text: str) -> np.ndarray:
-        """Integer keys of the character 1-3-grams of normalised ``text`` (with repeats)."""
-        norm = normalise_term(text)
-        cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    def _grams(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Integer keys of the character 1-3-grams of each normalised text (with repeats), and the index of
+        the text each belongs to: all texts in one array, n-grams never spanning two texts."""
+        norms = [normalise_term(t) for t in texts]
+        lens = np.fromiter((len(t) for t in norms), dtype=np.int64, count=len(norms))
+        cp = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        row = np.repeat(np.arange(len(norms), dtype=np.int64), lens)
         grams = [cp]
+        rows = [row]
         if len(cp) > 1:
-            grams.append((cp[:-1] << 21) | cp[1:])
+            same = row[:-1] == row[1:]
+            grams.append(((cp[:-1] << 21) | cp[1:])[same])
+            rows.append(row[:-1][same])
         if len(cp) > 2:
-            grams.append((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])
-        return np.concatenate(grams)
+            same = row[:-2] == row[2:]
+            grams.append(((cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:])[same])
+            rows.append(row[:-2][same])
+        return np.concatenate(grams), np.concatenate(rows)
 
     def _batch(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities (len(texts), n_categories), all texts vectorised together."""
         z = np.tile(self.bias, (len(texts), 1))
         if not texts:
             return z
-        per = [self._grams(t) for t in texts]
-        seg = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per])
-        allg = np.concatenate(per)
-        keys, fidx = self._keyed
-        ug, inv = np.unique(allg, return_inverse=True)  # sorted needles search faster, and once each
-        upos = np.minimum(np.searchsorted(keys, ug), len(keys) - 1)
-        uhit = keys[upos] == ug
-        hit = uhit[inv]
+        allg, seg = self._grams(texts)
+        col = self._lookup(allg)
+        hit = col >= 0
         if hit.any():
             nf = np.int64(len(self.idf))
-            pair, cnt = np.unique(seg[hit] * nf + fidx[upos[inv[hit]]], return_counts=True)
+            pair = seg[hit] * nf + col[hit]
+            # sorted (text, feature) pairs: the order the sums below add in (int32 sorts faster)
+            pair = np.sort(pair.astype(np.int32)).astype(np.int64) if len(texts) * nf < 2**31 else np.sort(pair)
+            edge = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+            cnt = np.diff(np.r_[edge, len(pair)])
+            pair = pair[edge]
             row, ii = pair // nf, pair % nf
             x = (1.0 + np.log(cnt.astype(np.float32))) * self.idf[ii]
             norm = np.sqrt(np.bincount(row, weights=x * x, minlength=len(texts)))
@@ -152,23 +212,44 @@ class TextModel:
     def prime(self, texts: Sequence[str]) -> None:
         """Score many texts in one vectorised pass; later :meth:`scores` calls on them are look-ups."""
         memo = self._memo
-        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        todo = [t for t in texts if t not in memo]
+        if not todo:
+            return
+        todo = list(dict.fromkeys(todo))
         if len(memo) + len(todo) > _MEMO_MAX:
             memo.clear()
         for t, p in zip(todo, self._batch(todo), strict=True):
             memo[t] = p
 
+    def _probs(self, text: str) -> np.ndarray:
+        p = self._memo.get(text)
+        return self._batch([text])[0] if p is None else p
+
     def scores(self, text: str) -> dict[str, float]:
         """Probability per category for one text (normalised inside); n-grams counted in numpy."""
-        p = self._memo.get(text)
-        if p is None:
-            p = self._batch([text])[0]
-        return dict(zip(self.categories, (float(v) for v in p), strict=True))
+        return dict(zip(self.categories, self._probs(text).tolist(), strict=True))
+
+    def score(self, text: str, category: str) -> float:
+        """Probability of one category for one text."""
+        return float(self._probs(text)[self._column[category]])
+
+    @cached_property
+    def _column(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.categories)}
+
+    @cached_property
+    def _cutoffs(self) -> np.ndarray:
+        """Thresholds in category order (2.0, never reached, where a category has none)."""
+        return np.array([self.thresholds.get(c, 2.0) for c in self.categories], dtype=np.float64)
 
     def passing(self, text: str) -> dict[str, float]:
         """Categories whose score passes their threshold."""
-        s = self.scores(text)
-        return {c: v for c, v in s.items() if v >= self.thresholds.get(c, 2.0)}
+        p = self._probs(text)
+        over = np.flatnonzero(p >= self._cutoffs)
+        if not len(over):
+            return {}
+        values = p.tolist()
+        return {self.categories[i]: values[i] for i in over.tolist()}
 
     def save(self, path: Path) -> None:
         words = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__))
@@ -199,14 +280,31 @@ def load() -> TextModel | None:
         return TextModel.read(p)
 
 
+def _spans(text: str) -> list[tuple[int, int]]:
+    """The sentences a model finding may quote."""
+    return [(m.start(), m.end()) for m in _SENT.finditer(text) if len(m.group().strip()) >= 4]
+
+
+def _judged(text: str) -> bool:
+    return len(_NON_WORD.sub("", text)) >= 10  # else a heading or a name (牦牛骨粉 - 高原好物): too little copy to judge
+
+
+def quotable(model: TextModel, text: str, ruled: Iterable[str]) -> list[str]:
+    """The sentences of block ``text`` that :func:`model_findings` will score, rules having found the
+    categories ``ruled`` there (to score them in one batch beforehand)."""
+    if not _judged(text) or all(c in ruled for c in model.passing(text)):
+        return []
+    return [text[s:e] for s, e in _spans(text)]
+
+
 def _best_sentence(model: TextModel, text: str, category: str) -> tuple[int, int, float]:
     best = (0, len(text), -1.0)
-    spans = [(m.start(), m.end()) for m in _SENT.finditer(text) if len(m.group().strip()) >= 4]
+    spans = _spans(text)
     if not spans:
         return best
     model.prime([text[s:e] for s, e in spans])  # all the block's sentences in one numpy pass
     for s, e in spans:
-        v = model.scores(text[s:e])[category]
+        v = model.score(text[s:e], category)
         if v > best[2]:
             best = (s, e, v)
     return best
@@ -230,7 +328,7 @@ def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, ur
     blocks = list(blocks)
     model.prime([text for _s, _k, text, _r in blocks if len(text) >= 8])  # the page's blocks in one numpy pass
     for selector, loc_kind, text, ruled in blocks:
-        if len(re.sub(r"\W", "", text)) < 10:  # a heading or a name (牦牛骨粉 - 高原好物): too little copy to judge
+        if not _judged(text):
             continue
         for cat, score in model.passing(text).items():
             if cat in ruled:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from operator import attrgetter
 
 import ahocorasick
 
@@ -93,6 +94,9 @@ def terms(name: str, tag: str | None = None) -> frozenset[str]:
     return frozenset(e.term for e in lexicon(name) if tag is None or e.tag == tag)
 
 
+_START_END = attrgetter("start", "end")
+
+
 def _is_word(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -130,7 +134,8 @@ class Scanner:
             for e in entries:
                 out.setdefault(e.lexicon, []).append(Candidate(start, stop, e))
         for found in out.values():
-            found.sort(key=lambda c: (c.start, c.end))
+            if len(found) > 1:
+                found.sort(key=_START_END)
         return out
 
 

@@ -60,6 +60,8 @@ _SPACING = re.compile(
     r"|(?<=(?<![a-z])[a-z]) (?=[a-z](?![a-z]))"
 )
 
+_SEP_ANY = re.compile(_SEP)
+
 
 def _opencc_table() -> dict[str, str]:
     """Traditional -> simplified for single characters, from OpenCC's own t2s dictionary."""
@@ -154,6 +156,9 @@ class _Segments:
         return s + sl
 
 
+_NO_SEGMENTS = _Segments((), (), (), ())
+
+
 def _rewrite(text: str, pattern: re.Pattern[str], repl) -> tuple[str, _Segments]:  # type: ignore[no-untyped-def]
     """Apply ``repl(match) -> str`` to every match of ``pattern`` and record the changed runs."""
     out: list[str] = []
@@ -181,7 +186,7 @@ def _rewrite(text: str, pattern: re.Pattern[str], repl) -> tuple[str, _Segments]
         n += len(r)
         pos = b
     if not dst:
-        return text, _Segments((), (), (), ())
+        return text, _NO_SEGMENTS
     if pos < len(text):
         out.append(text[pos:])
         dst.append(n)
@@ -239,6 +244,8 @@ def _normalise(text: str) -> Normalised:
     one, expand, multi = _tables()
     t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
     t2 = t1.translate(one)
+    if _SEP_ANY.search(t2) is None:  # every spacing trick holds one of these characters: nothing to drop
+        return Normalised(text, t2, seg1, _NO_SEGMENTS)
     t3, seg2 = _rewrite(t2, _SPACING, lambda m: "")
     return Normalised(text, t3, seg1, seg2)
 

@@ -68,6 +68,9 @@ class TextDoc:
         self._tag_cache: dict[str, dict[str, list[Candidate]]] = {}
         # spans a rule looked at and judged lawful, by category (the model does not overrule a rule's exemption)
         self.exempted: list[tuple[str, int, int]] = []
+        self._found: frozenset[str] | None = None
+        self._clauses: list[int] | None = None
+        self._sentences: list[int] | None = None
 
     def exempt(self, category: str, start: int, end: int) -> None:
         """Record that a rule judged [start, end) lawful for ``category`` (usage advice, a toy, a register)."""
@@ -128,17 +131,32 @@ class TextDoc:
         return False
 
     @property
+    def found(self) -> frozenset[str]:
+        """Lexicons with candidates here, by name and as ``name:tag`` (what rule triggers name)."""
+        if self._found is None:
+            keys = set(self.cands)
+            for name, found in self.cands.items():
+                keys.update([name + ":" + tag for tag in {c.entry.tag for c in found}])
+            self._found = frozenset(keys)
+        return self._found
+
+    @property
     def interesting(self) -> bool:
         return any(k not in CONTEXT_ONLY for k in self.cands)
 
     # ---- boundaries -------------------------------------------------------------------------
-    @cached_property
+    # (plain attributes, not functools.cached_property: its lock costs more than the list on short texts)
+    @property
     def _clause_stops(self) -> list[int]:
-        return [m.start() for m in _CLAUSE_RE.finditer(self.text)]
+        if self._clauses is None:
+            self._clauses = [m.start() for m in _CLAUSE_RE.finditer(self.text)]
+        return self._clauses
 
-    @cached_property
+    @property
     def _sentence_stops(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_RE.finditer(self.text)]
+        if self._sentences is None:
+            self._sentences = [m.start() for m in _SENTENCE_RE.finditer(self.text)]
+        return self._sentences
 
     def _bounds(self, start: int, end: int, stops: list[int], limit: int) -> tuple[int, int]:
         """[s, e) around the span up to the nearest stop characters (at most ``limit`` away)."""

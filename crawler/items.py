@@ -39,6 +39,7 @@ class PageCapture:
     screenshot: bytes | None = None
     pdf: bytes | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    data_responses: list[Any] = field(default_factory=list)  # on-host responses its script loaded (crawler.xhr)
     browser_status: int | None = None
     # outcome
     cut_reason: str = ""  # a limit that cut this page (size, time, trap, render time, …)

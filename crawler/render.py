@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.settle import DOM_CAP, TRACKER_SCRIPT, NetworkWatch, settle
+from crawler.xhr import DataRecorder
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +293,8 @@ async def init_page(page: Any, request: Any) -> None:
     recorder = EventRecorder()
     recorder.attach(page)
     request.meta["sw_recorder"] = recorder
+    request.meta["sw_data"] = data = DataRecorder()  # what its script loads, for the evidence
+    data.attach(page)
     await page.add_init_script(INIT_SCRIPT + TRACKER_SCRIPT)
     doc = document_for_browser(request.meta.get("sw_capture"), int(request.meta.get("sw_max_bytes") or 5 << 20))
     if doc is None:

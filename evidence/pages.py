@@ -1,4 +1,5 @@
-"""Archiving one page capture: request, response, rendered DOM, screenshot, PDF and metadata.
+"""Archiving one page capture: request, response, rendered DOM, the data its script loaded (request and
+response records ``data-<n>``), screenshot, PDF and metadata.
 
 Takes any object with the fields of ``crawler.items.PageCapture`` (duck-typed: evidence/ does not
 depend on the crawler). Returns the page's evidence dict, which the store and findings keep:
@@ -31,13 +32,17 @@ def archive_page(archive: WarcArchive, cap: Any, *, run: dict[str, Any], timezon
         refs["dom"] = archive.write_resource(f"urn:storewatch:dom:{cap.url}", "dom", "text/html; charset=utf-8",
                                              cap.dom.encode("utf-8"), rat, anchor)
         anchor = anchor or refs["dom"].record_id
+    for i, d in enumerate(getattr(cap, "data_responses", None) or []):  # what the page's script loaded
+        refs[f"data-{i}-request"] = archive.write_request(d.url, d.method, d.request_headers, d.fetched_at)
+        refs[f"data-{i}"] = archive.write_response(d.url, d.status, d.headers, d.body, d.fetched_at,
+                                                   concurrent_to=refs[f"data-{i}-request"].record_id, kind="data")
     if cap.screenshot:
         refs["screenshot"] = archive.write_resource(f"urn:storewatch:screenshot:{cap.url}", "screenshot", "image/png",
                                                     cap.screenshot, rat, anchor)
     if cap.pdf:
         refs["pdf"] = archive.write_resource(f"urn:storewatch:pdf:{cap.url}", "pdf", "application/pdf", cap.pdf,
                                              rat, anchor)
-    hashes = {k: r.payload_sha256 for k, r in refs.items() if k != "request"}
+    hashes = {k: r.payload_sha256 for k, r in refs.items() if not k.endswith("request")}
     meta = {
         "url": cap.url,
         "requested_url": cap.request_url,

@@ -61,3 +61,40 @@ def shown_elements(doc: Any, scripts: list[str], paths: dict[Any, str]) -> tuple
         if text:
             out.append(Overlay(element_id=element_id, text=text, closable=_closable(el), path=paths.get(el, "")))
     return tuple(out)
+
+
+# A layer the script builds itself (createElement … innerHTML = '<h2>限时秒杀…</h2>' … appendChild) in a function
+# a timer calls (setTimeout(popup, 1500), setInterval(popup, 20000)): no element in the HTML to address, so
+# the facts are read from the script — the layer's text and whether its markup holds a close control.
+_BUILDER = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{(.{0,2000}?)\n?\s*\}", re.S)
+_INNER = re.compile(r"""\.innerHTML\s*=\s*(['"])(.*?)(?<!\\)\1""", re.S)
+_TAG_TEXT = re.compile(r">([^<>]*)<")
+_CLOSE_MARKUP = re.compile(r"""(?:id|class|aria-label)\s*=\s*\\?['"][^'"]*(?:close|guanbi|dismiss|shut)|onclick\s*=""", re.I)
+# what an advertising layer says (a notice or an age gate does not)
+_AD_WORDS = re.compile(r"秒杀|抢购|领券|领取|优惠|折|扫码|加微|微信|立即|限时|红包|中奖|下载|特价|[¥￥]\s*\d|\d\s*元|0元|免费")
+SCRIPT_BUILT = "script-built:"  # element_id prefix of a layer the script builds (no id of its own in the HTML)
+
+
+def built_layers(scripts: list[str]) -> tuple[Overlay, ...]:
+    """Layers built by a function that a timer calls, with their text and whether they can be closed."""
+    code = "\n".join(scripts)
+    if "createElement" not in code or "appendChild" not in code or not re.search(r"set(?:Timeout|Interval)\s*\(", code):
+        return ()
+    out: list[Overlay] = []
+    for m in _BUILDER.finditer(code):
+        name, body = m.group(1), m.group(2)
+        if "createElement" not in body or "appendChild" not in body:
+            continue
+        if not re.search(rf"set(?:Timeout|Interval)\s*\([^;]{{0,120}}?\b{re.escape(name)}\b", code):
+            continue
+        markup = " ".join(x.group(2) for x in _INNER.finditer(body))
+        pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
+        text = " ".join(pieces)[:300]
+        if not text or not _AD_WORDS.search(text):
+            continue
+        closable = bool(_CLOSE_MARKUP.search(markup)) or any(_CLOSE_WORDS.match(p) for p in pieces) \
+            or bool(re.search(r"\.remove\(|removeChild|display\s*=\s*['\"]none", body))
+        out.append(Overlay(element_id=f"{SCRIPT_BUILT}{name}", text=text, closable=closable, path=f"script:{name}()"))
+        if len(out) >= MAX_OVERLAYS:
+            break
+    return tuple(out)

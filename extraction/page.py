@@ -28,7 +28,7 @@ from analyzers.model import (
     TextBlock,
 )
 from extraction.dom import parse_html
-from extraction.overlays import shown_elements
+from extraction.overlays import built_layers, shown_elements
 
 BLOCK_TAGS = frozenset(
     "p div li td th h1 h2 h3 h4 h5 h6 dt dd blockquote pre section article header footer nav aside main "
@@ -375,7 +375,8 @@ def extract_page(html: str, url: str, *, status: int = 200, is_home: bool = Fals
             scripts.append(Script(src=_abs(base, s.get("src"))))
         elif (s.text or "").strip():
             scripts.append(Script(inline=s.text[:MAX_INLINE_SCRIPT]))
-    overlays = shown_elements(doc, [sc.inline for sc in scripts if sc.inline], paths)
+    inline = [sc.inline for sc in scripts if sc.inline]
+    overlays = shown_elements(doc, inline, paths) + built_layers(inline)
     iframes: list[Iframe] = []
     for f in body.iter("iframe", "frame"):
         width = _int(f.get("width"))

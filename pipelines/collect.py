@@ -73,5 +73,6 @@ class CollectPipeline:
         item.dom = item.dom_annotated = ""
         item.doc = None
         item.screenshot = item.pdf = None
+        item.data_responses = []
         state.pages.append(item)
         return item

@@ -160,6 +160,11 @@ class StorefrontSpider(scrapy.Spider):
             result = await finish_render(page, timeout=self.options.render_timeout,
                                          pdf=cap.is_home and self.options.pdf_pages,
                                          recorder=meta.get("sw_recorder"))
+            data = meta.get("sw_data")
+            if data is not None:  # the storefront's own data its script loaded, archived with the page
+                got = await data.collect()
+                cap.data_responses = [d for d in got if self.state.scope.in_scope(d.url)]
+                cap.evidence_gaps.extend(data.gaps)
         finally:
             await self._close_page(page, meta.get("playwright_context", ""))
         cap.rendered = True
@@ -172,6 +177,7 @@ class StorefrontSpider(scrapy.Spider):
             # off the host: what it shows (an error page, the gate's refusal, another site, or the
             # page its visitor is sent away from) is not the storefront and is neither stored nor judged
             cap.left_host = left
+            cap.data_responses = []
             self.state.cut(cap.url, f"browser navigation left the host for {left}")
             result = RenderResult(events=result.events, final_url=result.final_url, cut_reason=result.cut_reason)
             cap.rendered = False

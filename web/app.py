@@ -220,7 +220,7 @@ async def storewatch_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """The ASGI app for ``settings``; ``store`` defaults to the one the settings name."""
-    from web.views import admin, cases, credit_views, dashboard, findings, replay, rules
+    from web.views import admin, cases, credit_views, dashboard, findings, replay, rules, system
 
     store = store or open_store(settings)
     web = WebState(settings, store)
@@ -229,7 +229,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         Route("/login", login_page, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/", home),
-        *findings.ROUTES, *replay.ROUTES, *rules.ROUTES, *cases.ROUTES, *credit_views.ROUTES, *dashboard.ROUTES,
+        *findings.ROUTES, *replay.ROUTES, *rules.ROUTES, *cases.ROUTES, *credit_views.ROUTES, *dashboard.ROUTES, *system.ROUTES,
         *admin.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

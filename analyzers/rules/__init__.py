@@ -7,7 +7,7 @@ rule without bad and good examples raises :class:`errors.RuleRegistryError` — 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analyzers.lexicons import lexicon
 from analyzers.model import CATEGORIES, SEVERITIES
@@ -27,11 +27,13 @@ from analyzers.rules import (
     terms,
 )
 from analyzers.rules.base import Hit, Rule, Site, SiteExample
+from analyzers.rules.triggers import TRIGGERS
 from analyzers.text import TEXT_LEXICONS
 from analyzers.understand import PAGE_KINDS, VOICES
 from errors import RuleRegistryError
 
-__all__ = ["RULES", "BY_ID", "Rule", "Hit", "Site", "SiteExample", "validate", "get", "EXCLUDED_CATEGORIES"]
+__all__ = ["RULES", "BY_ID", "Rule", "Hit", "Site", "SiteExample", "validate", "get", "EXCLUDED_CATEGORIES",
+           "TRIGGERS", "validate_triggers"]
 
 EXCLUDED_CATEGORIES = frozenset({"design_copying"})  # needs other sites' pages: not a per-site rule
 _ID = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")
@@ -103,6 +105,26 @@ for _r in RULES:
     for _other in _r.fires_with:
         if _other not in BY_ID:
             raise RuleRegistryError(f"rule {_r.id!r}: fires_with names unknown rule {_other!r}")
+
+
+def validate_triggers(triggers: Mapping[str, tuple[str, ...]], by_id: Mapping[str, Rule]) -> None:
+    """Each entry of :data:`analyzers.rules.triggers.TRIGGERS` names a text rule by its id and lexicons
+    the text scan finds (``lexicon`` or ``lexicon:tag``)."""
+    for rid, needs in triggers.items():
+        rule = by_id.get(rid)
+        if rule is None or rule.id != rid:
+            raise RuleRegistryError(f"triggers: {rid!r} is not the id of a rule")
+        if rule.scope != "text":
+            raise RuleRegistryError(f"triggers: {rid!r} is a {rule.scope} rule (only text rules have triggers)")
+        if not needs:
+            raise RuleRegistryError(f"triggers: {rid!r} lists no trigger (leave it out to run it on every text)")
+        for need in needs:
+            name, _, tag = need.partition(":")
+            if name not in TEXT_LEXICONS or (":" in need and not tag):
+                raise RuleRegistryError(f"triggers: {rid!r}: {need!r} is not a lexicon[:tag] the text scan finds")
+
+
+validate_triggers(TRIGGERS, BY_ID)
 
 
 def get(rule_id: str) -> Rule:

@@ -179,11 +179,19 @@ _ORIG = re.compile(r"(?:原价|市场价|专柜价|吊牌价|划线价|零售价
 _NOW = re.compile(r"(?:现价|特价|秒杀价|活动价|到手价|促销价|折后价|会员价|仅售|只要|现在只需|今日价|抢购价)\s*[:：]?\s*" + _PRICE)
 
 
+# the original price's basis stated with it: the shop's own earlier selling price over named dates (明码标价和禁止价格
+# 欺诈规定 第十九条: 原价 is the lowest transaction price in the 7 days before the sale)
+_PRICE_BASIS = re.compile(r"(?:实际|真实|最低)?(?:售价|成交价|销售价格?)|前\s*(?:7|七)\s*(?:日|天)|\d{4}年\d{1,2}月\d{1,2}日?\s*(?:至|到|-)")
+
+
 def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     ratio = float(opts.get("min_ratio", 10))
     t = doc.text
     for m in _ORIG.finditer(t):
         ss, se = doc.sentence(m.start(), m.end())
+        if _PRICE_BASIS.search(t, m.end(), min(se, m.end() + 40)):
+            doc.exempt("false_advertising", ss, se)  # binds the model too (engine._overruled)
+            continue
         lo, hi = max(0, m.start() - 40), min(len(t), m.end() + 40)
         for n in _NOW.finditer(t, lo, hi):
             orig, now = float(m.group(1)), float(n.group(1))

@@ -36,7 +36,7 @@ _PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page it
 # Fresh and primary agricultural produce names its origin, not a manufacturer (食用农产品市场销售质量安全监督管理办法
 # 第二十八条; 产品质量法 第二条 covers processed products only): 产地 satisfies 生产者 for fresh goods.
 _ORIGIN = re.compile(r"产地|原产地|产区|种植基地|养殖基地|来源地|origin")
-_NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing"})
+_NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "other"})  # "other": linked as an item, offers nothing
 
 
 def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:

@@ -195,10 +195,18 @@ def _drugs(doc: TextDoc) -> Iterator[Hit]:
         return
 
 
+# a prescription drug sold the lawful way: the prescription is checked before sale (药品管理法 第六十二条;
+# 药品网络销售监督管理办法 第九条)
+_RX_CHECKED = re.compile(r"凭(?:医生)?处方|(?:上传|提交|出示|核验|审核)(?:电子)?处方|处方(?:审核|核验)|药师审(?:核|方)|执业药师[^。;]{0,8}?审")
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
         doc.exempt("prohibited_goods", 0, len(doc.text))
+    for m in _RX_CHECKED.finditer(doc.text) if "处方" in doc.text or "药师" in doc.text else ():
+        if not _NO_RX.search(doc.text, *doc.sentence(m.start(), m.end())):
+            doc.exempt("prohibited_goods", *doc.sentence(m.start(), m.end()))
     for m in _REPLICA_GUN.finditer(doc.text) if "枪" in doc.text and not toy else ():
         span = (m.start(), m.end())
         ss, se = doc.sentence(*span)

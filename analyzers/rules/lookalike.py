@@ -37,6 +37,7 @@ def _fold(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=32768)  # pure; names recur across texts and pages (pypinyin costs ~0.1 ms a name)
 def _sound(text: str) -> tuple[str, ...] | None:
     from pypinyin import lazy_pinyin  # imported on first use: its dictionary takes a moment to load
 
@@ -44,23 +45,40 @@ def _sound(text: str) -> tuple[str, ...] | None:
     return tuple(_fold(s) for s in out) if len(out) == len(text) else None
 
 
+@lru_cache(maxsize=20000)
+def _char_sound(ch: str) -> str:
+    """One character's default reading, folded (cached: the cheap first test of every name)."""
+    return _fold((_sound_raw(ch) or ("",))[0])
+
+
+def _sound_raw(text: str) -> list[str] | None:
+    from pypinyin import lazy_pinyin
+
+    out = lazy_pinyin(text, errors="ignore")
+    return out if len(out) == len(text) else None
+
+
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[tuple[str, ...], str], frozenset[str]]:
+def _index() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], list[str]], frozenset[str]]:
+    """Brands by their sound read as a phrase (大夫 is dai fu), and by the characters' own readings (the
+    cheap first test a name on the page must pass before it is read as a phrase)."""
     names = frozenset(t for t in terms("brands") if re.fullmatch(rf"[{HAN}]{{3,6}}", t))
     index: dict[tuple[str, ...], str] = {}
+    by_chars: dict[tuple[str, ...], list[str]] = {}
     for name in sorted(names):
         sound = _sound(name)
         if sound is not None:
             index.setdefault(sound, name)
-    return index, names
+            by_chars.setdefault(tuple(_char_sound(c) for c in name), []).append(name)
+    return index, by_chars, names
 
 
 def lookalikes(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, brand)`` of each name set apart in ``text`` (normalised) that sounds like a brand it is not."""
-    index, names = _index()
+    index, by_chars, names = _index()
     for m in _NAME.finditer(text):
         name = m.group(1)
-        if name in names:
+        if name in names or tuple(_char_sound(c) for c in name) not in by_chars:
             continue
         brand = index.get(_sound(name) or ())
         if brand is not None and brand != name:

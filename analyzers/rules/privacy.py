@@ -82,15 +82,19 @@ def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         cut = (_CLAUSE_END.search(text, m.end(), se) or m).end()
         rest = text[cut:se]
         warned = _WARNING.search(text[ss:cut]) or (_WARNING.search(rest) and not _REASSURE.search(rest))
-        if not _DEMAND.search(sent) or warned or doc.compliance((m.start(), m.end())):
+        around = text[ss:m.start()] + " " + text[m.end():se]  # 验证码 holds 验证: the data word is no demand
+        if not _DEMAND.search(around) or warned or doc.compliance((m.start(), m.end())):
             continue
         kind = _kind(m)
         if kind == "身份证件" and _LAWFUL_ID.search(sent):
+            doc.exempt("privacy", ss, se)
             continue
         if kind == "验证码" and _OWN_ENTRY.search(sent) and not re.search(r"发给|告诉|报给|截图", sent):
             continue
-        if kind == "密码" and "密码" in sent and re.search(r"设置|修改|重置|找回|忘记", sent) and "提供" not in sent:
-            continue  # the consumer's own account settings
+        if kind == "密码" and (re.search(r"(?:设置|设定|修改|重置|找回|忘记)(?:您的|你的)?(?:登录|支付|账户|账号)?$", text[max(ss, m.start() - 8):m.start()])
+                             or (re.search(r"设置|修改|重置|找回|忘记", sent) and "提供" not in sent)):
+            doc.exempt("privacy", ss, se)  # binds the model too (engine._overruled)
+            continue  # the consumer's own account settings (设置密码完成注册)
         done.add((ss, se))
         yield Hit(m.start(), m.end(), confidence=0.8, detail=f"（{kind}）")
     for m in _BLANKET.finditer(text):

@@ -211,3 +211,48 @@ def test_knowledge_hard_negatives(text: str) -> None:
 ])
 def test_knowledge_positives(text: str, category: str) -> None:
     assert category in _cats(text)
+
+
+def test_a_menu_names_other_pages_not_this_one() -> None:
+    """A nav bar with 成功案例 made every page an article and its selling copy news: the page's kind and voice
+    come from its own title and headings, and a shop's 成功案例 (testimonials) is its own voice."""
+    menu = TextBlock("聚富源 首页 加入我们 收益模式 成功案例 会员章程", region="nav")
+    join = page(HOME + "join.html", menu, TextBlock("加入聚富源，成为创业合伙人"),
+                TextBlock("成为VIP会员只需一次性认购价值3980元的大礼包，即可获得推荐资格。"),
+                TextBlock("您每亲自带来一位新会员，公司立即奖励600元；您带来的会员再带来新会员，您仍可获得300元。"),
+                title="加入我们")
+    assert page_kind(join) == "other"
+    stories = page(HOME + "stories.html", menu, TextBlock("成功案例"),
+                   TextBlock("李老师喝酵素三个月，停掉了降压药，血压一直正常。"), title="成功案例")
+    found = analyze_site([home("欢迎光临"), join, stories], REGISTRY)
+    assert {f.category for f in found if f.url.endswith("join.html")} >= {"pyramid_scheme"}
+    assert {f.category for f in found if f.url.endswith("stories.html")} >= {"false_advertising"}
+
+
+def test_an_item_link_to_a_page_that_offers_nothing_is_no_product_page() -> None:
+    """A prescription upload form linked from a drug's name has no price to disclose."""
+    rx = page(HOME + "rx.html?sku=AMX24", TextBlock("上传处方 · 申请审方"), TextBlock("用药人姓名"), TextBlock("处方图片"),
+              kind="product", title="上传处方 · 申请审方")
+    assert page_kind(rx) == "other"
+    found = analyze_site([home("欢迎光临"), rx], REGISTRY)
+    assert [f for f in found if f.category == "mandatory_disclosure"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "阿莫西林胶囊 0.25g×24粒（处方药，凭处方购买，执业药师审方后发货）",
+    "用户注册：您需提供手机号码并设置密码完成注册。",
+    "羽绒服 ￥99（原价￥1299：本店2024年3月1日至5月31日的实际售价）",
+    "药品除质量问题外，一经售出不予退换。",
+])
+def test_lawful_bases_stated_bind_rules_and_model(text: str) -> None:
+    assert analyze_text(text) == []
+
+
+def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() -> None:
+    def site_of(name: str) -> list:  # noqa: ANN401
+        bare = Page(url=HOME, blocks=(TextBlock(f"主办单位：{name} 统一社会信用代码：{REGISTRY.uscc}"),
+                                      TextBlock("青ICP备19000123号-1")), is_home=True)
+        return [f for f in analyze_site([bare], REGISTRY) if f.category == "license_display"]
+
+    assert [f.match for f in site_of("西宁另一家电子商务有限公司")] == ["西宁另一家电子商务有限公司"]
+    assert site_of(REGISTRY.name) == []

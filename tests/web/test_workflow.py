@@ -259,3 +259,33 @@ def test_a_partial_runs_reasons_show_on_the_merchants_page(as_role, seeded, stor
     client, _ = as_role("viewer")
     page = client.get(f"/merchants/{sid}").text
     assert "截断 /item/9.html：超过页面大小上限" in page and "被拦截 /x.html：跳转到站外" in page
+
+
+def test_system_page_shows_daemon_queue_and_workers(as_role, monkeypatch) -> None:  # noqa: ANN001
+    """系统状态: what `storewatch status` prints, for supervisors; the queue's workers when the store has one."""
+    analyst, _ = as_role("analyst")
+    assert analyst.get("/system").status_code == 403
+    sup, _ = as_role("supervisor")
+    page = sup.get("/system").text
+    assert "守护进程" in page and "本库没有抓取队列" in page and "覆盖缺口" in page
+    from web.views import system
+
+    real = system.collect_status
+
+    def with_queue(settings):  # noqa: ANN001, ANN202 (the embedded store has no queue: show one from PostgreSQL's shape)
+        info = real(settings)
+        info["dispatch"] = "queue"
+        info["queue"] = {"counts": {"todo": 2, "doing": 1, "failed": 0, "succeeded": 7}, "depth": 2, "running": 1,
+                         "oldest_waiting_seconds": 40, "unregistered_workers": [],
+                         "workers": [{"name": "w1", "host": "crawl-a", "pid": 11, "state": "alive", "heartbeat_age_seconds": 1.5,
+                                      "done": 7, "running": [{"storefront_id": 4, "since": "2026-12-07T10:00:00+08:00"}]},
+                                     {"name": "w2", "host": "crawl-b", "pid": 12, "state": "lost", "heartbeat_age_seconds": None,
+                                      "done": 0, "running": []}],
+                         "stalled": [{"job_id": 9, "worker_id": 2, "lock": "storefront-5"}]}
+        return info
+
+    monkeypatch.setattr(system, "collect_status", with_queue)
+    page = sup.get("/system").text
+    assert "队列（多台抓取机）" in page and "等待 2 个" in page
+    assert "crawl-a" in page and "运行中" in page and "网站 #4" in page
+    assert "crawl-b" in page and "失联" in page and "停滞任务 1 个" in page

@@ -1,0 +1,65 @@
+"""Which text rules run on a text, and who speaks where they hit: the engine's per-text bookkeeping.
+
+A text rule runs on a page kind it judges and, if it has triggers (:mod:`analyzers.rules.triggers`), only
+on text where one of them occurred; the voice of a hit's sentence is computed once per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Any
+
+from analyzers.rules import RULES, TRIGGERS, Rule
+from analyzers.text import TextDoc
+from analyzers.understand import page_voice, voice
+
+__all__ = ["NO_OPTIONS", "Voices", "active_rules", "text_plan"]
+
+NO_OPTIONS: dict[str, Any] = {}  # shared by every rule without options (checks only read their options)
+_TRIGGERS = {rid: frozenset(needs) for rid, needs in TRIGGERS.items()}
+Plan = tuple[tuple[Rule, dict[str, Any] | None, frozenset[str]], ...]
+
+
+@lru_cache(maxsize=64)
+def active_rules(disabled: frozenset[str], scope: str) -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r.scope == scope and r.id not in disabled)
+
+
+@lru_cache(maxsize=64)
+def text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> Plan:
+    """The text rules to run on a page of ``kind``, each with its options (``None``: the rule has options, to
+    be copied for each call) and its triggers (empty: run on every text)."""
+    return tuple((r, None if r.options else NO_OPTIONS, _TRIGGERS.get(r.id, frozenset()))
+                 for r in active_rules(disabled, "text") if not (use_voice and not r.judges(kind, "")))
+
+
+_NEWLINE = re.compile("\n")
+
+
+class Voices:
+    """The voice of the sentence around a hit, in the context of its block (computed once per sentence)."""
+
+    def __init__(self, doc: TextDoc, kind: str, heading: str = "") -> None:
+        self.doc, self.kind = doc, kind
+        self.page = page_voice(heading, kind) if heading else None
+        self._cache: dict[tuple[int, int], str] = {}
+        self._blocks: dict[int, str] = {}
+        self._stops = [m.start() for m in _NEWLINE.finditer(doc.text)]
+
+    def _block(self, start: int) -> tuple[int, int]:
+        k = bisect_right(self._stops, start)
+        s = self._stops[k - 1] + 1 if k > 0 else 0
+        e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
+        return s, e
+
+    def at(self, start: int, end: int) -> str:
+        ss, se = self.doc.sentence(start, end)
+        got = self._cache.get((ss, se))
+        if got is None:
+            bs, be = self._block(start)
+            context = self.doc.text[bs:be]
+            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
+                                                     page=self.page)
+        return got
