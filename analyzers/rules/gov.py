@@ -33,8 +33,18 @@ _INVENTED_ENDORSE = re.compile(r"[^。;,!?\n]{0,3}?(?:推荐|指定|特供|专�
 _CERT_BODY = re.compile(r"认证|检验|检测|计量|质检|标准化")
 
 
+# A local government department by its own name (青海省工业和信息化厅, 西宁市市场监督管理局, 城东区人民政府) named
+# as recommending or appointing the goods: the state's authority borrowed just as with a national body.
+_LOCAL_BODY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|市|自治区|自治州|县|区)(?:人民政府|[\u4e00-\u9fff]{2,12}?(?:厅|局|委员会|办公室))")
+
+
 def _invented(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
-    for m in _INVENTED_BODY.finditer(doc.text):
+    yield from _bodies(doc, done, _LOCAL_BODY)
+    yield from _bodies(doc, done, _INVENTED_BODY)
+
+
+def _bodies(doc: TextDoc, done: set[tuple[int, int]], pattern: re.Pattern[str]) -> Iterator[Hit]:
+    for m in pattern.finditer(doc.text):
         e = _INVENTED_ENDORSE.match(doc.text, m.end())
         if e is None or _CERT_BODY.search(m.group()):
             continue
@@ -200,8 +210,10 @@ RULES: tuple[Rule, ...] = (
         what="Goods promoted with the name or endorsement of a state organ or social organisation "
              "(市场监管局推荐, 人民大会堂特供, 消协指定).",
         why="第十五条第（七）项禁止冒用政府机关、社会团体名义推广商品；广告法第九条第（二）项禁止使用国家机关及其工作人员的名义或形象。",
-        bad=("本产品由国家市场监督管理总局推荐，放心选购。", "人民大会堂特供茶叶。", "中国消费者协会指定产品。"),
-        good=("中央空调推荐品牌，节能静音。", "经国家药监局批准上市（国药准字H20000001）。", "本店不以任何政府机关名义推荐商品。"),
+        bad=("本产品由国家市场监督管理总局推荐，放心选购。", "人民大会堂特供茶叶。", "中国消费者协会指定产品。",
+             "城东区人民政府推荐的扶贫产品，欢迎选购。"),
+        good=("中央空调推荐品牌，节能静音。", "经国家药监局批准上市（国药准字H20000001）。", "本店不以任何政府机关名义推荐商品。",
+              "本店已在西宁市市场监督管理局登记注册。"),
         references=("广告法 第九条",),
     ),
     Rule(
