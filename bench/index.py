@@ -12,8 +12,11 @@ findings over 500 storefronts and 180 days, each with its outbox row and its jie
   index/rows.py, builds and serialises the documents in its helper thread, bulk-indexes, marks the
   outbox), findings/s;
 * raw: ``helpers.streaming_bulk`` of the same, already built documents into an index with the same
-  mapping, findings/s, run once before and once after sync (the mean counts); and the ratio
-  sync/raw (target >= 0.8). The peer is fair: the same client (``index.client.make_client``, orjson
+  mapping, findings/s, after a warm-up bulk of ``--warmup`` documents (default as many as the run,
+  at most 50,000). Raw and sync take turns in ``--rounds`` rounds (default 5) on the same slice of
+  the findings, each into its own growing index, alternating which goes first (a raw run before
+  sync and one after were 1.7-3x apart under this machine's load); the ratio sync/raw (target
+  >= 0.8) of the summed times, per round too, with the load averages at the start and the end. The peer is fair: the same client (``index.client.make_client``, orjson
   serializer) serialises its documents in the timed loop, as sync's ``encode`` does (orjson);
 * search p50/p95 of five analyst queries on Elasticsearch (and on the embedded FTS5 backend).
 
@@ -45,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import helpers  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from analyzers import nlp  # noqa: E402
 from analyzers.nlp import finding_search_tokens  # noqa: E402
@@ -202,7 +205,7 @@ def search_only(args: argparse.Namespace) -> int:
             print(f"index filled at {out['es_fill_per_s']}/s", file=sys.stderr, flush=True)
             if backend.count("finding") != args.n:
                 sys.exit("index lost findings")
-            client.indices.forcemerge(index=backend.alias("finding"), max_num_segments=1, request_timeout=3600)
+            client.options(request_timeout=3600).indices.forcemerge(index=backend.alias("finding"), max_num_segments=1)
             client.indices.put_settings(index=backend.alias("finding"), settings={"index.requests.cache.enable": False})
             stats = client.indices.stats(index=backend.alias("finding"), metric="store")
             out["es_store_mb"] = round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20)
@@ -228,10 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--search-only", action="store_true",
                     help="skip the sync/raw comparison: fill the index with one raw bulk (documents streamed from "
                          "the store, not held in memory) and time the searches only; for -n 2000000")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved raw/sync rounds (default 5)")
+    ap.add_argument("--warmup", type=int, default=None,
+                    help="documents bulk-indexed to warm the node up before timing (default: n, at most 50,000)")
     args = ap.parse_args(argv)
+    if args.warmup is None:
+        args.warmup = min(args.n, 50_000)
     if args.search_only:
         return search_only(args)
     out: dict[str, Any] = {"findings": args.n, "cpus": os.cpu_count()}
+    load_start = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="storewatch-bench-") as tmpdir:
         tmp = Path(tmpdir)
         conf, script_env = start_es(tmp)
@@ -255,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
             docs = list(_all_findings(store))  # the documents sync will build, built beforehand for raw bulk
             spec = load_mapping("finding")
 
-            def raw_bulk(index: str, some: Iterable[dict[str, Any]]) -> float:
-                client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
+            def raw_bulk(index: str, some: Iterable[dict[str, Any]], keep: bool = False) -> float:
+                if not client.indices.exists(index=index):
+                    client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
                 t0 = time.perf_counter()
                 for ok, item in helpers.streaming_bulk(client, ({"_index": index, "_id": d["finding_id"],
                                                                  "_source": d} for d in some), chunk_size=500):
@@ -264,32 +274,53 @@ def main(argv: list[str] | None = None) -> int:
                         sys.exit(f"raw bulk failed: {item}")
                 client.indices.refresh(index=index)
                 took = time.perf_counter() - t0
-                client.indices.delete(index=index)
+                if not keep:
+                    client.indices.delete(index=index)
                 return took
 
-            raw_bulk("storewatch-bench-warmup", docs[:20000])  # JIT warm-up of the node, not measured
-            raw_before = raw_bulk("storewatch-bench-raw", docs)
+            # JIT warm-up of the node, not measured: 20,000 documents were too short (the raw run
+            # before sync was 1.7-3x slower than the one after), so as many as a run, up to 50,000
+            raw_bulk("storewatch-bench-warmup", docs[:args.warmup])
+            # interleaved rounds: raw and sync take turns on the same slice of the findings (sync
+            # with max_rows), each into its own growing index, alternating which goes first, so
+            # both see the same load and the same index sizes
             nlp._search_cut.cache_clear()  # anything sync would tokenise starts from scratch
-            t0 = time.perf_counter()
-            report = sync(store, backend)
-            backend.refresh()
-            sync_s = time.perf_counter() - t0
-            if report.failed or report.pending:
-                sys.exit(f"sync incomplete: {report}")
+            step = -(-args.n // args.rounds)
+            raw_times, sync_times = [], []
+            for k in range(args.rounds):
+                piece = docs[k * step:(k + 1) * step]
+                for side in ("raw", "sync") if k % 2 == 0 else ("sync", "raw"):
+                    if side == "raw":
+                        raw_times.append(raw_bulk("storewatch-bench-raw", piece, keep=True))
+                        continue
+                    t0 = time.perf_counter()
+                    report = sync(store, backend, max_rows=len(piece))
+                    backend.refresh()
+                    sync_times.append(time.perf_counter() - t0)
+                    if report.failed or report.processed != len(piece):
+                        sys.exit(f"sync incomplete: {report}")
+            client.indices.delete(index="storewatch-bench-raw")
+            with store.session() as s:
+                if s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.done_at.is_(None))):
+                    sys.exit("sync left outbox rows pending")
             if backend.count("finding") != args.n:
                 sys.exit("sync lost findings")
-            raw_after = raw_bulk("storewatch-bench-raw", docs)  # once before and once after: no order bias
-            raw_s = (raw_before + raw_after) / 2
+            sync_s, raw_s = sum(sync_times), sum(raw_times)
             nlp._search_cut.cache_clear()
             built_s = raw_bulk("storewatch-bench-raw", _all_findings(store))  # raw bulk + building documents
             out["raw_plus_building_per_s"] = round(args.n / built_s)
-            out["raw_runs_s"] = [round(raw_before, 1), round(raw_after, 1)]
+            out["rounds"] = args.rounds
+            out["raw_rounds_s"] = [round(t, 1) for t in raw_times]
+            out["sync_rounds_s"] = [round(t, 1) for t in sync_times]
+            out["ratio_per_round"] = [round(r / t, 2) for r, t in zip(raw_times, sync_times, strict=True)]
             out["sync_s"] = round(sync_s, 1)
+            out["raw_s"] = round(raw_s, 1)
             out["sync_findings_per_s"] = round(args.n / sync_s)
             out["raw_streaming_bulk_per_s"] = round(args.n / raw_s)
             out["ratio"] = round(raw_s / sync_s, 2)
+            out["load_average_start_end"] = [load_start, [round(x, 2) for x in os.getloadavg()]]
             print(f"sync {out['sync_findings_per_s']}/s, raw streaming_bulk {out['raw_streaming_bulk_per_s']}/s, "
-                  f"ratio {out['ratio']}; raw bulk building the documents on the fly "
+                  f"ratio {out['ratio']} (per round {out['ratio_per_round']}); load {out['load_average_start_end']}; raw bulk building the documents on the fly "
                   f"{out['raw_plus_building_per_s']}/s", file=sys.stderr)
             # no shard request cache: facet queries (size 0) would otherwise be answered from it
             client.indices.put_settings(index=backend.alias("finding"), settings={"index.requests.cache.enable": False})

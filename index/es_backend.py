@@ -159,7 +159,7 @@ class EsBackend:
     def _ops(self, actions: Sequence[Action], index: str | None) -> Iterator[dict[str, Any]]:
         for a in actions:
             target = index or self.alias(a.kind)
-            if a.doc is None:
+            if a.deletes:
                 yield {"_op_type": "delete", "_index": target, "_id": a.doc_id}
             else:
                 # bytes go into the bulk body as they are (elasticsearch-py's serializer passes them through)

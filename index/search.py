@@ -93,16 +93,21 @@ class ActionResult:
 
 @dataclass(frozen=True)
 class Action:
-    """Index or delete one document (``doc`` None = delete).
+    """Index or delete one document (``doc`` and ``source`` both None = delete).
 
     ``source``: the document already serialised by the backend's ``encode`` (Elasticsearch sends
-    it as it is); backends without one use ``doc``.
+    it as it is); backends without one use ``doc``. Sync on SQLite may give Elasticsearch the
+    source alone (``doc`` None: the JSON was built by the database, index/rows.py).
     """
 
     kind: Kind
     doc_id: str
     doc: dict[str, Any] | None
     source: bytes | None = None
+
+    @property
+    def deletes(self) -> bool:
+        return self.doc is None and self.source is None
 
 
 @dataclass

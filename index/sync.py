@@ -79,11 +79,19 @@ def page_actions(session: Session, ids: Sequence[str]) -> tuple[list[Action], di
     return list(actions.values()), key_of
 
 
-def _build(session: Session, entries: Sequence[Any]) -> tuple[list[Action], dict[int, tuple[str, str]]]:
-    """Actions for a batch of outbox rows, and for each row the (kind, doc id) that settles it."""
+def _build(session: Session, entries: Sequence[Any], sources: dict[str, bytes] | None = None,
+           ) -> tuple[list[Action], dict[int, tuple[str, str]]]:
+    """Actions for a batch of outbox rows, and for each row the (kind, doc id) that settles it.
+
+    ``sources``: findings whose serialised document is already at hand (index/rows.py,
+    ``sqlite_sources``); they become source-only actions, the others are read and built here.
+    """
+    sources = sources or {}
     finding_ids = list(dict.fromkeys(e.entity_id for e in entries if e.entity == "finding"))
     page_ids = list(dict.fromkeys(e.entity_id for e in entries if e.entity == "page"))
-    actions = finding_actions(session, finding_ids) if finding_ids else []
+    rest = [fid for fid in finding_ids if fid not in sources]
+    actions = [Action("finding", fid, None, src) for fid, src in sources.items()]
+    actions += finding_actions(session, rest) if rest else []
     key_of: dict[str, str] = {}
     if page_ids:
         more, key_of = page_actions(session, page_ids)
@@ -99,8 +107,9 @@ def _build(session: Session, entries: Sequence[Any]) -> tuple[list[Action], dict
     return actions, settles
 
 
-def _record(session: Session, entries: Sequence[Any], settles: dict[int, tuple[str, str]],
-            results: Sequence[ActionResult], report: SyncReport, now: datetime) -> None:
+def _settle(entries: Sequence[Any], settles: dict[int, tuple[str, str]], results: Sequence[ActionResult],
+            ) -> tuple[list[int], list[tuple[int, str]]]:
+    """Which outbox rows of a batch are done, and which failed with what error."""
     by_key: dict[tuple[str, str], ActionResult] = {(r.kind, r.doc_id): r for r in results}
     done, failed = [], []
     for e in entries:
@@ -110,6 +119,12 @@ def _record(session: Session, entries: Sequence[Any], settles: dict[int, tuple[s
             done.append(e.id)
         elif result is not None:
             failed.append((e.id, result.error or "failed"))
+    return done, failed
+
+
+def _write(session: Session, done: Sequence[int], failed: Sequence[tuple[int, str]], report: SyncReport,
+           now: datetime) -> None:
+    """Mark ``done`` delivered (one statement) and count a failed attempt on each of ``failed``."""
     if done:
         session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(done)).values(done_at=now))
     for oid, error in failed:
@@ -119,6 +134,11 @@ def _record(session: Session, entries: Sequence[Any], settles: dict[int, tuple[s
     report.failed += len(failed)
     for oid, error in failed[: max(0, 5 - len(report.errors))]:
         report.errors.append(f"outbox {oid}: {error}")
+
+
+def _record(session: Session, entries: Sequence[Any], settles: dict[int, tuple[str, str]],
+            results: Sequence[ActionResult], report: SyncReport, now: datetime) -> None:
+    _write(session, *_settle(entries, settles, results), report, now)
 
 
 @dataclass(frozen=True)
@@ -144,19 +164,24 @@ def _load_range(store: Store, lo: int, hi: int, encode: Callable[[dict[str, Any]
             .order_by(OutboxEntry.id))]
         if not entries:
             return [], [], {}
-        actions, settles = _build(session, entries)
+        # on SQLite the database writes most documents' JSON itself (index/rows.py)
+        sources = rows_mod.sqlite_sources(session, [e.entity_id for e in entries if e.entity == "finding"]) \
+            if encode is not None else {}
+        actions, settles = _build(session, entries, sources)
     if encode is not None:
         actions = [a if a.doc is None else Action(a.kind, a.doc_id, a.doc, encode(a.doc)) for a in actions]
     return entries, actions, settles
 
 
-def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_rows: int | None = None) -> SyncReport:
+def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_rows: int | None = None,
+         mark_every: int = 4) -> SyncReport:
     """Push the outbox rows pending now to the backend, oldest first, each once per run.
 
-    The next two batches are read and their documents built (jieba) in a helper thread while the
-    current one is in flight, so tokenising overlaps with Elasticsearch's indexing (a helper
-    process measured no faster on two cores); rows added meanwhile wait for the next run (the
-    daemon runs it every minute).
+    The next two batches are read and their documents built in a helper thread while the current
+    one is in flight; rows added meanwhile wait for the next run (the daemon runs it every minute).
+    Delivered rows are marked in one statement and transaction per ``mark_every`` batches (and
+    before the run stops or ends): a row is marked only after its document was confirmed, so a
+    crash in between re-sends a few batches (same ids, same documents), never loses one.
     """
     backend.ensure()
     report = SyncReport()
@@ -167,10 +192,22 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
     ranges = iter([(ids[i], ids[min(i + batch_size, len(ids)) - 1]) for i in range(0, len(ids), batch_size)])
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-sync")
     upcoming: deque[Future[Any]] = deque()
+    done: list[int] = []
+    failed: list[tuple[int, str]] = []
+    unmarked = 0  # batches settled but not yet written
 
     def top_up() -> None:
         while len(upcoming) < 2 and (r := next(ranges, None)) is not None:
             upcoming.append(pool.submit(_load_range, store, *r, encode))
+
+    def flush() -> None:
+        nonlocal unmarked
+        if done or failed:
+            with store.session() as session:
+                _write(session, done, failed, report, utcnow())
+        done.clear()
+        failed.clear()
+        unmarked = 0
 
     try:
         top_up()
@@ -182,6 +219,7 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
             try:
                 results = backend.apply(actions)
             except SearchBackendError as exc:
+                flush()
                 partial = list(getattr(exc, "results", []))
                 keys = {(r.kind, r.doc_id) for r in partial}
                 with store.session() as session:
@@ -192,10 +230,15 @@ def sync(store: Store, backend: SearchBackend, *, batch_size: int = 500, max_row
                                     .values(last_error=str(exc)[:2000]))
                 report.stopped = str(exc)
                 break
-            with store.session() as session:
-                _record(session, entries, settles, results, report, utcnow())
-            report.deleted += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
-            report.indexed += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+            ok, bad = _settle(entries, settles, results)
+            done += ok
+            failed += bad
+            unmarked += 1
+            if unmarked >= mark_every:
+                flush()
+            report.deleted += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.deletes)
+            report.indexed += sum(1 for a, r in zip(actions, results, strict=True) if r.ok and not a.deletes)
+        flush()
     finally:
         for f in upcoming:
             f.cancel()
@@ -231,8 +274,8 @@ def sync_entries(store: Store, backend: SearchBackend, outbox_ids: Sequence[int]
     backend.refresh()
     with store.session() as session:
         _record(session, entries, settles, results, report, utcnow())
-    report.deleted = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is None)
-    report.indexed = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.doc is not None)
+    report.deleted = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and a.deletes)
+    report.indexed = sum(1 for a, r in zip(actions, results, strict=True) if r.ok and not a.deletes)
     return report
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 
 from analyzers.nlp import finding_search_tokens
 from index.documents import finding_document
 from index.rows import encode, finding_docs, finding_select
 from index.sync import _all_findings, finding_actions
-from store.models import Finding, Storefront
+from store.models import Finding, OutboxEntry, Storefront
 
 
 def orm_documents(store) -> dict[str, dict]:
@@ -55,3 +55,56 @@ def test_missing_findings_become_deletions_and_documents_encode_to_the_same_json
         actions = finding_actions(s, ["f3", "gone", "f1"])
     assert [(a.doc_id, a.doc is None) for a in actions] == [("f3", False), ("gone", True), ("f1", False)]
     assert orjson.loads(encode(actions[0].doc)) == actions[0].doc
+
+
+def keep_tokens(store) -> None:
+    """Store each finding's search tokens, as store.lifecycle.save_findings does for new findings."""
+    with store.session() as s:
+        for f in s.scalars(select(Finding)):
+            f.tokens = finding_search_tokens(f.match, f.excerpt, f.page_title)
+
+
+def sqlite_documents(store, ids=None) -> dict[str, dict]:
+    from index.rows import sqlite_sources
+
+    with store.session() as s:
+        wanted = ids if ids is not None else list(s.scalars(select(Finding.finding_id)))
+        return {fid: orjson.loads(src) for fid, src in sqlite_sources(s, wanted).items()}
+
+
+def test_sqlite_builds_the_same_documents_as_python(store, dataset) -> None:
+    assert sqlite_documents(store) == {}  # no stored tokens (rows from before the column): all for Python
+    keep_tokens(store)
+    expected = orm_documents(store)
+    got = sqlite_documents(store)
+    assert set(got) == set(expected)  # every row of the dataset has the usual shape
+    assert got == expected
+    assert sqlite_documents(store, ["f1", "gone"]).keys() == {"f1"}
+
+
+def test_sqlite_leaves_unusual_rows_to_python(store, dataset) -> None:
+    """No stored tokens, a time SQLite keeps in another form, no storefront: the Python path (or SQLite, alike)."""
+    keep_tokens(store)
+    with store.session() as s:
+        s.execute(update(Finding).where(Finding.finding_id == "f2").values(tokens=None))
+        s.execute(text("UPDATE findings SET last_seen = '2026-11-03 01:02:03' WHERE finding_id = 'f3'"))
+        s.execute(update(Finding).where(Finding.finding_id == "f4").values(
+            storefront_id=None, evidence=None, law=[], confidence=0.0, article="第11条、15(6)",
+            first_seen=datetime(2026, 11, 3, 1, 2, 3, tzinfo=UTC)))
+    got = sqlite_documents(store)
+    assert "f2" not in got and "f3" not in got
+    expected = orm_documents(store)
+    assert got["f4"] == expected["f4"]
+    assert got["f4"]["storefront_id"] is None and got["f4"]["evidence"] == {}
+    assert got["f4"]["article"] == ["11", "15(6)"] and got["f4"]["article_root"] == ["11", "15"]
+    assert got["f4"]["first_seen"] == "2026-11-03T01:02:03.000Z"
+    # what sync sends: SQLite's JSON where it can, the Python document for the rest
+    from index.sync import _load_range
+
+    with store.session() as s:
+        lo, hi = s.scalar(select(func.min(OutboxEntry.id))), s.scalar(select(func.max(OutboxEntry.id)))
+    _, actions, _ = _load_range(store, lo, hi, encode)
+    sent = {a.doc_id: orjson.loads(a.source) for a in actions if a.kind == "finding"}
+    assert sent == expected
+    assert sent["f3"]["last_seen"] == "2026-11-03T01:02:03.000Z"
+    assert {a.doc_id for a in actions if a.kind == "finding" and a.doc is not None} == {"f2", "f3"}
