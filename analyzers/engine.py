@@ -184,17 +184,8 @@ def _vetoed(doc: TextDoc, units: Sequence[_Unit], found: list[Finding], where: l
     if model is None or not found:
         return found
     scores: dict[int, dict[str, float]] = {}
-    said: dict[int, bool] = {}  # the trained voice: the block reports or discusses (analyzers/voice_model.py)
-    voice_model.prime(list(dict.fromkeys(_unit_text(doc, units, k) for k in where)))
     kept = []
     for f, k in zip(found, where, strict=True):
-        if k not in said:
-            said[k] = voice_model.reported(_unit_text(doc, units, k))
-        if said[k] and f.category in model.categories:
-            if k not in scores:
-                scores[k] = model.scores(_unit_text(doc, units, k))
-            if scores[k][f.category] < voice_model.BACKED:
-                continue
         veto = model.vetoes.get(f.category)
         if veto is not None:
             if k not in scores:

@@ -8,9 +8,11 @@ rules, forum posts and reviews, are *reported*; marketplace titles, detail pages
 pitches, customer-service replies and every positive are *offered*. Fragments of other registers (policy pages,
 shop notices) are left out: a shop's own terms speak for the shop.
 
-Rule hits on a block the model scores at or above its threshold are dropped unless the category model backs
-them (a shop's term naming the authorities, 买家不得向消协投诉, reads like a report but is the shop's own);
-the category model's findings on such a block are not raised. The threshold
+The category model's findings on a block the voice model scores at or above its threshold are not raised.
+Rule hits are not dropped by it: a first version dropped the rule hits the category model did not back, and
+it dropped real ones — a platform describing itself (打造网上资本运作新模式) and a shop's term naming the
+authorities (买家不得向消协投诉) read like reports to it. The threshold is still chosen on the dev rule hits
+the category model does not back (those are the false alarms its voice is meant to recognise). The threshold
 is chosen on dev: the lowest score above which the rule hits it would drop are at least
 ``voice_precision`` (config) false. Shipped as ``analyzers/data/model/voice.npz`` (same format as the
 category model, one column ``reported``).

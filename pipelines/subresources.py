@@ -14,6 +14,7 @@ listed in a ``metadata`` record (``urn:storewatch:resources:<url>``) referring t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -23,8 +24,10 @@ from scrapy.exceptions import NotConfigured
 from crawler.capture import _headers, utc_now
 from crawler.items import PageCapture
 from evidence.resources import css_refs, decode, html_refs, in_scope_refs
+from extraction.overlays import built_layers
 
 log = logging.getLogger(__name__)
+MAX_SCRIPT_BYTES = 256 << 10  # of an external script read for the pop-ups it builds
 
 
 class SubresourcePipeline:
@@ -71,6 +74,7 @@ class SubresourcePipeline:
                 bytes_left -= res.get("bytes", 0)
                 listed.append({"url": url, **{k: v for k, v in res.items() if k != "css"}})
                 queue += [u for u in res.get("css", ()) if state.scope.in_scope(u)]
+        self._script_layers(item, [u for u, k in local if k == "script"])
         offsite = len(refs) - len(local)
         if listed or skipped or offsite:
             note = {"page": item.url, "archived": listed, "over_budget": skipped[:200],
@@ -84,6 +88,14 @@ class SubresourcePipeline:
             state.cut(item.url, f"subresources: {len(skipped)} not archived (page limit of "
                                 f"{opts.subresources_per_page} files / {opts.subresource_bytes_per_page} bytes)")
         return item
+
+    def _script_layers(self, item: PageCapture, urls: list[str]) -> None:
+        """Pop-up layers the page's own external scripts build on a timer (extraction reads inline scripts;
+        these are read here, from the bytes just archived, never run)."""
+        code = [self.fetched.get(u, {}).get("script", "") for u in urls]
+        layers = built_layers([c for c in code if c])
+        if layers and item.page is not None:
+            item.page = dataclasses.replace(item.page, overlays=tuple(item.page.overlays) + layers)
 
     async def _get(self, url: str, state: Any) -> dict[str, Any]:
         """The run's one fetch of ``url`` (concurrent callers wait for the same fetch)."""
@@ -131,4 +143,6 @@ class SubresourcePipeline:
         ctype = next((v for k, v in headers if k.lower() == "content-type"), "").lower()
         if response.status == 200 and "css" in ctype:
             res["css"] = css_refs(decode(body, ctype), response.url)
+        if response.status == 200 and ("javascript" in ctype or response.url.split("?", 1)[0].endswith(".js")):
+            res["script"] = decode(body[:MAX_SCRIPT_BYTES], ctype or "text/javascript")
         return res

@@ -201,7 +201,9 @@ RULES: tuple[Rule, ...] = (
          explanation="页面脚本在加载或定时器中自行弹出浮层广告，且浮层没有关闭按钮", check=check_unclosable_overlay,
          scope="page",
          what="A layer (mask, pop-up box, floating ad) that the page's script shows by itself — on load or on a "
-              "timer — and that holds no close control (×, 关闭, a button or handler that hides it).",
+              "timer — and that holds no close control (×, 关闭, a button or handler that hides it); also an "
+              "advertising layer a timer-called function builds itself (createElement … appendChild), in an inline "
+              "script or one of the shop's own script files.",
          why="第十五条第（八）项禁止以弹出式广告等形式强行发布骚扰网络广告；广告法第四十四条：在互联网页面以弹出等形式发布的广告，"
              "应当显著标明关闭标志，确保一键关闭。",
          bad=(site(home("欢迎", scripts=(Script(inline="function showAd(){document.getElementById('mask').style.display='block';}"

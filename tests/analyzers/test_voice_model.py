@@ -51,18 +51,20 @@ def _tiny(category: str, gram: str, weight: float, bias: float, threshold: float
 
 @pytest.fixture
 def reports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand-made models: the bigram 听说 marks a block as reported; the category model backs unfair terms
-    only where it sees 霸王 (it adds nothing itself: threshold above 1)."""
+    """Hand-made models: the bigram 听说 marks a block as reported; the category model finds pyramid
+    recruitment wherever it sees 拉新."""
     monkeypatch.setattr(voice_model, "load", lambda: _tiny("reported", "听说", 10.0, -3.0, 0.9))
-    monkeypatch.setattr(learned, "load", lambda: _tiny("unfair_terms", "霸王", 10.0, -3.0, 2.0))
+    monkeypatch.setattr(learned, "load", lambda: _tiny("pyramid_scheme", "拉新", 10.0, -3.0, 0.9))
 
 
-def test_a_block_the_voice_model_calls_reported_raises_nothing(reports: None) -> None:
-    assert [f.rule_id for f in analyze_text("本店商品最终解释权归本店所有。")] == ["UNF-FINAL-INTERPRETATION"]
-    assert analyze_text("听说有的店写着最终解释权归本店所有") == []
-    assert analyze_text("听说有的店写着最终解释权归本店所有", options={"use_model": False}) != []  # the rules alone
+def test_the_model_raises_nothing_on_a_block_the_voice_model_calls_reported(reports: None,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert [f.rule_id for f in analyze_text("欢迎光临。每天拉新三人，一起干。")] == ["MODEL-PYRAMID-SCHEME"]
+    assert analyze_text("听说有人每天拉新三人，一起干。") == []
+    monkeypatch.setattr(voice_model, "load", lambda: None)  # without the voice model the same block is raised
+    assert [f.rule_id for f in analyze_text("听说有人每天拉新三人，一起干。")] == ["MODEL-PYRAMID-SCHEME"]
 
 
-def test_a_rule_hit_the_category_model_backs_is_kept_whatever_the_voice(reports: None) -> None:
-    found = analyze_text("听说霸王店写着最终解释权归本店所有")
+def test_rule_hits_are_never_dropped_by_the_voice_model(reports: None) -> None:
+    found = analyze_text("听说有的店写着最终解释权归本店所有")
     assert [f.rule_id for f in found] == ["UNF-FINAL-INTERPRETATION"]
