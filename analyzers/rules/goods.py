@@ -63,6 +63,37 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         return
 
 
+# Branded goods offered with what genuine goods never come with: anti-counterfeit marks removed or missing,
+# serial numbers "processed", 不保真, a price that is a fraction of 正品's, or a copy "just without
+# authorisation". A shop selling second-hand or parallel-imported genuine goods says where they came from
+# and keeps its marks; these cues say the goods are not the brand's.
+_PROVENANCE = re.compile(
+    r"(?:无|没有|没带|不带)防伪|防伪(?:码|标|贴|标签)?(?:已|被)?(?:撕|刮|剪|去|抠|磨)(?:掉|了|除)"
+    r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了"
+    r"|(?:价格|价钱)?(?:只有|仅为|只要|仅|不到|只是)(?:真品|正品)(?:价格?)?的?[一二三四五六七八九十几0-9]+分之[一二三四五六七八九十几0-9]"
+    r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)")
+_PROVENANCE_WEAK = re.compile(r"(?:没有?|不)走[^,。;]{0,4}?渠道|非(?:官方|正规|品牌)渠道|不是正规渠道")
+_PROVENANCE_WITH = re.compile(r"(?:包装|配方|logo|标)[^,。;]{0,3}?(?:也)?(?:一样|一模一样|相同)|半价|一半|分之一|不保|印(?:的是|着|有)")
+_BRANDED = re.compile(r"大牌|名牌|奢侈品|正品|正版|专柜|官方|品牌")
+
+
+def check_irregular_provenance(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    """Branded goods with a cue genuine goods never carry (无防伪, 序列号已处理, 不保真, 正品的五分之一…)."""
+    for rx, strong in ((_PROVENANCE, True), (_PROVENANCE_WEAK, False)):
+        for m in rx.finditer(doc.text):
+            span = (m.start(), m.end())
+            if doc.negated(span) or doc.compliance(span) or doc.quoted(span):
+                continue
+            ss, se = doc.sentence(*span)
+            near = (max(0, ss - 60), min(len(doc.text), se + 60))
+            if not (doc.has("brands", *near) or _BRANDED.search(doc.text, *near)):
+                continue
+            if not strong and not _PROVENANCE_WITH.search(doc.text, *near):
+                continue
+            yield Hit(m.start(), m.end(), confidence=0.8 if strong else 0.7)
+            return
+
+
 # Someone else's mark on the shop's own goods (自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标).
 _OWN_MAKE = re.compile(r"自家|自酿|自制|自产|作坊|自己(?:做|酿|灌|生产)|小厂|散装灌")
 _LABEL_VERB = re.compile(r"(?:用|印|贴|套|仿)(?:的是|了|着|有|上)?['\"“‘]?$")
@@ -368,11 +399,28 @@ RULES: tuple[Rule, ...] = (
         bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。",
              "古馳 1比1 雙G皮帶，專櫃品質。", "劳力士水鬼复刻，VS厂出品。", "Yeezy 350 跑量版，original 品质。",
              "AirPods Pro 2 华强北顶配版，序列号与正品一致。",
-             "复 刻 版 风 衣，做工对标正品。", "工厂直出大牌同款吹风机，logo一样，只是没有防伪码。"),
+             "复 刻 版 风 衣，做工对标正品。", "工厂直出大牌同款吹风机，logo一样。"),
         good=("高仿真绿植，逼真耐看，免打理。", "假一赔十，绝无高仿。", "天然翡翠A货手镯，附国检证书。",
               "退货请提供原单号。", "新包装与旧包装logo一样，请放心购买。", "保证正品，支持专柜验货。",
               "1:1比例仿真汽车模型，合金材质。", "经典款复刻回归，官方正品。", "本店不销售高仿、A货，也不卖所谓的“原单尾货”。",
               "近期发现有网店冒用我司名义销售高仿产品，请认准官方旗舰店购买。", "小米顶配版，12G+512G，官方正品。"),
+        references=("西宁市电子商务信用管理制度 第十五条第（九）项", "商标法 第五十七条"),
+    ),
+    Rule(
+        id="CF-IRREGULAR-PROVENANCE", category="counterfeit_goods", article="15(9)",
+        law=("产品质量法 第五条", "商标法 第五十七条"), severity="high",
+        explanation="品牌商品标明无防伪、序列号已处理、不保真或价格仅为正品几分之一等，疑似假冒商品", check=check_irregular_provenance,
+        scope="text",
+        what="Branded goods offered with what genuine goods never come with: anti-counterfeit marks removed or missing, "
+             "serial numbers processed, 不保真, a price a fraction of 正品's, a copy 'without authorisation', or goods off the "
+             "brand's channels whose packaging is 'the same'.",
+        why="第十五条第（九）项禁止利用网络销售假冒伪劣商品；商标法第五十七条：销售侵犯注册商标专用权的商品属侵权。"
+            "正品不会去掉防伪、处理序列号或以正品几分之一的价格出售，这些说法是仿冒的暗示。",
+        bad=("某大牌口红 无防伪 批发价 十支起拿", "二手名牌手表，序列号已处理，当新表出。", "香奈儿香水 不保真 便宜出",
+             "运动鞋 跟正版一样 就是没有授权 一双八十", "名牌包 价格只有正品的十分之一，懂的来",
+             "格力空调 没走品牌渠道 包装也一样 半价出"),
+        good=("本店商品均有防伪码，可扫码验真。", "假一赔十，本店不卖无防伪的商品。", "二手名牌手表，序列号可官网查询，附购买凭证。",
+              "本品为品牌授权经销，防伪标签完整。", "平行进口，非国行，无国内联保，附报关单。"),
         references=("西宁市电子商务信用管理制度 第十五条第（九）项", "商标法 第五十七条"),
     ),
     Rule(

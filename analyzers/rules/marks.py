@@ -122,12 +122,17 @@ _PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正�
                       r"|尚未核准|未核准|未获核准|未获注册|被驳回|驳回|未取得(?:该)?(?:商标)?注册证|没有注册证|无注册证")
 
 
+_NOT_APPLIED = re.compile(r"(?:未|不|没有?|才会?|再|换成|改为|改成|更换为?)[^,。;]{0,4}$")
+
+
 def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """® (or 注册商标) next to a mark the page says is not registered yet (商标法 第五十二条)."""
     for m in anchored(doc, "registered", _REGISTERED):
         ss, se = doc.sentence(m.start(), m.end())
         if _REG_NO.search(doc.text, ss, se):
             continue  # a registration number is shown: the ® is backed
+        if _NOT_APPLIED.search(doc.text, max(ss, m.start() - 8), m.start()):
+            continue  # the ® is talked of, not put on the mark (未标注®, 注册后才会换成®)
         if _PENDING.search(doc.text, ss, se) and not doc.negated((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.85)
             return
@@ -263,7 +268,7 @@ RULES: tuple[Rule, ...] = (
             "由市场监管部门予以制止并可处罚。误导消费者，违反第十五条第（二）项。",
         bad=("小杨家辣酱®（商标注册申请中）", "品牌：优品汇®（本公司未取得该商标注册证）。"),
         good=("小杨家辣酱™（商标注册申请中）", "小杨家辣酱®（注册号：12345678）",
-              "商标：云朵®（注册号 12345678），新品系列商标申请中。"),
+              "商标：云朵®（注册号 12345678），新品系列商标申请中。", "“山泉坊”商标申请中，包装暂用TM，不打®。"),
         references=("商标法 第九条、第五十二条",),
     ),
     Rule(
