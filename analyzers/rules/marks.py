@@ -17,8 +17,9 @@ from analyzers.rules.base import Hit, Rule
 from analyzers.rules.common import anchored
 from analyzers.text import TextDoc
 
-_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中|待认证|办理中|"
-                       r"实为|实际为|实际产地|实产地|借用|冒充|从未获得|本品为[^,。;]{0,6}?产")
+_NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中(?!心)|待认证|办理中|"
+                       r"实为|实际为|实际产地|实产地|借用|冒充|从未获得|本品为[^,。;]{0,6}?产"
+                       r"|暂无|正在办理|未做|没做|没去(?:弄|办|做|申请)|无相关认证|自行印制|自己印的?|尚未进入")
 _CERT_NO = re.compile(r"证书编号|证书号|许可编号|核准公告|使用许可|编号[:\s]*[a-z0-9]{4,}|lb-\d")
 _ORIGIN = re.compile(r"(?:不输|媲美|堪比|不逊于?|比肩|赛过)[^,。;]{0,6}?(?:原产|正宗产区|核心产区|产区|原产地)")
 
@@ -65,9 +66,10 @@ _PLACE = re.compile(r"[省市县区州镇乡村盟旗]|基地|牧场|农场|茶�
 # Where the goods really come from, said in passing (茶叶是我们贵州茶区的, 本厂位于河南, 育苗棚在甘肃), or that they
 # come from somewhere else (货是外省几个产区混着收的, 江苏别的湖养的): the GI name on the label then misleads.
 _PROV = "(" + "|".join(_PROVINCES) + ")"
-_MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|果园|种植园|工厂|厂子?|货源)"
+_MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|果园|种植园|工厂|厂子?|货源|实际(?:是|为|上是)?|实为|其实是)"
                       r"[^。;!?,\n]{0,6}?" + _PROV
-                      + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的)")
+                      + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的"
+                      r"|(?<![特生国资房地物])产(?![品业值量能权地])|的(?:工?厂|作坊|加工厂))")
 _ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
                         r"不是[^。;\n]{0,6}?(?:产的|本地|当地|原产)|学的|按[^。;\n]{0,6}?工艺")
 
@@ -119,10 +121,11 @@ def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 _REGISTERED = re.compile(r"®|\(r\)|注册商标")
 _REG_NO = re.compile(r"注册号|注册证号|注册证编号|第\d{6,}号")
 _PENDING = re.compile(r"注册申请中|申请注册中|申请中|注册中|正在(?:申请)?注册|尚未注册|未注册|已提交注册申请|受理中|待注册"
-                      r"|尚未核准|未核准|未获核准|未获注册|被驳回|驳回|未取得(?:该)?(?:商标)?注册证|没有注册证|无注册证")
+                      r"|尚未核准|未核准|未获核准|未获注册|被驳回|驳回|未取得(?:该)?(?:商标)?注册证|没有注册证|无注册证"
+                      r"|还没(?:有)?注册|没注册下来|还没(?:有)?(?:批|下来)|没批下来|(?:申请|注册)[^,。;]{0,8}?(?:应该|才能|就能|就会)?(?:就)?批(?:下来)?了?$")
 
 
-_NOT_APPLIED = re.compile(r"(?:未|不|没有?|才会?|再|换成|改为|改成|更换为?)[^,。;]{0,4}$")
+_NOT_APPLIED = re.compile(r"(?:未|不|没有?|才会?|再|换成|改为|改成|更换为?|申请|办理)[^,。;]{0,4}$")
 
 
 def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -133,7 +136,9 @@ def check_false_registered(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # a registration number is shown: the ® is backed
         if _NOT_APPLIED.search(doc.text, max(ss, m.start() - 8), m.start()):
             continue  # the ® is talked of, not put on the mark (未标注®, 注册后才会换成®)
-        if _PENDING.search(doc.text, ss, se) and not doc.negated((m.start(), m.end())):
+        ws, we = max(0, ss - 40), min(len(doc.text), se + 60)  # 本品牌®为注册商标。（注：商标申请中）
+        pending = _PENDING.search(doc.text, ss, se) or (_PENDING.search(doc.text, ws, we) and not _REG_NO.search(doc.text, ws, we))
+        if pending and not doc.negated((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.85)
             return
 
@@ -223,7 +228,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-CERT-MARK-UNFOUNDED", category="trademark_misuse", article="15(2)",
         law=("商标法 第三条", "绿色食品标志管理办法 第二十条", "地理标志产品保护规定 第二十一条"), severity="medium",
-        explanation="使用绿色食品、有机产品或地理标志等证明标志，而页面自述未获认证或产地不符", check=check_cert_mark,
+        explanation="使用绿色食品、有机产品、地理标志或CCC等认证、证明标志，而页面自述未获认证或产地不符", check=check_cert_mark,
         scope="text",
         what="Green-food, organic or geographical-indication marks used while the page itself says the goods are not "
              "certified or come from elsewhere (虽未申请认证 … 印有绿色食品标志).",
@@ -243,7 +248,7 @@ RULES: tuple[Rule, ...] = (
             "同时违反第十五条第（二）项（TM-CERT-MARK-UNFOUNDED）。",
         bad=("云南产绿茶，包装使用“西湖龙井”地理标志专用标志，口感不输杭州原产。",),
         good=("杭州西湖产区龙井，地理标志专用标志使用许可编号见包装。", "云南产绿茶，口感不输杭州原产。"),
-        references=("广告法 第二十八条",), fires_with=("TM-CERT-MARK-UNFOUNDED",),
+        references=("广告法 第二十八条",), fires_with=("TM-CERT-MARK-UNFOUNDED", "TM-GI-ORIGIN-MISMATCH"),
     ),
     Rule(
         id="TM-GI-ORIGIN-MISMATCH", category="trademark_misuse", article="15(2)",
