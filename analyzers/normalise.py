@@ -204,15 +204,16 @@ class Normalised:
     text: str
     _stage1: _Segments
     _stage2: _Segments
+    _stage3: _Segments = _NO_SEGMENTS  # (pinyin folded back into stock phrases)
 
     def to_original(self, i: int) -> int:
         """Offset in the original text of offset ``i`` of the normalised text."""
-        k = self._stage1.map(self._stage2.map(i))
+        k = self._stage1.map(self._stage2.map(self._stage3.map(i)))
         return max(0, min(k, len(self.original)))
 
     def to_original_end(self, i: int) -> int:
         """Original offset just after normalised character ``i - 1``."""
-        k = self._stage1.map_end(self._stage2.map_end(i))
+        k = self._stage1.map_end(self._stage2.map_end(self._stage3.map_end(i)))
         return max(0, min(k, len(self.original)))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -245,9 +246,60 @@ def _normalise(text: str) -> Normalised:
     t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
     t2 = t1.translate(one)
     if _SEP_ANY.search(t2) is None:  # every spacing trick holds one of these characters: nothing to drop
-        return Normalised(text, t2, seg1, _NO_SEGMENTS)
-    t3, seg2 = _rewrite(t2, _SPACING, lambda m: "")
-    return Normalised(text, t3, seg1, seg2)
+        t3, seg2 = t2, _NO_SEGMENTS
+    else:
+        t3, seg2 = _rewrite(t2, _SPACING, lambda m: "")
+    t4, seg3 = _fold_pinyin(t3)
+    return Normalised(text, t4, seg1, seg2, seg3)
+
+
+# ---- stage 3: pinyin written for some characters of a stock phrase (最zhong解释权, qi天无li由) -------------
+_MIXED = re.compile(rf"[{HAN}] ?[a-z]|[a-z] ?[{HAN}]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _pinyin_phrases() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+    """(pattern of the phrases with each character as itself or a pinyin reading, reading-key -> phrase, the
+    syllables used)."""
+    from pypinyin import Style, pinyin  # a dependency already (analyzers/rules/lookalike.py)
+
+    raw = resources.files("analyzers").joinpath("data/pinyin_phrases.txt").read_text("utf-8")
+    phrases = sorted({ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")},
+                     key=len, reverse=True)
+    syllables: set[str] = set()
+    alts: list[str] = []
+    for phrase in phrases:
+        parts = []
+        for ch in phrase:
+            reads = {r for rs in pinyin(ch, style=Style.NORMAL, heteronym=True) for r in rs if r.isascii() and r.isalpha()}
+            syllables |= reads
+            digits = ["7"] if ch == "七" else []
+            parts.append("(?:" + "|".join([re.escape(ch), *digits, *sorted(reads, key=len, reverse=True)]) + ")")
+        body = " {0,2}".join(parts)
+        alts.append(f"(?P<p{len(alts)}>{body})")
+    pattern = re.compile("|".join(alts))
+    names = {f"p{i}": p for i, p in enumerate(phrases)}
+    return pattern, names, frozenset(syllables)
+
+
+def _fold_pinyin(text: str) -> tuple[str, _Segments]:
+    if _MIXED.search(text) is None:
+        return text, _NO_SEGMENTS
+    pattern, names, syllables = _pinyin_phrases()
+    if not any(w in syllables for w in _LATIN_WORD.findall(text)):
+        return text, _NO_SEGMENTS  # no Latin word is a syllable of a phrase (iPhone 13, 5g网络)
+
+    def repl(m: re.Match[str]) -> str:
+        got, a, b = m.group(), m.start(), m.end()
+        if not any("a" <= c <= "z" for c in got) or not re.search(f"[{HAN}]", got):
+            return got  # the phrase as written, or all in pinyin (which may be any words)
+        if (got[0].isascii() and a and text[a - 1].isascii() and text[a - 1].isalpha()) \
+                or (got[-1].isascii() and b < len(text) and text[b].isascii() and text[b].isalpha()):
+            return got  # the syllable is part of a longer Latin word
+        return names[m.lastgroup or ""]
+
+    return _rewrite(text, pattern, repl)
 
 
 def normalise_term(term: str) -> str:

@@ -52,3 +52,30 @@ def test_offsets_map_back_to_the_original(raw: str, term: str, quoted: str) -> N
 def test_identity_offsets_when_nothing_changes() -> None:
     n = normalise("最近天气不错")
     assert n.span(2, 4) == (2, 4)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("最zhong解释权归本dian所有", "最终解释权归本店所有"),
+    ("本店不支持 7 tian 无 li 由 退货", "本店不支持七天无理由退货"),
+    ("拉 ren 头就能赚", "拉人头就能赚"),
+    ("gao仿lv包", "高仿lv包"),
+])
+def test_pinyin_written_for_part_of_a_stock_phrase_is_folded_back(raw: str, expected: str) -> None:
+    assert normalise(raw).text == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "gaofang 不是一个词",      # all pinyin: may be any words
+    "bugao仿",                 # the syllable is part of a longer Latin word
+    "iphone 13 最佳拍档",       # no Latin word is a syllable of a phrase
+    "sony耳机 fang 水",         # not a phrase
+])
+def test_pinyin_fold_leaves_other_latin_alone(raw: str) -> None:
+    assert "高仿" not in normalise(raw).text and "防水" not in normalise(raw).text
+
+
+def test_folded_phrase_quotes_the_page_as_written() -> None:
+    raw = "活动说明：最zhong解释权归本店所有。"
+    n = normalise(raw)
+    start = n.text.index("最终解释权")
+    assert n.original_text(start, start + len("最终解释权")) == "最zhong解释权"
