@@ -98,7 +98,7 @@ _DISEASES = (r"(?:失眠|湿疹|皮炎|颈椎病|腰椎病|腰椎间盘突出|�
              r"|坐骨神经痛|静脉曲张|糖尿病足|青光眼|弱视|飞蚊症|干眼症|耳鸣|自闭症|多动症|抽动症|脑瘫|艾滋病|红斑狼疮"
              r"|类风湿|强直性脊柱炎|胃病|肠炎|结肠炎|胃食管反流|幽门螺杆菌|肾虚|性功能障碍)")
 _CURES = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别|远离|预防|克星|专克|对付)[^,。;]{0,3}?" + _DISEASES
-                    + r"|" + _DISEASES + r"[^,。;]{0,6}?(?:全消|消失|痊愈|根除|好了|断根|不再复发|不复发|全好|就好|康复|逆转|消退|好转"
+                    + r"|" + _DISEASES + r"[^,。;]{0,10}?(?:全消|消失|痊愈|根除|好了|断根|不再复发|不复发|全好|就好|康复|逆转|消退|好转"
                     r"|下降\d*|减轻|恢复正常|治愈|不再(?:犯|疼|痛|发作)"
                     r"|有(?:辅助|明显|显著|很好的?)?(?:治疗|疗效|改善)(?:作用|效果))"
                     r"|(?:血糖|血压|血脂|尿酸)[^,。;]{0,4}?(?:降下来|降下去|降到正常|恢复正常|不再升高)")
@@ -175,7 +175,7 @@ def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _PRICE = r"[¥￥]?\s*(\d{1,7}(?:\.\d{1,2})?)\s*元?"
-_ORIG = re.compile(r"(?:原价|市场价|专柜价|吊牌价|划线价|零售价|指导价)\s*[:：]?\s*" + _PRICE)
+_ORIG = re.compile(r"(?:原价|市场价|专柜价|吊牌价|划线价|零售价|指导价|参考价)\s*[:：]?\s*" + _PRICE)
 _NOW = re.compile(r"(?:现价|特价|秒杀价|活动价|到手价|促销价|折后价|会员价|仅售|只要|现在只需|今日价|抢购价)\s*[:：]?\s*" + _PRICE)
 
 
@@ -184,9 +184,19 @@ _NOW = re.compile(r"(?:现价|特价|秒杀价|活动价|到手价|促销价|折
 _PRICE_BASIS = re.compile(r"(?:实际|真实|最低)?(?:售价|成交价|销售价格?)|前\s*(?:7|七)\s*(?:日|天)|\d{4}年\d{1,2}月\d{1,2}日?\s*(?:至|到|-)")
 
 
+# the page itself says the reference price was never a real selling price (自上架以来未以参考价销售)
+_NEVER_SOLD = re.compile(r"(?:未|从未|没有|从没|并未)(?:曾)?(?:以|按|用)(?:该|此|这个|上述)?(?:原价|参考价|划线价|吊牌价|市场价|专柜价)"
+                         r"(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)")
+
+
 def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     ratio = float(opts.get("min_ratio", 10))
     t = doc.text
+    never = _NEVER_SOLD.search(t)
+    if never is not None and _NOW.search(t) and not doc.negated((never.start(), never.end()), window=2) \
+            and not doc.compliance((never.start(), never.end())):
+        yield Hit(never.start(), never.end(), confidence=0.8, detail="（页面自述未以该价格销售）")
+        return
     for m in _ORIG.finditer(t):
         ss, se = doc.sentence(m.start(), m.end())
         if _PRICE_BASIS.search(t, m.end(), min(se, m.end() + 40)):
@@ -285,11 +295,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "AD-FICTITIOUS-ORIGINAL-PRICE", "medium", ("价格法 第十四条第（四）项", "明码标价和禁止价格欺诈规定 第十九条"),
-        "标示的原价远高于现价，疑似虚构原价", check_original_price,
-        "A struck-through original price many times the selling price (虚构原价).",
+        "标示的原价远高于现价或页面自述从未以该价销售，疑似虚构原价", check_original_price,
+        "A struck-through original price many times the selling price, or one the page says was never a selling "
+        "price (虚构原价).",
         "价格法第十四条禁止利用虚假的或者使人误解的价格手段诱骗消费者；《明码标价和禁止价格欺诈规定》第十九条"
         "将虚构原价列为价格欺诈。属第十一条第（八）项虚假表示。需核实该原价是否曾真实成交。",
-        ("原价：¥1999 限时秒杀价：¥19.9",),
+        ("原价：¥1999 限时秒杀价：¥19.9", "吊牌价￥899，活动价￥329。吊牌价为品牌建议价，本店从未以吊牌价销售。"),
         ("原价：¥199 活动价：¥159",),
         ("价格法 第十四条", "明码标价和禁止价格欺诈规定（2022）第十九条"),
         options={"min_ratio": 10.0},
