@@ -54,11 +54,18 @@ _UNOPENED_TOO = re.compile(r"未(?:拆封|使用|激活|开封)[^,。;]{0,4}?(?:
 _DEEMED = re.compile(r"视为(?:同意|认可|接受|确认|知晓)|即表示同意|即代表同意|默认同意")
 
 
+# an exemption the page itself says does not hold (私人订制（实际为现货批量款）, 手工饰品（非定制，现货）)
+_FALSE_EXEMPT = re.compile(r"(?:实际|其实|实为)(?:为|是|上是)?[^,。;)]{0,4}?(?:现货|批量|普通款|标准款)|非定制|并非定制|不是定制|不是私人订制"
+                           r"|无需激活|不需要激活|无激活码")
+
+
 def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
     """Exempt goods named in the sentence, or in the list a colon introduces right after."""
     ss, se = doc.sentence(start, end)
     if _UNOPENED_TOO.search(doc.text, ss, se):
         return False  # 未拆封也不退: the exemptions apply only once goods are unsealed or activated
+    if _FALSE_EXEMPT.search(doc.text, max(0, ss - 40), min(len(doc.text), se + 40)):
+        return False
     # 第七条 goods (拆封后、临时减价、瑕疵) are exempt only if the consumer confirmed it when buying;
     # "下单即视为同意" is deemed, not given, consent
     deemed = _DEEMED.search(doc.text, ss, se) is not None
@@ -77,13 +84,34 @@ def _exempt_nearby(doc: TextDoc, start: int, end: int) -> bool:
 _HEADING_TAIL = re.compile(r"[^。]{0,8}?(?:的)?(?:商品|情形|范围|类别|种类|说明|包括|如下)[^。]{0,4}$")
 
 
+# The right denied in free words: not joined (不走/不参加七天无理由), kept for some buyers only (仅适用于本店会员),
+# rationed (每月仅可申请一次), or cut to defects (只接受质量问题售后，不合适、不喜欢都不属于).
+_DENY_FREE = re.compile(
+    r"(?:不|无法|不能|不可|没有|拒绝)(?:再)?(?:支持|享受|享有|适用|提供|参与|接受|办理|走|参加)(?:七|7)?(?:天|日)?无理由"
+    r"|(?:七|7)(?:天|日)无理由(?:退货|退换)?[^。;]{0,10}?(?:仅|只)(?:适用|限|针对|面向|对)(?:于)?[^。;]{0,8}?(?:会员|vip|老客户|老顾客|首单)"
+    r"|非会员[^。;]{0,10}?不(?:享受|支持|适用|参与)"
+    r"|每(?:月|年|人|位|个)[^。;]{0,12}?(?:仅|只)(?:可|能)?(?:申请|享受|使用)?(?:一|1|两|2)次[^。;]{0,8}?无理由"
+    r"|(?:只|仅)(?:接受|支持|受理|处理)质量问题[^。]{0,30}?(?:不合适|不喜欢|个人原因|无理由)")
+
+
 def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     # The terms carry their own negation (不支持…); a 未 before them (未拆封也不支持) does not cancel them.
+    seen: set[tuple[int, int]] = set()
     for c in longest(doc.get("return_denial")):
         if doc.quoted(c) or doc.compliance(c):
             continue
+        seen.add(doc.sentence(c.start, c.end))
         if not _exempt_nearby(doc, c.start, c.end):
             yield Hit(c.start, c.end, confidence=0.9)
+    if "无理由" not in doc.text and "非会员" not in doc.text:
+        return
+    for m in _DENY_FREE.finditer(doc.text):
+        span = (m.start(), m.end())
+        if doc.sentence(*span) in seen or doc.quoted(span) or doc.compliance(span):
+            continue
+        seen.add(doc.sentence(*span))
+        if not _exempt_nearby(doc, *span):
+            yield Hit(m.start(), m.end(), confidence=0.8)
 
 
 def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -234,11 +262,14 @@ RULES: tuple[Rule, ...] = (
             "仅定作、鲜活易腐、在线下载或已拆封的音像制品和软件、交付的报纸期刊及经消费者确认不宜退货的商品除外。",
         bad=("本店所有商品均不支持7天无理由退货。", "本店服装不支持七天无理由退換貨。",
              "清仓特价商品不支持7天无理由退货，下单即视为同意。", "秒杀商品不参与七天无理由退货。",
-             "数码产品外包装拆封即视为已使用，不予办理七天无理由退货。", "护肤品未拆封也不支持七天无理由退货。"),
+             "数码产品外包装拆封即视为已使用，不予办理七天无理由退货。", "护肤品未拆封也不支持七天无理由退货。",
+             "七天无理由退货仅适用于本店会员。", "每位顾客每年只能申请一次七天无理由退货。", "直播款不走七天无理由。",
+             "刻字手链（实际为现货批量款，刻字另售）不支持七天无理由退货。"),
         good=("定制商品不支持七天无理由退货。", "以下商品不支持七天无理由退货：生鲜水果、鲜花绿植、已激活的软件。",
               "本店所有商品支持七天无理由退货。", "已开封的护理液经您下单时勾选确认，不适用七天无理由退货。",
               "音乐CD、蓝光影碟拆封后不支持七天无理由退货，未拆封的可正常退。", "鲜切花不支持七天无理由退货。",
-              "秒杀商品经您下单时勾选确认，不支持七天无理由退货。", "化妆品拆封后不支持七天无理由退货。"),
+              "秒杀商品经您下单时勾选确认，不支持七天无理由退货。", "化妆品拆封后不支持七天无理由退货。",
+              "会员与非会员均享受七天无理由退货。", "七天无理由退货适用于全部非定制商品。"),
         references=("消费者权益保护法 第二十五条", "西宁市电子商务信用管理制度 第十一条第（四）项"),
     ),
     Rule(

@@ -24,7 +24,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "UNF-LIABILITY-EXCLUSION": ("unfair_terms:liability",),
     "UNF-NO-RETURN-EXCHANGE": ("unfair_terms:noreturn", "unfair_terms:norefund"),
     "UNF-CONTRACT-NOT-FORMED": ("unfair_terms:contract",),
-    "RET-NO-SEVEN-DAY": ("return_denial",),
+    "RET-NO-SEVEN-DAY": ("return_denial", "anchors:noreason"),
     "RET-BLANKET-NO-RETURN": ("unfair_terms:noreturn", "unfair_terms:blanket"),
     # refunds.py
     "RET-UNSEALED-REFUSED": ("anchors:unsealed",),
