@@ -29,7 +29,8 @@ _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协
 # recommending or guiding the goods: the name itself borrows the state's authority (第十五条第（七）项).
 _INVENTED_BODY = re.compile(r"(?:国家|中国|中华|全国|中央)[\u4e00-\u9fff]{2,14}?(?:委员会|促进会|联合会|研究会|协会|总会|基金会|"
                             r"研究院|研究中心|发展中心|指导中心|工作委员会|领导小组)")
-_INVENTED_ENDORSE = re.compile(r"[^。;,!?\n]{0,3}?(?:推荐|指定|特供|专供|监制|审定|指导|重点推广|推广|担保|点赞|定点|首推|力荐|背书)")
+_INVENTED_ENDORSE = re.compile(r"[\"”」』]?[^。;,!?\n]{0,3}?(?:推荐|指定|特供|专供|监制|审定|指导|重点推广|推广|担保|点赞|定点|首推|力荐|背书"
+                               r"|认证|金奖|金牌|银奖|评为|授予|认定|研发|联合出品)")
 _CERT_BODY = re.compile(r"认证|检验|检测|计量|质检|标准化")
 
 
@@ -41,6 +42,25 @@ _LOCAL_BODY = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|市|自治区|自治州|�
 def _invented(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
     yield from _bodies(doc, done, _LOCAL_BODY)
     yield from _bodies(doc, done, _INVENTED_BODY)
+    yield from _officials(doc, done)
+
+
+# State officials' visits or praise used to sell (领导人视察我们厂, 省里领导下乡考察时点名表扬): 广告法 第九条第（二）项
+# bars the names and images of state functionaries in advertising.
+_OFFICIAL = re.compile(r"(?:(?:国家|中央|省里?|市里?|县里?|部委|政府|上级)[^。;,\n]{0,4}?领导|领导人)[^。;\n]{0,12}?"
+                       r"(?:视察|考察|点名表扬|表扬|称赞|夸|题词|品尝|接见|肯定|点赞)")
+_COMPANY_HEAD = re.compile(r"(?:公司|集团|企业|本店|我们|厂|单位|部门)[^。;,\n]{0,2}?领导")
+
+
+def _officials(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
+    for m in _OFFICIAL.finditer(doc.text):
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if (ss, se) in done or _COMPANY_HEAD.search(doc.text, max(ss, m.start() - 4), m.end()) or doc.negated(span) \
+                or doc.quoted(span) or doc.compliance(span):
+            continue
+        done.add((ss, se))
+        yield Hit(m.start(), m.end(), confidence=0.7)
 
 
 def _bodies(doc: TextDoc, done: set[tuple[int, int]], pattern: re.Pattern[str]) -> Iterator[Hit]:
