@@ -231,7 +231,40 @@ def _drugs(doc: TextDoc) -> Iterator[Hit]:
 _RX_CHECKED = re.compile(r"凭(?:医生)?处方|(?:上传|提交|出示|核验|审核)(?:电子)?处方|处方(?:审核|核验)|药师审(?:核|方)|执业药师[^。;]{0,8}?审")
 
 
+# Devices sold for secret watching, listening or tracking of others, by their features (窃听窃照专用器材规定 第三条:
+# 伪装成其他物品、隐蔽使用); a tracker or camera without covert features is lawful (儿童定位手表, 宠物定位器).
+_DEVICE = r"(?:定位器|追踪器|跟踪器|定位仪|gps|摄像头|摄像机|录音笔|录音器|监听器|拾音器)"
+_COVERT = r"(?:隐形|隐蔽|隐藏式?|偷偷|对方不会(?:发现|察觉|知道)|不会被发现|不被发现|神不知鬼不觉|贴车底|磁吸车底|无任何指示灯|无指示灯|没有指示灯|伪装成|外形(?:就)?是普通的)"
+_COVERT_DEVICE = re.compile(_DEVICE + r"[^。;\n]{0,30}?" + _COVERT + "|" + _COVERT + r"[^。;\n]{0,30}?" + _DEVICE)
+_COVERT_HINT = re.compile(r"定位|追踪|跟踪|gps|摄像|录音|监听|拾音")
+_DETECTOR = re.compile(r"检测仪|探测|反偷拍|防偷拍|防窃听|反窃听|扫描|排查|检测器")  # devices that find hidden cameras
+# Official identity papers made to order (仿真警官证 … 照片钢印可定制): forged documents of state organs (刑法 第二百八十条)
+_OFFICIAL_ID = re.compile(r"(?:警官证|警察证|执法证|军官证|士兵证|检察官证|法官证|记者证)[^。;\n]{0,24}?(?:仿真|定制|可定制|制作|办理|照片|钢印|和真的|一模一样)"
+                          r"|(?:仿真|定制|制作|办理|代办)[^。;\n]{0,8}?(?:警官证|警察证|执法证|军官证|士兵证|检察官证|法官证|记者证)")
+
+
+def _covert(doc: TextDoc) -> Iterator[Hit]:
+    if _COVERT_HINT.search(doc.text):
+        for m in _COVERT_DEVICE.finditer(doc.text):
+            span = (m.start(), m.end())
+            ss, se = doc.sentence(*span)
+            if doc.negated(span) or doc.compliance(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS) \
+                    or _DETECTOR.search(doc.text, ss, se):
+                continue
+            yield Hit(m.start(), m.end(), confidence=0.75, detail=f"（{_KINDS['spy']}：隐蔽监视、追踪）")
+            break
+    if "证" in doc.text:
+        for m in _OFFICIAL_ID.finditer(doc.text):
+            span = (m.start(), m.end())
+            ss, se = doc.sentence(*span)
+            if doc.negated(span) or doc.compliance(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS):
+                continue
+            yield Hit(m.start(), m.end(), confidence=0.8, detail=f"（{_KINDS['document']}：国家机关证件）")
+            break
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    yield from _covert(doc)
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
         doc.exempt("prohibited_goods", 0, len(doc.text))
@@ -483,13 +516,15 @@ RULES: tuple[Rule, ...] = (
              "正品香烟整条批发，网上下单快递到家。", "迷 情 水，无色无味，放饮料里10分钟见效。",
              "高仿真玩具枪，1比1还原格洛克，合金材质。", "十字弩狩猎款，送弩箭20支。", "正宗雪豹皮，收藏级，私聊看货。",
              "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。",
-             "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。"),
+             "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。",
+             "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。"),
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
               "儿童塑料水枪，夏日戏水玩具。", "积木拼装手枪模型，ABS塑料，枪口封闭，不能发射任何弹丸。",
               "舞台剧道具玩具猎枪，彩色塑料，枪管实心。", "森林公安破获一起非法出售野生动物制品案，查获藏羚羊绒披肩6条。",
-              "大熊猫毛绒公仔，景区同款。", "雪豹主题摄影展门票，周末开放。", "白唇鹿是国家一级保护动物，请勿购买其制品。"),
+              "大熊猫毛绒公仔，景区同款。", "雪豹主题摄影展门票，周末开放。", "白唇鹿是国家一级保护动物，请勿购买其制品。",
+              "儿童定位手表 实时定位 一键呼叫家长。", "家用监控摄像头 可见指示灯 支持手机回看。"),
         references=("电子商务法 第十三条", "烟草专卖法 第三十一条", "野生动物保护法 第二十七条"),
     ),
     Rule(
