@@ -107,7 +107,13 @@ def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         places = c.tag.split("|")
         for m in _ORIGIN_AT.finditer(doc.text, ss, se):
             where = m.group(1)
-            if any(p in where for p in places) or doc.negated((m.start(), m.end())):
+            if where.startswith(("非", "不是", "并非", "不在")):  # 产地非赣南
+                yield Hit(c.start, c.end, confidence=0.8, detail=f"（标示产地：{where}）")
+                return
+            if any(p in where for p in places) and _gi_elsewhere(doc, c) is None:
+                doc.exempt("trademark_misuse", ss, se)  # the GI on goods from its own area: lawful (binds the model)
+                continue
+            if doc.negated((m.start(), m.end())):
                 continue
             if where.startswith(_PROVINCES) or _PLACE.search(where):
                 yield Hit(c.start, c.end, confidence=0.8, detail=f"（标示产地：{where}）")
