@@ -256,3 +256,25 @@ def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() ->
 
     assert [f.match for f in site_of("西宁另一家电子商务有限公司")] == ["西宁另一家电子商务有限公司"]
     assert site_of(REGISTRY.name) == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("所谓“磁疗床垫治百病”的讲座都是骗局，别让老人买。", "warning"),       # a claim named only to be called false
+    ("别信朋友圈里那些说能停药的茶。", "warning"),
+    ("商家说“售出不退”的直接跳过。", "warning"),
+    ("本店“最终解释权”一条已删除。", "compliance"),                      # a term named only to say it is gone
+    ("之前说“全网最低价”被警告了。", "compliance"),
+    ("本店不要求您提供身份证号。", "compliance"),
+    ("教你一个零投入的办法：先交99元激活资格。", "offer"),              # 教你 teaches an offer here
+    ("教你如何识别高仿包。", "warning"),
+    ("不要信用卡支付也可以，支持花呗。", "offer"),                        # 不要信 is not 不要信用卡
+])
+def test_who_speaks_in_free_words(text: str, want: str) -> None:
+    assert voice(text) == want
+
+
+def test_a_block_labelled_as_advice_speaks_as_a_warning_throughout() -> None:
+    block = "科普：什么是“莆田鞋”？其实莆田是福建的一个城市，有很多正规鞋厂，但莆田货常被用来指代仿冒鞋。"
+    assert voice("但莆田货常被用来指代仿冒鞋。", context=block) == "warning"
+    shop = "温馨提示：本店商品一经售出概不退换。"
+    assert voice("本店商品一经售出概不退换。", context=shop) == "offer"   # a shop's own 温馨提示 is no such label
