@@ -134,13 +134,34 @@ _SINK = re.compile(r"(?:window\.|top\.|document\.|self\.)?location(?:\.href|\.re
 _EVAL = re.compile(r"\beval\s*\(|document\.write\s*\(|new\s+Function\s*\(")
 
 
+# String literals the script decodes itself (atob('…'), unescape('%…')): what they hide is read too (bounded).
+_ATOB_ARG = re.compile(r"atob\s*\(\s*['\"]([A-Za-z0-9+/=\s]{8,100000})['\"]\s*\)")
+_UNESCAPE_ARG = re.compile(r"unescape\s*\(\s*['\"]((?:%[0-9a-fA-F]{2}|[^'\"]){8,100000})['\"]\s*\)")
+
+
+def decoded_literals(code: str, limit: int = 20) -> str:
+    """The plain text of the base64 and %-escaped literals ``code`` decodes itself, joined (pure, bounded)."""
+    import base64
+    from urllib.parse import unquote
+
+    out: list[str] = []
+    for m in list(_ATOB_ARG.finditer(code))[:limit]:
+        try:
+            out.append(base64.b64decode("".join(m.group(1).split()), validate=False).decode("utf-8", "replace"))
+        except (ValueError, TypeError):
+            continue
+    for m in list(_UNESCAPE_ARG.finditer(code))[:limit]:
+        out.append(unquote(m.group(1)))
+    return "\n".join(out)
+
+
 def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
         code = sc.inline[:200_000]
         if not code:
             continue
         ob = _OBFUSCATION.search(code)
-        if ob and _EVAL.search(code) and _SINK.search(code):
+        if ob and _EVAL.search(code) and (_SINK.search(code) or _SINK.search(decoded_literals(code))):
             yield Hit(match=ob.group(0)[:40], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(code))
 
@@ -158,7 +179,7 @@ def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit
     if not p.rendered:
         refresh = p.meta.get("refresh", "")
         for code, where in [(sc.inline, sc.src or "inline") for sc in p.scripts] + [(f"http-equiv=refresh {refresh}", "meta")]:
-            m = _AUTO_DL.search(code or "")
+            m = _AUTO_DL.search(code or "") or _AUTO_DL.search(decoded_literals(code or ""))
             if m and not _CLICK.search(code):
                 yield Hit(match=m.group(0)[-60:], location=Location(kind="script", selector=where), confidence=0.7,
                           excerpt=_short(code))
@@ -249,8 +270,12 @@ RULES: tuple[Rule, ...] = (
          why="第十五条第（十一）项禁止恶意干扰、秘密截取系统数据的程序；混淆跳转是挂马与劫持的常见形式。",
          bad=(site(home("欢迎", scripts=(Script(inline="eval(unescape('%77%69%6e%64%6f%77%2e%6c%6f%63%61%74%69%6f%6e%3d%27'));"
                                                        "window.location='http://x.example.ru'"),)),
-                   description="unescape 后 eval 跳转"),),
-         good=(site(home("欢迎", scripts=(Script(inline="var d=atob(data);render(d);"),)), description="解码数据但不跳转"),),
+                   description="unescape 后 eval 跳转"),
+              site(home("欢迎", scripts=(Script(inline="eval(atob('c2V0VGltZW91dChmdW5jdGlvbigpe2xvY2F0aW9uLmhyZWY9J2h0dHA6Ly94LmV4YW1wbGUucnUvJ30sNTAwKQ=='))"),)),
+                   description="跳转只在 atob 解码后的代码里"),),
+         good=(site(home("欢迎", scripts=(Script(inline="var d=atob(data);render(d);"),)), description="解码数据但不跳转"),
+               site(home("欢迎", scripts=(Script(inline="eval(atob('cmVuZGVyKGl0ZW1zKQ=='))"),)),
+                    description="解码后的代码不跳转"),),
          references=_LAW_MAL),
     Rule(id="MAL-DRIVE-BY-DOWNLOAD", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
          explanation="页面未经点击自动开始下载文件", check=check_drive_by, scope="page",
