@@ -135,6 +135,31 @@ def check_platform(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
                       excerpt=f"网站未公示{item}", detail=f"（缺少：{item}）")
 
 
+# A platform that admits sellers without checking who they are (无需营业执照，当天上架; 不审核): Art. 12(2) requires a
+# system for checking sellers' identity and qualifications (电子商务法 第二十七条).
+_NO_SELLER_CHECK = re.compile(r"(?:无需|不需要|不用|免|不要)(?:提供|提交|上传)?(?:任何)?(?:营业执照|资质|证照|审核|实名|身份核验)"
+                              r"|(?:不|无需|免)审核|零门槛入驻|不查资质")
+_SELLER_JOIN = re.compile(r"入驻|开店|上架|卖家|商家|店铺|卖货|招商")
+_NOT_SELLER = re.compile(r"买家|消费者|购物|下单|浏览")
+
+
+def check_seller_vetting(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
+    r = s.registry
+    if r is None or "平台" not in (r.site_type or ""):
+        return
+    for p in s.pages:
+        text = normalise_term(s.text(p))
+        for m in _NO_SELLER_CHECK.finditer(text):
+            around = text[max(0, m.start() - 30):m.end() + 30]
+            if not _SELLER_JOIN.search(around) or _NOT_SELLER.search(text[max(0, m.start() - 8):m.start()]):
+                continue
+            if re.search(r"不得|禁止|严禁|不允许|必须|须|应当", text[max(0, m.start() - 10):m.start()]):
+                continue  # a rule against it (卖家不得…)
+            yield Hit(match=m.group(), url=p.url, location=Location(kind="page", selector=p.url), confidence=0.75,
+                      excerpt=around.strip(), detail="（入驻商家无需资质审核）")
+            return
+
+
 # ---- declarations ----------------------------------------------------------------------------------
 _PRODUCT_OK = page(HOME + "item/1.html", "纯棉T恤 价格：¥59.00", "生产商：西宁示例服饰有限公司",
                    "运费：全国包邮（偏远地区除外），顺丰快递发货", "支付方式：支付宝、微信支付", "支持七天无理由退换货",
@@ -209,4 +234,22 @@ RULES: tuple[Rule, ...] = (
          good=(site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS), registry=_PLATFORM,
                     description="四项制度均有链接"),),
          references=("电子商务法 第三十二条、第三十三条",)),
+    Rule(id="PLAT-NO-SELLER-CHECK", category="platform_rules", article="12",
+         law=("电子商务法 第二十七条", "电子商务法 第八十条第（一）项"), severity="high",
+         explanation="网络交易平台宣称商家入驻无需营业执照或不经审核，未建立经营者主体资格核审制度", check=check_seller_vetting,
+         scope="site",
+         what="A storefront registered as a trading platform that tells sellers they can join without a licence, "
+              "identity check or review (无需营业执照，当天上架; 不审核).",
+         why="第十二条第（二）项：平台应当建立网络商品经营者主体资格核审制度；电子商务法第二十七条：平台经营者应当要求申请进入平台"
+             "销售商品的经营者提交其身份、地址、联系方式、行政许可等真实信息，进行核验、登记。",
+         bad=(site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS),
+                   page(HOME + "join.html", "商家入驻：三分钟开店，无需营业执照，不审核，马上卖货！"), registry=_PLATFORM,
+                   description="平台招商页称入驻无需执照、不审核"),),
+         good=(site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS),
+                    page(HOME + "join.html", "商家入驻须提交营业执照和法定代表人身份证，平台三个工作日内审核。"),
+                    registry=_PLATFORM, description="入驻须提交执照并经审核"),
+               site(home("欢迎来到示例商城平台", links=_PLATFORM_LINKS),
+                    page(HOME + "help.html", "买家注册无需营业执照，手机号即可注册购物。"), registry=_PLATFORM,
+                    description="买家注册无需执照")),
+         references=("电子商务法 第二十七条",)),
 )
