@@ -32,7 +32,17 @@ _USAGE_BEFORE = re.compile(r"(?:煮|泡|冲|沏|焖|蒸|炖|烤|煎|炒|冷藏|�
 _USAGE_AFTER = re.compile(r"(?:的)?(?:赏味期|食用期|饮用期|使用期|保质|食用方法|饮用方法|使用方法|冲泡方法|食用温度|饮用温度|储存温度|保存方法)")
 
 
+# the superlative said as a negation (价格找遍全网不可能比这里更低, 绝对找不到第二家): 广告法 第九条第（三）项
+_NONE_BETTER = re.compile(r"(?:全网|全国|全市|全行业|市面上|整个市场|任何一家|别家)[^。;]{0,12}?(?:不可能|找不到|没有|再也找不到|不会有)"
+                          r"[^。;]{0,8}?(?:比[^。;]{0,8}?)?(?:更低|更便宜|更好|还低|还便宜|更优惠)|(?:绝对|保证|全网)找不到第二家")
+
+
 def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _NONE_BETTER.finditer(doc.text) if ("找不到" in doc.text or "更" in doc.text or "还" in doc.text) else ():
+        span = (m.start(), m.end())
+        if not (doc.compliance(span) or doc.quoted(span)):
+            yield Hit(m.start(), m.end(), confidence=0.75)
+            break
     for c in longest(doc.get("absolute_terms")):
         if doc.covered(c, "absolute_exempt", "counterfeit") or not doc.plain(c):
             continue
@@ -125,11 +135,25 @@ _EFFECTS = r"(?:长出|长发|生发|见效|有效|起效|管用|瘦|变白|美�
 _PROMISE = re.compile(rf"保证[^,。;]{{0,4}}?{_EFFECTS}|(?<![满])不(?:长|瘦|白|见效|有效|起效|管用|增高){{1}}(?:就|即)?(?:包退|全额退款|退款|退钱|全退)")
 
 
+# returns promised on an investment or a business opportunity (广告法 第二十五条: 对未来效果、收益作出保证性承诺)
+_RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)?(?:月|天|年|周)(?:就能|即可|就|保证|包)?回本|保证(?:收益|回报|升值|盈利|赚钱|回本)"
+                      r"|(?:签协议|承诺|保证)[^。;]{0,8}?(?:升值|收益不低于|回报不低于|翻倍|年化)|(?:年化|月|日)收益(?:不低于|保底)"
+                      r"|亏损(?:全额)?(?:补偿|赔付|包赔|我们承担)|不赚钱我赔|(?:至少|保证|稳)翻[一二三四五两几\d]+倍")
+_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻")
+
+
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans = []
     for c in lexicon_hits(doc, "efficacy_guarantee"):
         spans.append((c.start, c.end))
         yield Hit(c.start, c.end, confidence=0.9)
+    for m in _RETURNS.finditer(doc.text) if _RETURNS_HINT.search(doc.text) else ():
+        span = (m.start(), m.end())
+        if any(a < m.end() and m.start() < b for a, b in spans) or doc.negated(span) or doc.compliance(span):
+            continue
+        spans.append(span)
+        yield Hit(m.start(), m.end(), confidence=0.8)
+        break
     for m in anchored(doc, "promise", _PROMISE):
         if any(a < m.end() and m.start() < b for a, b in spans) or doc.compliance((m.start(), m.end())):
             continue
@@ -227,7 +251,7 @@ RULES: tuple[Rule, ...] = (
         "第十五条第（五）项禁止虚假宣传；广告法第九条第（三）项规定广告不得使用“国家级”“最高级”“最佳”等用语。"
         "依《广告绝对化用语执法指南》（2023），商品名称、经营理念、自身比较、标准等级、注明来源的限时限域事实陈述除外。",
         ("本款羽绒服采用全网最佳白鹅绒，保暖性能顶级。", "國家級品質，全網銷量第一！", "最 佳 选 择，就在本店",
-         "本店是本地区口碑最好的蜂蜜专卖店"),
+         "本店是本地区口碑最好的蜂蜜专卖店", "价格找遍全网不可能比这里更低。"),
         ("最近天气转凉，注意添衣。", "第一步：打开包装，取出配件。", "唯一的要求是请在签收时当面验货。",
          "开封后最好在三天内食用完毕。", "本店承诺不使用“最佳”“第一”等绝对化用语。",
          "质量第一，顾客至上。", "新款续航比上一代最多提升30%。", "《最好的我们》同名小说精装版",
@@ -266,9 +290,10 @@ RULES: tuple[Rule, ...] = (
         "Guarantees of efficacy, safety or returns (无效退款, 零副作用, 稳赚不赔, 有效率98%).",
         "广告法第十六条、第十八条禁止对功效、安全性作断言或保证；第二十五条禁止对投资回报作保证性承诺。"
         "属第十五条第（五）项虚假宣传。",
-        ("纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。",
+        ("加盟奶茶店，三个月回本。", "纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。",
          "坚持用21天，保证长出新发，不长包退。"),
-        ("本品效果因人而异。", "投资有风险，入市需谨慎。", "不满意包退，运费我们出。", "保证正品，假一赔十。"),
+        ("本品效果因人而异。", "投资有风险，入市需谨慎。", "不满意包退，运费我们出。", "保证正品，假一赔十。",
+         "本店不承诺任何收益，理财有风险。"),
         ("广告法 第十六条、第十八条、第二十五条",),
     ),
     _rule(

@@ -43,6 +43,17 @@ def _invented(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
     yield from _bodies(doc, done, _LOCAL_BODY)
     yield from _bodies(doc, done, _INVENTED_BODY)
     yield from _officials(doc, done)
+    for m in _PROTECTED.finditer(doc.text) if "受" in doc.text else ():
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if (ss, se) not in done and not (doc.negated(span) or doc.quoted(span) or doc.compliance(span)):
+            done.add((ss, se))
+            yield Hit(m.start(), m.end(), confidence=0.7)
+
+
+# the shop's trade said to be under the state's protection (交易受公安机关保护): the state's authority borrowed
+_PROTECTED = re.compile(r"(?:交易|资金|订单|本站|本平台|本店|购物|买卖)[^。;\n]{0,6}?受(?:到)?(?:公安机关|公安部|警方|政府|国家|市场监管部门|工商部门)"
+                        r"(?:的)?(?:全程)?(?:保护|保障|监管|担保)")
 
 
 # State officials' visits or praise used to sell (领导人视察我们厂, 省里领导下乡考察时点名表扬): 广告法 第九条第（二）项

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 TRIGGERS: Mapping[str, tuple[str, ...]] = {
     # advertising.py
-    "AD-ABSOLUTE-TERM": ("absolute_terms",),
+    "AD-ABSOLUTE-TERM": ("absolute_terms", "anchors:nonebetter"),
     "AD-HEALTH-FOOD-NO-WARNING": ("health_food",),
     "AD-FAKE-CERTIFICATION": ("fake_certification",),
     "AD-FAKE-SALES": ("fake_sales", "anchors:review"),
