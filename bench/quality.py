@@ -26,13 +26,16 @@ DEFAULT = ROOT / "tests" / "analyzers" / "corpus" / "fragments.jsonl"
 LAYERS = {"rules": {"use_voice": False, "use_model": False}, "voice": {"use_model": False}, "model": {}}
 
 
-def score(rows: list[dict], options: dict | None = None) -> tuple[dict[str, Counter], list[tuple[str, str, set, set]]]:
+def score(rows: list[dict], options: dict | None = None, *, with_also: bool = False
+          ) -> tuple[dict[str, Counter], list[tuple[str, str, set, set]]]:
+    """Per category tp/fp/fn of the findings' categories (``with_also``: and the categories of the rules folded into
+    them, e.g. the unfair-term reading of a return refusal, whose article the finding cites)."""
     per: dict[str, Counter] = {}
     errors = []
     for row in rows:
         want = set(row["categories"])
         findings = analyze_text(row["text"], options=options)
-        got = {f.category for f in findings}
+        got = {f.category for f in findings} | ({a[1] for f in findings for a in f.also} if with_also else set())
         for cat in want | got:
             c = per.setdefault(cat, Counter())
             if cat in want and cat in got:

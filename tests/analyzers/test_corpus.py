@@ -32,7 +32,9 @@ def test_precision_and_recall_per_category(corpus: Path) -> None:
     import json
 
     rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
-    per, _ = _quality().score(rows, _quality().LAYERS["voice"])  # the rules (+ page kind and voice)
+    # the rules (+ page kind and voice); this corpus labels a blanket 概不退换 as both categories, and the finding
+    # cites both articles (a return refusal's unfair-term reading is folded into it: analyzers/merge.fold_refusals)
+    per, _ = _quality().score(rows, _quality().LAYERS["voice"], with_also=True)
     for cat, c in per.items():
         precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
         recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
@@ -55,6 +57,6 @@ def test_the_trained_layer_keeps_precision_and_recall(corpus: Path) -> None:
         fn = sum(c["fn"] for c in per.values())
         return tp / (tp + fp), tp / (tp + fn)
 
-    p_model, r_model = micro(q.score(rows, q.LAYERS["model"])[0])
-    _, r_rules = micro(q.score(rows, q.LAYERS["voice"])[0])
+    p_model, r_model = micro(q.score(rows, q.LAYERS["model"], with_also=True)[0])
+    _, r_rules = micro(q.score(rows, q.LAYERS["voice"], with_also=True)[0])
     assert p_model >= 0.95 and r_model >= r_rules

@@ -15,7 +15,9 @@ SHOP = "http://s.example.cn/item/1"
 def test_one_statement_that_breaks_two_articles_is_one_finding_citing_both() -> None:
     page = Page(url=SHOP, title="羊毛衫", blocks=(TextBlock("本店商品一经售出，概不退换。"),))
     text_only = analyze_text("本店商品一经售出，概不退换。")
-    assert len({f.category for f in text_only}) >= 2, "precondition: two rules fire on this sentence"
+    # bare text reports the refusal once too, as the denied 7-day return citing the unfair-term articles
+    assert [f.category for f in text_only] == ["return_policy"]
+    assert {c for _, c, _ in text_only[0].also} == {"unfair_terms"} and "11(5)" in text_only[0].article
     found = analyze_page(page)
     same = [f for f in found if "概不退换" in f.excerpt]
     assert len(same) == 1
@@ -67,3 +69,8 @@ def test_a_site_level_fact_is_one_finding_however_many_pages_show_it() -> None:
 @pytest.mark.parametrize("text", ["最终解释权归本店所有", "本品为国家级产品"])
 def test_text_analysis_keeps_every_category(text: str) -> None:
     assert analyze_text(text)  # bare text is not merged: each category is scored on its own
+
+
+def test_bare_text_keeps_other_unfair_terms_beside_a_refusal() -> None:
+    found = analyze_text("本店商品一经售出概不退换，最终解释权归本店所有。")
+    assert {f.category for f in found} == {"return_policy", "unfair_terms"}  # 最终解释权 is a statement of its own
