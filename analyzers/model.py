@@ -108,6 +108,7 @@ class Form:
 class Script:
     src: str = ""  # absolute URL for external scripts
     inline: str = ""  # source text for inline scripts (bounded by extraction)
+    fetched: str = ""  # an external same-host script's text as archived for replay (never run; bounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class Overlay:
     text: str = ""  # its visible text when shown (bounded)
     closable: bool = False  # holds a close control (×, 关闭, a button or handler that hides it)
     path: str = ""
+    defeat: str = ""  # how closing is defeated, when it is: "fake_close" (the × navigates), "recurs" (a timer re-shows it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,9 +69,17 @@ def shown_elements(doc: Any, scripts: list[str], paths: dict[Any, str]) -> tuple
 _BUILDER = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{(.{0,2000}?)\n?\s*\}", re.S)
 _INNER = re.compile(r"""\.innerHTML\s*=\s*(['"])(.*?)(?<!\\)\1""", re.S)
 _TAG_TEXT = re.compile(r">([^<>]*)<")
+# innerHTML = '<div>…' + '<span>…</span></div>'; : the whole concatenation, then each literal in it
+_INNER_EXPR = re.compile(r"""\.innerHTML\s*=\s*((?:(['"])(?:.*?)(?<!\\)\2\s*\+?\s*)+)""", re.S)
+_LITERAL = re.compile(r"""(['"])(.*?)(?<!\\)\1""", re.S)
 _CLOSE_MARKUP = re.compile(r"""(?:id|class|aria-label)\s*=\s*\\?['"][^'"]*(?:close|guanbi|dismiss|shut)|onclick\s*=""", re.I)
 # what an advertising layer says (a notice or an age gate does not)
-_AD_WORDS = re.compile(r"秒杀|抢购|领券|领取|优惠|折|扫码|加微|微信|立即|限时|红包|中奖|下载|特价|[¥￥]\s*\d|\d\s*元|0元|免费")
+_AD_WORDS = re.compile(r"秒杀|抢购|领券|领取|优惠|折|扫码|加微|微信|立即|限时|红包|中奖|下载|特价|[¥￥]\s*\d|\d\s*元|0元|免费"
+                       r"|大促|促销|特惠|包邮|买[一二三四五\d]送[一二三四五\d]|送[一二三四五\d]|福利|爆款")
+_ALT = re.compile(r"""\balt\s*=\s*\\?['"]([^'"\\]{1,120})""")
+# a close-looking control (×, 关闭, id …close…/…x…) whose click handler does something other than hide the layer
+_FAKE_CLOSE = re.compile(r"""getElementById\(\s*['"]([\w-]*(?:close|Close|X|x|guanbi)[\w-]*)['"]\s*\)\.onclick\s*=\s*function\s*\([^)]*\)\s*"""
+                         r"""\{([^}]{0,300}?(?:location|window\.open|\.href\s*=)[^}]{0,200})\}""")
 SCRIPT_BUILT = "script-built:"  # element_id prefix of a layer the script builds (no id of its own in the HTML)
 
 
@@ -85,16 +93,27 @@ def built_layers(scripts: list[str]) -> tuple[Overlay, ...]:
         name, body = m.group(1), m.group(2)
         if "createElement" not in body or "appendChild" not in body:
             continue
-        if not re.search(rf"set(?:Timeout|Interval)\s*\([^;]{{0,120}}?\b{re.escape(name)}\b", code):
+        if not re.search(rf"set(?:Timeout|Interval)\s*\([^;]{{0,120}}?\b{re.escape(name)}\b", code) and not re.search(
+                rf"set(?:Timeout|Interval)\s*\(\s*function\s*\([^)]*\)\s*\{{.{{0,240}}?\b{re.escape(name)}\s*\(", code, re.S):
             continue
-        markup = " ".join(x.group(2) for x in _INNER.finditer(body))
+        markup = " ".join(lit.group(2) for x in _INNER_EXPR.finditer(body) for lit in _LITERAL.finditer(x.group(1)))
         pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
+        pieces += [norm(a) for a in _ALT.findall(markup) if norm(a)]  # an ad in an image says it in its alt text
         text = " ".join(pieces)[:300]
         if not text or not _AD_WORDS.search(text):
             continue
         closable = bool(_CLOSE_MARKUP.search(markup)) or any(_CLOSE_WORDS.match(p) for p in pieces) \
             or bool(re.search(r"\.remove\(|removeChild|display\s*=\s*['\"]none", body))
-        out.append(Overlay(element_id=f"{SCRIPT_BUILT}{name}", text=text, closable=closable, path=f"script:{name}()"))
+        defeat = ""
+        fake = next((f for f in _FAKE_CLOSE.finditer(code) if re.search(rf"""id\s*=\s*\\?['"]{re.escape(f.group(1))}\\?['"]""", markup)
+                     and not re.search(r"\.remove\(|removeChild|display\s*=\s*['\"]none", f.group(2))), None)
+        if fake is not None:
+            defeat, closable = "fake_close", False  # the × takes the visitor somewhere instead of closing
+        elif re.search(rf"setInterval\s*\(\s*(?:function\s*\([^)]*\)\s*\{{.{{0,240}}?\b{re.escape(name)}\s*\(|{re.escape(name)}\s*,)",
+                       code, re.S):
+            defeat, closable = "recurs", False  # shown again by a timer however often it is closed
+        out.append(Overlay(element_id=f"{SCRIPT_BUILT}{name}", text=text, closable=closable, path=f"script:{name}()",
+                           defeat=defeat))
         if len(out) >= MAX_OVERLAYS:
             break
     return tuple(out)

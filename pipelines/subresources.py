@@ -96,6 +96,11 @@ class SubresourcePipeline:
         layers = built_layers([c for c in code if c])
         if layers and item.page is not None:
             item.page = dataclasses.replace(item.page, overlays=tuple(item.page.overlays) + layers)
+        by_url = {u: c for u, c in zip(urls, code, strict=True) if c}
+        if by_url and item.page is not None:  # the malicious-code rules read what the shop's own scripts hide
+            item.page = dataclasses.replace(item.page, scripts=tuple(
+                dataclasses.replace(sc, fetched=by_url[sc.src]) if sc.src in by_url else sc
+                for sc in item.page.scripts))
 
     async def _get(self, url: str, state: Any) -> dict[str, Any]:
         """The run's one fetch of ``url`` (concurrent callers wait for the same fetch)."""

@@ -34,7 +34,7 @@ _USAGE_AFTER = re.compile(r"(?:的)?(?:赏味期|食用期|饮用期|使用期|�
 
 # the superlative said as a negation (价格找遍全网不可能比这里更低, 绝对找不到第二家): 广告法 第九条第（三）项
 _NONE_BETTER = re.compile(r"(?:全网|全国|全市|全行业|市面上|整个市场|任何一家|别家)[^。;]{0,12}?(?:不可能|找不到|没有|再也找不到|不会有)"
-                          r"[^。;]{0,8}?(?:比[^。;]{0,8}?)?(?:更低|更便宜|更好|还低|还便宜|更优惠)|(?:绝对|保证|全网)找不到第二家")
+                          r"[^。;]{0,8}?(?:比[^。;]{0,8}?)?(?:更低|更便宜|更好|还低|还便宜|更优惠)|找不到第二家")
 
 
 def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -127,7 +127,7 @@ def check_health_food(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         return
 
 
-_RATE = re.compile(r"(?:有效率|治愈率|显效率|好转率)(?:达到?|高达|超过|为)?\d{2,3}(?:\.\d+)?%")
+_RATE = re.compile(r"(?:有效率|治愈率|显效率|好转率|通过率|过关率|录取率|就业率)(?:达到?|高达|超过|为)?\d{2,3}(?:\.\d+)?%")
 
 
 # an effect promised (保证长出新发) or refunded when it fails to appear (不长包退, 不瘦退款)
@@ -138,8 +138,11 @@ _PROMISE = re.compile(rf"保证[^,。;]{{0,4}}?{_EFFECTS}|(?<![满])不(?:长|�
 # returns promised on an investment or a business opportunity (广告法 第二十五条: 对未来效果、收益作出保证性承诺)
 _RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)?(?:月|天|年|周)(?:就能|即可|就|保证|包)?回本|保证(?:收益|回报|升值|盈利|赚钱|回本)"
                       r"|(?:签协议|承诺|保证)[^。;]{0,8}?(?:升值|收益不低于|回报不低于|翻倍|年化)|(?:年化|月|日)收益(?:不低于|保底)"
-                      r"|亏损(?:全额)?(?:补偿|赔付|包赔|我们承担)|不赚钱我赔|(?:至少|保证|稳)翻[一二三四五两几\d]+倍")
-_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻")
+                      r"|亏损(?:全额)?(?:补偿|赔付|包赔|我们承担)|不赚钱我赔|(?:至少|保证|稳)翻[一二三四五两几\d]+倍"
+                      # training that guarantees a pass or a job (广告法 第二十四条)
+                      r"|(?:拿不到证|考不过|不通过|没通过|没考过|不过)[^。;]{0,10}?(?:全额|全部|一分不少)?(?:退还|退款|退费|退学费)"
+                      r"|包(?:推荐|分配|安排)?(?:工作|就业|上岗)|(?:起薪|月薪|工资)不低于|保证(?:就业|上岗|拿证|通过)")
+_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资")
 
 
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:

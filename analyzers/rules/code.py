@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -84,6 +85,11 @@ def check_unclosable_overlay(p: Page, registry: Any, opts: dict[str, Any]) -> It
     for o in p.overlays:
         if o.closable or not _shown_by_itself(o, code):
             continue
+        if o.defeat:
+            how = "的“×”不关闭浮层而是跳转" if o.defeat == "fake_close" else "关闭后又被定时器重新弹出"
+            yield Hit(match=o.text[:60], location=Location(kind="script", selector=o.path or f"#{o.element_id}"),
+                      confidence=0.75, excerpt=f"页面脚本自行弹出的浮层（#{o.element_id}）{how}：{_short(o.text, 80)}")
+            continue
         yield Hit(match=o.text[:60], location=Location(kind="script", selector=o.path or f"#{o.element_id}"),
                   confidence=0.75, excerpt=f"页面脚本自行弹出的浮层（#{o.element_id}）没有关闭按钮：{_short(o.text, 80)}")
 
@@ -103,11 +109,53 @@ def _miner_shape(sc: Script) -> str:
     return host(sc.src) if sc.src and _MINER_HOST.search(sc.src) else ""
 
 
+_HEX_ESC = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+_CHARCODES = re.compile(r"fromCharCode\s*\(\s*((?:\d{2,5}\s*,\s*){3,2000}\d{2,5})\s*\)")
+_B64_LITERAL = re.compile(r"['\"]([A-Za-z0-9+/]{16,4000}={0,2})['\"]")
+_POOL_URL = re.compile(r"wss?://[^'\"\s]*(?:xmr|monero|coinhive|minexmr|nanopool|supportxmr|pool-|\.pool\.|mining)", re.I)
+
+
+_ESCAPED_LITERAL = re.compile(r"['\"]((?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|[^'\"\\\n]){0,2000})['\"]")
+
+
+def hidden_strings(code: str) -> list[str]:
+    """What ``code`` hides in hex-escaped literals, fromCharCode lists and base64 literals, decoded (pure,
+    bounded; the script is read, never run)."""
+    code = code[:200_000]
+    out: list[str] = []
+    if "\\x" in code or "\\u" in code:
+        for m in list(_ESCAPED_LITERAL.finditer(code))[:500]:
+            if "\\" in m.group(1):
+                out.append(_HEX_ESC.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), m.group(1)))
+    for m in list(_CHARCODES.finditer(code))[:50]:
+        out.append("".join(chr(int(n)) for n in m.group(1).split(",") if int(n) < 0x110000))
+    for m in list(_B64_LITERAL.finditer(code))[:200]:
+        try:
+            text = base64.b64decode(m.group(1), validate=True).decode("ascii")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if text.isprintable():
+            out.append(text)
+    return out
+
+
+def deobfuscated(code: str) -> str:
+    """``code`` and, after it, what it hides (:func:`hidden_strings`)."""
+    return "\n".join([code[:200_000], *hidden_strings(code)])
+
+
+def _code(sc: Script) -> str:
+    return sc.inline or sc.fetched
+
+
 def check_miner(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     sigs = [e.raw.lower() for e in lexicon("miner_signatures")]
     for sc in p.scripts:
-        text = (sc.src + "\n" + sc.inline[:200_000]).lower()
-        sig = next((s for s in sigs if s in text), None) or _miner_shape(sc)
+        code = _code(sc)
+        plain = deobfuscated(code) if code and sc.fetched else code[:200_000]
+        text = (sc.src + "\n" + plain).lower()
+        pool = _POOL_URL.search(text) if "ws" in text else None
+        sig = next((s for s in sigs if s in text), None) or _miner_shape(sc) or (pool.group(0) if pool else None)
         if sig:
             yield Hit(match=sig, location=Location(kind="script", selector=sc.src or "inline"), confidence=0.95,
                       excerpt=_short(sc.src or sc.inline))
@@ -155,15 +203,27 @@ def decoded_literals(code: str, limit: int = 20) -> str:
     return "\n".join(out)
 
 
+# a redirect assembled from hidden strings: window['location']['href']=atob(…) with an absolute URL decoded
+_HIDDEN_URL = re.compile(r"https?://[^'\"\s]{4,}")
+
+
 def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
-        code = sc.inline[:200_000]
+        code = _code(sc)[:200_000]
         if not code:
             continue
         ob = _OBFUSCATION.search(code)
         if ob and _EVAL.search(code) and (_SINK.search(code) or _SINK.search(decoded_literals(code))):
             yield Hit(match=ob.group(0)[:40], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(code))
+            continue
+        if ob and ("\\x" in code or "fromCharCode" in code or "atob" in code):
+            hidden = "\n".join(hidden_strings(code))  # only what was hidden, not the code as written
+            url = _HIDDEN_URL.search(hidden)
+            if url and "location" in hidden and ("href" in hidden or "replace" in hidden) \
+                    and not same_site(url.group(0), p.url):
+                yield Hit(match=ob.group(0)[:40], location=Location(kind="script", selector=sc.src or "inline"),
+                          confidence=0.75, excerpt=_short(code), detail=f"（隐藏的跳转地址 {url.group(0)[:80]}）")
 
 
 _EXEC = re.compile(r"\.(?:exe|apk|msi|scr|bat|cmd|vbs|jar|dmg|pif|com)(?:$|[?#])", re.I)

@@ -92,7 +92,8 @@ _DENY_FREE = re.compile(
     r"|非会员[^。;]{0,10}?不(?:享受|支持|适用|参与)"
     r"|每(?:月|年|人|位|个)[^。;]{0,12}?(?:仅|只)(?:可|能)?(?:申请|享受|使用)?(?:一|1|两|2)次[^。;]{0,8}?无理由"
     r"|(?:只|仅)(?:接受|支持|受理|处理)质量问题[^。]{0,30}?(?:不合适|不喜欢|个人原因|无理由)"
-    r"|(?:无论|不论|不管)(?:任何|什么|何种)?(?:原因|理由)[^。;]{0,16}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退还|退款|退货|退换|退)")
+    r"|(?:无论|不论|不管)(?:任何|什么|何种)?(?:原因|理由)[^。;]{0,16}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退还|退款|退货|退换|退)"
+    r"|(?:无论|不论|不管)是否(?:开封|拆封|使用|拆开)[^。;]{0,8}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退货|退换|退)")
 
 
 def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -104,7 +105,7 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         seen.add(doc.sentence(c.start, c.end))
         if not _exempt_nearby(doc, c.start, c.end):
             yield Hit(c.start, c.end, confidence=0.9)
-    if "无理由" not in doc.text and "非会员" not in doc.text and "原因" not in doc.text and "理由" not in doc.text:
+    if not any(w in doc.text for w in ("无理由", "非会员", "原因", "理由", "是否")):
         return
     for m in _DENY_FREE.finditer(doc.text):
         span = (m.start(), m.end())

@@ -25,3 +25,36 @@ def test_without_a_timer_nothing_is_built_by_itself() -> None:
             "d.innerHTML='<p>限时秒杀 立即抢购</p>';document.body.appendChild(d);}</script></body></html>")
     page = extract_page(html, "http://shop.example.cn/", is_home=True, kind="home")
     assert [f for f in analyze_page(page) if f.category == "harassing_ads"] == []
+
+
+def test_a_close_that_navigates_or_a_timer_that_reshows_defeats_closing() -> None:
+    from extraction.overlays import built_layers
+
+    fake = ("function showAd(){var m=document.createElement('div');m.innerHTML='<img alt=\"冬季大促 买二送一\">'+"
+            "'<span id=\"adX\">×</span>';document.body.appendChild(m);"
+            "document.getElementById('adX').onclick=function(){location.hash='#/item/3';};}\nsetTimeout(showAd,3000);")
+    (layer,) = built_layers([fake])
+    assert layer.defeat == "fake_close" and not layer.closable and "买二送一" in layer.text
+    again = ("function showAd(){var m=document.createElement('div');m.id='ad';m.innerHTML='<b>限时秒杀</b><span class=\"close\">×</span>';"
+             "document.body.appendChild(m);}\nsetInterval(function(){var m=document.getElementById('ad');if(m)m.remove();showAd();},20000);")
+    (layer,) = built_layers([again])
+    assert layer.defeat == "recurs" and not layer.closable
+    honest = ("function showAd(){var m=document.createElement('div');m.innerHTML='<b>限时秒杀</b><span id=\"adClose\">×</span>';"
+              "document.body.appendChild(m);document.getElementById('adClose').onclick=function(){m.remove();};}\nsetTimeout(showAd,3000);")
+    (layer,) = built_layers([honest])
+    assert layer.closable and not layer.defeat
+
+
+def test_what_an_external_script_hides_is_read() -> None:
+    from analyzers.model import Page, Script
+    from analyzers.rules import code as rules
+
+    js = ("var _0x=['\\x6c\\x6f\\x63\\x61\\x74\\x69\\x6f\\x6e','aHR0cHM6Ly9ldmlsLmV4YW1wbGUuY29tLw=='];"
+          "(function(a){window[a[0]]['\\x68\\x72\\x65\\x66']=atob(a[1]);})(_0x);"
+          "var u=String.fromCharCode(119,115,115,58,47,47,120,109,114,46,112,111,111,108,46,99,99);var ws=new WebSocket(u);")
+    page = Page(url="http://127.0.0.1:1/", scripts=(Script(src="http://127.0.0.1:1/js/t.js", fetched=js),), is_home=True)
+    assert [h.match[:14] for h in rules.check_miner(page, None, {})] == ["wss://xmr.pool"]
+    assert any("evil.example.com" in h.detail for h in rules.check_obfuscated_redirect(page, None, {}))
+    library = Page(url="http://127.0.0.1:1/", scripts=(Script(src="http://127.0.0.1:1/js/lib.js",
+                                                               fetched="var s=String.fromCharCode(65,66,67,68);render(s);"),))
+    assert not list(rules.check_miner(library, None, {})) and not list(rules.check_obfuscated_redirect(library, None, {}))
