@@ -423,6 +423,18 @@ async def _settle(page: Any, recorder: EventRecorder | None, cap: float, bound: 
         result.cut_reason = result.cut_reason or f"render time limit ({what})"
 
 
+_FRONT: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()  # per event loop
+
+
+def _front_lock() -> asyncio.Lock:
+    """The lock of the browser's front tab (one page scrolls in front at a time)."""
+    loop = asyncio.get_running_loop()
+    lock = _FRONT.get(loop)
+    if lock is None:
+        lock = _FRONT[loop] = asyncio.Lock()
+    return lock
+
+
 async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, pdf: bool = False,
                         recorder: EventRecorder | None = None) -> RenderResult:
     """Settle, scroll and capture an opened page, all within ``timeout`` seconds overall."""
@@ -437,7 +449,16 @@ async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, p
     await _settle(page, recorder, left(timeout * 0.4), left(timeout * 0.4 + DOM_CAP), "network idle", result)
     why = await _bounded(page.evaluate(SCROLL_WANTED), left(2.0), "scroll check", result)
     if why is None or why:  # something on the page may react to scrolling (or it could not be told)
-        await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
+        # an intersection observer reports nothing in a tab that is not the browser's front one (with several
+        # pages in flight, or a kept tab, most are not): a page brings itself to the front for its scroll,
+        # one at a time (the loads it starts go on in the background, and the settle waits for them)
+        lock = _front_lock()
+        if await _bounded(lock.acquire(), left(3.0), "waiting to scroll", result) is not None:
+            try:
+                await _bounded(page.bring_to_front(), left(2.0), "bring to front", result)
+                await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
+            finally:
+                lock.release()
         await _settle(page, recorder, left(2.0), left(2.0 + DOM_CAP), "network idle after scroll", result)
     result.final_url = page.url
     result.dom = await _bounded(page.content(), left(5.0), "DOM", result) or ""
