@@ -127,6 +127,10 @@ class _Unit:
 
 def _text_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options,
                    storefront_id: int | None, kind: str = "", heading: str = "") -> list[Finding]:
+    if opts.use_model and len(units) > 1:
+        model = learned.load()
+        if model is not None:  # every block the veto and the model ask about, in one numpy pass (same scores)
+            model.prime([_unit_text(doc, units, k) for k in range(len(units))])
     out, ruled, voices = _rule_findings(doc, units, url, opts, storefront_id, kind, heading)
     if opts.use_model:
         out.extend(_model_findings(doc, units, ruled, url, opts, storefront_id, kind, voices))

@@ -328,8 +328,23 @@ def _navigation(req: h11.Request) -> str:
 
 
 # -- the crawl's gate (one crawl per process, like crawler.middlewares' browser guard) ----------
+# Chromium reads only the last ``--disable-features``: Playwright passes its own list first (playwright-core's
+# chromiumSwitches, 1.65), so ours carries that list on. With our two features alone Playwright's came
+# back: HTTPS upgrades of http:// storefronts, paint holding, and requests of Chromium's own (optimisation
+# hints, network time) that the gate refused and the run listed as blocked browser requests.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying",
+    "AimEnabled", "PreconnectToSearch",
+)
+# ours: no DNS of the browser's own, no predictive connections, and none of Chromium's background fetches
+# (certificate-transparency and other component updates, translation, optimisation-guide models)
+OWN_DISABLED_FEATURES = ("DnsOverHttps", "NetworkPrediction", "CertificateTransparencyComponentUpdater", "Translate",
+                         "OptimizationGuideModelDownloading", "OptimizationHintsFetching", "OptimizationTargetPrediction",
+                         "AutofillServerCommunication", "MediaRouter", "DialMediaRouteProvider")
 BROWSER_ARGS = ("--dns-prefetch-disable", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-                "--disable-features=DnsOverHttps,NetworkPrediction")
+                "--disable-features=" + ",".join(dict.fromkeys(PLAYWRIGHT_DISABLED_FEATURES + OWN_DISABLED_FEATURES)))
 _CURRENT: NetworkGate | None = None
 
 

@@ -3,7 +3,8 @@
 :func:`needs_render` is pure (HTML in, reason out). :func:`finish_render` runs inside the
 spider's callback on a Playwright page opened by scrapy-playwright: it waits until the page is
 settled (:mod:`crawler.settle`: no request in flight, no short timer pending, no DOM change, each
-wait capped), scrolls to trigger lazy content (and settles again only if that started anything),
+wait capped), scrolls to trigger lazy content when anything on the page can react to scrolling
+(:data:`SCROLL_WANTED`; and settles again only if that started anything),
 then takes the DOM, a layout-annotated copy of it (for hidden text and iframe visibility), the
 events the page caused, a full-page screenshot and, on request, a PDF print, all from the one
 loaded page (nothing is reloaded). Every browser step has a time bound: a page that loops
@@ -17,6 +18,7 @@ import base64
 import logging
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +151,24 @@ async (steps) => {
 }
 """
 
+# Why scrolling the page could change what it shows ('' when nothing on it reacts to scrolling: no
+# listener of scroll-like events, no intersection observer (crawler.settle's tracker counts them), no
+# scroll handler attribute, nothing lazily loaded, no frame whose own scripts may watch the viewport).
+# Such a page is not scrolled: the full-page screenshot draws it whole anyway, and scrolling a tall
+# page made Chromium draw every screen once more (a quarter of a page's CPU).
+SCROLL_WANTED = r"""
+() => {
+  const s = window.__swSettle;
+  if (!s || !s.scrollers) return "no page-state tracker";
+  if (s.scrollers()) return "scroll listeners or intersection observers";
+  const d = document, b = d.body;
+  if (window.onscroll || window.onwheel || d.onscroll || d.onwheel || (b && (b.onscroll || b.onwheel))) return "scroll handler";
+  if (d.querySelector('[onscroll], [onwheel], [loading="lazy" i], iframe, frame, object, embed, [data-src], [data-srcset],'
+                      + ' [data-original], [data-lazy], [data-lazy-src], [data-bg], .lazy, .lazyload')) return "lazy content or frames";
+  return "";
+}
+"""
+
 MAX_SCREENSHOT_HEIGHT = 16000
 
 
@@ -210,6 +230,14 @@ class EventRecorder:
         self.network = NetworkWatch()
         self.navigations: list[str] = []  # URLs the main frame was asked to load (bounded)
         self._page: Any = None
+
+    def detach(self, page: Any) -> None:
+        """Stop listening on ``page`` (its tab is kept for another render: crawler.tabs)."""
+        self.network.detach(page)
+        for event, handler in (("request", self._on_request), ("popup", self._on_popup),
+                               ("dialog", self._on_dialog), ("download", self._on_download)):
+            page.remove_listener(event, handler)
+        self._page = None
 
     def _add(self, event: dict[str, Any]) -> None:
         self.events = compact_events([*self.events, event])
@@ -286,6 +314,25 @@ def document_for_browser(cap: Any, limit: int) -> tuple[dict[str, str], bytes] |
     return headers, body[:limit]
 
 
+_SCRIPTED: weakref.WeakSet[Any] = weakref.WeakSet()  # tabs with the init scripts installed
+
+
+async def release_tab(page: Any, meta: dict[str, Any], timeout: float = 5.0) -> bool:
+    """Make a rendered tab blank for its next render (crawler.tabs): unload its document, stop this
+    render's recorders and remove its routes. False when that failed (the tab is to be closed)."""
+    try:
+        await asyncio.wait_for(page.goto("about:blank"), timeout)
+        for key in ("sw_recorder", "sw_data"):
+            recorder = meta.get(key)
+            if recorder is not None:
+                recorder.detach(page)
+        await asyncio.wait_for(page.unroute_all(behavior="ignoreErrors"), timeout)
+    except Exception as exc:
+        log.debug("tab not kept: %s", exc)
+        return False
+    return not page.is_closed() and page.url == "about:blank"
+
+
 async def init_page(page: Any, request: Any) -> None:
     """scrapy-playwright page-init callback: install the recorder before the page loads and, when
     the fetcher has the page, serve the browser those bytes (registered after scrapy-playwright's
@@ -295,7 +342,9 @@ async def init_page(page: Any, request: Any) -> None:
     request.meta["sw_recorder"] = recorder
     request.meta["sw_data"] = data = DataRecorder()  # what its script loads, for the evidence
     data.attach(page)
-    await page.add_init_script(INIT_SCRIPT + TRACKER_SCRIPT)
+    if page not in _SCRIPTED:  # a kept tab (crawler.tabs) has them: they run in every document it loads
+        await page.add_init_script(INIT_SCRIPT + TRACKER_SCRIPT)
+        _SCRIPTED.add(page)
     doc = document_for_browser(request.meta.get("sw_capture"), int(request.meta.get("sw_max_bytes") or 5 << 20))
     if doc is None:
         return
@@ -374,6 +423,18 @@ async def _settle(page: Any, recorder: EventRecorder | None, cap: float, bound: 
         result.cut_reason = result.cut_reason or f"render time limit ({what})"
 
 
+_FRONT: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()  # per event loop
+
+
+def _front_lock() -> asyncio.Lock:
+    """The lock of the browser's front tab (one page scrolls in front at a time)."""
+    loop = asyncio.get_running_loop()
+    lock = _FRONT.get(loop)
+    if lock is None:
+        lock = _FRONT[loop] = asyncio.Lock()
+    return lock
+
+
 async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, pdf: bool = False,
                         recorder: EventRecorder | None = None) -> RenderResult:
     """Settle, scroll and capture an opened page, all within ``timeout`` seconds overall."""
@@ -386,8 +447,19 @@ async def finish_render(page: Any, *, timeout: float, screenshot: bool = True, p
 
     await _bounded(page.wait_for_load_state("load"), left(timeout * 0.3), "page load", result)
     await _settle(page, recorder, left(timeout * 0.4), left(timeout * 0.4 + DOM_CAP), "network idle", result)
-    await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
-    await _settle(page, recorder, left(2.0), left(2.0 + DOM_CAP), "network idle after scroll", result)
+    why = await _bounded(page.evaluate(SCROLL_WANTED), left(2.0), "scroll check", result)
+    if why is None or why:  # something on the page may react to scrolling (or it could not be told)
+        # an intersection observer reports nothing in a tab that is not the browser's front one (with several
+        # pages in flight, or a kept tab, most are not): a page brings itself to the front for its scroll,
+        # one at a time (the loads it starts go on in the background, and the settle waits for them)
+        lock = _front_lock()
+        if await _bounded(lock.acquire(), left(3.0), "waiting to scroll", result) is not None:
+            try:
+                await _bounded(page.bring_to_front(), left(2.0), "bring to front", result)
+                await _bounded(page.evaluate(SCROLL_SCRIPT, 8), left(3.0), "scroll", result)
+            finally:
+                lock.release()
+        await _settle(page, recorder, left(2.0), left(2.0 + DOM_CAP), "network idle after scroll", result)
     result.final_url = page.url
     result.dom = await _bounded(page.content(), left(5.0), "DOM", result) or ""
     events = await _bounded(page.evaluate(ANNOTATE_SCRIPT), left(5.0), "layout", result)

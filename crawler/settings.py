@@ -109,7 +109,7 @@ def scrapy_settings(job: Any) -> dict[str, Any]:
         "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
     }
     if o.render != "never":
-        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        handler = "crawler.tabs.RenderHandler"  # scrapy-playwright's, reusing the tabs of finished renders
         launch: dict[str, Any] = {
             "headless": True,
             "executable_path": o.chromium_path,

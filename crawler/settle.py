@@ -71,6 +71,18 @@ TRACKER_SCRIPT = r"""
     new MutationObserver(() => { st.last = performance.now(); })
       .observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
   } catch (e) {}
+  // what scrolling could set off (crawler.render scrolls the page only then): listeners of scroll-like
+  // events and intersection observers, whoever registers them
+  let scrollers = 0;
+  const SCROLLY = new Set(["scroll", "scrollend", "wheel", "mousewheel", "touchmove"]);
+  const origAdd = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (type, ...rest) {
+    if (SCROLLY.has(String(type).toLowerCase())) scrollers++;
+    return origAdd.call(this, type, ...rest);
+  };
+  const IO = window.IntersectionObserver;
+  if (IO) window.IntersectionObserver = new Proxy(IO, {construct(t, args, nt) { scrollers++; return Reflect.construct(t, args, nt); }});
+  st.scrollers = () => scrollers;
 })();
 """.replace("%d", str(SHORT_TIMER_MS))
 
@@ -96,6 +108,11 @@ class NetworkWatch:
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
+
+    def detach(self, page: Any) -> None:
+        page.remove_listener("request", self._started)
+        page.remove_listener("requestfinished", self._ended)
+        page.remove_listener("requestfailed", self._ended)
 
     def _started(self, _request: Any) -> None:
         self.inflight += 1

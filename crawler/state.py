@@ -85,6 +85,12 @@ class RunState:
         self.context_pending[name] += 1
         return name
 
+    def context_wanted(self, name: str) -> bool:
+        """Will another render use context ``name`` (asked by a render still counted in it): it is the
+        one the next render goes to, or renders already given to it have yet to end?"""
+        current = f"sw-{self.renders_started // max(self.job.options.context_recycle_pages, 1)}"
+        return name == current or self.context_pending[name] > 1
+
     def context_done(self, name: str) -> bool:
         """A render in context ``name`` ended; True when that context is retired and idle."""
         self.context_pending[name] -= 1

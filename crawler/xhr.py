@@ -48,6 +48,9 @@ class DataRecorder:
     def attach(self, page: Any) -> None:
         page.on("response", self._on_response)
 
+    def detach(self, page: Any) -> None:
+        page.remove_listener("response", self._on_response)
+
     def _on_response(self, response: Any) -> None:
         try:
             if response.request.resource_type not in KINDS:

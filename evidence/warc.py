@@ -8,7 +8,8 @@ together at close; a crash leaves only ``.part`` files, never a WARC that looks 
 
 Compression level per record (warcio always uses 9): :data:`GZIP_LEVEL` for text (HTML, DOM,
 JSON: within 1 % of level 9's size at under half its time) and :data:`PACKED_GZIP_LEVEL` for
-payloads that are compressed already (PNG screenshots, PDFs, images: level 9 only burns time).
+payloads that are compressed already (PNG screenshots, PDFs, images): stored, as deflate at level 1
+took 47 ms of the crawl's loop for a 1.4 MB full-page PNG to save 5 % of its bytes (level 0: 5 ms).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 INDEX_SUFFIX = ".idx.json"
 GZIP_LEVEL = 6
-PACKED_GZIP_LEVEL = 1
+PACKED_GZIP_LEVEL = 0
 PACKED_KINDS = {"screenshot", "pdf", "image"}
 _DROP_RESPONSE_HEADERS = {"transfer-encoding"}
 

@@ -59,11 +59,22 @@ class PageJudge:
             self.pool = None
 
     def parts(self, pages: list[Page]) -> dict[int, PagePart]:
-        """Parts by index in ``pages`` (waits for the worker); pages it failed on are left out."""
+        """Parts by index in ``pages`` (waits for the worker); pages it failed on are left out.
+
+        Once the crawl is over its core is free: the pages the worker has not started yet are judged
+        here meanwhile, from the last one back (the worker goes on from the front), so both cores
+        work until the parts are in. A part is the same wherever it is computed (pure rules)."""
         out: dict[int, PagePart] = {}
+        for i in reversed(range(len(pages))):
+            fut = self.futures.get(id(pages[i]))
+            if fut is None or not fut.cancel():  # running, queued for the worker, or done
+                if fut is not None and not fut.done():
+                    break  # the worker has reached it: it has the rest
+                continue
+            out[i] = _part(pages[i], self.registry, self.storefront_id)
         for i, page in enumerate(pages):
             fut = self.futures.get(id(page))
-            if fut is None:
+            if fut is None or i in out or fut.cancelled():
                 continue
             try:
                 out[i] = fut.result()

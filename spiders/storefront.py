@@ -21,8 +21,17 @@ from scrapy.exceptions import StopDownload
 from crawler.capture import capture_from_response, describe_failure, utc_now
 from crawler.items import PageCapture
 from crawler.links import classify, is_hash_route, is_page_link, priority
-from crawler.render import RenderResult, compact_events, finish_render, init_page, needs_render, render_gaps
+from crawler.render import (
+    RenderResult,
+    compact_events,
+    finish_render,
+    init_page,
+    needs_render,
+    release_tab,
+    render_gaps,
+)
 from crawler.state import RunState
+from crawler.tabs import TabPool
 from extraction.dom import links_in, parse_html
 
 log = logging.getLogger(__name__)
@@ -35,6 +44,7 @@ class StorefrontSpider(scrapy.Spider):
         super().__init__(**kw)
         self.state = state
         self.options = state.job.options
+        self.tabs = TabPool() if self.options.render != "never" else None  # tabs kept between renders
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kw: Any) -> StorefrontSpider:
@@ -156,6 +166,7 @@ class StorefrontSpider(scrapy.Spider):
             cap = PageCapture(url=meta["sw_url"], request_url=meta["sw_url"], fetched_at=utc_now(),
                               depth=meta["sw_depth"], kind=meta["sw_kind"], is_home=meta["sw_home"],
                               anchor_text=meta["sw_anchor"], referer=meta["sw_referer"], status=response.status)
+        keep = False
         try:
             result = await finish_render(page, timeout=self.options.render_timeout,
                                          pdf=cap.is_home and self.options.pdf_pages,
@@ -165,13 +176,16 @@ class StorefrontSpider(scrapy.Spider):
                 got = await data.collect()
                 cap.data_responses = [d for d in got if self.state.scope.in_scope(d.url)]
                 cap.evidence_gaps.extend(data.gaps)
+            left = self._left_host(result.final_url, meta.get("sw_recorder"))
+            # a clean render's tab serves the next one (crawler.tabs); anything odd and it is closed
+            keep = not (result.cut_reason or left or data is None or data.gaps
+                        or any(e.get("kind") in ("popup", "dialog", "download") for e in result.events))
         finally:
-            await self._close_page(page, meta.get("playwright_context", ""))
+            await self._close_page(page, meta.get("playwright_context", ""), meta if keep else None)
         cap.rendered = True
         cap.render_reason = meta.get("sw_render_reason", "")
         cap.rendered_at = utc_now()
         cap.browser_status = response.status
-        left = self._left_host(result.final_url, meta.get("sw_recorder"))
         if left:
             # a script or refresh took (or tried to take: the guard may have stopped it) the browser
             # off the host: what it shows (an error page, the gate's refusal, another site, or the
@@ -197,6 +211,10 @@ class StorefrontSpider(scrapy.Spider):
         for request in self._follow(links, result.final_url or cap.url, meta):
             yield request
 
+    def closed(self, reason: str) -> None:
+        if self.tabs is not None and self.state.renders_started:
+            log.info("%d renders, %d of them in a kept tab", self.state.renders_started, self.tabs.reused)
+
     def _left_host(self, final_url: str, recorder: Any) -> str:
         """Where the browser's main frame went (or was sent) off the storefront's host, or ``""``."""
         sent = recorder.left_to(self.state.scope.in_scope) if recorder is not None else ""
@@ -204,12 +222,22 @@ class StorefrontSpider(scrapy.Spider):
             return sent or final_url  # the URL it was sent to says more than chrome-error://
         return sent
 
-    async def _close_page(self, page: Any, context: str) -> None:
-        try:
-            await page.close()
-        except Exception:
-            log.debug("page close failed", exc_info=True)
+    async def _close_page(self, page: Any, context: str, keep: dict[str, Any] | None = None) -> None:
+        """End a render's use of its tab: kept blank for the context's next render when ``keep`` (the
+        render's meta) is given and the context is still in use (crawler.tabs), else closed."""
+        kept = False
+        if keep is not None and self.tabs is not None and context and self.state.context_wanted(context):
+            kept = await release_tab(page, keep)
+        if kept and self.tabs is not None:
+            self.tabs.keep(page, context)
+        else:
+            try:
+                await page.close()
+            except Exception:
+                log.debug("page close failed", exc_info=True)
         if context and self.state.context_done(context):
+            if self.tabs is not None:
+                self.tabs.drop(context)
             try:
                 await page.context.close()
                 log.info("browser context %s recycled", context)

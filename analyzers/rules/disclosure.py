@@ -45,14 +45,20 @@ def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
     if not products:
         return
     shared = "\n".join(s.text(p) for p in s.pages if p not in products)
+    in_shared: dict[str, bool] = {}  # item -> found in the shared text (searched once, not once per product)
     for p in products:
         own = s.text(p)
         if "议" in own or "询" in own or "咨询" in own:
             own = _PRICE_WITHHELD.sub(" ", own)
         fresh = "fresh" in product_kind(own)
         for item, pattern in PRODUCT_ITEMS.items():
-            if pattern.search(own) or (item not in _PAGE_ONLY and pattern.search(shared)):
+            if pattern.search(own):
                 continue
+            if item not in _PAGE_ONLY:
+                if item not in in_shared:
+                    in_shared[item] = pattern.search(shared) is not None
+                if in_shared[item]:
+                    continue
             if item == "生产者" and fresh and _ORIGIN.search(own):
                 continue
             yield Hit(match=item, location=Location(kind="page", selector=p.url), url=p.url, confidence=0.75,
