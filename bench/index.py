@@ -348,6 +348,32 @@ def bulk_load(backend: EsBackend, store: Store, n: int, out: dict[str, Any]) -> 
     out["es_segments"] = len(client.cat.segments(index=index, format="json"))
 
 
+def peer_rounds(backend: EsBackend, conf: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    """The five queries by this tree's EsBackend and by the one in ``args.peer_code`` (another
+    checkout, e.g. main), on the same node and index: same results checked, then timed in turns."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("peer_es_backend", Path(args.peer_code) / "index" / "es_backend.py")
+    assert spec is not None and spec.loader is not None
+    peer_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(peer_mod)
+    peer = peer_mod.EsBackend.from_settings(es_conf(conf))
+    mine = queries(backend)
+    for name, req in mine.items():
+        a, b = backend.search(req), peer.search(req)
+        if (a.total, a.facets, [h["finding_id"] for h in a.hits]) != (b.total, b.facets, [h["finding_id"] for h in b.hits]):
+            sys.exit(f"{name}: this tree and {args.peer_code} give different results")
+    rounds = []
+    for k in range(4):
+        for label, be in (("this tree", backend), ("peer", peer))[::1 if k % 2 == 0 else -1]:
+            start = [round(x, 2) for x in os.getloadavg()]
+            rounds.append({"code": label, "load_average": start,
+                           "queries": {name: latency(be, req, args.runs) for name, req in mine.items()}})
+            print(json.dumps(rounds[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+    peer.close()
+    return {"peer": str(args.peer_code), "same_results": True, "rounds": rounds}
+
+
 def search_only(args: argparse.Namespace) -> int:
     """Search latency at a large size: fill store and index once, then time the five queries."""
     out: dict[str, Any] = {"findings": args.n, "cpus": os.cpu_count(), "mode": "search-only",
@@ -399,6 +425,9 @@ def search_only(args: argparse.Namespace) -> int:
                 out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
                 mark("ES queries timed")
                 print(json.dumps(out["elasticsearch"], ensure_ascii=False), file=sys.stderr, flush=True)
+                if args.peer_code:
+                    out["peer_code"] = peer_rounds(backend, conf, args)
+                    mark("ES queries timed against the peer code")
             backend.close()
             if script_env is not None:  # the node's heap and CPU are not the embedded backend's to share
                 subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "stop"], env=script_env,
@@ -422,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=30, help="timed runs per query")
     ap.add_argument("--no-fts", action="store_true", help="skip the embedded FTS5 backend")
     ap.add_argument("--no-es", action="store_true", help="with --search-only: skip the Elasticsearch figures")
+    ap.add_argument("--peer-code", metavar="CHECKOUT",
+                    help="with --search-only: also time the queries with CHECKOUT's index/es_backend.py (e.g. "
+                         "/work/main) on the same node, in turns with this tree's, after checking the same results")
     ap.add_argument("--es-load", choices=("bulk", "rebuild"), default="bulk",
                     help="with --search-only: load the index by a tuned bulk of SQLite-built documents (default) "
                          "or by EsBackend.rebuild of the store's findings, as `storewatch index rebuild` does")
