@@ -33,12 +33,13 @@ import os
 import random
 import shlex
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,8 @@ def start_es(tmp: Path) -> tuple[dict[str, str], dict[str, str] | None]:
         return ({"url": os.environ["STOREWATCH_BENCH_ES_URL"],
                  "username": os.environ.get("STOREWATCH_BENCH_ES_USERNAME", "elastic"),
                  "password": os.environ.get("STOREWATCH_BENCH_ES_PASSWORD", "")}, None)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_ES_")}
+    # a node of its own (port, folder), with the heap STOREWATCH_ES_HEAP asks for
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_ES_") or k == "STOREWATCH_ES_HEAP"}
     env.update(STOREWATCH_ES_PORT=str(free_port()), STOREWATCH_ES_HOME=str(tmp / "es"))
     t0 = time.perf_counter()
     run = subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "start"], env=env, capture_output=True,
@@ -101,7 +103,83 @@ def start_es(tmp: Path) -> tuple[dict[str, str], dict[str, str] | None]:
     return exports, env
 
 
+def synthetic_rows(n: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
+    """The bench's findings as rows of ``FILL_COLUMNS``, values as SQLite keeps them.
+
+    The same random draws in the same order as the bench has always made (same seed): the same
+    categories, storefronts, statuses, excerpts and times, so the queries mean the same thing at
+    every size. Times are UTC in SQLite's "YYYY-MM-DD HH:MM:SS.ffffff" form and the JSON columns
+    are ``json.dumps`` of the values, as SQLAlchemy writes them (checked against an ORM fill by
+    ``--check-fill``).
+    """
+    rnd = random.Random(seed)
+    # the tokens store.lifecycle.save_findings keeps with a finding; jieba's cut of each text block
+    # is cached in analyzers.nlp, the finding's JSON list here (a few hundred thousand repeat at 2M)
+    tokens_json = functools.lru_cache(maxsize=400_000)(
+        lambda phrase, excerpt, title: json.dumps(finding_search_tokens(phrase, excerpt, title)))
+    start = datetime(2026, 5, 1)  # UTC, naive as SQLite keeps it
+    for i in range(n):
+        rule, cat, art, sev, phrase = rnd.choice(RULES)
+        a = rnd.randrange(0, len(CONTEXT) - 30)
+        excerpt = CONTEXT[a:a + rnd.randint(8, 25)] + phrase + CONTEXT[a + 25:a + 25 + rnd.randint(8, 25)]
+        first = start + timedelta(minutes=rnd.randrange(0, 180 * 24 * 60))
+        shop = rnd.randrange(1, 501)
+        url = f"http://shop{shop}.example/item/{rnd.randrange(1, 400)}.html"
+        title = f"第{shop}号商城 商品详情"
+        last = first + timedelta(days=rnd.randrange(0, 30))
+        status = rnd.choice(STATUSES)
+        seen = f"{first:%Y-%m-%d %H:%M:%S}.000000"
+        yield (f"{i:012x}", shop, rule, cat, art, "[]", sev, 0.9, url, phrase, excerpt, "{}", "测试", "null", title,
+               seen, f"{last:%Y-%m-%d %H:%M:%S}.000000", status, seen, tokens_json(phrase, excerpt, title))
+
+
+FILL_COLUMNS = ("finding_id", "storefront_id", "rule_id", "category", "article", "law", "severity", "confidence",
+                "url", "match", "excerpt", "location", "explanation", "evidence", "page_title", "first_seen",
+                "last_seen", "status", "status_changed_at", "tokens")
+
+
+def fill_storefronts(store: Store) -> None:
+    with store.session() as s:
+        s.execute(insert(Storefront), [
+            {"id": i + 1, "name": f"西宁第{i + 1}号商贸有限公司", "uscc": f"91630100MA7{i:07d}",
+             "domain": f"shop{i + 1}.example", "site_name": f"第{i + 1}号商城"} for i in range(500)])
+
+
 def fill_store(store: Store, n: int, seed: int = 7) -> None:
+    """``n`` synthetic findings over 500 storefronts and 180 days, each with its outbox row.
+
+    One transaction on a plain sqlite3 connection: ``executemany`` of prepared tuples, the
+    secondary indexes of findings and outbox dropped before and rebuilt once after (each built
+    by one sort instead of 2,000,000 random inserts). Was: SQLAlchemy ``insert()`` of dicts in
+    batches of 10,000, one commit each, indexes kept up to date row by row.
+    """
+    path = store.engine.url.database
+    if store.engine.dialect.name != "sqlite" or not path:
+        sys.exit("the bench's store is a SQLite file")
+    fill_storefronts(store)  # 500 rows through the ORM, which knows the columns' defaults
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous=OFF")  # a scratch database: durability is not the point
+        db.execute("PRAGMA cache_size=-262144")  # 256 MiB, for the index builds
+        db.execute("BEGIN")
+        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+                             "AND tbl_name IN ('findings', 'outbox')").fetchall()
+        for name, _sql in indexes:
+            db.execute(f'DROP INDEX "{name}"')
+        fill = f"INSERT INTO findings ({', '.join(FILL_COLUMNS)}) VALUES ({', '.join('?' * len(FILL_COLUMNS))})"
+        db.executemany(fill, synthetic_rows(n, seed))
+        created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        db.execute("INSERT INTO outbox (entity, entity_id, op, created_at, attempts) "
+                   "SELECT 'finding', finding_id, 'upsert', ?, 0 FROM findings ORDER BY finding_id", (created,))
+        for _name, sql in indexes:
+            db.execute(sql)
+        db.execute("COMMIT")  # no ANALYZE: a store in service has no planner statistics either
+    finally:
+        db.close()
+
+
+def fill_store_orm(store: Store, n: int, seed: int = 7) -> None:
+    """The bench's fill until 2026-12-07, kept verbatim as the reference of ``--check-fill``."""
     rnd = random.Random(seed)
     # same tokens as computing them for each finding; a few hundred thousand distinct texts repeat at 2M
     tokens_of = functools.lru_cache(maxsize=400_000)(finding_search_tokens)
@@ -132,6 +210,31 @@ def fill_store(store: Store, n: int, seed: int = 7) -> None:
                 s.execute(insert(OutboxEntry), [{"entity": "finding", "entity_id": b["finding_id"], "op": "upsert",
                                                  "attempts": 0} for b in batch])
             batch = []
+
+
+def check_fill(n: int) -> int:
+    """Fill one store the fast way and one through the ORM; compare every row of both tables."""
+    with tempfile.TemporaryDirectory(prefix="storewatch-bench-") as tmpdir:
+        dumps = []
+        for how, fill in (("fast", fill_store), ("orm", fill_store_orm)):
+            store = Store(f"sqlite:///{Path(tmpdir) / how}.db")
+            store.upgrade()
+            t0 = time.perf_counter()
+            fill(store, n)
+            print(f"{how}: {n} findings in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            with store.engine.connect() as c:
+                dumps.append((
+                    [tuple(r) for r in c.exec_driver_sql("SELECT * FROM findings ORDER BY finding_id")],
+                    [tuple(r)[:-2] for r in c.exec_driver_sql("SELECT * FROM storefronts ORDER BY id")],
+                    [tuple(r) for r in c.exec_driver_sql("SELECT id, entity, entity_id, op, attempts, last_error, "
+                                                         "done_at FROM outbox ORDER BY id")],
+                    sorted(r[0] for r in c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+                                                           "AND name NOT LIKE 'sqlite_stat%'"))))
+            store.dispose()
+    names = ("findings", "storefronts (created_at, updated_at aside)", "outbox (created_at aside)", "schema")
+    bad = [name for name, a, b in zip(names, *dumps, strict=True) if a != b]
+    print("same rows in " + ", ".join(names) if not bad else f"DIFFERENT: {', '.join(bad)}")
+    return 1 if bad else 0
 
 
 def latency(backend: Any, request: SearchRequest, runs: int) -> dict[str, float]:
@@ -180,11 +283,112 @@ def es_conf(conf: dict[str, str]) -> Any:
     return Conf
 
 
+def store_sources(store: Store, chunk: int = 5000) -> Iterator[tuple[str, bytes]]:
+    """(finding id, document JSON) of every finding, built by SQLite as sync builds them.
+
+    ``index.rows.sqlite_sources`` is sync's own path (the same documents as ``finding_doc``,
+    tests/index/test_rows.py); rows it leaves out (none here) go through ``finding_docs``.
+    """
+    from index import rows as rows_mod
+
+    last = ""
+    while True:
+        with store.session() as s:
+            ids = list(s.scalars(select(Finding.finding_id).where(Finding.finding_id > last)
+                                 .order_by(Finding.finding_id).limit(chunk)))
+            if not ids:
+                return
+            sources = rows_mod.sqlite_sources(s, ids)
+            missing = [i for i in ids if i not in sources]
+            if missing:
+                rows = list(s.execute(rows_mod.finding_select().where(Finding.finding_id.in_(missing))))
+                sources.update((d["finding_id"], rows_mod.encode(d)) for d in rows_mod.finding_docs(s, rows))
+        last = ids[-1]
+        for fid in ids:
+            yield fid, sources[fid]
+
+
+def bulk_load(backend: EsBackend, store: Store, n: int, out: dict[str, Any]) -> None:
+    """Load every finding into the (empty) findings index the fastest sound way, timing each step.
+
+    During the load: no refresh, no replica, the translog synced in the background (a scratch
+    index: a crash would only mean loading again); documents built by SQLite (``store_sources``)
+    and bulk-indexed 2,000 per request (~2.5 MB). Then the settings of the mapping file again
+    (translog per request, refresh 1 s), one refresh, and a force-merge to one segment.
+    """
+    client = backend.client
+    index = backend.current_index("finding")
+    spec = load_mapping("finding")
+    client.indices.put_settings(index=index, settings={"index": {
+        "refresh_interval": "-1", "number_of_replicas": 0, "translog.durability": "async"}})
+    t0 = time.perf_counter()
+    count = 0
+    for ok, item in helpers.streaming_bulk(client, ({"_index": index, "_id": fid, "_source": src}
+                                                    for fid, src in store_sources(store)),
+                                           chunk_size=2000, max_retries=5, raise_on_error=False):
+        if not ok:
+            sys.exit(f"bulk load failed: {item}")
+        count += 1
+        if count % 200_000 == 0:
+            print(f"  {count} documents in {time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f}",
+                  file=sys.stderr, flush=True)
+    out["es_bulk_s"] = round(time.perf_counter() - t0, 1)
+    out["es_bulk_per_s"] = round(count / (time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    client.indices.put_settings(index=index, settings={"index": {
+        "refresh_interval": spec["settings"]["refresh_interval"], "translog.durability": "request",
+        "number_of_replicas": spec["settings"]["number_of_replicas"]}})
+    client.options(request_timeout=3600).indices.refresh(index=index)
+    out["es_refresh_s"] = round(time.perf_counter() - t0, 1)
+    if backend.count("finding") != n:
+        sys.exit(f"index holds {backend.count('finding')} findings, not {n}")
+    t0 = time.perf_counter()
+    client.options(request_timeout=7200).indices.forcemerge(index=index, max_num_segments=1)
+    out["es_forcemerge_s"] = round(time.perf_counter() - t0, 1)
+    out["es_segments"] = len(client.cat.segments(index=index, format="json"))
+
+
+def peer_rounds(backend: EsBackend, conf: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    """The five queries by this tree's EsBackend and by the one in ``args.peer_code`` (another
+    checkout, e.g. main), on the same node and index: same results checked, then timed in turns."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("peer_es_backend", Path(args.peer_code) / "index" / "es_backend.py")
+    assert spec is not None and spec.loader is not None
+    peer_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(peer_mod)
+    peer = peer_mod.EsBackend.from_settings(es_conf(conf))
+    mine = queries(backend)
+    for name, req in mine.items():
+        a, b = backend.search(req), peer.search(req)
+        if (a.total, a.facets, [h["finding_id"] for h in a.hits]) != (b.total, b.facets, [h["finding_id"] for h in b.hits]):
+            sys.exit(f"{name}: this tree and {args.peer_code} give different results")
+    rounds = []
+    for k in range(4):
+        for label, be in (("this tree", backend), ("peer", peer))[::1 if k % 2 == 0 else -1]:
+            start = [round(x, 2) for x in os.getloadavg()]
+            rounds.append({"code": label, "load_average": start,
+                           "queries": {name: latency(be, req, args.runs) for name, req in mine.items()}})
+            print(json.dumps(rounds[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+    peer.close()
+    return {"peer": str(args.peer_code), "same_results": True, "rounds": rounds}
+
+
 def search_only(args: argparse.Namespace) -> int:
     """Search latency at a large size: fill store and index once, then time the five queries."""
-    out: dict[str, Any] = {"findings": args.n, "cpus": os.cpu_count(), "mode": "search-only"}
-    with tempfile.TemporaryDirectory(prefix="storewatch-bench-") as tmpdir:
+    out: dict[str, Any] = {"findings": args.n, "cpus": os.cpu_count(), "mode": "search-only",
+                           "es_heap": os.environ.get("STOREWATCH_ES_HEAP", "512m (script default)"),
+                           "started_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")}
+    loads: dict[str, list[float]] = {}
+
+    def mark(step: str) -> None:
+        loads[step] = [round(x, 2) for x in os.getloadavg()]
+        print(f"{datetime.now(UTC):%H:%M:%S} {step}: load {loads[step]}", file=sys.stderr, flush=True)
+
+    out["load_average"] = loads
+    with tempfile.TemporaryDirectory(prefix="storewatch-bench-", dir=os.environ.get("STOREWATCH_BENCH_TMP")) as tmpdir:
         tmp = Path(tmpdir)
+        mark("start")
         conf, script_env = start_es(tmp)
         try:
             store = Store(f"sqlite:///{tmp / 'store.db'}")
@@ -192,28 +396,46 @@ def search_only(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             fill_store(store, args.n)
             out["fill_store_s"] = round(time.perf_counter() - t0, 1)
-            print(f"store filled with {args.n} findings in {out['fill_store_s']} s", file=sys.stderr, flush=True)
+            mark(f"store filled with {args.n} findings in {out['fill_store_s']} s")
             backend = EsBackend.from_settings(es_conf(conf))
             client = backend.client
             old = client.indices.get(index="storewatch-bench-*", expand_wildcards="all")
             if old:
                 client.indices.delete(index=",".join(old))
-            t0 = time.perf_counter()
             backend.ensure()
-            backend.rebuild("finding", _all_findings(store))
-            out["es_fill_per_s"] = round(args.n / (time.perf_counter() - t0))
-            print(f"index filled at {out['es_fill_per_s']}/s", file=sys.stderr, flush=True)
-            if backend.count("finding") != args.n:
-                sys.exit("index lost findings")
-            client.options(request_timeout=3600).indices.forcemerge(index=backend.alias("finding"), max_num_segments=1)
-            client.indices.put_settings(index=backend.alias("finding"), settings={"index.requests.cache.enable": False})
-            stats = client.indices.stats(index=backend.alias("finding"), metric="store")
-            out["es_store_mb"] = round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20)
-            out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
-            print(json.dumps(out["elasticsearch"], ensure_ascii=False), file=sys.stderr, flush=True)
+            if not args.no_es and args.es_load == "rebuild":  # the way it was: `storewatch index rebuild`'s path
+                t0 = time.perf_counter()
+                backend.rebuild("finding", _all_findings(store))
+                out["es_bulk_s"] = round(time.perf_counter() - t0, 1)
+                out["es_bulk_per_s"] = round(args.n / out["es_bulk_s"])
+                out["es_refresh_s"] = 0.0  # included above
+                t0 = time.perf_counter()
+                client.options(request_timeout=7200).indices.forcemerge(index=backend.alias("finding"),
+                                                                        max_num_segments=1)
+                out["es_forcemerge_s"] = round(time.perf_counter() - t0, 1)
+            elif not args.no_es:
+                bulk_load(backend, store, args.n, out)
+            if not args.no_es:
+                client.indices.put_settings(index=backend.alias("finding"),
+                                            settings={"index.requests.cache.enable": False})
+                stats = client.indices.stats(index=backend.alias("finding"), metric="store")
+                out["es_store_mb"] = round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20)
+                mark(f"index loaded: bulk {out['es_bulk_per_s']}/s ({out['es_bulk_s']} s), refresh "
+                     f"{out['es_refresh_s']} s, force-merge {out['es_forcemerge_s']} s, {out['es_store_mb']} MB")
+                out["elasticsearch"] = {name: latency(backend, req, args.runs) for name, req in queries(backend).items()}
+                mark("ES queries timed")
+                print(json.dumps(out["elasticsearch"], ensure_ascii=False), file=sys.stderr, flush=True)
+                if args.peer_code:
+                    out["peer_code"] = peer_rounds(backend, conf, args)
+                    mark("ES queries timed against the peer code")
             backend.close()
+            if script_env is not None:  # the node's heap and CPU are not the embedded backend's to share
+                subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "stop"], env=script_env,
+                               capture_output=True, check=False)
+                script_env = None
             if not args.no_fts:  # the embedded index is in the store's database
                 fts_figures(tmp / "store.db", _all_findings(store), args, out)
+                mark(f"FTS5 rebuilt at {out['fts_rebuild_per_s']}/s and queries timed")
             store.dispose()
         finally:
             if script_env is not None:
@@ -228,13 +450,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", type=int, default=200_000, help="number of findings (default 200,000)")
     ap.add_argument("--runs", type=int, default=30, help="timed runs per query")
     ap.add_argument("--no-fts", action="store_true", help="skip the embedded FTS5 backend")
+    ap.add_argument("--no-es", action="store_true", help="with --search-only: skip the Elasticsearch figures")
+    ap.add_argument("--peer-code", metavar="CHECKOUT",
+                    help="with --search-only: also time the queries with CHECKOUT's index/es_backend.py (e.g. "
+                         "/work/main) on the same node, in turns with this tree's, after checking the same results")
+    ap.add_argument("--es-load", choices=("bulk", "rebuild"), default="bulk",
+                    help="with --search-only: load the index by a tuned bulk of SQLite-built documents (default) "
+                         "or by EsBackend.rebuild of the store's findings, as `storewatch index rebuild` does")
     ap.add_argument("--search-only", action="store_true",
                     help="skip the sync/raw comparison: fill the index with one raw bulk (documents streamed from "
                          "the store, not held in memory) and time the searches only; for -n 2000000")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved raw/sync rounds (default 5)")
     ap.add_argument("--warmup", type=int, default=None,
                     help="documents bulk-indexed to warm the node up before timing (default: n, at most 50,000)")
+    ap.add_argument("--check-fill", action="store_true",
+                    help="only check that the fast store fill writes the same rows as the ORM (use -n 20000)")
     args = ap.parse_args(argv)
+    if args.check_fill:
+        return check_fill(args.n)
     if args.warmup is None:
         args.warmup = min(args.n, 50_000)
     if args.search_only:

@@ -13,9 +13,12 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import elastic_transport
 from elasticsearch import ApiError, Elasticsearch, helpers
@@ -44,6 +47,8 @@ log = logging.getLogger(__name__)
 MAPPINGS = Path(__file__).parent / "mappings"
 NAMES: dict[Kind, str] = {"finding": "findings", "page": "pages"}
 RETRYABLE_STATUS = (429, 502, 503, 504)
+# aggregations giving the newest and oldest date for the day facet (in _DAY_BOUNDS with facet filters)
+_DAY_BOUNDS, _DAY_MAX, _DAY_MIN = "day_bounds", "day_max", "day_min"
 
 
 class BackendUnavailable(SearchBackendError):
@@ -291,16 +296,20 @@ class EsBackend:
             body["query"] = to_dsl(conjoin(base, *facet_filters.values()), kind)
         if request.cursor:
             body["search_after"] = decode_cursor(request.cursor, len(sort))
-        aggs = {}
+        aggs: dict[str, Any] = {}
+        day_scope: dict[str, Any] | None = None
         for name in facet_names(request):
             fld = FACETS[kind][name]
-            if name == "day":
-                agg: dict[str, Any] = {"date_histogram": {"field": fld, "calendar_interval": "day",
-                                                          "time_zone": request.tz, "min_doc_count": 1,
-                                                          "format": "yyyy-MM-dd"}}
-            else:
-                agg = {"terms": {"field": fld, "size": FACET_SIZE}}
             others = [n for k, n in facet_filters.items() if k != name] if split else []
+            if name == "day":
+                # counted by _day_facet after this request, from the range of dates it gives
+                day_scope = body["query"] if not others else \
+                    {"bool": {"filter": [body["query"], to_dsl(conjoin(*others), kind)]}}
+                bounds = {_DAY_MAX: {"max": {"field": fld}}, _DAY_MIN: {"min": {"field": fld}}}
+                # top level when it can be: there the bounds of match_all come from the index itself
+                aggs.update({_DAY_BOUNDS: {"filter": day_scope, "aggs": bounds}} if others else bounds)
+                continue
+            agg: dict[str, Any] = {"terms": {"field": fld, "size": FACET_SIZE}}
             if others:
                 agg = {"filter": to_dsl(conjoin(*others), kind), "aggs": {"values": agg}}
             aggs[name] = agg
@@ -317,16 +326,66 @@ class EsBackend:
             raise
         hits = resp["hits"]["hits"]
         facets = {}
-        for name, agg in (resp.get("aggregations") or {}).items():
+        found = resp.get("aggregations") or {}
+        if day_scope is not None:
+            bounds = found.pop(_DAY_BOUNDS, found)
+            facets["day"] = self._day_facet(kind, day_scope, request.tz, bounds.pop(_DAY_MAX)["value"],
+                                            bounds.pop(_DAY_MIN)["value"])
+        for name, agg in found.items():
             buckets = (agg["values"] if "values" in agg else agg)["buckets"]
-            if name == "day":
-                buckets = sorted(buckets, key=lambda b: b["key_as_string"], reverse=True)
-                facets[name] = [(b["key_as_string"], b["doc_count"]) for b in buckets][:FACET_SIZE]
-            else:
-                facets[name] = [(str(b["key"]), b["doc_count"]) for b in buckets]
+            facets[name] = [(str(b["key"]), b["doc_count"]) for b in buckets]
+        facets = {name: facets[name] for name in facet_names(request) if name in facets}
         cursor = encode_cursor(hits[-1]["sort"]) if hits and len(hits) == request.limit else None
         return SearchResult(total=resp["hits"]["total"]["value"], hits=[h["_source"] for h in hits],
                             next_cursor=cursor, facets=facets, took_ms=(time.perf_counter() - started) * 1000)
+
+    def _day_facet(self, kind: Kind, scope: dict[str, Any], tz: str, newest_ms: float | None,
+                   oldest_ms: float | None) -> list[tuple[str, int]]:
+        """The newest FACET_SIZE local days with findings (pages) among the documents of ``scope``.
+
+        A date histogram over every matching document was the slowest part of the facets at
+        2,000,000 findings (it visits each one; the terms facets are counted from the index). Only
+        the newest FACET_SIZE days are shown, so it counts the documents from local midnight
+        FACET_SIZE days before the newest one (``newest_ms``, from the first request) and only if
+        that gives fewer than FACET_SIZE days while older documents exist (days without any in
+        between) counts them all, as before. Same buckets either way.
+        """
+        if newest_ms is None:
+            return []
+        fld = FACETS[kind]["day"]
+        hist = {"date_histogram": {"field": fld, "calendar_interval": "day", "time_zone": tz,
+                                   "min_doc_count": 1, "format": "yyyy-MM-dd"}}
+        zone = ZoneInfo(tz)
+        newest = datetime.fromtimestamp(newest_ms / 1000, UTC).astimezone(zone).date()
+        # one spare day: a local midnight that does not exist (a DST change) cannot cut a shown day short
+        start = datetime.combine(newest - timedelta(days=FACET_SIZE), dt_time(), zone)
+        cut_ms = int(start.timestamp() * 1000)
+        recent = oldest_ms is not None and oldest_ms < cut_ms
+        if recent and scope == {"match_all": {}}:
+            # everything: one range per local day, which Elasticsearch counts from the index's
+            # points without visiting the documents (filter by filter)
+            days = [newest - timedelta(days=k) for k in range(FACET_SIZE + 1)]
+            ranges = [{"key": d.isoformat(), "from": int(datetime.combine(d, dt_time(), zone).timestamp() * 1000),
+                       "to": int(datetime.combine(d + timedelta(days=1), dt_time(), zone).timestamp() * 1000)}
+                      for d in days]
+            with self._errors():
+                resp = self.client.search(index=self.alias(kind), size=0, track_total_hits=False, query=scope,
+                                          aggs={"day": {"date_range": {"field": fld, "format": "epoch_millis",
+                                                                       "ranges": ranges}}})
+            counts = {b["key"]: b["doc_count"] for b in resp["aggregations"]["day"]["buckets"] if b["doc_count"]}
+            found = [(d.isoformat(), counts[d.isoformat()]) for d in days if d.isoformat() in counts]
+            if len(found) >= FACET_SIZE:
+                return found[:FACET_SIZE]
+        query = {"bool": {"filter": [scope, {"range": {fld: {"gte": cut_ms, "format": "epoch_millis"}}}]}} \
+            if recent else scope
+        while True:
+            with self._errors():
+                resp = self.client.search(index=self.alias(kind), size=0, track_total_hits=False, query=query,
+                                          aggs={"day": hist})
+            buckets = sorted(resp["aggregations"]["day"]["buckets"], key=lambda b: b["key_as_string"], reverse=True)
+            if len(buckets) >= FACET_SIZE or not recent:
+                return [(b["key_as_string"], b["doc_count"]) for b in buckets][:FACET_SIZE]
+            query, recent = scope, False  # gaps: fewer days than shown in that span; count them all
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"backend": self.name, "url": self.url}

@@ -185,3 +185,60 @@ def test_pages_are_searchable(synced, dataset):
     assert idset(synced, "七天无理由", kind="page") == {"http://haowu.example/"}
     assert idset(synced, "title:关于我们", kind="page") == {"http://gaoyuan.example/about"}
     assert idset(synced, "三江源", kind="page", storefront=[str(dataset[0])]) == set()
+
+
+@pytest.mark.parametrize("gaps", [{60, 61, 75}, {3, 4, 10, 11, 12, 40}], ids=["gaps-old", "gaps-recent"])
+def test_day_facet_keeps_the_newest_days_over_a_long_span_with_gaps(store, backend, gaps):
+    """More days than the facet shows (FACET_SIZE), some without findings (only among the older
+    days, or among the newest too), near local midnight: the newest FACET_SIZE days that have
+    findings, counted in the request's time zone."""
+    from datetime import timedelta
+
+    from index.search import FACET_SIZE
+    from index.sync import sync
+    from store.lifecycle import enqueue
+    from store.models import Finding, Storefront
+    from tests.index.conftest import SHANGHAI, at
+
+    # gaps: days (counted back from the newest) with nothing
+    expected_all: dict[str, int] = {}
+    expected_high: dict[str, int] = {}
+    with store.session() as s:
+        shop = Storefront(name="西宁长期商贸有限公司", uscc="91630100MA7XXXX009", domain="long.example", site_name="长期")
+        s.add(shop)
+        s.flush()
+        n = 0
+        for back in range(90):
+            if back in gaps:
+                continue
+            for k in range(1 + back % 3):
+                # 23:30 and 00:10 local: a UTC day boundary would move them to the neighbouring day
+                when = at(28, 0) + timedelta(minutes=10) - timedelta(days=back) + timedelta(hours=23 * (k % 2),
+                                                                                              minutes=20 * (k % 2))
+                day = when.astimezone(SHANGHAI).date().isoformat()
+                sev = "high" if (back + k) % 2 else "low"
+                fid = f"d{n:04d}"
+                n += 1
+                s.add(Finding(finding_id=fid, storefront_id=shop.id, rule_id="AD-ABSOLUTE-TERM",
+                              category="false_advertising", article="15(5)", law=[], severity=sev, url=f"http://long.example/{fid}",
+                              match="国家级", excerpt="本品为国家级产品", page_title="", explanation="测试", first_seen=when,
+                              last_seen=when, status="open", status_changed_at=when))
+                enqueue(s, "finding", fid)
+                expected_all[day] = expected_all.get(day, 0) + 1
+                if sev == "high":
+                    expected_high[day] = expected_high.get(day, 0) + 1
+    assert sync(store, backend).failed == 0
+    backend.refresh()
+
+    def newest(counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), reverse=True)[:FACET_SIZE]
+
+    everything = backend.search(SearchRequest(facets=("day",), limit=0, tz="Asia/Shanghai"))
+    assert everything.facets["day"] == newest(expected_all)
+    phrase = backend.search(SearchRequest(query="国家级", facets=("day",), limit=0, tz="Asia/Shanghai"))
+    assert phrase.facets["day"] == newest(expected_all)
+    high = backend.search(SearchRequest(severity=["high"], facets=("day", "severity"), limit=0, tz="Asia/Shanghai",
+                                        facets_ignore_own_filter=True))
+    assert high.facets["day"] == newest(expected_high)
+    assert dict(high.facets["severity"]) == {"high": sum(expected_high.values()),
+                                             "low": n - sum(expected_high.values())}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import config
 from store.db import Store
-from tests.web.seed import Seeded, bulk_findings, index_store, seed
+from tests.web.seed import Seeded, bulk_findings, index_store, rebuild_store, seed
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -29,8 +29,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, extra_findings: int = 0) -> Iterator[tuple[str, Seeded]]:
-    """Yields (base URL, seeded ids) while ``storewatch web`` serves ``data_dir``."""
+def live_server(data_dir: Path, extra_findings: int = 0, rebuild: bool = False) -> Iterator[tuple[str, Seeded]]:
+    """Yields (base URL, seeded ids) while ``storewatch web`` serves ``data_dir``.
+
+    ``rebuild``: index the seeded store with ``storewatch index rebuild``'s path (one pass, for
+    millions of findings) instead of draining the outbox, then mark the outbox done as sync would.
+    """
     settings = config.load(environ={}, overrides={"data_dir": data_dir})
     store = Store(settings.db_url)
     store.upgrade()
@@ -38,7 +42,10 @@ def live_server(data_dir: Path, extra_findings: int = 0) -> Iterator[tuple[str, 
         seeded = seed(session, settings.evidence_dir)
         if extra_findings:
             bulk_findings(session, extra_findings, seeded.storefront_ids)
-    index_store(settings, store)
+    if rebuild:
+        rebuild_store(settings, store)
+    else:
+        index_store(settings, store)
     store.dispose()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}

@@ -205,3 +205,21 @@ def index_store(settings: Any, store: Any) -> None:
     finally:
         backend.close()
     assert report.failed == 0 and report.stopped is None, report
+
+
+def rebuild_store(settings: Any, store: Any) -> None:
+    """Index the whole store in one pass (``storewatch index rebuild``) and settle the outbox, as
+    :func:`index_store` leaves it; for stores of millions of findings."""
+    from sqlalchemy import update
+
+    from index.search import open_backend
+    from index.sync import rebuild
+    from store.models import utcnow
+
+    backend = open_backend(settings)
+    try:
+        rebuild(store, backend)
+    finally:
+        backend.close()
+    with store.session() as session:
+        session.execute(update(OutboxEntry).where(OutboxEntry.done_at.is_(None)).values(done_at=utcnow()))
