@@ -176,10 +176,25 @@ _OWN_BRAND = re.compile(r"官方|旗舰店|授权书编号|品牌方直供|本�
 _AS_GENUINE = re.compile(r"专柜|正品|原单|尾单|一模一样|仿|验不出|分不出|原厂|正标|剪标|莆田|真的|高端货|大牌")
 
 
+# the text says the goods do not bear the brand's mark (没贴X的标, 无LOGO版, 不叫X, 自有品牌) or only compares them with it
+# (品质不输大牌): X's name is borrowed for other goods (反不正当竞争法 第六条), not a counterfeit of X (商标法 第五十七条
+# needs X's mark on the goods) — unless it also says the mark is there (印X标, 双C标完整, 鞋标和正品一样).
+_UNMARKED = re.compile(r"没(?:有|用)?(?:贴|挂|印|用)?[^,，。;；]{0,6}?(?:标|牌子|名字|吊牌|logo)|不贴标|未贴标|无(?:logo|品牌标识|标)|"
+                       r"不叫|自有品牌|自家品牌|换了个?包装|包装不一样|瓶子不一样|印的是我们自己|"
+                       r"(?:不输|等同|媲美|比肩|堪比)[^,，。;；]{0,2}?大牌|大牌溢价|级别")
+_MARKED = re.compile(r"(?<![没未不无])印[^,，。;；]{0,6}?标|标(?:志|识)?(?:完整|齐全|一样|一致)|商标齐全|刻[^,，。;；]{0,8}?[a-z]|真标|正标|原标|同款标")
+
+
+def _passes_as_genuine(text: str) -> bool:
+    if _AS_GENUINE.search(text) is None:
+        return False
+    return _UNMARKED.search(text) is None or _MARKED.search(text) is not None
+
+
 def _borrowed(doc: TextDoc, genuine: bool) -> Iterator[Hit]:
     if not doc.get("brands") or not _BORROW.search(doc.text):
         return
-    if (_AS_GENUINE.search(doc.text) is not None) != genuine:
+    if _passes_as_genuine(doc.text) != genuine:
         return
     for c in doc.get("brands"):
         ss, se = doc.sentence(c.start, c.end)
@@ -292,7 +307,8 @@ RULES: tuple[Rule, ...] = (
         why="反不正当竞争法第六条禁止擅自使用他人有一定影响的商品名称、企业名称等，引人误认为与他人存在特定联系；"
             "第十五条第（二）项禁止未经许可使用他人注册商标造成误导。",
         bad=("这个奶粉是飞鹤的工厂出的，飞鹤同款配方，就是没挂飞鹤的牌子。", "【海尔同厂】冰箱 双门 海尔代工厂出品 品质同海尔。",
-             "我们的牦牛奶粉和伊利是同一个代工厂，包装上印了伊利技术支持。"),
+             "我们的牦牛奶粉和伊利是同一个代工厂，包装上印了伊利技术支持。",
+             "我们是膳魔师的代工厂，这批保温杯没印膳魔师的标，里面的内胆一模一样。"),
         good=("海尔官方旗舰店 冰箱 双门 一级能效。", "本店不做任何品牌的贴牌代工，只卖自有品牌。",
               "适用于华为、荣耀等各品牌手机的数据线。"),
         references=("反不正当竞争法 第六条",),
@@ -305,7 +321,7 @@ RULES: tuple[Rule, ...] = (
         what="Goods passed off as a brand's genuine article by claiming the brand's factory or production line "
              "(和专柜同一条线, 原厂代工, 同厂不同标, 工厂直供 with 专柜/正品/一模一样).",
         why="第十五条第（九）项禁止销售假冒商品；商标法第五十七条：销售侵犯注册商标专用权的商品属侵权。",
-        bad=("LV老花包到货了，和专柜同一条线出来的，五金刻字一模一样。", "Moncler 羽绒服 原厂代工 跟正品一个工厂，只是没有吊牌。"),
+        bad=("LV老花包到货了，和专柜同一条线出来的，五金刻字一模一样。", "Moncler 羽绒服 原厂代工 跟正品一个工厂，标志齐全，只是没有吊牌。"),
         good=("海尔官方旗舰店 冰箱，专柜同价。", "本店不卖所谓“原厂代工”的仿品，只卖专柜正品。"),
         references=("商标法 第五十七条",),
     ),
