@@ -33,6 +33,8 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
     tags = (tag, *more)
 
     def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+        if tag == "interp":
+            _explain_duty(doc)
         for c in (c for t in tags for c in lexicon_hits(doc, "unfair_terms", tag=t)):
             if c.tag in ("noreturn", "norefund") and _not_goods(doc, c):
                 continue
@@ -43,6 +45,22 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
             yield Hit(c.start, c.end, confidence=0.9)
     check.__name__ = f"check_unfair_{tag}"
     return check
+
+
+# the shop undertaking to explain its rules (由本店负责解释, 我们将依法解释, 客服解释说明) claims no power over their
+# meaning: 处罚办法 第十二条第（六）项 forbids reserving to oneself the (final) right of interpretation. A sentence that
+# excuses force majeure only (因不可抗力造成的延误，本店不承担责任) restates the law (民法典 第一百八十条、第五百九十条).
+# Both bind the model (engine._overruled).
+_RIGHT = re.compile(r"解释权|最终|单方|独家|为准")
+_BEYOND = re.compile(r"任何|一切|其他|其它|等原因|包括但不限于|人为")  # 不可抗力等任何原因: more than force majeure
+
+
+def _explain_duty(doc: TextDoc) -> None:  # and force majeure
+    for c in lexicon_hits(doc, "unfair_terms", tag="explain"):
+        ss, se = doc.sentence(c.start, c.end)
+        beyond = _BEYOND if c.term == "不可抗力" else _RIGHT
+        if beyond.search(doc.text, ss, se) is None and not doc.negated((c.start, c.end)):
+            doc.exempt("unfair_terms", ss, se)  # binds the model too (engine._overruled)
 
 
 def _exempt_goods(doc: TextDoc, c: Any) -> bool:
@@ -198,7 +216,8 @@ RULES: tuple[Rule, ...] = (
         why="《侵害消费者权益行为处罚办法》第十二条：经营者不得在格式条款中规定由经营者单方享有解释权或者最终解释权；"
             "违反第十一条第（五）项、第十五条第（六）项。",
         bad=("本活动最终解释权归本店所有。", "活动解释权归商家所有，敬请谅解。"),
-        good=("如对活动规则有疑问，请联系客服，我们将依法解释。", "本店不保留所谓“最终解释权”。"),
+        good=("如对活动规则有疑问，请联系客服，我们将依法解释。", "本店不保留所谓“最终解释权”。",
+              "本次满减活动由本店负责解释，如有疑问请联系在线客服。"),
         references=("侵害消费者权益行为处罚办法 第十二条",),
     ),
     Rule(

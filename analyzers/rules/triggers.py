@@ -20,7 +20,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "AD-FAKE-CERTIFICATION": ("fake_certification",),
     "AD-FAKE-SALES": ("fake_sales", "anchors:review"),
     # terms.py
-    "UNF-FINAL-INTERPRETATION": ("unfair_terms:interp",),
+    "UNF-FINAL-INTERPRETATION": ("unfair_terms:interp", "unfair_terms:explain"),
     "UNF-LIABILITY-EXCLUSION": ("unfair_terms:liability",),
     "UNF-NO-RETURN-EXCHANGE": ("unfair_terms:noreturn", "unfair_terms:norefund"),
     "UNF-CONTRACT-NOT-FORMED": ("unfair_terms:contract",),
