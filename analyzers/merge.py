@@ -105,7 +105,13 @@ def _foldable(fold: _Fold, f: Finding) -> bool:
     if f.rule_id not in fold.rules:
         return False
     m = re.sub(r"\s", "", f.match)
-    return (fold.match is None or fold.match.search(m) is not None) and (fold.unless is None or fold.unless.search(m) is None)
+    if fold.match is not None and fold.match.search(m) is None:
+        return False
+    if fold.unless is None:
+        return True
+    at = f.excerpt.find(f.match)  # the words just before the match too (保证三个月回本: the match is 三个月回本)
+    near = f.excerpt[max(0, at - 6):at + len(f.match)] if at >= 0 else f.match
+    return fold.unless.search(re.sub(r"\s", "", near)) is None
 
 
 def _fold_one(fold: _Fold, findings: list[Finding]) -> list[Finding]:
