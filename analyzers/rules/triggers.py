@@ -30,6 +30,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "RET-UNSEALED-REFUSED": ("anchors:unsealed",),
     "RET-SHORT-WINDOW": ("anchors:window",),
     "RET-REFUND-DEDUCTION": ("anchors:deduct",),
+    "UNF-RETURN-PENALTY": ("anchors:deduct",),
     "RET-REFUND-NOT-ORIGINAL": ("anchors:credit",),
     "UNF-REFUND-AS-CREDIT": ("anchors:credit",),
     "UNF-PREPAID-FORFEIT": ("anchors:prepaid",),
