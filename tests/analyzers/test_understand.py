@@ -278,3 +278,14 @@ def test_a_block_labelled_as_advice_speaks_as_a_warning_throughout() -> None:
     assert voice("但莆田货常被用来指代仿冒鞋。", context=block) == "warning"
     shop = "温馨提示：本店商品一经售出概不退换。"
     assert voice("本店商品一经售出概不退换。", context=shop) == "offer"   # a shop's own 温馨提示 is no such label
+
+
+@pytest.mark.parametrize("block", [
+    "普及一下：标“原单”的包大多是仿品，正品尾货走奥莱渠道。",
+    "如何识别传销？看三点：交钱入门、拉人头、团队计酬。",
+    "怎么辨别高仿表？看机芯编号和保卡能否在官网查到。",
+])
+def test_a_lesson_in_telling_a_scheme_is_advice_throughout(block: str) -> None:
+    last = block.split("？")[-1] if "？" in block else block.split("：")[-1]
+    assert voice(last, context=block) == "warning"
+    assert not analyze_text(block)
