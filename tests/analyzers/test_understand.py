@@ -289,3 +289,18 @@ def test_a_lesson_in_telling_a_scheme_is_advice_throughout(block: str) -> None:
     last = block.split("？")[-1] if "？" in block else block.split("：")[-1]
     assert voice(last, context=block) == "warning"
     assert not analyze_text(block)
+
+
+def test_a_banned_goods_section_of_a_rules_page_speaks_for_its_items() -> None:
+    """三、禁售商品目录 as a section heading, its items each a list entry: the platform's list, not offers."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    html = ("<html><head><title>交易规则</title></head><body><main><h1>平台交易规则</h1>"
+            "<h2>一、商家准入</h2><p>商家须具备合法主体资格。</p>"
+            "<h2>三、禁售商品目录（节选）</h2><ul><li>管制刀具、弩及弩箭；</li>"
+            "<li>高仿名牌包、A货手表；</li><li>以网络直销名义招募会员的项目。</li></ul>"
+            "<h2>四、信息审核</h2><p>平台对商品信息进行审核。</p></main></body></html>")
+    assert analyze_page(extract_page(html, "http://shop.example.cn/rules/trading.html")) == []
+    offer = html.replace("<h2>三、禁售商品目录（节选）</h2>", "<h2>三、本周上新</h2>")
+    assert {f.category for f in analyze_page(extract_page(offer, "http://shop.example.cn/rules/trading.html"))}
