@@ -19,7 +19,7 @@ from typing import Any
 from analyzers import learned, voice_model
 from analyzers.dispatch import NO_OPTIONS, Voices, active_rules, text_plan
 from analyzers.learned import MODEL_RULE_IDS
-from analyzers.merge import fold_refusals, merge_statements
+from analyzers.merge import fold_statements, merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, Hit, Rule, Site
@@ -283,8 +283,9 @@ def _finish(findings: Iterable[Finding], opts: Options, allow_list: Sequence[All
         seen.add(fid)
         out.append(f)
     # pages and sites (what analysts triage): one finding per statement; bare text keeps each category, except that
-    # a return refusal read as an unfair term only for refusing returns is reported once (merge.fold_refusals)
-    return merge_statements(out) if merge else fold_refusals(out)
+    # a minor reading of a graver statement (a return refusal as an unfair term, 送礼首选 beside a state endorsement)
+    # is reported once, inside the graver finding (merge.fold_statements)
+    return merge_statements(out) if merge else fold_statements(out)
 
 
 def analyze_text(text: str, *, storefront_id: int | None = None, allow_list: Sequence[AllowEntry] = (),

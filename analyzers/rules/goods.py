@@ -38,10 +38,27 @@ def _brand_cue(doc: TextDoc, c: Candidate) -> bool:
 _WEAPON_GOODS = re.compile(r"枪|弩|军刺|匕首|刀具|手雷|弹夹|弹匣")
 
 
+# a replica word in quotes that the sentence then denies, retracts or tells of as harm (您问的“1:1复刻”我们家没有;
+# 是不是“莆田货”，不是！; 这个“原单”两个字我收回; 被“高仿”坑过): the word is talked of, not offered
+_DENIED_AFTER = re.compile(r"没有|没得|不会卖|不卖|不做|(?<![但却])不是|并非|不存在|收回|说错|坑|骗|假的|别信|不要信|侵权")
+_TALKED_OF = re.compile(r"问的|是不是|所谓|什么|说是|叫做?|被$")
+
+
+def _word_talked_of(doc: TextDoc, c: Any, ss: int, se: int) -> bool:
+    t = doc.text
+    if not (c.start > 0 and t[c.start - 1] in "“\"‘「'" and c.end < len(t) and t[c.end] in "”\"’」'"):
+        return False
+    return (_DENIED_AFTER.search(doc.text, c.end, min(se, c.end + 16)) is not None
+            or _TALKED_OF.search(doc.text[max(ss, c.start - 6):c.start]) is not None)
+
+
 def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans: list[tuple[int, int]] = []
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
         ss, se = doc.sentence(c.start, c.end)
+        if _word_talked_of(doc, c, ss, se):
+            doc.exempt("counterfeit_goods", ss, se)  # binds the model too (engine._overruled)
+            continue
         if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
             continue
         if c.term == "a货" and any(j in doc.text for j in _JADE):
@@ -452,11 +469,12 @@ RULES: tuple[Rule, ...] = (
         explanation="以“高仿”“A货”“1:1复刻”“原单”等用语销售疑似假冒商品", check=check_counterfeit, scope="text",
         what="Offering replicas and counterfeits (高仿, A货, 1:1复刻, 原单, 莆田鞋).",
         why="第十五条第（九）项禁止利用网络销售假冒伪劣商品；商标法第五十七条规定销售侵犯注册商标专用权的商品属侵权。",
-        bad=("大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。",
+        bad=("大牌包要的直接来问，“复刻”级别跟真的没区别，价格私聊。", "大牌高仿包包，专柜品质。", "1:1复刻名表，支持验货。", "外贸原单运动鞋，清仓处理。",
              "古馳 1比1 雙G皮帶，專櫃品質。", "劳力士水鬼复刻，VS厂出品。", "Yeezy 350 跑量版，original 品质。",
              "AirPods Pro 2 华强北顶配版，序列号与正品一致。",
              "复 刻 版 风 衣，做工对标正品。", "工厂直出大牌同款吹风机，logo一样。"),
         good=("高仿真绿植，逼真耐看，免打理。", "假一赔十，绝无高仿。", "天然翡翠A货手镯，附国检证书。",
+              "您问的“原单”我们家没有，也不会卖，只卖自有品牌。", "这个“复刻”两个字我收回，说错了，是我们自己设计的款。",
               "退货请提供原单号。", "新包装与旧包装logo一样，请放心购买。", "保证正品，支持专柜验货。",
               "1:1比例仿真汽车模型，合金材质。", "经典款复刻回归，官方正品。", "本店不销售高仿、A货，也不卖所谓的“原单尾货”。",
               "近期发现有网店冒用我司名义销售高仿产品，请认准官方旗舰店购买。", "小米顶配版，12G+512G，官方正品。"),

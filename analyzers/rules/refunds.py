@@ -212,7 +212,18 @@ RULES: tuple[Rule, ...] = (
        "消费者权益保护法第二十五条：经营者应当自收到退回商品之日起七日内返还消费者支付的商品价款，退回商品的运费由消费者承担；"
        "另行扣费限制了第十一条第（四）项规定的权利。",
        ("无理由退货需扣除商品金额的20%作为手续费。", "退货退款一律收取30元手续费。"),
-       ("无理由退货运费由买家承担。", "质量问题退货不收取任何手续费。", "退货时需扣除已使用的优惠券金额。")),
+       ("无理由退货运费由买家承担。", "质量问题退货不收取任何手续费。", "退货时需扣除已使用的优惠券金额。"),
+       fires_with=("UNF-RETURN-PENALTY",)),
+    # the same words as a standard term: a fee for using the right adds to the consumer's duties (independent writers
+    # labelled 16 of 18 such texts unfair_terms, 10 return_policy)
+    _r("UNF-RETURN-PENALTY", "unfair_terms", "medium", _LAW_UNF,
+       "格式条款对消费者退货收取手续费、包装费或扣押金", check_deduction,
+       "Standard terms that charge the consumer fees or withhold money for returning goods (the same words as "
+       "RET-REFUND-DEDUCTION).",
+       "侵害消费者权益行为处罚办法第十二条：不得以格式条款加重消费者责任；对行使退货权利收取费用，违反第十五条第（六）项。",
+       ("无理由退货需扣除商品金额的20%作为手续费。",),
+       ("无理由退货运费由买家承担。",),
+       fires_with=("RET-REFUND-DEDUCTION",)),
     _r("RET-REFUND-NOT-ORIGINAL", "return_policy", "medium", _LAW_RET,
        "退款只退店铺余额、购物金，不按原支付方式退回", check_credit_only,
        "Refunds paid only as store balance, points or vouchers instead of back to the way the consumer paid.",

@@ -33,6 +33,8 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
     tags = (tag, *more)
 
     def check(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+        if tag == "interp":
+            _explain_duty(doc)
         for c in (c for t in tags for c in lexicon_hits(doc, "unfair_terms", tag=t)):
             if c.tag in ("noreturn", "norefund") and _not_goods(doc, c):
                 continue
@@ -43,6 +45,22 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
             yield Hit(c.start, c.end, confidence=0.9)
     check.__name__ = f"check_unfair_{tag}"
     return check
+
+
+# the shop undertaking to explain its rules (由本店负责解释, 我们将依法解释, 客服解释说明) claims no power over their
+# meaning: 处罚办法 第十二条第（六）项 forbids reserving to oneself the (final) right of interpretation. A sentence that
+# excuses force majeure only (因不可抗力造成的延误，本店不承担责任) restates the law (民法典 第一百八十条、第五百九十条).
+# Both bind the model (engine._overruled).
+_RIGHT = re.compile(r"解释权|最终|单方|独家|为准")
+_BEYOND = re.compile(r"任何|一切|其他|其它|等原因|包括但不限于|人为")  # 不可抗力等任何原因: more than force majeure
+
+
+def _explain_duty(doc: TextDoc) -> None:  # and force majeure
+    for c in lexicon_hits(doc, "unfair_terms", tag="explain"):
+        ss, se = doc.sentence(c.start, c.end)
+        beyond = _BEYOND if c.term == "不可抗力" else _RIGHT
+        if beyond.search(doc.text, ss, se) is None and not doc.negated((c.start, c.end)):
+            doc.exempt("unfair_terms", ss, se)  # binds the model too (engine._overruled)
 
 
 def _exempt_goods(doc: TextDoc, c: Any) -> bool:
@@ -148,8 +166,12 @@ _MERCHANT = r"(?:本店|本公司|我司|本平台|商家|卖家|店铺|我们|�
 _ONE_SIDED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("免除自身责任", re.compile(_MERCHANT + r"[^。;!?]{0,10}?(?:一律|概|均|都|将)?(?:不负责|不承担[^。;,]{0,6}?责任|不予(?:赔偿|理赔)"
                                   r"|不作任何(?:赔偿|补偿))")),
-    ("视为认可", re.compile(r"(?:签收|收货|下单|付款|拆封|拆包|确认收货|拆开|撕开|打开|开封)[^。;,]{0,6}?(?:后)?(?:即|就|则)?(?:视为|默认|代表|表示|等于)"
+    ("视为认可", re.compile(r"(?:签收|收货|下单|付款|拆封|拆包|确认收货|拆开|撕开|打开|开封|逾期|超时|过期|未(?:提出|反馈|联系|申请))"
+                          r"[^。;,]{0,6}?(?:后)?,?(?:即|就|则)?(?:视为|默认|代表|表示|等于)"
                           r"[^。;]{0,8}?(?:质量合格|合格|认可|无异议|满意|放弃|接受|同意不退)")),
+    # buying deemed to accept the shop's restrictions (拍下即同意本规则 beside 不退不换): the consent is presumed, not given
+    ("视为同意限制条款", re.compile(r"(?:拍下|拍了|下单|付款|购买|支付|领取|领了|参与|参加)[^。;,]{0,4}?(?:即|就|则)?(?:视为|默认|代表|表示|等于)?(?:您|你)?(?:已经?)?"
+                                r"(?:同意|接受|认可|知晓)[^。;,]{0,8}?(?:规则|条款|规定|协议|须知|以上|上述|本条|此条)")),
     ("风险转嫁消费者", re.compile(r"(?:风险|后果|损失)(?:均|全部|一律)?由(?:您|你|买家|消费者|用户|顾客|客户)(?:自行|自己)?(?:承担|负责)")),
     ("售后以好评为条件", re.compile(r"(?:先|需要?先|必须先|要先)[^。;]{0,6}?(?:给个?|打|写|签)[^。;]{0,4}?(?:五星|好评|不差评|承诺书)"
                               r"[^。;]{0,16}?(?:才|再|后|之后|然后)[^。;]{0,8}?(?:处理|退款|退货|换货|售后|安排|受理)"
@@ -164,20 +186,27 @@ _ONE_SIDED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("指定己方所在地", re.compile(r"(?:只能|必须|仅能|仅可|须|需)[^。;]{0,6}?" + _MERCHANT + r"?所在地[^。;]{0,8}?(?:仲裁|起诉|诉讼|法院|解决)")),
 )
 _ONE_SIDED_CUE = re.compile(r"无论|不论|不管|不负责|不承担|不予|不作任何|视为|默认|代表|表示|等于|所在地|承担|负责|好评|差评|承诺书|作数|算数|无效|不认|"
-                            r"发票|不退|拒绝退|拒退|不能退|不受理")
+                            r"发票|不退|拒绝退|拒退|不能退|不受理|同意|不支持")
 _FORCE_MAJEURE = re.compile(r"不可抗力|自然灾害|疫情管控|政府行为")
+_RESTRICTS = re.compile(r"不退|不换|不支持|概不|不予|放弃|扣除|扣|收取|不承担|不负责|起诉|不受理|驳回|不能退")
 
 
 def check_one_sided(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     if not _ONE_SIDED_CUE.search(doc.text):
         return
     done: set[tuple[int, int]] = set()
+    # a stock phrase in the sentence: the lexicon rules report it — but not a bare refusal (不退不换), which is also a
+    # denied return and reported as one (merge.fold_statements): a one-sided term beside it is a statement of its own
+    stock = [c for c in lexicon_hits(doc, "unfair_terms") if c.tag not in ("noreturn", "norefund", "explain")]
+    restricts = _RESTRICTS.search(doc.text) is not None
     for name, rx in _ONE_SIDED:
         for m in rx.finditer(doc.text):
             span = (m.start(), m.end())
             sent = doc.sentence(*span)
-            if sent in done or doc.has("unfair_terms", *sent) or doc.compliance(span):
-                continue  # a stock phrase in the sentence: the lexicon rules report it
+            if sent in done or any(sent[0] <= c.start < sent[1] for c in stock) or doc.compliance(span):
+                continue
+            if name == "视为同意限制条款" and not restricts:
+                continue  # consent to ordinary terms (下单即视为同意《用户协议》) restricts nothing by itself
             if name == "免除自身责任" and (_FORCE_MAJEURE.search(doc.text, *sent) or "不负责任" in m.group()):
                 continue
             if doc.negated(span, window=3) and name != "免除自身责任":
@@ -198,7 +227,8 @@ RULES: tuple[Rule, ...] = (
         why="《侵害消费者权益行为处罚办法》第十二条：经营者不得在格式条款中规定由经营者单方享有解释权或者最终解释权；"
             "违反第十一条第（五）项、第十五条第（六）项。",
         bad=("本活动最终解释权归本店所有。", "活动解释权归商家所有，敬请谅解。"),
-        good=("如对活动规则有疑问，请联系客服，我们将依法解释。", "本店不保留所谓“最终解释权”。"),
+        good=("如对活动规则有疑问，请联系客服，我们将依法解释。", "本店不保留所谓“最终解释权”。",
+              "本次满减活动由本店负责解释，如有疑问请联系在线客服。"),
         references=("侵害消费者权益行为处罚办法 第十二条",),
     ),
     Rule(
@@ -240,10 +270,12 @@ RULES: tuple[Rule, ...] = (
         bad=("快递途中出现任何损坏、丢失，本店一律不负责，请自行联系快递公司。", "买家签收后即视为商品质量合格。",
              "若发生争议，买家只能到本店所在地仲裁。", "售后请先给五星好评，我们再安排退款。", "开发票需另加8%税点。",
              "客服答应的赠品不作数，以店铺公告为准。", "电动工具使用中的一切风险由买家自行承担。",
-             "退货须提供开箱视频，没有视频的一律不予受理。"),
+             "退货须提供开箱视频，没有视频的一律不予受理。", "签收当天未提出异议的，视为您已认可商品质量。",
+             "秒杀商品不支持退换，拍下即同意本规则。"),
         good=("因不可抗力造成的延误，本店不承担责任，将及时通知您。", "签收前请当面验货，如有破损可拒收。",
               "发生争议可向消费者协会投诉或向人民法院起诉。", "退货运费由本店承担。", "本店有权拒绝恶意刷单的订单。",
-              "收到满意的话欢迎给个好评。", "本店可开具电子发票，不另收费。", "因买家填错地址多出的运费由买家承担。"),
+              "收到满意的话欢迎给个好评。", "本店可开具电子发票，不另收费。", "因买家填错地址多出的运费由买家承担。",
+              "下单即视为同意《用户服务协议》，协议全文见页面底部。"),
         references=("消费者权益保护法 第二十六条", "侵害消费者权益行为处罚办法 第十二条"),
     ),
     Rule(

@@ -20,7 +20,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "AD-FAKE-CERTIFICATION": ("fake_certification",),
     "AD-FAKE-SALES": ("fake_sales", "anchors:review"),
     # terms.py
-    "UNF-FINAL-INTERPRETATION": ("unfair_terms:interp",),
+    "UNF-FINAL-INTERPRETATION": ("unfair_terms:interp", "unfair_terms:explain"),
     "UNF-LIABILITY-EXCLUSION": ("unfair_terms:liability",),
     "UNF-NO-RETURN-EXCHANGE": ("unfair_terms:noreturn", "unfair_terms:norefund"),
     "UNF-CONTRACT-NOT-FORMED": ("unfair_terms:contract",),
@@ -30,6 +30,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     "RET-UNSEALED-REFUSED": ("anchors:unsealed",),
     "RET-SHORT-WINDOW": ("anchors:window",),
     "RET-REFUND-DEDUCTION": ("anchors:deduct",),
+    "UNF-RETURN-PENALTY": ("anchors:deduct",),
     "RET-REFUND-NOT-ORIGINAL": ("anchors:credit",),
     "UNF-REFUND-AS-CREDIT": ("anchors:credit",),
     "UNF-PREPAID-FORFEIT": ("anchors:prepaid",),

@@ -33,7 +33,7 @@ def test_precision_and_recall_per_category(corpus: Path) -> None:
 
     rows = [json.loads(x) for x in corpus.read_text("utf-8").splitlines()]
     # the rules (+ page kind and voice); this corpus labels a blanket 概不退换 as both categories, and the finding
-    # cites both articles (a return refusal's unfair-term reading is folded into it: analyzers/merge.fold_refusals)
+    # cites both articles (a return refusal's unfair-term reading is folded into it: analyzers/merge.fold_statements)
     per, _ = _quality().score(rows, _quality().LAYERS["voice"], with_also=True)
     for cat, c in per.items():
         precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0

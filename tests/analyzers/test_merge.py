@@ -74,3 +74,28 @@ def test_text_analysis_keeps_every_category(text: str) -> None:
 def test_bare_text_keeps_other_unfair_terms_beside_a_refusal() -> None:
     found = analyze_text("本店商品一经售出概不退换，最终解释权归本店所有。")
     assert {f.category for f in found} == {"return_policy", "unfair_terms"}  # 最终解释权 is a statement of its own
+
+
+@pytest.mark.parametrize(("text", "kept", "folded"), [
+    # an honour mark beside 驰名商标: one quality-mark claim citing both articles
+    ("本品包装印有“中国驰名商标”“国家免检产品”标志，品质有保障。", "trademark_misuse", "AD-FAKE-CERTIFICATION"),
+    # the stock phrase rides on the state endorsement
+    ("国家体育总局推荐的蛋白粉，健身人士首选。", "gov_impersonation", "AD-ABSOLUTE-TERM"),
+    # an earnings line inside a recruitment pitch
+    ("交1280成为店主，三个月回本，拉一个返300，下面的人再拉你还有提成。", "pyramid_scheme",
+     "AD-GUARANTEED-EFFICACY"),
+])
+def test_a_minor_reading_of_a_graver_statement_is_folded_into_it(text: str, kept: str, folded: str) -> None:
+    found = analyze_text(text)
+    assert {f.category for f in found} == {kept}, [(f.rule_id, f.match) for f in found]
+    assert any(a[0] == folded for f in found for a in f.also)
+    assert any("15(" in f.article and "," in f.article for f in found)  # the folded article is cited too
+
+
+@pytest.mark.parametrize(("text", "both"), [
+    ("中老年补钙首选，每天两片。", {"false_advertising"}),  # alone it is an absolute term
+    ("交1980开店，拉一个人返500，拉的人再拉人你还有提成，保证三个月回本。", {"false_advertising", "pyramid_scheme"}),
+    ("本品为国家级品质认证产品，放心购买。", {"false_advertising"}),  # no state body named: not folded into a guess
+])
+def test_folds_leave_statements_of_their_own(text: str, both: set[str]) -> None:
+    assert both <= {f.category for f in analyze_text(text)}
