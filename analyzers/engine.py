@@ -346,17 +346,19 @@ def analyze_page(page: Page, *, registry: RegistryRecord | None = None, storefro
     return _finish(found, opts, allow_list, merge=True)
 
 
-PagePart = tuple[list[Finding], str]  # one page's text and page findings, and its normalised text
+# one page's text and page findings, its normalised text, and the site rules' shares of it ({rule id: Rule.prepare})
+PagePart = tuple[list[Finding], str, dict[str, Any]]
 
 
 def page_part(page: Page, registry: RegistryRecord | None, *, storefront_id: int | None = None,
               options: Mapping[str, Any] | None = None) -> PagePart:
-    """The per-page share of :func:`analyze_site` (text and page rules on one page), computable
-    apart (another process) and handed back to it as ``parts``."""
+    """The per-page share of :func:`analyze_site` (text and page rules on one page, and what site rules
+    decide from this page alone), computable apart (another process) and handed back to it as ``parts``."""
     opts = parse_options(options)
     registry = None if registry is not None and not registry.found else registry
     sid = storefront_id if storefront_id is not None else (registry.storefront_id if registry else None)
-    return _page_findings(page, registry, opts, sid)
+    found, text = _page_findings(page, registry, opts, sid)
+    return found, text, {r.id: r.prepare(page, text) for r in _active(opts, "site") if r.prepare is not None}
 
 
 def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
@@ -372,12 +374,13 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
     ordered = [pages[i] for i in order]
     found: list[Finding] = []
     texts: dict[str, str] = {}
+    prepared: dict[str, dict[str, Any]] = {}
     for i, page in zip(order, ordered, strict=True):
         done = parts.get(i) if parts else None
-        page_found, text = done if done is not None else _page_findings(page, registry, opts, sid)
+        page_found, text, prepared[page.url] = done if done is not None else (*_page_findings(page, registry, opts, sid), {})
         found.extend(page_found)
         texts[page.url] = text
-    site = Site(tuple(ordered), registry, texts, unregistered)
+    site = Site(tuple(ordered), registry, texts, unregistered, prepared)
     kinds = {p.url: page_kind(p) for p in ordered}
     for rule in _active(opts, "site"):
         for hit in rule.check(site, opts.for_rule(rule)):

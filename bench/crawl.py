@@ -316,7 +316,8 @@ def profile_storewatch(url: str, out: Path, max_pages: int, top: int = 25, rende
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=500)
-    ap.add_argument("--rendered", type=int, default=20, help="pages for the rendering measurement (0: skip)")
+    ap.add_argument("--rendered", type=int, default=None,
+                    help="pages for the rendering measurement (0: skip; default 20, and with --profile 0: the static crawl)")
     ap.add_argument("--image-pages", type=int, default=0,
                     help="image-heavy workload: product pages with 3 selling images each (0: skip)")
     ap.add_argument("--image-sample", type=int, default=10, help="pages crawled with no OCR budget (cost per image)")
@@ -325,6 +326,8 @@ def main() -> None:
                     help="comma-separated pages in flight per browser context for the rendering measurement "
                          "(e.g. 1,2,4,8: one rendered crawl each; default: the option's default)")
     args = ap.parse_args()
+    if args.rendered is None:
+        args.rendered = 0 if args.profile else 20
     if args.profile:
         server = serve(args.pages)
         with tempfile.TemporaryDirectory() as tmp:

@@ -27,6 +27,7 @@ from crawler.job import CrawlJob, Places, warc_name
 from crawler.state import RunState
 from evidence.timefmt import utc_iso
 from evidence.warc import WarcArchive
+from pipelines.judge import WORKER_MIN_PAGES, start_early
 
 log = logging.getLogger(__name__)
 RUN_FILE = "run.json"  # {"crawl_run_id": N}: the store row this child owns
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", required=True, type=Path, help="job JSON written by the parent")
     args = parser.parse_args(argv)
     job = CrawlJob.load(args.job)
+    if job.analyze and job.options.max_pages >= WORKER_MIN_PAGES:
+        start_early()  # the analysis worker starts beside this process's own start-up (pipelines.judge)
     raw = sys.stdin.read() if not sys.stdin.isatty() else ""
     places = Places.from_dict(json.loads(raw)) if raw.strip() else Places()
     crawl_run_id = None
@@ -147,5 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _leave(code: int) -> None:
+    """Exit once the run is written and closed, without the interpreter's teardown of the crawl's heap
+    (pages, lexicon automata, the model: ~0.4 s after a 500-page crawl); logs and streams flushed first."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tracer writes its data at the interpreter's exit
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _leave(main())

@@ -9,22 +9,27 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from analyzers.engine import AllowEntry, analyze_site
 from analyzers.images import image_evidence
 from analyzers.model import Finding, Page, RegistryRecord, normalise_url
 from crawler.coverage import judgeable
 from crawler.items import PageCapture
+from pipelines.judge import WORKER_MIN_PAGES, PageJudge
+
+if TYPE_CHECKING:  # the rule engine is imported when it runs (the crawl child starts without it: pipelines.judge)
+    from analyzers.engine import AllowEntry
 
 log = logging.getLogger(__name__)
-WORKER_MIN_PAGES = 30  # page budget from which a worker process pays for its start-up
+__all__ = ["WORKER_MIN_PAGES", "AnalyzePipeline", "allow_entries", "analyze_pages", "analyze_run", "attach_evidence"]
 
 
 def allow_entries(allow_list: Iterable[str | dict[str, Any]]) -> tuple[AllowEntry, ...]:
     """Allow-list entries of a crawl job (``"RULE-ID"``, ``"RULE-ID:match"`` or dicts) as engine entries."""
+    from analyzers.engine import AllowEntry
+
     out = []
     for entry in allow_list:
         if isinstance(entry, dict):
@@ -40,6 +45,8 @@ def analyze_pages(pages: Sequence[Page], registry: RegistryRecord | None, *, sto
                   options: dict[str, Any] | None = None, parts: dict[int, Any] | None = None) -> list[Finding]:
     """Findings of the rule engine over all pages of one storefront (``parts``: per-page results
     already computed, by index in ``pages``: :mod:`pipelines.judge`)."""
+    from analyzers.engine import analyze_site
+
     found = analyze_site(list(pages), registry, storefront_id=storefront_id, allow_list=allow_entries(allow_list),
                          options=options, parts=parts)
     return image_evidence(found, pages)  # findings read from images name the image, its hash, line and box
@@ -103,8 +110,6 @@ class AnalyzePipeline:
     def open_spider(self) -> None:
         job = self.crawler.spider.state.job
         if job.options.max_pages >= WORKER_MIN_PAGES:
-            from pipelines.judge import PageJudge
-
             self.judge = PageJudge(RegistryRecord(**job.registry) if job.registry else None, job.storefront_id)
 
     def process_item(self, item: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from crawler.items import PageCapture
@@ -21,8 +22,7 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def page_line(cap: PageCapture) -> dict[str, Any]:
-    """The per-page line of ``pages.jsonl`` (the page model plus capture facts and evidence)."""
+def _facts(cap: PageCapture) -> dict[str, Any]:
     return {
         "url": cap.url,
         "status": cap.status,
@@ -42,8 +42,46 @@ def page_line(cap: PageCapture) -> dict[str, Any]:
         "encoding": cap.encoding,
         "title": cap.page.title if cap.page is not None else "",
         "evidence": cap.evidence,
-        "page": plain(cap.page) if cap.page is not None else None,
     }
+
+
+def page_line(cap: PageCapture) -> dict[str, Any]:
+    """The per-page line of ``pages.jsonl`` (the page model plus capture facts and evidence)."""
+    return {**_facts(cap), "page": plain(cap.page) if cap.page is not None else None}
+
+
+_PAGE_KEY = ', "page": '
+
+
+def stream_line(cap: PageCapture, streamed: dict[int, tuple[Any, int, int]]) -> str:
+    """The capture's line of the streamed ``pages.jsonl`` (``json.dumps(page_line(cap))``); ``streamed``
+    notes where in that file its page model's JSON is: the final rewrite (:func:`final_lines`) copies it
+    from there instead of encoding it again (a page model is frozen: a changed one is a new object)."""
+    if cap.page is None:
+        streamed[id(cap)] = (None, len(streamed), 0)  # one entry per line written
+        return json.dumps(page_line(cap), ensure_ascii=False)
+    head = json.dumps(_facts(cap), ensure_ascii=False)[:-1] + _PAGE_KEY
+    streamed[id(cap)] = (cap.page, len(streamed), len(head))
+    return head + json.dumps(plain(cap.page), ensure_ascii=False) + "}"
+
+
+def final_lines(caps: list[PageCapture], streamed: dict[int, tuple[Any, int, int]], path: Path) -> str:
+    """Every capture's line now (the second pass and the PDFs added evidence and gaps): the same text
+    as encoding each :func:`page_line` again."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n") if streamed else []
+    except OSError:
+        lines = []
+    out = []
+    for cap in caps:
+        got = streamed.get(id(cap))
+        if got is not None and cap.page is not None and got[0] is cap.page and got[1] < len(lines):
+            line = lines[got[1]]
+            if line.startswith(_PAGE_KEY, got[2] - len(_PAGE_KEY)) and line.endswith("}"):
+                out.append(json.dumps(_facts(cap), ensure_ascii=False)[:-1] + line[got[2] - len(_PAGE_KEY):] + "\n")
+                continue
+        out.append(json.dumps(page_line(cap), ensure_ascii=False) + "\n")
+    return "".join(out)
 
 
 class CollectPipeline:
@@ -64,7 +102,7 @@ class CollectPipeline:
             print(f"[{len(state.pages) + 1:>3}] {item.status or '---'} {flag} {item.url}" + (f"  ({note})" if note else ""),
                   file=sys.stderr, flush=True)
         if state.out is not None:
-            state.out.write(json.dumps(page_line(item), ensure_ascii=False) + "\n")
+            state.out.write(stream_line(item, state.page_json) + "\n")
             state.out.flush()
         if item.page is not None and state.job.options.pdf_pages and not item.pdf:
             state.html_for_pdf[item.url] = item.dom or capture_html(item)

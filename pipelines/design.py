@@ -14,14 +14,16 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
-from analyzers import design
 from crawler.items import PageCapture
 from pipelines.analyze import allow_entries
+
+if TYPE_CHECKING:  # analyzers.design loads the rule registry: imported at close, not during the crawl
+    from analyzers import design
 
 log = logging.getLogger(__name__)
 MAX_RESOURCES = 12
@@ -73,13 +75,14 @@ class DesignPipeline:
         self.crawler = crawler
         self.home: design.DesignPrint | None = None
         self.home_url = ""
+        self._home: tuple[str, str, dict[str, Any]] | None = None  # the home page's print, made at close
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DesignPipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageCapture) or not item.is_home or self.home is not None or item.page is None:
+        if not isinstance(item, PageCapture) or not item.is_home or self._home is not None or item.page is None:
             return item
         state = self.crawler.spider.state
         html = item.dom or (item.body or b"").decode(item.encoding or "utf-8", "replace")
@@ -98,8 +101,7 @@ class DesignPipeline:
                 if body:
                     hashes.setdefault(kind, []).append(hashlib.sha256(body).hexdigest())
         images = [img.sha256 for img in item.page.images if img.sha256]
-        self.home = design.fingerprint(storefront_key(state), html, resources=hashes, images=images,
-                                       screenshot=item.screenshot)
+        self._home = (storefront_key(state), html, {"resources": hashes, "images": images, "screenshot": item.screenshot})
         self.home_url = item.url
         return item
 
@@ -116,7 +118,12 @@ class DesignPipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         """Runs after the analysis pipeline's close (Scrapy closes pipelines in reverse order)."""
+        from analyzers import design
+
         state = self.crawler.spider.state
+        if self._home is not None and self.home is None:
+            key, html, kw = self._home
+            self.home = design.fingerprint(key, html, **kw)
         folder = design_dir(state)
         if self.home is None or folder is None or not self.home.key:
             return

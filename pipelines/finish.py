@@ -24,7 +24,7 @@ from crawler.coverage import run_coverage
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
 from pipelines.analyze import attach_evidence
-from pipelines.collect import page_line
+from pipelines.collect import final_lines
 
 log = logging.getLogger(__name__)
 MAX_FINDING_PDFS = 30
@@ -138,8 +138,7 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "coverage_counts": coverage["reason_counts"],
     }
     # the final page lines: the second pass and the PDFs added screenshots, PDFs and gaps after streaming
-    _write_atomic(out_dir / "pages.jsonl",
-                  "".join(json.dumps(page_line(p), ensure_ascii=False) + "\n" for p in state.pages))
+    _write_atomic(out_dir / "pages.jsonl", final_lines(state.pages, getattr(state, "page_json", {}), out_dir / "pages.jsonl"))
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
     _write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))

@@ -16,11 +16,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
-from analyzers.engine import PagePart, page_part
-from analyzers.model import Page, RegistryRecord
+if TYPE_CHECKING:  # the crawl process imports the rule engine only when it judges (at the end)
+    from analyzers.engine import PagePart
+    from analyzers.model import Page, RegistryRecord
 
 log = logging.getLogger(__name__)
+WORKER_MIN_PAGES = 30  # page budget from which a worker process pays for its start-up
+_early: ProcessPoolExecutor | None = None  # started by start_early, taken by the crawl's PageJudge
 
 
 def _warm() -> None:
@@ -33,7 +37,31 @@ def _warm() -> None:
 
 
 def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None) -> PagePart:
+    from analyzers.engine import page_part
+
     return page_part(page, registry, storefront_id=storefront_id)
+
+
+def _new_pool() -> ProcessPoolExecutor | None:
+    try:
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+    except (OSError, ValueError) as exc:
+        log.warning("analysis worker unavailable, pages are judged at the end: %s", exc)
+        return None
+
+
+def start_early() -> None:
+    """Start the worker now (the crawl child's first step, :mod:`crawler.run`): its imports and the
+    model's load run on the other core while the crawl imports Scrapy, instead of after the spider opened."""
+    global _early
+    if _early is None and (pool := _new_pool()) is not None:
+        try:
+            pool.submit(int)  # the pool starts its process with its first task
+        except Exception as exc:  # noqa: BLE001 - no worker: a PageJudge makes its own or judges at the end
+            log.warning("analysis worker did not start: %s", exc)
+            pool.shutdown(wait=False)
+            return
+        _early = pool
 
 
 class PageJudge:
@@ -43,11 +71,9 @@ class PageJudge:
         self.registry = registry
         self.storefront_id = storefront_id
         self.futures: dict[int, Future[PagePart]] = {}  # id(page) -> its part
-        self.pool: ProcessPoolExecutor | None = None
-        try:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
-        except (OSError, ValueError) as exc:
-            log.warning("analysis worker unavailable, pages are judged at the end: %s", exc)
+        global _early
+        self.pool: ProcessPoolExecutor | None = _early or _new_pool()
+        _early = None
 
     def submit(self, page: Page) -> None:
         if self.pool is None or id(page) in self.futures:
@@ -80,9 +106,11 @@ class PageJudge:
                 out[i] = fut.result()
             except Exception as exc:
                 log.warning("analysis worker failed on %s (judged here instead): %s", page.url, exc)
+        self.close()  # every part is in: the worker exits while the site rules run
         return out
 
     def close(self) -> None:
+        """Let the worker go (it exits by itself once its queue is empty; the crawl does not wait for it)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None

@@ -31,7 +31,6 @@ from crawler.render import (
     render_gaps,
 )
 from crawler.state import RunState
-from crawler.tabs import TabPool
 from extraction.dom import links_in, parse_html
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,11 @@ class StorefrontSpider(scrapy.Spider):
         super().__init__(**kw)
         self.state = state
         self.options = state.job.options
-        self.tabs = TabPool() if self.options.render != "never" else None  # tabs kept between renders
+        self.tabs: Any = None  # tabs kept between renders (scrapy-playwright is imported only to render)
+        if self.options.render != "never":
+            from crawler.tabs import TabPool
+
+            self.tabs = TabPool()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kw: Any) -> StorefrontSpider:

@@ -79,6 +79,9 @@ class Rule:
     page_kinds: frozenset[str] | None = None  # page kinds judged (analyzers.understand.PAGE_KINDS); None: all
     voices: frozenset[str] | None = None  # voices judged (text rules); None: the category's default
     lexicons: tuple[str, ...] = ()  # data/<name>.txt the check reads (checked to exist at import)
+    # site rules: the share of the check one page decides alone, ``prepare(page, text)`` (text: Site.text), computed
+    # with the page's own rules (engine.page_part, beside the crawl) and read back from Site.prepared
+    prepare: Callable[[Page, str], Any] | None = None
 
     def __post_init__(self) -> None:
         if self.voices is None:
@@ -143,6 +146,7 @@ class Site:
     registry: RegistryRecord | None
     texts: Mapping[str, str]  # page url -> normalised visible text (title, blocks, link texts)
     unregistered: RegistryRecord | None = None  # the registry was searched and has no record for this host
+    prepared: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # url -> {rule id: Rule.prepare's value}
 
     @property
     def home(self) -> Page | None:

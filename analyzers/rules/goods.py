@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.lexicons import Candidate, Entry
-from analyzers.model import Location
+from analyzers.model import Location, Page
 from analyzers.rules.base import HOME, Hit, Rule, Site, home, page, site
 from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
@@ -424,26 +424,33 @@ def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 _ANY_ELEMENT = re.compile(r"代理|店主|会员|推荐|邀请|下线|下级|团队|拉人|直推|入门|加盟|分红|提成|佣金|资格")
 
 
+def pyramid_page(p: Page, text: str) -> tuple[str, dict[str, str]]:
+    """One page's share of MLM-SITE-ELEMENTS: (its kind, {element: quote of the first the page offers itself})."""
+    kind = page_kind(p)
+    here: dict[str, str] = {}
+    if not _ANY_ELEMENT.search(text):
+        return kind, here
+    doc = TextDoc(text)
+    for tag in ("recruit", "fee", "team"):
+        for c in _live(doc, tag):
+            ss, se = doc.sentence(c.start, c.end)
+            if voice(doc.text[ss:se], kind=kind) != "offer":
+                continue
+            here[tag] = doc.excerpt(c.start, c.end)
+            break
+    return kind, here
+
+
 def check_pyramid_site(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
     """The three elements of 禁止传销条例 第七条 spread over a site's pages (a plan page, a join page)."""
     found: dict[str, tuple[str, str]] = {}  # element -> (url, quote)
     per_page: list[set[str]] = []
     for p in s.pages:
-        text = s.text(p)
-        if not _ANY_ELEMENT.search(text):
-            continue
-        doc = TextDoc(text)
-        kind = page_kind(p)
-        here: set[str] = set()
-        for tag in ("recruit", "fee", "team"):
-            for c in _live(doc, tag):
-                ss, se = doc.sentence(c.start, c.end)
-                if voice(doc.text[ss:se], kind=kind) != "offer":
-                    continue
-                here.add(tag)
-                found.setdefault(tag, (p.url, doc.excerpt(c.start, c.end)))
-                break
-        per_page.append(here)
+        done = s.prepared.get(p.url, {}).get("MLM-SITE-ELEMENTS")
+        kind, here = done if done is not None and done[0] == page_kind(p) else pyramid_page(p, s.text(p))
+        for tag, quote in here.items():
+            found.setdefault(tag, (p.url, quote))
+        per_page.append(set(here))
     if len(found) < 2 or any(len(h) >= 2 for h in per_page):
         return  # fewer than two elements, or one page has two (MLM-STATUTORY-ELEMENTS reports that page)
     order = [t for t in ("fee", "recruit", "team") if t in found]
@@ -577,7 +584,7 @@ RULES: tuple[Rule, ...] = (
         id="MLM-SITE-ELEMENTS", category="pyramid_scheme", article="15(10)",
         law=("禁止传销条例 第七条",), severity="critical",
         explanation="网站不同页面合计具备禁止传销条例第七条所列传销要素（入门费、拉人头、团队计酬）中的两项以上",
-        check=check_pyramid_site, scope="site", lexicons=("pyramid", "anchors"),
+        check=check_pyramid_site, scope="site", lexicons=("pyramid", "anchors"), prepare=pyramid_page,
         what="Two or three statutory elements of pyramid selling found on different pages of one site (a join page asks "
              "for an entry fee, a plan page pays per recruit or by team); each element is cited with its quote and page.",
         why="禁止传销条例第七条列举的要素可能分散在“加入我们”“奖金制度”等不同页面；按网站整体认定，逐项引用原文。",

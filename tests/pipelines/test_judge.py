@@ -47,3 +47,56 @@ def test_pages_the_worker_did_not_judge_are_judged_here() -> None:
             [f.to_dict() for f in analyze_pages(pages(), None)]
     finally:
         judge.close()
+
+
+def test_site_rule_shares_computed_with_the_parts_give_the_same_findings() -> None:
+    # MLM-SITE-ELEMENTS decides each page's elements in page_part (beside the crawl): same site findings
+    from analyzers.engine import analyze_site, page_part
+    from analyzers.rules import BY_ID
+
+    rule = BY_ID["MLM-SITE-ELEMENTS"]
+    assert rule.prepare is not None
+    fired = 0
+    for example in (*rule.bad, *rule.good):
+        ps = list(example.pages)
+        parts = {i: page_part(p, example.registry) for i, p in enumerate(ps)}
+        assert all("MLM-SITE-ELEMENTS" in part[2] for part in parts.values())
+        here = [f.to_dict() for f in analyze_site(ps, example.registry)]
+        there = [f.to_dict() for f in analyze_site(ps, example.registry, parts=parts)]
+        assert there == here
+        fired += any(f["rule_id"] == "MLM-SITE-ELEMENTS" for f in there)
+    assert fired == len(rule.bad)  # the bad examples do fire through the prepared shares
+
+
+def test_a_share_for_another_kind_of_page_is_not_used() -> None:
+    from analyzers.rules import BY_ID
+    from analyzers.rules.base import Site
+    from analyzers.rules.goods import check_pyramid_site, pyramid_page
+
+    rule_bad = BY_ID["MLM-SITE-ELEMENTS"].bad[0]
+    ps = tuple(rule_bad.pages)
+    texts = {p.url: " ".join(b.text for b in p.blocks) for p in ps}
+    true = list(check_pyramid_site(Site(ps, None, texts), {}))
+    assert true
+    wrong = {p.url: {"MLM-SITE-ELEMENTS": ("no-such-kind", {})} for p in ps}  # stale shares: recomputed
+    assert list(check_pyramid_site(Site(ps, None, texts, None, wrong), {})) == true
+    empty = {p.url: {"MLM-SITE-ELEMENTS": pyramid_page(p, "")} for p in ps}  # shares of empty text: nothing
+    assert list(check_pyramid_site(Site(ps, None, texts, None, empty), {})) == []
+
+
+def test_the_early_worker_is_taken_by_the_judge() -> None:
+    from pipelines import judge as judge_mod
+
+    judge_mod.start_early()
+    early = judge_mod._early
+    assert early is not None
+    judge = PageJudge(None, None)
+    try:
+        assert judge.pool is early and judge_mod._early is None
+        ps = pages()
+        for p in ps:
+            judge.submit(p)
+        assert set(judge.parts(ps)) == {0, 1}
+        assert judge.pool is None  # let go once the parts are in
+    finally:
+        judge.close()
