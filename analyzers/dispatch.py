@@ -36,6 +36,8 @@ def text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> Plan:
 
 
 _NEWLINE = re.compile("\n")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.、]|第[一二三四五六七八九十\d]+[条章节部分])")
+_SENTENCE_END = re.compile(r"[。;!?；！？]")
 
 
 class Voices:
@@ -54,12 +56,30 @@ class Voices:
         e = self._stops[k] if k < len(self._stops) else len(self.doc.text)
         return s, e
 
+    def _section(self, bs: int) -> str:
+        """On a policy page, the heading of the section a block sits in (三、禁售商品目录 over its list items): the
+        nearest earlier short block that reads as a heading, at most 12 blocks back; "" if none."""
+        k = bisect_right(self._stops, bs - 1)
+        for _ in range(12):
+            if k <= 0:
+                return ""
+            k -= 1
+            s = self._stops[k - 1] + 1 if k > 0 else 0
+            t = self.doc.text[s:self._stops[k]].strip()
+            if t and len(t) <= 24 and (_NUMBERED.match(t) or not _SENTENCE_END.search(t)):
+                return t
+        return ""
+
     def at(self, start: int, end: int) -> str:
         ss, se = self.doc.sentence(start, end)
         got = self._cache.get((ss, se))
         if got is None:
             bs, be = self._block(start)
             context = self.doc.text[bs:be]
+            if self.kind == "policy":  # a list under 禁售商品目录 is the platform's list, item by item
+                head = self._section(bs)
+                if head:
+                    context = head + "\n" + context
             got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
                                                      page=self.page)
         return got

@@ -49,14 +49,47 @@ def score(rows: list[dict], options: dict | None = None, *, with_also: bool = Fa
     return per, errors
 
 
+def load(spec: str) -> list[dict]:
+    """The rows of every file ``spec`` names (comma-separated paths or globs); ValueError names what is wrong and where."""
+    import glob
+
+    rows: list[dict] = []
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        paths = sorted(glob.glob(part)) if any(ch in part for ch in "*?[") else [part]
+        if not paths:
+            raise ValueError(f"{part}: no file matches")
+        for path in paths:
+            try:
+                lines = Path(path).read_text("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
+            for n, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}: line {n}, column {exc.colno}: not JSON ({exc.msg})") from None
+                if not isinstance(row, dict) or not isinstance(row.get("text"), str) \
+                        or not isinstance(row.get("categories"), list):
+                    raise ValueError(f"{path}: line {n}: needs a \"text\" string and a \"categories\" list")
+                rows.append(row)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=DEFAULT)
+    ap.add_argument("--corpus", default=str(DEFAULT),
+                    help="a JSON-lines file, or several (comma-separated), or a glob such as 'corpus/dev/*.jsonl'")
     ap.add_argument("--errors", action="store_true", help="list every misclassified fragment")
     ap.add_argument("--layers", choices=sorted(LAYERS), default="model",
                     help="rules: rules alone; voice: rules + page kind/voice; model: + the trained layer (default)")
     args = ap.parse_args(argv)
-    rows = [json.loads(x) for x in args.corpus.read_text("utf-8").splitlines() if x.strip()]
+    try:
+        rows = load(args.corpus)
+    except ValueError as exc:
+        print(f"quality.py: {exc}", file=sys.stderr)
+        return 2
     per, errors = score(rows, LAYERS[args.layers])
     negatives = sum(1 for r in rows if not r["categories"])
     print(f"corpus: {args.corpus} — {len(rows)} fragments, {negatives} without any violation; layers: {args.layers}")

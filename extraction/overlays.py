@@ -116,4 +116,31 @@ def built_layers(scripts: list[str]) -> tuple[Overlay, ...]:
                            defeat=defeat))
         if len(out) >= MAX_OVERLAYS:
             break
+    if not out:
+        out.extend(_reinserted_layers(scripts))
     return tuple(out)
+
+
+# a layer built when the script loads, that a timer puts back whenever it is gone:
+# setInterval(function(){ if(!document.getElementById('adbox')) document.body.appendChild(a); }, 2000)
+_REINSERT = re.compile(r"setInterval\s*\(\s*function\s*\([^)]*\)\s*\{[^}]{0,200}?getElementById\(\s*['\"]([\w-]+)['\"]\s*\)"
+                       r"[^}]{0,120}?appendChild\(")
+
+
+def _reinserted_layers(scripts: list[str]) -> list[Overlay]:
+    out: list[Overlay] = []
+    for code in scripts:
+        m = _REINSERT.search(code)
+        if m is None or not re.search(rf"""\.id\s*=\s*['"]{re.escape(m.group(1))}['"]""", code):
+            continue
+        markup = " ".join(lit.group(2) for x in _INNER_EXPR.finditer(code) for lit in _LITERAL.finditer(x.group(1)))
+        pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
+        pieces += [norm(a) for a in _ALT.findall(markup) if norm(a)]
+        text = " ".join(pieces)[:300]
+        if not text or not _AD_WORDS.search(text):
+            continue
+        out.append(Overlay(element_id=f"{SCRIPT_BUILT}{m.group(1)}", text=text, closable=False, path=f"script:#{m.group(1)}",
+                           defeat="recurs"))
+        if len(out) >= MAX_OVERLAYS:
+            break
+    return out

@@ -216,9 +216,17 @@ _NEVER_SOLD = re.compile(r"(?:未|从未|没有|从没|并未)(?:曾)?(?:以|按
                          r"(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)")
 
 
+_REF_PRICE = re.compile(r"原价|划线价|参考价|吊牌价")
+
+
 def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     ratio = float(opts.get("min_ratio", 10))
     t = doc.text
+    for m in _REF_PRICE.finditer(t):  # 原价为本店2024年3月至今实际销售价格￥1099: the reference price is explained
+        ss, se = doc.sentence(m.start(), m.end())
+        basis = _PRICE_BASIS.search(t, m.end(), min(se, m.end() + 30))
+        if basis is not None and not doc.negated((basis.start(), basis.end()), window=4):
+            doc.exempt("false_advertising", ss, se)  # binds the model too (engine._overruled)
     never = _NEVER_SOLD.search(t)
     if never is not None and _NOW.search(t) and not doc.negated((never.start(), never.end()), window=2) \
             and not doc.compliance((never.start(), never.end())):

@@ -207,6 +207,19 @@ def decoded_literals(code: str, limit: int = 20) -> str:
 _HIDDEN_URL = re.compile(r"https?://[^'\"\s]{4,}")
 
 
+_SINK_DECODED = re.compile(r"location(?:\.href)?\s*=\s*(?=atob|unescape|decodeURIComponent)"
+                           r"|location\.(?:replace|assign)\s*\(\s*(?=atob|unescape|decodeURIComponent)")
+
+
+def _decoded_target(code: str) -> str:
+    """The absolute URL a navigation goes to when its target is a literal the script decodes in place; "" if none."""
+    for m in _SINK_DECODED.finditer(code):
+        url = _HIDDEN_URL.search(decoded_literals(code[m.end():m.end() + 2000], limit=1))
+        if url:
+            return url.group(0)
+    return ""
+
+
 def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
         code = _code(sc)[:200_000]
@@ -216,6 +229,11 @@ def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> I
         if ob and _EVAL.search(code) and (_SINK.search(code) or _SINK.search(decoded_literals(code))):
             yield Hit(match=ob.group(0)[:40], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(code))
+            continue
+        sent = _decoded_target(code)  # location.href=atob('aHR0cDovL…'): the sink in plain sight, its target hidden
+        if sent and not same_site(sent, p.url):
+            yield Hit(match=sent[:40], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(code), detail=f"（隐藏的跳转地址 {sent[:80]}）")
             continue
         if ob and ("\\x" in code or "fromCharCode" in code or "atob" in code):
             hidden = "\n".join(hidden_strings(code))  # only what was hidden, not the code as written
@@ -332,10 +350,14 @@ RULES: tuple[Rule, ...] = (
                                                        "window.location='http://x.example.ru'"),)),
                    description="unescape 后 eval 跳转"),
               site(home("欢迎", scripts=(Script(inline="eval(atob('c2V0VGltZW91dChmdW5jdGlvbigpe2xvY2F0aW9uLmhyZWY9J2h0dHA6Ly94LmV4YW1wbGUucnUvJ30sNTAwKQ=='))"),)),
-                   description="跳转只在 atob 解码后的代码里"),),
+                   description="跳转只在 atob 解码后的代码里"),
+              site(home("欢迎", scripts=(Script(inline="if(document.referrer.indexOf('baidu')>-1){location.href=atob('aHR0cDovL2dvLmV4YW1wbGUucnUvcj9jPTE=');}"),)),
+                   description="跳转写在明处，目标地址 atob 解码后才见（外站）"),),
          good=(site(home("欢迎", scripts=(Script(inline="var d=atob(data);render(d);"),)), description="解码数据但不跳转"),
                site(home("欢迎", scripts=(Script(inline="eval(atob('cmVuZGVyKGl0ZW1zKQ=='))"),)),
-                    description="解码后的代码不跳转"),),
+                    description="解码后的代码不跳转"),
+               site(home("欢迎", scripts=(Script(inline="location.href=atob('L3Byb2R1Y3RzL2NyZWFtLmh0bWw=');"),)),
+                    description="解码后是本站的页面"),),
          references=_LAW_MAL),
     Rule(id="MAL-DRIVE-BY-DOWNLOAD", category="malicious_code", article="15(11)", law=_LAW_MAL, severity="critical",
          explanation="页面未经点击自动开始下载文件", check=check_drive_by, scope="page",

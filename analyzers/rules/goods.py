@@ -391,8 +391,18 @@ def _live(doc: TextDoc, tag: str, found: list[Candidate] | None = None) -> list[
 _NO_GOODS = re.compile(r"不(?:需要|用|必)?卖货|不压货|不囤货|不用(?:囤货|发货|卖东西)|(?:卖货|卖茶|卖产品|产品)反而不重要|靠的不是卖货")
 
 
+_RELABEL = re.compile(r"不是|不叫|不算|并非|别说|不能叫")
+
+
 def check_pyramid_elements(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     raw = {tag: _raw(doc, tag) for tag in ("recruit", "fee", "team")}
+    named = [c for cs in raw.values() for c in cs]
+    if named and all(doc.negated(c) for c in named) \
+            and not any(_RELABEL.search(doc.text, max(0, c.start - 5), c.start) for c in named):
+        # every element the text names it denies (不设推荐奖、见点奖; 不需要交钱，也不用拉人; 没有分享奖励): a lawful
+        # scheme described as such — binds the model too (engine._overruled). Not "这不是拉人头，是裂变": a new name.
+        doc.exempt("pyramid_scheme", 0, len(doc.text))
+        return
     if sum(1 for cs in raw.values() if cs) < 2:
         if raw["recruit"] and _NO_GOODS.search(doc.text):
             live = _live(doc, "recruit", raw["recruit"])
@@ -565,6 +575,7 @@ RULES: tuple[Rule, ...] = (
              "静态收益每日1.5%，动态收益看团队：左右区对碰奖10%，层推奖逐层拿。",
              "不用卖货，拉一个人头给你80元。", "先交199元激活资格，三级以内都有收益。"),
         good=("邀请好友注册，双方各得10元优惠券。", "加盟费5万元，总部提供培训，推荐奖另计。",
+              "会员注册免费，本平台不设推荐奖、见点奖，不需要交钱，也不用拉人。",
               "购买年卡即可成为会员，邀请3位好友助力可领优惠券。", "招聘销售主管，底薪加团队业绩提成。",
               "本店不压货，代发模式，卖出一单拿一单的利润。"),
         references=("禁止传销条例 第二条、第七条",),

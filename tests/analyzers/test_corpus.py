@@ -60,3 +60,17 @@ def test_the_trained_layer_keeps_precision_and_recall(corpus: Path) -> None:
     p_model, r_model = micro(q.score(rows, q.LAYERS["model"], with_also=True)[0])
     _, r_rules = micro(q.score(rows, q.LAYERS["voice"], with_also=True)[0])
     assert p_model >= 0.95 and r_model >= r_rules
+
+
+def test_the_quality_bench_names_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    q = _quality()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "好", "categories": []}\n{"text": 1}\n', "utf-8")
+    assert q.main(["--corpus", str(bad)]) == 2
+    assert f"{bad}: line 2" in capsys.readouterr().err
+    assert q.main(["--corpus", str(tmp_path / "none" / "*.jsonl")]) == 2
+    assert "no file matches" in capsys.readouterr().err
+    good = tmp_path / "a.jsonl"
+    good.write_text('{"text": "本活动最终解释权归本店所有。", "categories": ["unfair_terms"]}\n', "utf-8")
+    assert q.main(["--corpus", str(tmp_path / "a*.jsonl")]) == 0
+    assert "1 fragments" in capsys.readouterr().out

@@ -37,7 +37,7 @@ def test_check_char_roundtrip() -> None:
 
 
 @pytest.mark.parametrize("icp", ["青ICP备19000123号", "青ICP备19000123号-1", "京ICP证030173号", "粤ICP备2021123456号-3",
-                                 "黔ICP备12345678号", "青ＩＣＰ备19000123号"])
+                                 "黔ICP备12345678号", "青ＩＣＰ备19000123号", "青B2-20230012", "京b2-20190001"])
 def test_valid_icp(icp: str) -> None:
     assert ids.icp_valid(icp), ids.icp_problem(icp)
 
@@ -47,6 +47,8 @@ def test_valid_icp(icp: str) -> None:
     ("美ICP备19000123号", "省份简称"),
     ("京ICP备123号", "位数字"),
     ("京ICP备19000123", "号"),
+    ("美B2-20230012", "省份简称"),
+    ("青B2-2023001", "格式"),
 ])
 def test_invalid_icp(icp: str, reason: str) -> None:
     assert not ids.icp_valid(icp)
@@ -67,3 +69,12 @@ def test_valid_police_filing(num: str) -> None:
 def test_invalid_police_filing(num: str, reason: str) -> None:
     assert not ids.police_filing_valid(num)
     assert reason in (ids.police_filing_problem(num) or "")
+
+
+def test_a_b2_licence_number_is_shown_and_compared_as_such() -> None:
+    """A commercial site shows its 增值电信业务经营许可证 (青B2-…) instead of a 备案号: that is the ICP licence."""
+    from analyzers.rules.licence import _icps
+
+    assert ids.canonical_icp("青B2-20230012") == "青B2-20230012"
+    assert _icps("增值电信业务经营许可证：青b2-20230012 ｜ 青公网安备63010402000123号") == ["青B2-20230012"]
+    assert _icps("本店支持b2b批发") == []

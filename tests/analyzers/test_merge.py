@@ -86,7 +86,7 @@ def test_bare_text_keeps_other_unfair_terms_beside_a_refusal() -> None:
      "AD-GUARANTEED-EFFICACY"),
 ])
 def test_a_minor_reading_of_a_graver_statement_is_folded_into_it(text: str, kept: str, folded: str) -> None:
-    found = analyze_text(text)
+    found = analyze_text(text, options={"use_model": False})  # the fold, not the model's veto, is under test
     assert {f.category for f in found} == {kept}, [(f.rule_id, f.match) for f in found]
     assert any(a[0] == folded for f in found for a in f.also)
     assert any("15(" in f.article and "," in f.article for f in found)  # the folded article is cited too
@@ -95,7 +95,19 @@ def test_a_minor_reading_of_a_graver_statement_is_folded_into_it(text: str, kept
 @pytest.mark.parametrize(("text", "both"), [
     ("中老年补钙首选，每天两片。", {"false_advertising"}),  # alone it is an absolute term
     ("交1980开店，拉一个人返500，拉的人再拉人你还有提成，保证三个月回本。", {"false_advertising", "pyramid_scheme"}),
-    ("本品为国家级品质认证产品，放心购买。", {"false_advertising"}),  # no state body named: not folded into a guess
 ])
 def test_folds_leave_statements_of_their_own(text: str, both: set[str]) -> None:
-    assert both <= {f.category for f in analyze_text(text)}
+    assert both <= {f.category for f in analyze_text(text, options={"use_model": False})}
+
+
+def test_a_model_guess_does_not_absorb_a_state_level_claim() -> None:
+    """国家级 folds into a state body's endorsement a rule found, never into the model's guess at one."""
+    from dataclasses import replace
+
+    from analyzers.merge import fold_statements
+
+    (absolute,) = analyze_text("本品为国家级品质认证产品，放心购买。", options={"use_model": False})
+    guess = replace(absolute, rule_id="MODEL-GOV-IMPERSONATION", category="gov_impersonation", source="model")
+    assert {f.category for f in fold_statements([absolute, guess])} == {"false_advertising", "gov_impersonation"}
+    ruled = replace(guess, rule_id="GOV-IMPERSONATION", source="rule")
+    assert {f.category for f in fold_statements([absolute, ruled])} == {"gov_impersonation"}

@@ -278,3 +278,29 @@ def test_a_block_labelled_as_advice_speaks_as_a_warning_throughout() -> None:
     assert voice("但莆田货常被用来指代仿冒鞋。", context=block) == "warning"
     shop = "温馨提示：本店商品一经售出概不退换。"
     assert voice("本店商品一经售出概不退换。", context=shop) == "offer"   # a shop's own 温馨提示 is no such label
+
+
+@pytest.mark.parametrize("block", [
+    "普及一下：标“原单”的包大多是仿品，正品尾货走奥莱渠道。",
+    "如何识别传销？看三点：交钱入门、拉人头、团队计酬。",
+    "怎么辨别高仿表？看机芯编号和保卡能否在官网查到。",
+])
+def test_a_lesson_in_telling_a_scheme_is_advice_throughout(block: str) -> None:
+    last = block.split("？")[-1] if "？" in block else block.split("：")[-1]
+    assert voice(last, context=block) == "warning"
+    assert not analyze_text(block)
+
+
+def test_a_banned_goods_section_of_a_rules_page_speaks_for_its_items() -> None:
+    """三、禁售商品目录 as a section heading, its items each a list entry: the platform's list, not offers."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    html = ("<html><head><title>交易规则</title></head><body><main><h1>平台交易规则</h1>"
+            "<h2>一、商家准入</h2><p>商家须具备合法主体资格。</p>"
+            "<h2>三、禁售商品目录（节选）</h2><ul><li>管制刀具、弩及弩箭；</li>"
+            "<li>高仿名牌包、A货手表；</li><li>以网络直销名义招募会员的项目。</li></ul>"
+            "<h2>四、信息审核</h2><p>平台对商品信息进行审核。</p></main></body></html>")
+    assert analyze_page(extract_page(html, "http://shop.example.cn/rules/trading.html")) == []
+    offer = html.replace("<h2>三、禁售商品目录（节选）</h2>", "<h2>三、本周上新</h2>")
+    assert {f.category for f in analyze_page(extract_page(offer, "http://shop.example.cn/rules/trading.html"))}

@@ -45,6 +45,19 @@ def test_a_close_that_navigates_or_a_timer_that_reshows_defeats_closing() -> Non
     assert layer.closable and not layer.defeat
 
 
+def test_a_layer_built_on_load_that_a_timer_puts_back_cannot_be_closed() -> None:
+    from extraction.overlays import built_layers
+
+    code = ("(function(){var a=document.createElement('div');a.id='promo';a.innerHTML='<h2>年货节限时秒杀 满199减100</h2>';"
+            "document.body.appendChild(a);setInterval(function(){if(!document.getElementById('promo'))"
+            "document.body.appendChild(a);},2000);})();")
+    (layer,) = built_layers([code])
+    assert layer.defeat == "recurs" and not layer.closable and "满199减100" in layer.text
+    shown_once = code.replace("setInterval(function(){if(!document.getElementById('promo'))document.body.appendChild(a);},2000);",
+                              "setTimeout(function(){a.remove();},5000);")
+    assert built_layers([shown_once]) == ()
+
+
 def test_what_an_external_script_hides_is_read() -> None:
     from analyzers.model import Page, Script
     from analyzers.rules import code as rules
