@@ -39,9 +39,25 @@ _ORIGIN = re.compile(r"产地|原产地|产区|种植基地|养殖基地|来源�
 _NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "other"})  # "other": linked as an item, offers nothing
 
 
+_TRADE = re.compile(r"付款|支付|配送|发货|包邮|运费|快递|下单|购买")
+_PRICE_ANY = re.compile(r"[¥￥]\s*\d|\d\s*元")
+_SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟")
+
+
+def _offers_one_item(s: Site, p: Page) -> bool:
+    """A page no URL, link text or buy button marks as a product that still sells one item: one to three prices and
+    the terms of the trade on it (iPhone 13 … 价格：￥2699 … 付款：支付宝、微信) — Art. 11(3) binds it as well."""
+    if p.is_home or p.kind == "product" or page_kind(p) != "other":
+        return False
+    own = s.text(p)
+    if _SERVICE.search(own):
+        return False  # a course, a ticket or a trip has no producer or shipping fee to state
+    return 1 <= len(_PRICE_ANY.findall(own)) <= 3 and _TRADE.search(own) is not None
+
+
 def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
     # the crawler's hint, unless the page is a cart or order form, a policy, an article or a listing
-    products = [p for p in s.pages if p.kind == "product" and page_kind(p) not in _NOT_PRODUCT]
+    products = [p for p in s.pages if (p.kind == "product" and page_kind(p) not in _NOT_PRODUCT) or _offers_one_item(s, p)]
     if not products:
         return
     shared = "\n".join(s.text(p) for p in s.pages if p not in products)
@@ -195,7 +211,10 @@ RULES: tuple[Rule, ...] = (
               site(home("欢迎"), _PRODUCT_ASK, description="商品页价格写“价格请咨询客服”"),
               site(home("欢迎"), page(HOME + "item/6.html", "手绘唐卡 价格：¥6800", "运费：顺丰包邮", "配送方式：中通快递",
                                       "支付方式：微信支付", "退换货：支持七天无理由退货", kind="product"),
-                   description="只写配送方式，不写配送范围与绘制者")),
+                   description="只写配送方式，不写配送范围与绘制者"),
+              site(home("欢迎"), page(HOME + "phones/p1.html", "二手 iPhone 13 128G 95新 价格：￥2699", "付款：支付宝、微信",
+                                      "配送：全国顺丰发货"),
+                   description="网址、链接文字都没说是商品页，页面只卖这一件：同样要写明运费、生产者")),
          good=(site(home("欢迎"), _PRODUCT_OK, description="商品页信息齐全"),
                site(home("欢迎"), page(HOME + "item/4.html", "热贡唐卡 手绘 价格：¥6800", "绘制者：画师更登（黄南州同仁市）",
                                        "运费：顺丰包邮", "配送方式/范围：中通快递，全国", "支付方式：微信支付、支付宝",
@@ -204,7 +223,11 @@ RULES: tuple[Rule, ...] = (
                site(home("欢迎"), page(HOME + "item/5.html", "冷鲜牦牛肉 1kg ¥118.00", "生产者：青海示例肉业有限公司（屠宰分割）",
                                        "运费：冷链运费15元", "配送方式及范围：顺丰冷运，仅配送西宁市五区二县", "支付方式：微信支付",
                                        "退换货：鲜活易腐商品不适用七天无理由退货", kind="product"),
-                    description="“配送方式及范围”与“仅配送”说明了范围")),
+                    description="“配送方式及范围”与“仅配送”说明了范围"),
+               site(home("欢迎"), page(HOME + "news/2.html", "本店开业三周年", "活动期间满199元包邮，详见各商品页。"),
+                    description="一则店铺公告提到价格与包邮，不卖具体商品"),
+               site(home("欢迎"), page(HOME + "course.html", "雪山基础培训（5天）报名 费用：￥3800/人", "支付方式：支付宝、微信支付"),
+                    description="培训报名页：服务没有生产者与运费")),
          references=("消费者权益保护法 第二十八条",)),
     Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",
          law=("消费者权益保护法 第二十九条", "个人信息保护法 第十七条"), severity="medium",
