@@ -83,14 +83,14 @@ _ICP = re.compile(r"^(?P<prov>\w)ICP(?P<kind>备|证)(?P<num>\d+)号?(?:-(?P<sit
 
 # the operating licence of a commercial site (增值电信业务经营许可证, category B2 = 信息服务业务): 青B2-20230012
 # (电信条例 第七条、第十三条; 互联网信息服务管理办法 第四条: 经营性互联网信息服务实行许可制度)
-_B2 = re.compile(r"(?P<prov>[\u4e00-\u9fff])B2-(?P<num>\d{8})")
+B2_LICENCE = re.compile(r"(?P<prov>[\u4e00-\u9fff])\s?B2-\s?(?P<num>\d{8})", re.I)
 
 
 def canonical_icp(text: str) -> str:
     """ICP number without spaces and site suffix, upper case (for comparison with the registry); a B2 licence
     number as such (青B2-20230012)."""
     c = _clean(text).replace("ICP备案", "ICP备")
-    b2 = _B2.search(c)
+    b2 = B2_LICENCE.search(c)
     if b2 is not None:
         return f"{b2['prov']}B2-{b2['num']}"
     return re.sub(r"-\d+$", "", c)
@@ -99,7 +99,7 @@ def canonical_icp(text: str) -> str:
 def icp_problem(text: str) -> str | None:
     """Why ``text`` is not a well-formed ICP filing/licence number; ``None`` when it is."""
     c = _clean(text)
-    b2 = _B2.fullmatch(c)
+    b2 = B2_LICENCE.fullmatch(c)
     if b2 is not None:
         return None if b2["prov"] in PROVINCE_CODES else f"省份简称“{b2['prov']}”不存在"
     m = _ICP.match(c)

@@ -45,7 +45,7 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("about", re.compile(r"关于我们|公司简介|营业执照|资质|证照|经营许可|联系我们|品牌故事")),
     ("article", re.compile(r"资讯|新闻|动态|帮助中心|常见问题|公告|科普|知识|攻略|指南|案例|报道")),
 )
-_PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")
+PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")  # a price stated (also DISC-PRODUCT-INFO)
 _BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
 
 
@@ -72,11 +72,11 @@ def page_kind(page: Page) -> PageKind:
             return kind  # type: ignore[return-value]
     hint = {"licence": "about", "terms": "policy", "privacy": "policy", "product": "product", "home": "home"}
     text = normalise_term(page.visible_text[:4000])
-    if page.kind == "product" and not _PRICE.search(text) and not _BUY.search(text):
+    if page.kind == "product" and not PRICE.search(text) and not _BUY.search(text):
         return "other"  # linked as an item, but it offers nothing (a prescription upload form, a notice)
     if page.kind in hint:
         return hint[page.kind]  # type: ignore[return-value]
-    prices = len(_PRICE.findall(text))
+    prices = len(PRICE.findall(text))
     if prices >= 6:
         return "listing"
     if prices and _BUY.search(text):

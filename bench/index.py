@@ -184,10 +184,7 @@ def fill_store_orm(store: Store, n: int, seed: int = 7) -> None:
     # same tokens as computing them for each finding; a few hundred thousand distinct texts repeat at 2M
     tokens_of = functools.lru_cache(maxsize=400_000)(finding_search_tokens)
     start = datetime(2026, 5, 1, tzinfo=UTC)
-    with store.session() as s:
-        s.execute(insert(Storefront), [
-            {"id": i + 1, "name": f"西宁第{i + 1}号商贸有限公司", "uscc": f"91630100MA7{i:07d}",
-             "domain": f"shop{i + 1}.example", "site_name": f"第{i + 1}号商城"} for i in range(500)])
+    fill_storefronts(store)
     batch: list[dict[str, Any]] = []
     for i in range(n):
         rule, cat, art, sev, phrase = rnd.choice(RULES)

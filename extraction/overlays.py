@@ -83,6 +83,14 @@ _FAKE_CLOSE = re.compile(r"""getElementById\(\s*['"]([\w-]*(?:close|Close|X|x|gu
 SCRIPT_BUILT = "script-built:"  # element_id prefix of a layer the script builds (no id of its own in the HTML)
 
 
+def _layer_text(code: str) -> tuple[str, list[str], str]:
+    """The markup a script writes with innerHTML, its text pieces, and their text as a reader sees it (bounded)."""
+    markup = " ".join(lit.group(2) for x in _INNER_EXPR.finditer(code) for lit in _LITERAL.finditer(x.group(1)))
+    pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
+    pieces += [norm(a) for a in _ALT.findall(markup) if norm(a)]  # an ad in an image says it in its alt text
+    return markup, pieces, " ".join(pieces)[:300]
+
+
 def built_layers(scripts: list[str]) -> tuple[Overlay, ...]:
     """Layers built by a function that a timer calls, with their text and whether they can be closed."""
     code = "\n".join(scripts)
@@ -96,10 +104,7 @@ def built_layers(scripts: list[str]) -> tuple[Overlay, ...]:
         if not re.search(rf"set(?:Timeout|Interval)\s*\([^;]{{0,120}}?\b{re.escape(name)}\b", code) and not re.search(
                 rf"set(?:Timeout|Interval)\s*\(\s*function\s*\([^)]*\)\s*\{{.{{0,240}}?\b{re.escape(name)}\s*\(", code, re.S):
             continue
-        markup = " ".join(lit.group(2) for x in _INNER_EXPR.finditer(body) for lit in _LITERAL.finditer(x.group(1)))
-        pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
-        pieces += [norm(a) for a in _ALT.findall(markup) if norm(a)]  # an ad in an image says it in its alt text
-        text = " ".join(pieces)[:300]
+        markup, pieces, text = _layer_text(body)
         if not text or not _AD_WORDS.search(text):
             continue
         closable = bool(_CLOSE_MARKUP.search(markup)) or any(_CLOSE_WORDS.match(p) for p in pieces) \
@@ -133,10 +138,7 @@ def _reinserted_layers(scripts: list[str]) -> list[Overlay]:
         m = _REINSERT.search(code)
         if m is None or not re.search(rf"""\.id\s*=\s*['"]{re.escape(m.group(1))}['"]""", code):
             continue
-        markup = " ".join(lit.group(2) for x in _INNER_EXPR.finditer(code) for lit in _LITERAL.finditer(x.group(1)))
-        pieces = [norm(t) for t in _TAG_TEXT.findall(f">{markup}<") if norm(t)]
-        pieces += [norm(a) for a in _ALT.findall(markup) if norm(a)]
-        text = " ".join(pieces)[:300]
+        _markup, _pieces, text = _layer_text(code)
         if not text or not _AD_WORDS.search(text):
             continue
         out.append(Overlay(element_id=f"{SCRIPT_BUILT}{m.group(1)}", text=text, closable=False, path=f"script:#{m.group(1)}",

@@ -10,7 +10,7 @@ from analyzers.lexicons import scanner
 from analyzers.model import Form, FormField, Link, Location, Page
 from analyzers.normalise import normalise_term
 from analyzers.rules.base import HOME, REGISTRY, Hit, Rule, Site, home, page, site
-from analyzers.understand import page_kind, product_kind
+from analyzers.understand import PRICE, page_kind, product_kind
 
 # item -> pattern over normalised text (Art. 11(3) 名称、生产者、价格、运费、配送方式、配送范围、支付形式、退换货方式)
 PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
@@ -40,7 +40,6 @@ _NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "othe
 
 
 _TRADE = re.compile(r"付款|支付|配送|发货|包邮|运费|快递|下单|购买")
-_PRICE_ANY = re.compile(r"[¥￥]\s*\d|\d\s*元")
 _SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟")
 
 
@@ -52,7 +51,7 @@ def _offers_one_item(s: Site, p: Page) -> bool:
     own = s.text(p)
     if _SERVICE.search(own):
         return False  # a course, a ticket or a trip has no producer or shipping fee to state
-    return 1 <= len(_PRICE_ANY.findall(own)) <= 3 and _TRADE.search(own) is not None
+    return 1 <= len(PRICE.findall(own)) <= 3 and _TRADE.search(own) is not None
 
 
 def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from analyzers.ids import (
+    B2_LICENCE,
     canonical_icp,
     canonical_police,
     icp_problem,
@@ -179,14 +180,11 @@ def check_licence_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
                       excerpt=f"网站展示“{names[0]}”，备案主体为“{r.name}”", detail="（主体名称与备案不符）")
 
 
-_B2_SHOWN = re.compile(r"([\u4e00-\u9fff])\s?b2-\s?(\d{8})")
-
-
 def _icps(text: str) -> list[str]:
     """The ICP filing or licence numbers shown, and 增值电信业务经营许可证 numbers (青B2-20230012)."""
     shown = [canonical_icp(_icp_string(m)) for m in _near(_ICP, text, "icp")]
     if "b2-" in text:
-        shown += [canonical_icp(f"{m[1]}B2-{m[2]}") for m in _B2_SHOWN.finditer(text)]
+        shown += [canonical_icp(m.group()) for m in B2_LICENCE.finditer(text)]
     return shown
 
 
