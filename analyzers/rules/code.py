@@ -6,6 +6,7 @@ import base64
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from analyzers.lexicons import lexicon
 from analyzers.model import BrowserEvent, Iframe, Location, Overlay, Page, Script
@@ -189,8 +190,6 @@ _UNESCAPE_ARG = re.compile(r"unescape\s*\(\s*['\"]((?:%[0-9a-fA-F]{2}|[^'\"]){8,
 
 def decoded_literals(code: str, limit: int = 20) -> str:
     """The plain text of the base64 and %-escaped literals ``code`` decodes itself, joined (pure, bounded)."""
-    import base64
-    from urllib.parse import unquote
 
     out: list[str] = []
     for m in list(_ATOB_ARG.finditer(code))[:limit]:
