@@ -109,3 +109,15 @@ def test_analysts_decisions_are_training_data_never_dev(tmp_path: Path) -> None:
     names = {p.relative_to(tmp_path).as_posix() for p in train}
     assert "corpus/decisions/2026-12.jsonl" in names
     assert all("decisions" not in p.parts for p in dev)
+
+
+def test_a_block_of_a_few_words_needs_a_near_certain_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slogan or a price line is far from the fragments the model learned from: it speaks there only when
+    nearly certain (learned.SHORT_BLOCK_SCORE), elsewhere at its category threshold."""
+    m = TextModel(("pyramid_scheme",), {"拉新": 0}, np.ones(1, np.float32), np.array([[10.0]], np.float32),
+                  np.array([-7.4], np.float32), {"pyramid_scheme": 0.9}, {})  # scores 拉新 at about 0.93
+    monkeypatch.setattr(learned, "load", lambda: m)
+    assert 0.9 < m.score("拉新", "pyramid_scheme") < learned.SHORT_BLOCK_SCORE
+    assert analyze_text("每天拉新三人，一起干。") == []
+    long = analyze_text("欢迎各位宝妈加入我们的团队，每天拉新三人，一起干，月底统一结算。")
+    assert [f.rule_id for f in long] == ["MODEL-PYRAMID-SCHEME"]
