@@ -144,10 +144,18 @@ _BANNED = re.compile(r"禁售(?:商品|物品|规则|目录|清单|名录)?|禁�
 _QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|『[^』\n]{0,60}』|\"[^\"\n]{0,60}\"")
 # A customer's question: 问：…, Q:…, 顾客问…, or a question to the shop (你们…吗？).
 _QUESTION = re.compile(r"^\s*(?:问|提问|q|顾客问|买家问|网友问|用户问|咨询|求助)\s*[:：]|^\s*(?:请问|想问)"
-                       r"|(?:你们|你家|贵店|店家|老板|客服)[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$"
+                       # a buyer asking the shop what it sells or does (你们卖…吗？, 老板，能退吗？, …能治疗关节炎吗？ in an FAQ)
+                       # — not a seller's rhetorical question (你们敢信吗？, 还想要售后吗？)
+                       r"|^[^。;\n]{0,8}?(?:你们|你家|贵店|店家|老板|客服|店里)[^。;\n]{0,3}?(?:卖|有|能|可以|可|支持|包|是|会|收|发|"
+                       r"提供|做|接受|给|退|换|用)(?![^。;\n]*?(?:敢信|放心|还想|还要|还等|犹豫|心动|难道|不香|划算))[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$"
                        # a consumer asking whether what someone offered them is lawful (这算不算传销？)
                        r"|(?:算不算|是不是|是否(?:属于|算|是)|属不属于|会不会是)[^。;\n]{0,12}?(?:传销|违法|违规|骗局|诈骗|假货|高仿|"
                        r"虚假宣传|霸王条款|侵权|套路)[^。;\n]{0,6}?(?:吗|呢|啊)?\s*\?")
+
+
+# A question of what goods can do or are (…能…吗？, 是不是…？, 有没有…？): on an FAQ, news or rules page, a buyer's
+# question that the page answers; on a product page it may be the seller's own rhetorical claim, and is judged.
+_ASKS = re.compile(r"(?:能|可以|会|是不是|是否|有没有|有|算|属于|要不要|需要|需不需要)[^。;\n]{0,30}?(?:吗|么|呢)?\s*\?\s*$")
 
 
 # Words put in quotes to be talked about: after a verb of saying or naming (主播说的“…”, 称“…”, 含“…”, 所谓“…”), or
@@ -206,6 +214,8 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     offer = own or _OFFER.search(said) is not None
     if not own and _QUESTION.search(text):
         return "question"
+    if kind in ("article", "policy", "about", "other") and not offer and _ASKS.search(text):
+        return "question"  # an FAQ's question (冲锋衣能治疗关节炎吗？), answered below it
     if _BANNED.search(text) or (kind == "policy" and _BANNED.search(context)):
         return "banned_list"
     if _NEWS.search(text) and not own:

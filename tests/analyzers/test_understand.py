@@ -332,3 +332,18 @@ def test_a_banned_goods_section_of_a_rules_page_speaks_for_its_items() -> None:
     assert analyze_page(extract_page(html, "http://shop.example.cn/rules/trading.html")) == []
     offer = html.replace("<h2>三、禁售商品目录（节选）</h2>", "<h2>三、本周上新</h2>")
     assert {f.category for f in analyze_page(extract_page(offer, "http://shop.example.cn/rules/trading.html"))}
+
+
+def test_an_faqs_questions_are_the_buyers_not_the_shops_claims() -> None:
+    """A question (sentence with its ？) is a buyer's on an FAQ page; the same words asked on a product page are
+    the seller's own rhetorical claim and are judged."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    html = ("<html><head><title>常见问题</title></head><body><main><h1>常见问题</h1>"
+            "<h3>你家有卖“A货”手表吗？</h3><p>没有，本店只卖国行正品，可查保卡。</p>"
+            "<h3>这款护膝能治好风湿病吗？</h3><p>不能，护膝只是保暖，病痛请就医。</p></main></body></html>")
+    assert analyze_page(extract_page(html, "http://shop.example.cn/help/faq.html")) == []
+    pitch = ("<html><head><title>加绒护膝 ¥59</title></head><body><main><h1>加绒护膝</h1>"
+             "<p>价格：¥59，包邮，立即购买。这款护膝能治好风湿病吗？戴上一个月，风湿病根治不复发！</p></main></body></html>")
+    assert "false_advertising" in {f.category for f in analyze_page(extract_page(pitch, "http://shop.example.cn/item/7.html"))}
