@@ -71,6 +71,17 @@ class Voices:
                 return t
         return ""
 
+    def section_of(self, original_start: int) -> str:
+        """:meth:`_section` for the block that starts at ``original_start`` of the original text."""
+        lo, hi = 0, len(self.doc.text)
+        while lo < hi:  # the first normalised offset at or after it (to_original is monotonic)
+            mid = (lo + hi) // 2
+            if self.doc.norm.to_original(mid) < original_start:
+                lo = mid + 1
+            else:
+                hi = mid
+        return self._section(self._block(lo)[0])
+
     def at(self, start: int, end: int) -> str:
         ss, se = self.doc.sentence(start, end)
         got = self._cache.get((ss, se))

@@ -12,6 +12,7 @@ _MARKS = ("®", "tm", "(r)", "牌")
 _OPENQ = "'\"“‘「『"
 _CLOSEQ = "'\"”’」』"
 _SERIES = ("系列", "款", "牌", "套装", "礼盒")
+_NAMED_AS = re.compile(r"(?:是|为|乃)[^,。;!?]{0,8}?(?:系列|品牌|商标|产品|型号)(?:名称|名)")
 _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
 
 
@@ -35,6 +36,11 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
             and t[c.end + 1:c.end + 4].startswith(_SERIES):
         return True  # '至尊'系列: a quoted series or product name
+    if t.startswith("系列", c.end):
+        return True  # 传世·至尊系列: a series name
+    if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
+            and _NAMED_AS.match(t, c.end + 1):
+        return True  # “至尊”为本店系列名称: the text says the word is a name
     cs, _ = doc.clause(c.start)
     before = doc.text[max(cs, c.start - 6):c.start]
     return any(label in before for label in _NAME_LABELS)

@@ -34,6 +34,12 @@ def _backed(sentence: str) -> bool:
                for m in _CERT_NO.finditer(sentence))
 
 
+# The shop says it does not use the mark at all (未申请使用…专用标志，页面不使用该标志): a disclaimer, not a mark used
+# without basis — unless the same sentence says the mark is on the goods after all (包装上印有…).
+_NOT_USED = re.compile(r"(?:未|没有?|不|并未|从未)(?:申请)?(?:使用|标注|印制|印|贴|标示)|不得使用")
+_ON_GOODS = re.compile(r"(?<![未没不])(?:印有|印着|印上|标有|标注了|贴有|带有|使用了|包装上|瓶身上?|标签上|盒子上)")
+
+
 def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     """Certification/GI marks in a sentence that also says the mark has no basis (per ``pattern``)."""
     for c in doc.get("cert_marks"):
@@ -42,6 +48,8 @@ def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, in
         ss, se = doc.sentence(c.start, c.end)
         sentence = doc.text[ss:se]
         if _backed(sentence) or not pattern.search(sentence):
+            continue
+        if _NOT_USED.search(sentence) and not _ON_GOODS.search(sentence):
             continue
         yield c.start, c.end
 
@@ -263,7 +271,8 @@ RULES: tuple[Rule, ...] = (
         bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。",
              "有机牦牛奶，包装已印有机产品认证标志（认证正在申请中）。", "有机蔬菜礼盒 绿色食品认证 证书编号：暂无（正在办理）。", "包装上的绿标是我们自己设计的，认证的话没去办。"),
         good=("本品已获绿色食品认证，证书编号LB-18-23010203456A。", "本店大米未申请有机认证，请按需选购。",
-              "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。"),
+              "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。",
+              "本店牦牛肉干未申请使用地理标志专用标志，包装和页面均不标注该标志。"),
         references=("西宁市电子商务信用管理制度 第十五条第（二）项", "商标法 第三条、第十六条"),
     ),
     Rule(

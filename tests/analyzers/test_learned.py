@@ -121,3 +121,32 @@ def test_a_block_of_a_few_words_needs_a_near_certain_score(monkeypatch: pytest.M
     assert analyze_text("每天拉新三人，一起干。") == []
     long = analyze_text("欢迎各位宝妈加入我们的团队，每天拉新三人，一起干，月底统一结算。")
     assert [f.rule_id for f in long] == ["MODEL-PYRAMID-SCHEME"]
+
+
+@pytest.mark.parametrize(("sentence", "restricts"), [
+    ("本店对所售银饰的纯度承担保证责任，检测不符的退一赔三。", False),      # the merchant bound, for the buyer
+    ("条款有两种以上解释的，应当作出不利于本店的解释。", False),            # ambiguity read against the merchant
+    ("付款后本店不会再向您收取任何附加费用。", False),
+    ("本店承诺假一赔三，但鉴定费由买家承担，赔付以100元为上限。", True),     # the promise hedged away
+    ("本店对商品质量不承担任何责任。", True),
+    ("退货须扣除10%手续费。", True),
+])
+def test_model_unfair_terms_need_a_restriction(sentence: str, restricts: bool) -> None:
+    from analyzers.normalise import normalise_term
+
+    assert learned._restricts(normalise_term(sentence)) is restricts
+
+
+def test_model_reads_a_rules_pages_list_under_its_section_heading(tiny_model: TextModel) -> None:
+    """List items under 三、禁止发布的信息 on a rules page are the platform's banned list, for the model as for rules."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    def page_with(heading: str) -> list:  # noqa: ANN401
+        html = ("<html><head><title>平台规则</title></head><body><main><h1>平台交易规则</h1>"
+                f"<p>第二条 商家须如实描述商品。</p><p>{heading}</p>"
+                "<ul><li>以每日拉新返现为名发展会员的推广项目；</li><li>未经许可的网络游戏代练服务。</li></ul></main></body></html>")
+        return [f.rule_id for f in analyze_page(extract_page(html, "http://mall.example.cn/rules/trading.html"))]
+
+    assert page_with("第三条 禁止发布的信息（节选）：") == []
+    assert page_with("本月推荐活动：") == ["MODEL-PYRAMID-SCHEME"]

@@ -269,6 +269,8 @@ def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() ->
     ("教你一个零投入的办法：先交99元激活资格。", "offer"),              # 教你 teaches an offer here
     ("教你如何识别高仿包。", "warning"),
     ("不要信用卡支付也可以，支持花呗。", "offer"),                        # 不要信 is not 不要信用卡
+    ("本店承诺：加盟三个月回本，月收益不低于一万，达不到退加盟费。", "offer"),  # a promise's own 不, not a refusal
+    ("本店承诺：绝不销售来路不明的商品。", "compliance"),
 ])
 def test_who_speaks_in_free_words(text: str, want: str) -> None:
     assert voice(text) == want
