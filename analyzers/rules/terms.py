@@ -314,10 +314,11 @@ RULES: tuple[Rule, ...] = (
         what="Blanket no-return statements (售出概不退换, 不退不换) for goods that are not lawfully exempt: they deny the "
              "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
         why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
-        bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。"),
+        bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。", "本店银饰（非定制）售出后概不退换。",
+             "蜂胶礼盒拆封与否均不退换。", "直播专享价商品不支持退换货。"),
         fires_with=("UNF-NO-RETURN-EXCHANGE",),
         good=("生鲜水果售出不退，坏果包赔。", "药品除质量问题外，一经售出不予退换。", "支持七天无理由退换货。", "预订定金一律不退。", "签收超过7天概不退换。",
-              "签收15天后不予退换，质量问题按三包处理。"),
+              "签收15天后不予退换，质量问题按三包处理。", "刻名字的定制款不支持退换。"),
         references=("消费者权益保护法 第二十五条",),
     ),
     Rule(
