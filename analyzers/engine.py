@@ -157,6 +157,8 @@ def _rule_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             a, b = doc.norm.span(hit.start, hit.end)
             k = max(0, bisect_right(starts, a) - 1)
             u = units[k] if units else _Unit("text", "", 0)
+            if u.kind == "image" and not rule.reads_ocr:
+                continue  # a number read from a badge image: OCR misreads digits, its format proves nothing
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure

@@ -349,3 +349,16 @@ def test_an_faqs_questions_are_the_buyers_not_the_shops_claims() -> None:
     pitch = ("<html><head><title>加绒护膝 ¥59</title></head><body><main><h1>加绒护膝</h1>"
              "<p>价格：¥59，包邮，立即购买。这款护膝能治好风湿病吗？戴上一个月，风湿病根治不复发！</p></main></body></html>")
     assert "false_advertising" in {f.category for f in analyze_page(extract_page(pitch, "http://shop.example.cn/item/7.html"))}
+
+
+def test_a_number_read_from_a_badge_image_is_not_format_checked() -> None:
+    """OCR misreads digits: a filing or credit-code number read off an image proves nothing about its format; the
+    same number written in the page's text is checked."""
+    from analyzers.engine import analyze_page
+    from analyzers.model import Image
+
+    badge = Image(src="http://shop.example.cn/img/police.png", path="body>footer>a>img", ocr_text="青公网安备63010302")
+    read = Page(url=HOME, blocks=(TextBlock("欢迎光临"),), images=(badge,), is_home=True)
+    assert not [f for f in analyze_page(read) if f.rule_id == "FIL-POLICE-INVALID"]
+    written = Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock("青公网安备63010302")), is_home=True)
+    assert [f.rule_id for f in analyze_page(written) if f.rule_id == "FIL-POLICE-INVALID"] == ["FIL-POLICE-INVALID"]
