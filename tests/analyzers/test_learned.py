@@ -150,3 +150,14 @@ def test_model_reads_a_rules_pages_list_under_its_section_heading(tiny_model: Te
 
     assert page_with("第三条 禁止发布的信息（节选）：") == []
     assert page_with("本月推荐活动：") == ["MODEL-PYRAMID-SCHEME"]
+
+
+def test_a_veto_is_chosen_at_a_precision_not_moved_by_one_right_hit() -> None:
+    """Rule hits scored 0.01-0.09 on dev, one of ten right: at precision 0.9 the veto drops all ten; all-false
+    (precision 1) stops below the right one."""
+    scores = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.5]
+    dev = [{"categories": ["privacy"] if i in (2, 10) else []} for i in range(len(scores))]
+    probs = np.array([[s] for s in scores])
+    ruled = [{"privacy"} for _ in scores]
+    assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 0.9) == {"privacy": 0.3}
+    assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 1.0) == {"privacy": 0.025}
