@@ -89,3 +89,23 @@ def test_an_index_of_the_older_mapping_gets_the_new_fields(store, dataset, es_se
     finally:
         backend.close()
         client.close()
+
+
+def test_three_document_builders_agree_on_the_fields(store, dataset) -> None:
+    """ORM row, compact row and SQLite's json_object give the same page_kind, voice and source."""
+    from sqlalchemy import select, text
+
+    from tests.index.test_rows import keep_tokens, orm_documents, row_documents, sqlite_documents
+
+    keep_tokens(store)
+    with store.session() as s:
+        for fid, (page_kind, voice, source) in JUDGED.items():
+            row = s.get(Finding, fid)
+            row.page_kind, row.voice, row.source = page_kind, voice, source
+        s.execute(text("UPDATE findings SET source = '' WHERE finding_id = 'f6'"))  # an empty source reads as rule
+        assert s.scalar(select(Finding.source).where(Finding.finding_id == "f6")) == ""
+    expected = orm_documents(store)
+    assert row_documents(store) == expected
+    assert sqlite_documents(store) == expected
+    assert (expected["f2"]["page_kind"], expected["f2"]["voice"], expected["f2"]["source"]) == ("listing", "offer", "model")
+    assert expected["f6"]["source"] == "rule" and expected["f7"]["voice"] == ""
