@@ -161,3 +161,10 @@ def test_a_veto_is_chosen_at_a_precision_not_moved_by_one_right_hit() -> None:
     ruled = [{"privacy"} for _ in scores]
     assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 0.9) == {"privacy": 0.3}
     assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 1.0) == {"privacy": 0.025}
+
+
+def test_terms_read_in_the_buyers_favour_are_no_model_unfair_terms() -> None:
+    from analyzers.normalise import normalise_term
+
+    assert not learned._restricts(normalise_term("条款有歧义的，按照有利于消费者的原则解释；本店不享有单方面的最终解释权。"))
+    assert learned._restricts(normalise_term("本活动最终解释权归本店所有。"))
