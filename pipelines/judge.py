@@ -9,6 +9,11 @@ out of the pipelines, so analysis runs beside the fetching; at spider close
 rules are pure functions of the page, so a part computed there is the part computed here. A
 worker that cannot start or breaks costs nothing but time: the pages it did not judge are judged
 in the crawl process.
+
+The workers (:data:`WORKERS`) are forked from one ``forkserver`` process that loaded the rule engine,
+lexicons, model and word segmenter once (:mod:`pipelines.judge_server`; ~1.7 s of CPU that every
+process judging pages used to pay, the crawl process included when it helped at the end): a worker
+starts warm, and the crawl process never loads the rule engine while a worker is there.
 """
 
 from __future__ import annotations
@@ -24,16 +29,19 @@ if TYPE_CHECKING:  # the crawl process imports the rule engine only when it judg
 
 log = logging.getLogger(__name__)
 WORKER_MIN_PAGES = 30  # page budget from which a worker process pays for its start-up
+WORKERS = 2  # analysis processes beside the crawl (measured on 2 cores: bench/README.md, crawl row)
 _early: ProcessPoolExecutor | None = None  # started by start_early, taken by the crawl's PageJudge
 
 
-def _warm() -> None:
-    """Worker start: load the rules, lexicons and model once, before the first page arrives."""
-    from analyzers import learned
+def warm() -> None:
+    """Load the rules, lexicons, model and word segmenter (the fork server's start; in a worker forked
+    from it, a no-op): what the first page would otherwise pay."""
+    from analyzers import learned, nlp
     from analyzers.engine import analyze_text
 
     learned.load()
     analyze_text("预热")
+    nlp.tokens("不是")  # jieba's dictionary: ~1.1 s, loaded on the first clause with a negation character
 
 
 def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None) -> PagePart:
@@ -42,9 +50,20 @@ def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None
     return page_part(page, registry, storefront_id=storefront_id)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """``forkserver`` with the engine preloaded (workers forked warm; never a fork of the crawl's
+    reactor and browser threads); ``spawn`` where there is no fork server."""
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(["pipelines.judge_server"])
+    return ctx
+
+
 def _new_pool() -> ProcessPoolExecutor | None:
     try:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        return ProcessPoolExecutor(WORKERS, mp_context=_context(), initializer=warm)
     except (OSError, ValueError) as exc:
         log.warning("analysis worker unavailable, pages are judged at the end: %s", exc)
         return None
@@ -85,22 +104,17 @@ class PageJudge:
             self.pool = None
 
     def parts(self, pages: list[Page]) -> dict[int, PagePart]:
-        """Parts by index in ``pages`` (waits for the worker); pages it failed on are left out.
+        """Parts by index in ``pages`` (waits for the workers); pages they failed on are left out (the
+        caller judges those itself: a part is the same wherever it is computed, the rules are pure).
 
-        Once the crawl is over its core is free: the pages the worker has not started yet are judged
-        here meanwhile, from the last one back (the worker goes on from the front), so both cores
-        work until the parts are in. A part is the same wherever it is computed (pure rules)."""
+        The crawl process does not judge the rest beside the workers: :data:`WORKERS` processes already
+        fill the cores, and it would first have to load the model and the segmenter (~1.2 s of CPU)."""
+        if self.futures:  # the site rules run here next: their engine loads while the workers finish
+            import analyzers.engine  # noqa: F401
         out: dict[int, PagePart] = {}
-        for i in reversed(range(len(pages))):
-            fut = self.futures.get(id(pages[i]))
-            if fut is None or not fut.cancel():  # running, queued for the worker, or done
-                if fut is not None and not fut.done():
-                    break  # the worker has reached it: it has the rest
-                continue
-            out[i] = _part(pages[i], self.registry, self.storefront_id)
         for i, page in enumerate(pages):
             fut = self.futures.get(id(page))
-            if fut is None or i in out or fut.cancelled():
+            if fut is None:
                 continue
             try:
                 out[i] = fut.result()
