@@ -13,7 +13,7 @@ from typing import Any
 
 from analyzers.rules import RULES, TRIGGERS, Rule
 from analyzers.text import TextDoc
-from analyzers.understand import page_voice, voice
+from analyzers.understand import mentioned, page_voice, voice
 
 __all__ = ["NO_OPTIONS", "Voices", "active_rules", "text_plan"]
 
@@ -82,4 +82,6 @@ class Voices:
                     context = head + "\n" + context
             got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
                                                      page=self.page)
+        if got in ("offer", "compliance") and mentioned(self.doc.text[ss:se], start - ss, end - ss):
+            return "mention"  # the hit's words are quoted to be talked about (含“高仿”等字样, “…”有没有效？)
         return got

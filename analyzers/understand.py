@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from analyzers.model import Page
 from analyzers.normalise import normalise_term
 
-__all__ = ["PageKind", "Voice", "PAGE_KINDS", "VOICES", "page_kind", "page_voice", "voice", "product_kind", "is_platform"]
+__all__ = ["PageKind", "Voice", "PAGE_KINDS", "VOICES", "page_kind", "page_voice", "voice", "mentioned", "product_kind",
+           "is_platform"]
 
 PageKind = Literal["home", "product", "listing", "cart", "policy", "about", "article", "other"]
 PAGE_KINDS: frozenset[str] = frozenset(PageKind.__args__)  # type: ignore[attr-defined]
@@ -25,7 +26,9 @@ PAGE_KINDS: frozenset[str] = frozenset(PageKind.__args__)  # type: ignore[attr-d
 # report; warning: a warning or consumer education; compliance: the shop's own compliance notice;
 # banned_list: a list of goods a platform or shop bans.
 # question: a customer's question (问：…吗？), which claims nothing itself.
-Voice = Literal["offer", "law", "news", "warning", "compliance", "banned_list", "question"]
+# mention: the words of a hit are quoted to be talked about (含“高仿”“A货”等字样的商品, 主播说的“全网最低”,
+# “最终解释权归本店所有”有没有效？), not used as the speaker's own claim (:func:`mentioned`).
+Voice = Literal["offer", "law", "news", "warning", "compliance", "banned_list", "question", "mention"]
 VOICES: frozenset[str] = frozenset(Voice.__args__)  # type: ignore[attr-defined]
 
 # ---- page kind --------------------------------------------------------------------------------
@@ -101,7 +104,10 @@ _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|
                    r"|被告人?|判处|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
                    r"|警方|公安(?:机关|局|分局)[^。;\n]{0,12}?(?:查|破|抓|捣毁)|市场监管(?:局|部门)?[^。;\n]{0,16}?(?:查处|查获|立案|处罚|责令|约谈)"
                    r"|检察院|人民法院|(?<!成功)(?<!客户)(?<!用户)(?<!会员)(?<!学员)(?<!合作)(?<!买家)(?<!真实)案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)"
-                   r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙)")
+                   r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙|直播间|博主|平台)"
+                   # a body's bulletin (…支队通报：, 发布通报) and a shop named as the one summoned or fined
+                   r"|^[^。;\n]{0,20}?(?:发布|发出)?通报\s*:|发布(?:了)?(?:一则)?通报"
+                   r"|被(?:消协|消保委|消委会|市场监管(?:局|部门)?|监管部门|工商(?:局|部门)?|网信办)[^。;\n]{0,4}?(?:约谈|处罚|罚款|查处|立案|通报|责令)")
 _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
                       r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
                       r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|怎么(?:辨别|识别|分辨|判断)|教你(?:如何|怎么|几招)?(?:辨别|识别|分辨|鉴别|避坑|防骗|看穿|识破)|科普"
@@ -117,7 +123,9 @@ _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|�
 # A block labelled as consumer advice (科普：…, 提醒：…, 经验：…) speaks in that voice throughout; a shop's own
 # 温馨提示 is no such label.
 _WARN_LABEL = re.compile(r"^\s*[【\[]?(?:科普|提醒|消费提醒|消费提示|风险提示|避坑|避坑指南|防骗|律师提示|经验|经验分享|攻略|知识问答|小知识"
-                         r"|普及一下|科普一下|提醒一下|分享经验)"
+                         r"|普及一下|科普一下|提醒一下|分享经验"
+                         # a consumer's post about what a shop did (吐槽：…, 网友曝光：…, 讨论一下，…)
+                         r"|吐槽|吐个槽|分享|避雷|踩雷|曝光|网友曝光|维权|维权经历|讨论|讨论一下|求助|亲身经历)"
                          r"[】\]]?\s*[:：,，]"
                          # a lesson in telling a scheme or a fake (如何识别传销？怎么辨别高仿？): advice throughout
                          r"|^\s*(?:如何|怎么|怎样|教你)(?:识别|辨别|分辨|鉴别|判断|区分)[^。?？\n]{1,12}[?？]")
@@ -140,6 +148,38 @@ _QUESTION = re.compile(r"^\s*(?:问|提问|q|顾客问|买家问|网友问|用�
                        # a consumer asking whether what someone offered them is lawful (这算不算传销？)
                        r"|(?:算不算|是不是|是否(?:属于|算|是)|属不属于|会不会是)[^。;\n]{0,12}?(?:传销|违法|违规|骗局|诈骗|假货|高仿|"
                        r"虚假宣传|霸王条款|侵权|套路)[^。;\n]{0,6}?(?:吗|呢|啊)?\s*\?")
+
+
+# Words put in quotes to be talked about: after a verb of saying or naming (主播说的“…”, 称“…”, 含“…”, 所谓“…”), or
+# before what names them as words (“…”字样, “…”等描述, “…”有没有效？); a run of quoted terms counts as one.
+_QUOTE_RUN = re.compile(r"(?:[“「『\"][^”」』\"\n]{1,30}[”」』\"][、,和及与或]?){1,8}")
+_MENTION_BEFORE = re.compile(r"(?:说|称|问|叫|叫做|号称|自称|宣称|声称|所谓|打着|冒充|含有?|诸如|例如|比如|什么)(?:的|是|了|为|过|着)?$")
+_MENTION_AFTER = re.compile(r"^(?:等|之类|这类|一类|这样)?(?:的)?(?:条款|一词|这个词|词语?|这种说法|这种写法|说法|写法|二字|两个字|"
+                            r"用语|表述|描述|宣传语?|名义|为名|旗号|噱头|幌子|有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|"
+                            r"是什么|什么意思|行不行)")
+_MERCHANT_SAID = re.compile(r"(?:商家|客服|店家|卖家|老板|掌柜|店主)[^,。;:“”\"]{0,4}?"
+                            r"(?:说|称|回复|回答|表示|讲)(?:的|是|了|道)?:?$")
+# said about the words (a question whether they are lawful), not only naming them: a mention even in a shop's own sentence
+_DISCUSSED = re.compile(r"^(?:等)?(?:的)?(?:有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|是什么|什么意思|行不行)")
+
+
+def mentioned(sentence: str, start: int, end: int) -> bool:
+    """Whether ``sentence[start:end]`` (a rule's hit) lies in quotes that talk about the words rather than use
+    them. In a sentence where the shop speaks of itself (本店, 我们) only a question about the words counts
+    (有人问“最终解释权归本店所有”有没有效？): 本品包装印有“中国驰名商标”字样 is the shop's own claim."""
+    for m in _QUOTE_RUN.finditer(sentence):
+        if m.start() <= start and end <= m.end():
+            before = sentence[max(0, m.start() - 6):m.start()]
+            after = sentence[m.end():m.end() + 8]
+            if _MERCHANT_SAID.search(before):
+                return False  # the merchant's own words, reported (商家说“本店不支持七天无理由”): still its act
+            if _DISCUSSED.match(after) or before.endswith(("问", "所谓")):
+                return True
+            outside = sentence[:m.start()] + sentence[m.end():]
+            if _SELF.search(_QUOTED.sub("", outside)):
+                return False
+            return bool(_MENTION_BEFORE.search(before) or _MENTION_AFTER.match(after))
+    return False
 
 
 def page_voice(heading: str, kind: str) -> Voice | None:

@@ -8,9 +8,10 @@ import pytest
 
 from analyzers.engine import analyze_site, analyze_text
 from analyzers.model import Form, FormField, Page, TextBlock
+from analyzers.normalise import normalise_term
 from analyzers.rules import validate
 from analyzers.rules.base import HOME, REGISTRY, home, page
-from analyzers.understand import page_kind, product_kind, voice
+from analyzers.understand import mentioned, page_kind, product_kind, voice
 from errors import RuleRegistryError
 
 
@@ -271,6 +272,33 @@ def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() ->
 ])
 def test_who_speaks_in_free_words(text: str, want: str) -> None:
     assert voice(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "市场规则：标题里带“原单”“超A”等用语的商品会被下架。",                  # a run of quoted terms, named as words
+    "网友问：写“特供茶”合法吗？答：除非真有供应关系，否则不行。",
+    "那家店号称“国家级大师监制”，后来被查了，大家注意。",
+    "吐槽：客服问我要银行卡密码，说是验证身份，我直接拉黑了。",           # a consumer's post, labelled as such
+    "县公安局通报：两名男子以“消费返利”为名，收取会员费并按拉人数返佣。",  # a body's bulletin
+])
+def test_words_quoted_to_be_talked_about_do_not_fire(text: str) -> None:
+    assert analyze_text(text, options={"use_model": False}) == []
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("本店茶叶“国宴专用”，送礼有面子。", "gov_impersonation"),              # the shop's own goods, its own claim
+    ("我们的面膜是“国家级”实验室研发，效果立竿见影。", "false_advertising"),
+    ("客服回复说“拆封后一律不退”，我的吹风机还没用过。", "return_policy"),  # the merchant's own words, reported
+])
+def test_a_shops_own_words_in_quotes_still_fire(text: str, category: str) -> None:
+    assert category in {f.category for f in analyze_text(text, options={"use_model": False})}
+
+
+def test_mentioned_is_about_the_quoted_span_only() -> None:
+    s = normalise_term("平台下架含“高仿”等字样的商品,另有高仿包特价")
+    first, second = s.index("高仿"), s.rindex("高仿")
+    assert mentioned(s, first, first + 2)
+    assert not mentioned(s, second, second + 2)
 
 
 def test_a_block_labelled_as_advice_speaks_as_a_warning_throughout() -> None:
