@@ -38,6 +38,7 @@ def text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> Plan:
 _NEWLINE = re.compile("\n")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.、]|第[一二三四五六七八九十\d]+[条章节部分])")
 _SENTENCE_END = re.compile(r"[。;!?；！？]")
+_STOPS = frozenset("。;!?；！？")
 
 
 class Voices:
@@ -70,6 +71,17 @@ class Voices:
                 return t
         return ""
 
+    def section_of(self, original_start: int) -> str:
+        """:meth:`_section` for the block that starts at ``original_start`` of the original text."""
+        lo, hi = 0, len(self.doc.text)
+        while lo < hi:  # the first normalised offset at or after it (to_original is monotonic)
+            mid = (lo + hi) // 2
+            if self.doc.norm.to_original(mid) < original_start:
+                lo = mid + 1
+            else:
+                hi = mid
+        return self._section(self._block(lo)[0])
+
     def at(self, start: int, end: int) -> str:
         ss, se = self.doc.sentence(start, end)
         got = self._cache.get((ss, se))
@@ -80,8 +92,9 @@ class Voices:
                 head = self._section(bs)
                 if head:
                     context = head + "\n" + context
-            got = self._cache[(ss, se)] = voice(self.doc.text[ss:se], context=context, kind=self.kind,
-                                                     page=self.page)
+            text = self.doc.text
+            stop = se + 1 if se < len(text) and text[se] in _STOPS else se  # with its 。 or ？ (a question ends in ?)
+            got = self._cache[(ss, se)] = voice(text[ss:stop], context=context, kind=self.kind, page=self.page)
         if got in ("offer", "compliance") and mentioned(self.doc.text[ss:se], start - ss, end - ss):
             return "mention"  # the hit's words are quoted to be talked about (含“高仿”等字样, “…”有没有效？)
         return got

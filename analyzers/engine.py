@@ -157,6 +157,8 @@ def _rule_findings(doc: TextDoc, units: Sequence[_Unit], url: str, opts: Options
             a, b = doc.norm.span(hit.start, hit.end)
             k = max(0, bisect_right(starts, a) - 1)
             u = units[k] if units else _Unit("text", "", 0)
+            if u.kind == "image" and not rule.reads_ocr:
+                continue  # a number read from a badge image: OCR misreads digits, its format proves nothing
             loc = Location(kind=u.kind, selector=u.selector, start=a - u.start, end=b - u.start)  # type: ignore[arg-type]
             match = doc.norm.original[a:b]
             if u.hidden:  # hidden from readers (keyword stuffing for search engines): still said, less sure
@@ -204,14 +206,19 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
                     storefront_id: int | None, kind: str, voices: Voices) -> Sequence[Finding]:
     """The model speaks only for categories no rule found on the block (a rule's finding explains and cites
     better); a block where a rule found one kind of violation may still carry another."""
-    blocks = [(u.selector, u.kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ())))
-              for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
+    judged = [k for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
+    blocks = [(units[k].selector, units[k].kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ()))) for k in judged]
+    # on a policy page a block speaks under its section's heading (三、禁止发布的商品: its items are the list), as for rules
+    sections = {normalise_term(b[2]): voices.section_of(units[k].start) for k, b in zip(judged, blocks, strict=True)} \
+        if kind == "policy" else {}
     model = learned.load()
     if model is not None:  # the trained voice, asked only where the category model would speak
         blocks = [b for b in blocks if len(b[2]) < 10 or not model.passing(b[2]) or not voice_model.reported(b[2])]
 
     def voice_of(sentence: str, block: str) -> str:
-        return voice(sentence, context=block, kind=kind, page=voices.page)
+        head = sections.get(block, "")  # block: normalised, as learned.model_findings passes it
+        context = head + "\n" + block if head else block
+        return voice(sentence, context=context, kind=kind, page=voices.page)
 
     found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)
     return [f for f in found if f.rule_id not in opts.disabled and not _overruled(doc, units, f)]

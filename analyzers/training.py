@@ -200,22 +200,26 @@ def _train_voice(rows: list[dict[str, Any]], x: Any, vocab: dict[str, int], idf:
 
 
 def _vetoes(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]], cats: Sequence[str],
-            cap: float, min_run: int) -> dict[str, float]:
-    """Per category: drop rule hits scored below the veto. The veto sits just above the run of the
-    lowest-scored rule hits that are all false on dev (at least ``min_run`` of them), never above ``cap``."""
+            cap: float, min_run: int, precision: float = 1.0) -> dict[str, float]:
+    """Per category: drop rule hits scored below the veto. The veto is the highest score (never above ``cap``)
+    below which the dev rule hits are at least ``precision`` false (at least ``min_run`` of them), set just above
+    the last hit it drops. With ``precision`` 1 that is the run of lowest-scored hits that are all false; below
+    1 one right hit among many wrong ones no longer moves the veto (it moved from retrain to retrain)."""
     out: dict[str, float] = {}
     for k, cat in enumerate(cats):
         hits = sorted((float(probs[i, k]), cat in dev[i]["categories"]) for i in range(len(dev)) if cat in ruled[i])
-        run = 0
-        last = 0.0
-        for score, ok in hits:
-            if ok or score >= cap:
+        wrong = right = 0
+        best = -1
+        for n, (score, ok) in enumerate(hits):
+            if score >= cap:
                 break
-            run += 1
-            last = score
-        if run >= min_run:
-            nxt = next((s for s, _ in hits[run:]), cap)
-            out[cat] = round(min(cap, (last + nxt) / 2), 4)
+            right += ok
+            wrong += not ok
+            if wrong + right >= min_run and wrong / (wrong + right) >= precision and not ok:
+                best = n
+        if best >= 0:
+            nxt = hits[best + 1][0] if best + 1 < len(hits) else cap
+            out[cat] = round(min(cap, (hits[best][0] + nxt) / 2), 4)
     return out
 
 
@@ -257,7 +261,8 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
     dev_probs = np.array([[model.scores(r["text"])[c] for c in cats] for r in dev])
     ruled = _rule_categories([r["text"] for r in dev])
     thresholds, report = _thresholds(dev_probs, dev, ruled, cats, cfg["precision"], cfg.get("min_added", 3))
-    vetoes = _vetoes(dev_probs, dev, ruled, cats, cfg.get("veto_cap", 0.3), cfg.get("veto_min_run", 2))
+    vetoes = _vetoes(dev_probs, dev, ruled, cats, cfg.get("veto_cap", 0.3), cfg.get("veto_min_run", 2),
+                     cfg.get("veto_precision", 1.0))
     meta = {"data_sha256": data_sha256(train_files + dev_files, root, examples), "rule_examples": len(examples),
             "train_files": [str(p.relative_to(root)) for p in train_files],
             "dev_files": [str(p.relative_to(root)) for p in dev_files],

@@ -130,7 +130,8 @@ _WARN_LABEL = re.compile(r"^\s*[【\[]?(?:科普|提醒|消费提醒|消费提�
                          # a lesson in telling a scheme or a fake (如何识别传销？怎么辨别高仿？): advice throughout
                          r"|^\s*(?:如何|怎么|怎样|教你)(?:识别|辨别|分辨|鉴别|判断|区分)[^。?？\n]{1,12}[?？]")
 _COMPLIANCE = re.compile(r"(?:本店|我店|本公司|我司|我们)[^。;\n]{0,10}?(?:郑重)?(?:承诺|声明|保证|严格遵守|依法|遵守)"
-                         r"[^。;\n]{0,30}?(?:不|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营"
+                         # a refusal of wrongdoing, not a promise's own 不 (收益不低于, 达不到就退, 不满意包退)
+                         r"[^。;\n]{0,30}?(?:不(?!低于|少于|足|满意|到|赚|超过|好|达标|灵|退|反弹|复发)|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营"
                          r"|(?:本店|我店|我们|本公司|平台)(?:不采用|不使用|已删除|已去除|不会使用|(?:从不|绝不|不会|不)(?:要求|索要|收集))"
                          r"|(?:卖家|商家|经营者|入驻商家|店铺|主播)(?:不得|应当|须|必须|禁止)"
                          # a term named only to say it is gone or was punished (“最终解释权”一条已删除, “全网最低价”被警告了)
@@ -144,16 +145,24 @@ _BANNED = re.compile(r"禁售(?:商品|物品|规则|目录|清单|名录)?|禁�
 _QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|『[^』\n]{0,60}』|\"[^\"\n]{0,60}\"")
 # A customer's question: 问：…, Q:…, 顾客问…, or a question to the shop (你们…吗？).
 _QUESTION = re.compile(r"^\s*(?:问|提问|q|顾客问|买家问|网友问|用户问|咨询|求助)\s*[:：]|^\s*(?:请问|想问)"
-                       r"|(?:你们|你家|贵店|店家|老板|客服)[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$"
+                       # a buyer asking the shop what it sells or does (你们卖…吗？, 老板，能退吗？, …能治疗关节炎吗？ in an FAQ)
+                       # — not a seller's rhetorical question (你们敢信吗？, 还想要售后吗？)
+                       r"|^[^。;\n]{0,8}?(?:你们|你家|贵店|店家|老板|客服|店里)[^。;\n]{0,3}?(?:卖|有|能|可以|可|支持|包|是|会|收|发|"
+                       r"提供|做|接受|给|退|换|用)(?![^。;\n]*?(?:敢信|放心|还想|还要|还等|犹豫|心动|难道|不香|划算))[^。;\n]{0,30}?(?:吗|么|呢)\s*\?\s*$"
                        # a consumer asking whether what someone offered them is lawful (这算不算传销？)
                        r"|(?:算不算|是不是|是否(?:属于|算|是)|属不属于|会不会是)[^。;\n]{0,12}?(?:传销|违法|违规|骗局|诈骗|假货|高仿|"
                        r"虚假宣传|霸王条款|侵权|套路)[^。;\n]{0,6}?(?:吗|呢|啊)?\s*\?")
 
 
+# A question of what goods can do or are (…能…吗？, 是不是…？, 有没有…？): on an FAQ, news or rules page, a buyer's
+# question that the page answers; on a product page it may be the seller's own rhetorical claim, and is judged.
+_ASKS = re.compile(r"(?:能|可以|会|是不是|是否|有没有|有|算|属于|要不要|需要|需不需要)[^。;\n]{0,30}?(?:吗|么|呢)?\s*\?\s*$")
+
+
 # Words put in quotes to be talked about: after a verb of saying or naming (主播说的“…”, 称“…”, 含“…”, 所谓“…”), or
 # before what names them as words (“…”字样, “…”等描述, “…”有没有效？); a run of quoted terms counts as one.
 _QUOTE_RUN = re.compile(r"(?:[“「『\"][^”」』\"\n]{1,30}[”」』\"][、,和及与或]?){1,8}")
-_MENTION_BEFORE = re.compile(r"(?:说|称|问|叫|叫做|号称|自称|宣称|声称|所谓|打着|冒充|含有?|诸如|例如|比如|什么)(?:的|是|了|为|过|着)?$")
+_MENTION_BEFORE = re.compile(r"(?:关于|说|称|问|叫|叫做|号称|自称|宣称|声称|所谓|打着|冒充|含有?|诸如|例如|比如|什么)(?:的|是|了|为|过|着)?$")
 _MENTION_AFTER = re.compile(r"^(?:等|之类|这类|一类|这样)?(?:的)?(?:条款|一词|这个词|词语?|这种说法|这种写法|说法|写法|二字|两个字|"
                             r"用语|表述|描述|宣传语?|名义|为名|旗号|噱头|幌子|有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|"
                             r"是什么|什么意思|行不行)")
@@ -206,6 +215,8 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     offer = own or _OFFER.search(said) is not None
     if not own and _QUESTION.search(text):
         return "question"
+    if kind in ("article", "policy", "about", "other") and not offer and _ASKS.search(text):
+        return "question"  # an FAQ's question (冲锋衣能治疗关节炎吗？), answered below it
     if _BANNED.search(text) or (kind == "policy" and _BANNED.search(context)):
         return "banned_list"
     if _NEWS.search(text) and not own:

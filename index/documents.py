@@ -96,6 +96,9 @@ def finding_document(finding: Any, storefront: Any | None = None) -> dict[str, A
         "excerpt": excerpt,
         "page_title": title,
         "explanation": get("explanation", "") or "",
+        "page_kind": get("page_kind", "") or "",
+        "voice": get("voice", "") or "",
+        "source": get("source", "") or "rule",
         # stored when the finding was saved (store.lifecycle); computed for rows from before that
         "tokens": stored if (stored := get("tokens")) is not None else finding_search_tokens(match, excerpt, title),
         "first_seen": iso(get("first_seen")),

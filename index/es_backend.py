@@ -143,6 +143,7 @@ class EsBackend:
                 with self._errors():
                     meta = self.client.indices.get_mapping(index=current)[current]["mappings"].get("_meta", {})
                 if meta.get("version", 0) < load_mapping(kind)["version"]:
+                    self._add_fields(current, kind)
                     log.warning("index %s has mapping version %s, the code has %s: run `storewatch index rebuild`",
                                 current, meta.get("version"), load_mapping(kind)["version"])
                 continue
@@ -159,6 +160,15 @@ class EsBackend:
             except SearchBackendError as exc:
                 if "resource_already_exists" not in str(exc):
                     raise
+
+    def _add_fields(self, index: str, kind: Kind) -> None:
+        """Give an index of an older mapping the fields added since (a strict mapping would refuse
+        documents carrying them); its documents gain their values at the next rebuild."""
+        try:
+            with self._errors():
+                self.client.indices.put_mapping(index=index, properties=load_mapping(kind)["mappings"]["properties"])
+        except SearchBackendError as exc:  # a changed field type: only a rebuild helps
+            log.warning("cannot add the new fields to %s: %s", index, exc)
 
     # -- writing --------------------------------------------------------------------------------
     def _ops(self, actions: Sequence[Action], index: str | None) -> Iterator[dict[str, Any]]:

@@ -50,7 +50,7 @@ FTS_COLUMNS = {"excerpt": "excerpt", "page_title": "page_title", "match": "match
                "merchant_name.text": "merchant", "title": "title", "text": "body"}
 KEYWORDS: dict[Kind, tuple[str, ...]] = {
     "finding": ("rule_id", "category", "article", "article_root", "law", "severity", "status", "storefront_id",
-                "uscc", "domain", "site_name", "url", "tokens"),
+                "uscc", "domain", "site_name", "url", "tokens", "page_kind", "voice", "source"),
     "page": ("storefront_id", "uscc", "domain", "site_name", "url", "kind", "tokens"),
 }
 SORT_COLUMNS = ("first_seen", "last_seen", "fetched_at", "severity_rank")

@@ -3,6 +3,7 @@
     国家级                      phrase anywhere in the text fields (exact substring of Chinese text)
     "最终 解释权"                quoted phrase (spaces and punctuation inside are ignored like in the index)
     category:false_advertising  a field and its value; ``rule:AD-*`` prefix on keyword fields
+    voice:news pagekind:product source:model   how the analyzer judged a finding (docs/index.md)
     excerpt:"七天无理由"          a phrase in one text field
     since:2026-11-01 until:2026-11-30   seen in that period (days in the configured time zone)
     a b  ==  a AND b;  a OR b;  NOT a  ==  -a;  parentheses group
@@ -35,6 +36,7 @@ FIELDS: dict[Kind, dict[str, tuple[str, str]]] = {
         "status": ("status", "keyword"), "storefront": ("storefront_id", "keyword"), "uscc": ("uscc", "keyword"),
         "domain": ("domain", "keyword"), "site": ("site_name", "keyword"), "url": ("url", "keyword"),
         "token": ("tokens", "keyword"),
+        "pagekind": ("page_kind", "keyword"), "voice": ("voice", "keyword"), "source": ("source", "keyword"),
         "since": ("last_seen", "since"), "until": ("first_seen", "until"),
     },
     "page": {
@@ -56,7 +58,7 @@ _UPPER = {"rule_id"}
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
 MAX_DEPTH = 12
-_LOWER = {"category", "severity", "status", "domain", "tokens", "kind"}
+_LOWER = {"category", "severity", "status", "domain", "tokens", "kind", "page_kind", "voice", "source"}
 
 
 @dataclass(frozen=True)

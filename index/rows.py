@@ -27,7 +27,8 @@ FINDINGS = Finding.__table__
 JSON_COLUMNS = ("law", "location", "evidence", "tokens")
 TIME_COLUMNS = ("first_seen", "last_seen", "status_changed_at")
 COLUMNS = ("finding_id", "storefront_id", "rule_id", "category", "article", "severity", "confidence", "status",
-           "url", "match", "excerpt", "page_title", "explanation") + JSON_COLUMNS + TIME_COLUMNS
+           "url", "match", "excerpt", "page_title", "explanation") + JSON_COLUMNS + TIME_COLUMNS + (
+           "page_kind", "voice", "source")
 _RAW = frozenset(JSON_COLUMNS + TIME_COLUMNS)
 Shop = tuple[str | None, str | None, str | None, str | None]  # merchant_name, uscc, domain, site_name
 NO_SHOP: Shop = (None, None, None, None)
@@ -71,7 +72,7 @@ def _time(value: Any) -> str | None:
 def finding_doc(row: Sequence[Any], shop: Shop | None) -> dict[str, Any]:
     """The search document of a row of :func:`finding_select` and its storefront (see :func:`storefronts`)."""
     (fid, sid, rule_id, category, article, severity, confidence, status, url, match, excerpt, title, explanation,
-     law, location, evidence, tokens, first_seen, last_seen, changed) = row
+     law, location, evidence, tokens, first_seen, last_seen, changed, page_kind, voice, source) = row
     parts, roots = _articles(article or "")
     severity = severity or ""
     match, excerpt, title = match or "", excerpt or "", title or ""
@@ -95,6 +96,7 @@ def finding_doc(row: Sequence[Any], shop: Shop | None) -> dict[str, Any]:
         "excerpt": excerpt,
         "page_title": title,
         "explanation": explanation or "",
+        "page_kind": page_kind or "", "voice": voice or "", "source": source or "rule",
         # stored when the finding was saved (store.lifecycle); computed for rows from before that
         "tokens": tokens if tokens is not None else finding_search_tokens(match, excerpt, title),
         "first_seen": _time(first_seen),
@@ -146,6 +148,8 @@ SELECT f.finding_id, f.article, f.severity, CAST(json_object(
   'site_name', nullif(s.site_name, ''),
   'url', f.url, 'match', coalesce(f."match", ''), 'excerpt', coalesce(f.excerpt, ''),
   'page_title', coalesce(f.page_title, ''), 'explanation', coalesce(f.explanation, ''),
+  'page_kind', coalesce(f.page_kind, ''), 'voice', coalesce(f.voice, ''),
+  'source', coalesce(nullif(f.source, ''), 'rule'),
   'tokens', json(f.tokens),
   'first_seen', {_iso_sql("f.first_seen")}, 'last_seen', {_iso_sql("f.last_seen")},
   'status_changed_at', {_iso_sql("f.status_changed_at")},

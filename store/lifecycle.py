@@ -138,6 +138,12 @@ def _previous_status(session: Session, finding: Finding) -> str:
     return (ev.from_status if ev and ev.from_status else "reopened")
 
 
+def _judged(f: FindingRecord, data: dict[str, Any]) -> dict[str, Any]:
+    """How the analyzer judged ``f``: page kind, voice, source and the rules merged into it."""
+    return {"page_kind": f.page_kind or "", "voice": f.voice or "", "source": f.source or "rule",
+            "also": list(data.get("also") or [])}
+
+
 def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
                   findings: Sequence[FindingRecord], *, page_url: str | None = None) -> dict[str, int]:
     """Upsert the findings judged on one page of ``run`` and resolve those no longer seen there.
@@ -161,7 +167,7 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
                           location=data["location"], explanation=f.explanation, evidence=f.evidence,
                           page_title=getattr(page, "title", "") or "", page_id=getattr(page, "id", None),
                           crawl_run_id=run.id, first_seen=now, last_seen=now, status="open",
-                          status_changed_at=now)
+                          status_changed_at=now, **_judged(f, data))
             row.tokens = finding_search_tokens(row.match, row.excerpt, row.page_title)
             session.add(row)
             session.flush()
@@ -173,6 +179,8 @@ def save_findings(session: Session, run: CrawlRun, page: PageRecord | None,
             row.crawl_run_id = run.id
             row.excerpt, row.confidence, row.location = f.excerpt, f.confidence, data["location"]
             row.severity, row.explanation = f.severity, f.explanation
+            for name, value in _judged(f, data).items():
+                setattr(row, name, value)
             if f.evidence:
                 row.evidence = f.evidence
             if page is not None:

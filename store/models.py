@@ -190,6 +190,13 @@ class Finding(Base):
     # jieba search tokens of match, excerpt and page title (analyzers.nlp.finding_search_tokens),
     # computed when the finding is saved so index sync does not re-tokenise; None = rows from before
     tokens: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    # how the analyzer judged it (analyzers.model.Finding): the page's kind and the block's voice
+    # (analyzers.understand codes; "" = not known, e.g. rows from before), "rule" or "model", and the
+    # other rules merged into it ([{"rule_id", "category", "article"}]; None = rows from before)
+    page_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    voice: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    source: Mapped[str] = mapped_column(String(10), default="rule", server_default="rule")
+    also: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of DESIGN.md, plus lifecycle fields."""
@@ -201,6 +208,8 @@ class Finding(Base):
             "explanation": self.explanation, "evidence": self.evidence, "status": self.status,
             "first_seen": self.first_seen.isoformat(), "last_seen": self.last_seen.isoformat(),
             "status_changed_at": self.status_changed_at.isoformat(),
+            "page_kind": self.page_kind or "", "voice": self.voice or "", "source": self.source or "rule",
+            "also": list(self.also or []),
         }
 
 

@@ -56,6 +56,9 @@ class WebState:
             STATUS_LABELS=labels.STATUS_LABELS, ROLE_LABELS=ROLE_LABELS, CASE_OUTCOMES=CASE_OUTCOMES,
             NOTICE_KINDS=NOTICE_KINDS, CASE_STATUS_LABELS=CASE_STATUS_LABELS, REGULATION=labels.REGULATION,
             CASE_ACTION_LABELS=labels.CASE_ACTION_LABELS,
+            page_kind_label=labels.page_kind_label, voice_label=labels.voice_label, source_label=labels.source_label,
+            PAGE_KIND_LABELS=labels.PAGE_KIND_LABELS, VOICE_LABELS=labels.VOICE_LABELS,
+            SOURCE_LABELS=labels.SOURCE_LABELS,
         )
         self.env.filters["dt"] = self.fmt_dt
         self.env.filters["d"] = self.fmt_date

@@ -79,6 +79,8 @@ class Rule:
     page_kinds: frozenset[str] | None = None  # page kinds judged (analyzers.understand.PAGE_KINDS); None: all
     voices: frozenset[str] | None = None  # voices judged (text rules); None: the category's default
     lexicons: tuple[str, ...] = ()  # data/<name>.txt the check reads (checked to exist at import)
+    # whether the rule judges text read from images (OCR): a number's format is not judged there (OCR misreads digits)
+    reads_ocr: bool = True
     # site rules: the share of the check one page decides alone, ``prepare(page, text)`` (text: Site.text), computed
     # with the page's own rules (engine.page_part, beside the crawl) and read back from Site.prepared
     prepare: Callable[[Page, str], Any] | None = None

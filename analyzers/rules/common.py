@@ -12,6 +12,7 @@ _MARKS = ("®", "tm", "(r)", "牌")
 _OPENQ = "'\"“‘「『"
 _CLOSEQ = "'\"”’」』"
 _SERIES = ("系列", "款", "牌", "套装", "礼盒")
+_NAMED_AS = re.compile(r"(?:是|为|乃)[^,。;!?]{0,8}?(?:系列|品牌|商标|产品|型号)(?:名称|名)")
 _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
 
 
@@ -35,6 +36,11 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
             and t[c.end + 1:c.end + 4].startswith(_SERIES):
         return True  # '至尊'系列: a quoted series or product name
+    if t.startswith("系列", c.end):
+        return True  # 传世·至尊系列: a series name
+    if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
+            and _NAMED_AS.match(t, c.end + 1):
+        return True  # “至尊”为本店系列名称: the text says the word is a name
     cs, _ = doc.clause(c.start)
     before = doc.text[max(cs, c.start - 6):c.start]
     return any(label in before for label in _NAME_LABELS)
@@ -65,6 +71,15 @@ def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Ma
 
 
 # opened or used, not "未拆封" (unopened goods are never exempt)
+_NOT_OF_KIND = re.compile(r"(?:非|不是|并非|不属于?|无需)$")
+# refused whether opened or not (拆封与否均不退换, 未拆封也不退): the 第七条 exemption covers opened goods only
+_EITHER_WAY = re.compile(r"(?:拆封|开封|拆开|使用)与否|(?:无论|不论|不管)(?:是否|有没有|有无)?(?:拆封|开封|拆开|使用)|未(?:拆封|开封|拆开|使用)(?:的)?也")
+
+
+def _opened_only(doc: TextDoc, ss: int, se: int) -> bool:
+    return bool(_UNSEALED_WORDS.search(doc.text, ss, se)) and not _EITHER_WAY.search(doc.text, ss, se)
+
+
 _UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后)")
 
 
@@ -80,14 +95,15 @@ def return_exempt(doc: TextDoc, ss: int, se: int, *, conditions: bool, deemed: b
     confirmed it when buying (@confirm); the general conditions (@condition: 拆封后、瑕疵) only where
     ``conditions`` is asked for. "下单即视为同意" (``deemed``) is no confirmation.
     """
-    found = doc.within("return_exempt", ss, se)
+    found = [e for e in doc.within("return_exempt", ss, se)
+             if not _NOT_OF_KIND.search(doc.text, max(ss, e.start - 3), e.start)]  # 非定制, 不属于鲜活: not exempt
     if not found:
         return False
     confirmed = not deemed and any(e.tag == "confirm" for e in found)
     for e in found:
         if (e.tag == "" or (e.tag == "confirm" and not deemed)
-                or (e.tag == "art7" and not deemed and _UNSEALED_WORDS.search(doc.text, ss, se))
-                or (e.tag == "drug" and not deemed and (_UNSEALED_WORDS.search(doc.text, ss, se)
+                or (e.tag == "art7" and not deemed and _opened_only(doc, ss, se))
+                or (e.tag == "drug" and not deemed and (_opened_only(doc, ss, se)
                                                         or _QUALITY_KEPT.search(doc.text, ss, se)))
                 or (e.tag == "sale" and confirmed) or (e.tag == "condition" and conditions and not deemed)):
             if e.tag != "condition":  # lawfully exempt goods: the judgement binds the model too (engine._overruled)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from analyzers.lexicons import Entry, lexicon
 from analyzers.rules.base import Hit, Rule
 from analyzers.rules.common import anchored
 from analyzers.text import TextDoc
@@ -34,6 +36,12 @@ def _backed(sentence: str) -> bool:
                for m in _CERT_NO.finditer(sentence))
 
 
+# The shop says it does not use the mark at all (未申请使用…专用标志，页面不使用该标志): a disclaimer, not a mark used
+# without basis — unless the same sentence says the mark is on the goods after all (包装上印有…).
+_NOT_USED = re.compile(r"(?:未|没有?|不|并未|从未)(?:申请)?(?:使用|标注|印制|印|贴|标示)|不得使用")
+_ON_GOODS = re.compile(r"(?<![未没不])(?:印有|印着|印上|标有|标注了|贴有|带有|使用了|包装上|瓶身上?|标签上|盒子上)")
+
+
 def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     """Certification/GI marks in a sentence that also says the mark has no basis (per ``pattern``)."""
     for c in doc.get("cert_marks"):
@@ -42,6 +50,8 @@ def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, in
         ss, se = doc.sentence(c.start, c.end)
         sentence = doc.text[ss:se]
         if _backed(sentence) or not pattern.search(sentence):
+            continue
+        if _NOT_USED.search(sentence) and not _ON_GOODS.search(sentence):
             continue
         yield c.start, c.end
 
@@ -96,8 +106,71 @@ def _gi_elsewhere(doc: TextDoc, c: Any) -> str | None:
     return None
 
 
+# A GI product named loosely, by its place and its kind with words between (柴达木有机黑枸杞, 乐都紫皮大蒜, 阳澄湖的蟹):
+# the place words that begin a GI's name and the kinds its name ends in (大蒜, also 蒜).
+_KIND_ALIASES = {"瓷器": ("瓷器", "瓷", "茶具"), "陶瓷": ("陶瓷", "瓷", "茶具"), "大米": ("大米", "稻花香", "米")}
+
+
+@cache
+def _loose_gi() -> tuple[re.Pattern[str], dict[tuple[str, str], Entry]]:
+    pairs: dict[tuple[str, str], Entry] = {}
+    for e in lexicon("gi_regions"):
+        place = max((p for p in e.tag.split("|") if len(p) >= 2 and e.term.startswith(p)), key=len, default="")
+        kind = e.term[len(place):]
+        if not place or len(kind) < 2:
+            continue  # 和田玉, 寿山石: a one-character kind names too much
+        for k in _KIND_ALIASES.get(kind, (kind, kind[1:]) if kind.startswith("大") and len(kind) > 2 else (kind,)):
+            pairs.setdefault((place, k), e)
+    places = sorted({p for p, _ in pairs}, key=len, reverse=True)
+    kinds = sorted({k for _, k in pairs}, key=len, reverse=True)
+    rx = re.compile("(" + "|".join(map(re.escape, places)) + r")[^,。;!?\n]{0,6}?(" + "|".join(map(re.escape, kinds)) + ")")
+    return rx, pairs
+
+
+# the text says the goods come from elsewhere in so many words: 其实是潮州那边做的, 肉源来自甘南, 借用了…的名字
+_MADE_ELSEWHERE = re.compile(r"(?:其实|实际上?|实为)[^。;!?,\n]{0,4}?(?:是|货是|都是)?从?([\u4e00-\u9fff]{2,3}?)(?:那边|这边|那里|本地)?"
+                             r"(?:做|产|收|进|运|生产|加工|养|种|灌装|分装)的|(?:肉源|货源|原料|奶源)(?:来自|产自|都是)([\u4e00-\u9fff]{2,3})"
+                             r"|借用(?:了)?[^。;!?\n]{0,6}?(?:的)?名(?:字|称|号)")
+
+
+def _loose_gi_hits(doc: TextDoc) -> Iterator[Hit]:
+    if not doc.get("anchors", "origin"):
+        return
+    rx, pairs = _loose_gi()
+    for m in rx.finditer(doc.text):
+        e = pairs.get((m.group(1), m.group(2)))
+        if e is None or doc.negated((m.start(), m.end())) or doc.compliance((m.start(), m.end())):
+            continue
+        bs = doc.text.rfind("\n", 0, m.start()) + 1
+        be = doc.text.find("\n", m.end())
+        be = len(doc.text) if be < 0 else be
+        ws, we = max(bs, m.start() - 60), min(be, m.end() + 120)
+        places = e.tag.split("|")
+        other = _ELSEWHERE.search(doc.text, m.end(), we)
+        said = _MADE_ELSEWHERE.search(doc.text, ws, we)
+        where = None
+        if said is not None:
+            where = said.group(1) or said.group(2) or said.group()
+            if any(p in where or where in p for p in places):
+                where = None
+        if where is None and other is not None and not doc.negated((other.start(), other.end())):
+            where = other.group()
+        if where is None:
+            for p in _MADE_AT.finditer(doc.text, ws, we):
+                k = 1 if p.group(1) else 2
+                if not any(x in doc.text[p.start(k):p.start(k) + 8] for x in places) and not doc.negated((p.start(), p.end())):
+                    where = p.group(k)
+                    break
+        if where is not None:
+            yield Hit(m.start(), m.end(), confidence=0.65, detail=f"（{e.term}；实际产地：{where}）")
+            return
+
+
 def check_gi_region(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """A GI product (data/gi_regions.txt) named or marked on goods from a place outside the GI's area."""
+    if not doc.get("gi_regions"):
+        yield from _loose_gi_hits(doc)
+        return
     for c in doc.get("gi_regions"):
         ss, se = doc.sentence(c.start, c.end)
         if doc.negated(c) or doc.compliance(c):
@@ -263,7 +336,8 @@ RULES: tuple[Rule, ...] = (
         bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。",
              "有机牦牛奶，包装已印有机产品认证标志（认证正在申请中）。", "有机蔬菜礼盒 绿色食品认证 证书编号：暂无（正在办理）。", "包装上的绿标是我们自己设计的，认证的话没去办。"),
         good=("本品已获绿色食品认证，证书编号LB-18-23010203456A。", "本店大米未申请有机认证，请按需选购。",
-              "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。"),
+              "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。",
+              "本店牦牛肉干未申请使用地理标志专用标志，包装和页面均不标注该标志。"),
         references=("西宁市电子商务信用管理制度 第十五条第（二）项", "商标法 第三条、第十六条"),
     ),
     Rule(
@@ -286,9 +360,11 @@ RULES: tuple[Rule, ...] = (
              "mark while the page names an origin outside the GI's area (西湖龙井 地理标志产品，产地贵州).",
         why=_WHY_MARKS + "商标法第十六条：商标中有商品的地理标志，而该商品并非来源于该标志所标示的地区，误导公众的，不予注册并禁止使用。",
         bad=("西湖龙井 地理标志产品 明前特级，产地贵州湄潭。", "宁夏中宁枸杞（地理标志保护产品），产地：青海都兰县。",
-             "阳澄湖大闸蟹，地理标志认证，产自江苏兴化养殖基地。", "“五常大米”10kg 装，米是我们吉林的稻田种的，口感一样。"),
+             "阳澄湖大闸蟹，地理标志认证，产自江苏兴化养殖基地。", "“五常大米”10kg 装，米是我们吉林的稻田种的，口感一样。",
+             "循化红皮线辣椒 特辣 500g，其实是从河南收的，晒干了都一样。"),
         good=("西湖龙井 地理标志产品，产地杭州西湖区龙井村。", "宁夏中宁枸杞（地理标志保护产品），产地：宁夏中卫市中宁县。",
-              "阳澄湖大闸蟹，地理标志产品，产自苏州相城区阳澄湖镇。", "本店另售贵州湄潭翠芽，产地贵州湄潭，非西湖龙井。"),
+              "阳澄湖大闸蟹，地理标志产品，产自苏州相城区阳澄湖镇。", "本店另售贵州湄潭翠芽，产地贵州湄潭，非西湖龙井。",
+              "本店紫皮大蒜来自乐都，自家地里种的。"),
         references=("商标法 第十六条", "西宁市电子商务信用管理制度 第十五条第（二）项"),
     ),
     Rule(

@@ -47,7 +47,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     # marks.py
     "TM-CERT-MARK-UNFOUNDED": ("cert_marks",),
     "AD-GI-FALSE-ORIGIN": ("cert_marks",),
-    "TM-GI-ORIGIN-MISMATCH": ("gi_regions",),
+    "TM-GI-ORIGIN-MISMATCH": ("gi_regions", "anchors:origin"),
     "TM-FALSE-REGISTERED": ("anchors:registered",),
     "TM-BORROWED-REPUTATION": ("brands",),
     "CF-SAME-FACTORY": ("brands",),

@@ -109,3 +109,55 @@ def test_analysts_decisions_are_training_data_never_dev(tmp_path: Path) -> None:
     names = {p.relative_to(tmp_path).as_posix() for p in train}
     assert "corpus/decisions/2026-12.jsonl" in names
     assert all("decisions" not in p.parts for p in dev)
+
+
+def test_a_block_of_a_few_words_needs_a_near_certain_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slogan or a price line is far from the fragments the model learned from: it speaks there only when
+    nearly certain (learned.SHORT_BLOCK_SCORE), elsewhere at its category threshold."""
+    m = TextModel(("pyramid_scheme",), {"拉新": 0}, np.ones(1, np.float32), np.array([[10.0]], np.float32),
+                  np.array([-7.4], np.float32), {"pyramid_scheme": 0.9}, {})  # scores 拉新 at about 0.93
+    monkeypatch.setattr(learned, "load", lambda: m)
+    assert 0.9 < m.score("拉新", "pyramid_scheme") < learned.SHORT_BLOCK_SCORE
+    assert analyze_text("每天拉新三人，一起干。") == []
+    long = analyze_text("欢迎各位宝妈加入我们的团队，每天拉新三人，一起干，月底统一结算。")
+    assert [f.rule_id for f in long] == ["MODEL-PYRAMID-SCHEME"]
+
+
+@pytest.mark.parametrize(("sentence", "restricts"), [
+    ("本店对所售银饰的纯度承担保证责任，检测不符的退一赔三。", False),      # the merchant bound, for the buyer
+    ("条款有两种以上解释的，应当作出不利于本店的解释。", False),            # ambiguity read against the merchant
+    ("付款后本店不会再向您收取任何附加费用。", False),
+    ("本店承诺假一赔三，但鉴定费由买家承担，赔付以100元为上限。", True),     # the promise hedged away
+    ("本店对商品质量不承担任何责任。", True),
+    ("退货须扣除10%手续费。", True),
+])
+def test_model_unfair_terms_need_a_restriction(sentence: str, restricts: bool) -> None:
+    from analyzers.normalise import normalise_term
+
+    assert learned._restricts(normalise_term(sentence)) is restricts
+
+
+def test_model_reads_a_rules_pages_list_under_its_section_heading(tiny_model: TextModel) -> None:
+    """List items under 三、禁止发布的信息 on a rules page are the platform's banned list, for the model as for rules."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    def page_with(heading: str) -> list:  # noqa: ANN401
+        html = ("<html><head><title>平台规则</title></head><body><main><h1>平台交易规则</h1>"
+                f"<p>第二条 商家须如实描述商品。</p><p>{heading}</p>"
+                "<ul><li>以每日拉新返现为名发展会员的推广项目；</li><li>未经许可的网络游戏代练服务。</li></ul></main></body></html>")
+        return [f.rule_id for f in analyze_page(extract_page(html, "http://mall.example.cn/rules/trading.html"))]
+
+    assert page_with("第三条 禁止发布的信息（节选）：") == []
+    assert page_with("本月推荐活动：") == ["MODEL-PYRAMID-SCHEME"]
+
+
+def test_a_veto_is_chosen_at_a_precision_not_moved_by_one_right_hit() -> None:
+    """Rule hits scored 0.01-0.09 on dev, one of ten right: at precision 0.9 the veto drops all ten; all-false
+    (precision 1) stops below the right one."""
+    scores = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.5]
+    dev = [{"categories": ["privacy"] if i in (2, 10) else []} for i in range(len(scores))]
+    probs = np.array([[s] for s in scores])
+    ruled = [{"privacy"} for _ in scores]
+    assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 0.9) == {"privacy": 0.3}
+    assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 1.0) == {"privacy": 0.025}

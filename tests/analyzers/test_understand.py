@@ -269,6 +269,8 @@ def test_the_site_owner_named_as_主办单位_is_compared_with_the_registry() ->
     ("教你一个零投入的办法：先交99元激活资格。", "offer"),              # 教你 teaches an offer here
     ("教你如何识别高仿包。", "warning"),
     ("不要信用卡支付也可以，支持花呗。", "offer"),                        # 不要信 is not 不要信用卡
+    ("本店承诺：加盟三个月回本，月收益不低于一万，达不到退加盟费。", "offer"),  # a promise's own 不, not a refusal
+    ("本店承诺：绝不销售来路不明的商品。", "compliance"),
 ])
 def test_who_speaks_in_free_words(text: str, want: str) -> None:
     assert voice(text) == want
@@ -332,3 +334,31 @@ def test_a_banned_goods_section_of_a_rules_page_speaks_for_its_items() -> None:
     assert analyze_page(extract_page(html, "http://shop.example.cn/rules/trading.html")) == []
     offer = html.replace("<h2>三、禁售商品目录（节选）</h2>", "<h2>三、本周上新</h2>")
     assert {f.category for f in analyze_page(extract_page(offer, "http://shop.example.cn/rules/trading.html"))}
+
+
+def test_an_faqs_questions_are_the_buyers_not_the_shops_claims() -> None:
+    """A question (sentence with its ？) is a buyer's on an FAQ page; the same words asked on a product page are
+    the seller's own rhetorical claim and are judged."""
+    from analyzers.engine import analyze_page
+    from extraction.page import extract_page
+
+    html = ("<html><head><title>常见问题</title></head><body><main><h1>常见问题</h1>"
+            "<h3>你家有卖“A货”手表吗？</h3><p>没有，本店只卖国行正品，可查保卡。</p>"
+            "<h3>这款护膝能治好风湿病吗？</h3><p>不能，护膝只是保暖，病痛请就医。</p></main></body></html>")
+    assert analyze_page(extract_page(html, "http://shop.example.cn/help/faq.html")) == []
+    pitch = ("<html><head><title>加绒护膝 ¥59</title></head><body><main><h1>加绒护膝</h1>"
+             "<p>价格：¥59，包邮，立即购买。这款护膝能治好风湿病吗？戴上一个月，风湿病根治不复发！</p></main></body></html>")
+    assert "false_advertising" in {f.category for f in analyze_page(extract_page(pitch, "http://shop.example.cn/item/7.html"))}
+
+
+def test_a_number_read_from_a_badge_image_is_not_format_checked() -> None:
+    """OCR misreads digits: a filing or credit-code number read off an image proves nothing about its format; the
+    same number written in the page's text is checked."""
+    from analyzers.engine import analyze_page
+    from analyzers.model import Image
+
+    badge = Image(src="http://shop.example.cn/img/police.png", path="body>footer>a>img", ocr_text="青公网安备63010302")
+    read = Page(url=HOME, blocks=(TextBlock("欢迎光临"),), images=(badge,), is_home=True)
+    assert not [f for f in analyze_page(read) if f.rule_id == "FIL-POLICE-INVALID"]
+    written = Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock("青公网安备63010302")), is_home=True)
+    assert [f.rule_id for f in analyze_page(written) if f.rule_id == "FIL-POLICE-INVALID"] == ["FIL-POLICE-INVALID"]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 import cli
 from evidence.verify import verify_warc
 from store.db import Store
-from store.models import CrawlRun, PageRecord, Storefront
+from store.models import CrawlRun, Finding, PageRecord, Storefront
 
 
 def test_crawl_into_store(sites: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -49,6 +49,8 @@ def test_crawl_into_store(sites: dict[str, Any], tmp_path: Path, monkeypatch: py
         assert verify_warc(tmp_path / "data" / "evidence" / run.warc_path, expected=expected).ok
         slow = next(p for p in pages if p.url.endswith("/slow.html"))
         assert not slow.complete and "time limit" in (slow.cut_reason or "")
+        judged = {(f.page_kind, f.voice, f.source) for f in s.scalars(select(Finding).where(Finding.crawl_run_id == run.id))}
+        assert any(kind for kind, _, _ in judged) and any(voice for _, voice, _ in judged)  # how each was judged
         gone = s.scalars(select(CrawlRun).where(CrawlRun.storefront_id == down_id)).one()
         assert gone.status == "unreachable"  # a coverage gap, not "no violations"
         assert gone.trigger == "recheck"  # --trigger is recorded on the run

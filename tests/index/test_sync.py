@@ -101,7 +101,7 @@ def test_versioned_indices_behind_aliases_from_the_mapping_files(store, dataset,
         "storewatch-test-findings-v1": {"aliases": {"storewatch-test-findings": {}}}}
     mapping = client.indices.get_mapping(index="storewatch-test-findings")["storewatch-test-findings-v1"]["mappings"]
     assert mapping["dynamic"] == "strict"
-    assert mapping["_meta"] == {"storewatch_mapping": "findings", "version": 1}
+    assert mapping["_meta"] == {"storewatch_mapping": "findings", "version": 2}
     assert mapping["properties"]["excerpt"] == {"type": "text", "analyzer": "standard"}
     assert mapping["properties"]["tokens"] == {"type": "keyword"}
     doc = client.get(index="storewatch-test-findings", id="f1")["_source"]
