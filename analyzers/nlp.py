@@ -1,8 +1,9 @@
 """spaCy ``zh`` with the jieba segmenter, loaded once and used only around candidates.
 
 There is no trained Chinese spaCy pipeline (STACK-NOTES): we use ``spacy.blank("zh")`` with jieba.
-Loading costs about 1.5 s (jieba's prefix dictionary); call :func:`warm_up` at start-up so the
-first page does not pay it. Domain words (``data/jieba_words.txt``) keep claims as single tokens
+Loading jieba's prefix dictionary costs about 0.8 s; call :func:`warm_up` at start-up so the first
+page does not pay it (spaCy itself is imported only for :func:`spacy_tokens`, the reference the
+tokens are tested against). Domain words (``data/jieba_words.txt``) keep claims as single tokens
 so that, for example, ``不锈钢`` is never read as the negation ``不``.
 """
 
@@ -19,14 +20,16 @@ from analyzers.lexicons import lexicon
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _nlp: Any = None
+_ready = False  # jieba loaded with the domain words
 
 
-def _load(cache_dir: str | None = None) -> Any:
-    global _nlp
+def _load_jieba(cache_dir: str | None = None) -> None:
+    """jieba's dictionary and the domain words: all :func:`tokens` needs (spaCy, ~0.9 s more to import,
+    only for :func:`spacy_tokens`)."""
+    global _ready
     with _lock:
-        if _nlp is None:
+        if not _ready:
             import jieba
-            import spacy
 
             jieba.setLogLevel(logging.WARNING)
             if cache_dir:
@@ -34,18 +37,28 @@ def _load(cache_dir: str | None = None) -> Any:
             jieba.initialize()
             for entry in lexicon("jieba_words"):
                 jieba.add_word(entry.term, freq=200000)
+            _ready = True
+
+
+def _load(cache_dir: str | None = None) -> Any:
+    global _nlp
+    _load_jieba(cache_dir)
+    with _lock:
+        if _nlp is None:
+            import spacy
+
             _nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
             log.info("spaCy zh pipeline with jieba segmenter loaded")
     return _nlp
 
 
 def warm_up(cache_dir: str | None = None) -> None:
-    """Load jieba's dictionary and spaCy now (start-up), not on the first page.
+    """Load jieba's dictionary now (start-up), not on the first page.
 
     ``cache_dir`` (e.g. the data folder) is where jieba keeps its prefix-dictionary cache; the
     caller owns that I/O decision, analyzers read no settings.
     """
-    _load(cache_dir)
+    _load_jieba(cache_dir)
 
 
 @lru_cache(maxsize=4096)
@@ -53,7 +66,7 @@ def tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """Tokens of a short span (a clause) as (start, end, text)."""
     if not text:
         return ()
-    _load()
+    _load_jieba()
     return _segment(text)
 
 

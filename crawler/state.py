@@ -41,8 +41,9 @@ class RunState:
     findings: list[Any] = field(default_factory=list)  # analyzers.model.Finding, after analysis
     analysis: str = "skipped"  # ran | skipped | failed: … (pipelines.analyze)
     html_for_pdf: dict[str, str] = field(default_factory=dict)  # page URL -> DOM, for PDFs after analysis
-    # id(capture) -> (its page, its line in the streamed pages.jsonl, where the page's JSON starts): pipelines.collect
-    page_json: dict[int, tuple[Any, int, int]] = field(default_factory=dict)
+    # id(capture) -> (its page, its line in the streamed pages.jsonl, where the page's JSON starts, the line's
+    # text before it): pipelines.collect
+    page_json: dict[int, tuple[Any, int, int, str]] = field(default_factory=dict)
     archive: Any = None  # evidence.warc.WarcArchive, opened by crawler.run
     run_info: dict[str, Any] = field(default_factory=dict)  # written into every metadata record
     out: Any = None  # open pages.jsonl file

@@ -5,7 +5,7 @@ writes the run's outputs, closes the WARC (atomically) and records the run in th
 (``pipelines.store``, in a thread), before the reactor stops.
 
 Outputs in the run folder (next to the WARC): ``pages.jsonl`` (streamed during the crawl, so a crash
-leaves what was fetched, then rewritten here once the second render pass and the PDFs have added their
+leaves what was fetched, then rewritten here when the second render pass and the PDFs have added
 records and gaps), ``findings.jsonl`` and ``summary.json`` (the run's status, counts, cuts, off-host links).
 """
 
@@ -24,7 +24,7 @@ from crawler.coverage import run_coverage
 from evidence.pages import pdf_record
 from evidence.timefmt import utc_iso
 from pipelines.analyze import attach_evidence
-from pipelines.collect import final_lines
+from pipelines.collect import final_lines, streamed_final
 
 log = logging.getLogger(__name__)
 MAX_FINDING_PDFS = 30
@@ -138,7 +138,9 @@ def finish_run(state: Any, guard: Any = None) -> dict[str, Any]:
         "coverage_counts": coverage["reason_counts"],
     }
     # the final page lines: the second pass and the PDFs added screenshots, PDFs and gaps after streaming
-    _write_atomic(out_dir / "pages.jsonl", final_lines(state.pages, getattr(state, "page_json", {}), out_dir / "pages.jsonl"))
+    streamed = getattr(state, "page_json", {})
+    if not (state.out is not None and state.out.closed and streamed_final(state.pages, streamed)):
+        _write_atomic(out_dir / "pages.jsonl", final_lines(state.pages, streamed, out_dir / "pages.jsonl"))
     _write_atomic(out_dir / "findings.jsonl",
                   "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
     _write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))

@@ -9,12 +9,18 @@ out of the pipelines, so analysis runs beside the fetching; at spider close
 rules are pure functions of the page, so a part computed there is the part computed here. A
 worker that cannot start or breaks costs nothing but time: the pages it did not judge are judged
 in the crawl process.
+
+The workers (:data:`WORKERS`) are forked from one ``forkserver`` process that loaded the rule engine,
+lexicons, model and word segmenter once (:mod:`pipelines.judge_server`; ~1.7 s of CPU that every
+process judging pages used to pay, the crawl process included when it helped at the end): a worker
+starts warm, and the crawl process never loads the rule engine while a worker is there.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -24,16 +30,20 @@ if TYPE_CHECKING:  # the crawl process imports the rule engine only when it judg
 
 log = logging.getLogger(__name__)
 WORKER_MIN_PAGES = 30  # page budget from which a worker process pays for its start-up
+WORKERS = 2  # analysis processes beside the crawl (measured on 2 cores: bench/README.md, crawl row)
 _early: ProcessPoolExecutor | None = None  # started by start_early, taken by the crawl's PageJudge
+_starting: threading.Thread | None = None  # start_early's thread, until a PageJudge has joined it
 
 
-def _warm() -> None:
-    """Worker start: load the rules, lexicons and model once, before the first page arrives."""
-    from analyzers import learned
+def warm() -> None:
+    """Load the rules, lexicons, model and word segmenter (the fork server's start; in a worker forked
+    from it, a no-op): what the first page would otherwise pay."""
+    from analyzers import learned, nlp
     from analyzers.engine import analyze_text
 
     learned.load()
     analyze_text("预热")
+    nlp.tokens("不是")  # jieba's dictionary: ~1.1 s, loaded on the first clause with a negation character
 
 
 def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None) -> PagePart:
@@ -42,40 +52,82 @@ def _part(page: Page, registry: RegistryRecord | None, storefront_id: int | None
     return page_part(page, registry, storefront_id=storefront_id)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """``forkserver`` with the engine preloaded (workers forked warm; never a fork of the crawl's
+    reactor and browser threads); ``spawn`` where there is no fork server."""
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(["pipelines.judge_server"])
+    return ctx
+
+
 def _new_pool() -> ProcessPoolExecutor | None:
     try:
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        return ProcessPoolExecutor(WORKERS, mp_context=_context(), initializer=warm)
     except (OSError, ValueError) as exc:
         log.warning("analysis worker unavailable, pages are judged at the end: %s", exc)
         return None
 
 
-def start_early() -> None:
-    """Start the worker now (the crawl child's first step, :mod:`crawler.run`): its imports and the
-    model's load run on the other core while the crawl imports Scrapy, instead of after the spider opened."""
+def _start() -> None:
     global _early
-    if _early is None and (pool := _new_pool()) is not None:
-        try:
-            pool.submit(int)  # the pool starts its process with its first task
-        except Exception as exc:  # noqa: BLE001 - no worker: a PageJudge makes its own or judges at the end
-            log.warning("analysis worker did not start: %s", exc)
-            pool.shutdown(wait=False)
-            return
-        _early = pool
+    if (pool := _new_pool()) is None:
+        return
+    try:
+        pool.submit(int)  # the pool starts its processes with its first task (and waits for the fork server)
+    except Exception as exc:  # noqa: BLE001 - no worker: a PageJudge makes its own or judges at the end
+        log.warning("analysis worker did not start: %s", exc)
+        pool.shutdown(wait=False)
+        return
+    _early = pool
+
+
+def start_early() -> None:
+    """Start the workers now (the crawl child's first step, :mod:`crawler.run`), from a thread: the fork
+    server loads the engine on the other core while the crawl imports Scrapy, and the crawl does not
+    wait for it (the first fork answers only once the server has loaded everything, ~2 s)."""
+    global _starting
+    if _early is None and _starting is None:
+        _starting = threading.Thread(target=_start, name="analysis-workers", daemon=True)
+        _starting.start()
 
 
 class PageJudge:
-    """One analysis worker for one crawl; ``submit`` pages, ``parts`` for the ones it finished."""
+    """The analysis workers of one crawl; ``submit`` pages, ``parts`` for the ones they finished. Pages
+    submitted while the early workers are still starting wait here (the crawl goes on meanwhile)."""
 
     def __init__(self, registry: RegistryRecord | None, storefront_id: int | None) -> None:
         self.registry = registry
         self.storefront_id = storefront_id
         self.futures: dict[int, Future[PagePart]] = {}  # id(page) -> its part
-        global _early
-        self.pool: ProcessPoolExecutor | None = _early or _new_pool()
-        _early = None
+        self.waiting: list[Page] = []  # submitted before the pool was ready
+        self.pool: ProcessPoolExecutor | None = None
+        self.ready = False
+        self._take(wait=False)
+
+    def _take(self, wait: bool) -> bool:
+        """Take the pool once it is there (the early one, else a new one); False while it is starting."""
+        global _early, _starting
+        if self.ready:
+            return True
+        if _starting is not None:
+            if _starting.is_alive() and not wait:
+                return False
+            _starting.join()
+            _starting = None
+        self.pool, _early = _early or _new_pool(), None
+        self.ready = True
+        waiting, self.waiting = self.waiting, []
+        for page in waiting:
+            self.submit(page)
+        return True
 
     def submit(self, page: Page) -> None:
+        if not self._take(wait=False):
+            self.waiting.append(page)
+            return
         if self.pool is None or id(page) in self.futures:
             return
         try:
@@ -85,22 +137,18 @@ class PageJudge:
             self.pool = None
 
     def parts(self, pages: list[Page]) -> dict[int, PagePart]:
-        """Parts by index in ``pages`` (waits for the worker); pages it failed on are left out.
+        """Parts by index in ``pages`` (waits for the workers); pages they failed on are left out (the
+        caller judges those itself: a part is the same wherever it is computed, the rules are pure).
 
-        Once the crawl is over its core is free: the pages the worker has not started yet are judged
-        here meanwhile, from the last one back (the worker goes on from the front), so both cores
-        work until the parts are in. A part is the same wherever it is computed (pure rules)."""
+        The crawl process does not judge the rest beside the workers: :data:`WORKERS` processes already
+        fill the cores, and it would first have to load the model and the segmenter (~1.2 s of CPU)."""
+        self._take(wait=True)
+        if self.futures:  # the site rules run here next: their engine loads while the workers finish
+            import analyzers.engine  # noqa: F401
         out: dict[int, PagePart] = {}
-        for i in reversed(range(len(pages))):
-            fut = self.futures.get(id(pages[i]))
-            if fut is None or not fut.cancel():  # running, queued for the worker, or done
-                if fut is not None and not fut.done():
-                    break  # the worker has reached it: it has the rest
-                continue
-            out[i] = _part(pages[i], self.registry, self.storefront_id)
         for i, page in enumerate(pages):
             fut = self.futures.get(id(page))
-            if fut is None or i in out or fut.cancelled():
+            if fut is None:
                 continue
             try:
                 out[i] = fut.result()
@@ -110,7 +158,8 @@ class PageJudge:
         return out
 
     def close(self) -> None:
-        """Let the worker go (it exits by itself once its queue is empty; the crawl does not wait for it)."""
+        """Let the workers go (they exit by themselves once their queue is empty; the crawl does not wait)."""
+        self._take(wait=True)  # a pool still starting is taken, to be let go too
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None

@@ -84,19 +84,41 @@ def test_a_share_for_another_kind_of_page_is_not_used() -> None:
     assert list(check_pyramid_site(Site(ps, None, texts, None, empty), {})) == []
 
 
-def test_the_early_worker_is_taken_by_the_judge() -> None:
+def test_the_early_workers_are_taken_by_the_judge() -> None:
     from pipelines import judge as judge_mod
 
-    judge_mod.start_early()
-    early = judge_mod._early
-    assert early is not None
+    judge_mod.start_early()  # from a thread: the crawl does not wait for the fork server
+    starting = judge_mod._starting
+    assert starting is not None
     judge = PageJudge(None, None)
     try:
-        assert judge.pool is early and judge_mod._early is None
         ps = pages()
-        for p in ps:
+        for p in ps:  # while the workers start, pages wait in the judge
             judge.submit(p)
         assert set(judge.parts(ps)) == {0, 1}
+        assert not starting.is_alive() and judge_mod._starting is None and judge_mod._early is None  # taken
         assert judge.pool is None  # let go once the parts are in
     finally:
+        judge.close()
+
+
+def test_pages_submitted_while_the_workers_start_are_judged() -> None:
+    import threading
+
+    from pipelines import judge as judge_mod
+
+    gate = threading.Event()
+    judge_mod._starting = threading.Thread(target=gate.wait)  # a start that has not finished
+    judge_mod._starting.start()
+    judge = PageJudge(None, None)
+    try:
+        ps = pages()
+        judge.submit(ps[0])
+        assert judge.waiting == [ps[0]] and not judge.futures  # held back, not lost
+        gate.set()  # the start ends without a pool (no early workers): the judge makes its own
+        judge.submit(ps[1])
+        parts = judge.parts(ps)
+        assert set(parts) == {0, 1} and not judge.waiting
+    finally:
+        gate.set()
         judge.close()

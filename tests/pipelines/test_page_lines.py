@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crawler.items import PageCapture
 from extraction.page import extract_page
-from pipelines.collect import final_lines, page_line, stream_line
+from pipelines.collect import final_lines, page_line, stream_line, streamed_final
 
 HTML = ('<html><head><title>雪域臻品 "引号"</title></head><body><h1>雪域臻品</h1><p>第一段\n换行</p>'
         '<a href="/item/1.html">商品</a></body></html>')
@@ -63,3 +63,22 @@ def test_final_lines_without_the_streamed_file(tmp_path: Path) -> None:
     assert final_lines(cs, streamed, path) == encoded(cs)
     path.write_text("cut", encoding="utf-8")  # a damaged stream is not copied from
     assert final_lines(cs, streamed, path) == encoded(cs)
+
+
+def test_streamed_file_is_final_until_a_line_changes(tmp_path: Path) -> None:
+    cs = caps()
+    streamed = stream(cs, tmp_path / "pages.jsonl")
+    assert streamed_final(cs, streamed)  # nothing changed: the file stays as streamed
+    assert not streamed_final(cs[:-1], streamed)  # a capture the final list does not have
+    assert not streamed_final(list(reversed(cs)), streamed)  # another order
+    cs[3].evidence_gaps.append("截图失败")  # the page-less line changed
+    assert not streamed_final(cs, streamed)
+    cs = caps()
+    streamed = stream(cs, tmp_path / "pages.jsonl")
+    cs[0].evidence = {"page_sha256": "ab" * 32, "records": {"pdf": {"record_id": "<urn:uuid:1>"}}}  # a PDF added
+    assert not streamed_final(cs, streamed)
+    cs = caps()
+    streamed = stream(cs, tmp_path / "pages.jsonl")
+    cs[1].page = dataclasses.replace(cs[1].page, title="换了标题")  # a new page model
+    assert not streamed_final(cs, streamed)
+    assert not streamed_final([*cs, PageCapture(url="http://shop.test/late")], streamed)  # never streamed
