@@ -362,3 +362,18 @@ def test_a_number_read_from_a_badge_image_is_not_format_checked() -> None:
     assert not [f for f in analyze_page(read) if f.rule_id == "FIL-POLICE-INVALID"]
     written = Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock("青公网安备63010302")), is_home=True)
     assert [f.rule_id for f in analyze_page(written) if f.rule_id == "FIL-POLICE-INVALID"] == ["FIL-POLICE-INVALID"]
+
+
+@pytest.mark.parametrize("text", [
+    "买家：你们这款表是A货吗？卖家：亲，不是的，本店只卖国行正品，可查保卡。",   # a buyer asks; the seller denies
+    "【科普】为什么包装上不能印“国家免检”？因为免检制度早已取消。",           # advice in brackets, no colon
+    "我们店不说“全网最低”，只说这是本店今年的活动价。",                       # words the shop says it does not use
+])
+def test_chats_and_labelled_advice_do_not_fire(text: str) -> None:
+    assert analyze_text(text, options={"use_model": False}) == []
+
+
+def test_a_seeding_post_labelled_as_sharing_is_still_judged() -> None:
+    """【分享】 without a colon is no advice label: shops wear it on their own seeding posts."""
+    post = "【分享】我家楼下那家店的降压枕，卫健委推荐，睡一个月血压就稳了，链接在评论区。"
+    assert {f.category for f in analyze_text(post, options={"use_model": False})}
