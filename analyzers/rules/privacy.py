@@ -106,11 +106,11 @@ def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         warned = _WARNING.search(text[ss:cut]) or (_WARNING.search(rest) and not _REASSURE.search(rest))
         around = text[ss:m.start()] + " " + text[m.end():se]  # 验证码 holds 验证: the data word is no demand
         kind = _kind(m)
+        if kind == "身份证件" and _LAWFUL_ID.search(sent):
+            doc.exempt("privacy", ss, se)  # a lawful basis binds the model too, asked for or only a form's label
+            continue
         if kind != "录音或摄像" and not _DEMAND.search(around) or warned or doc.compliance((m.start(), m.end())) \
                 or doc.quoted((m.start(), m.end())):
-            continue
-        if kind == "身份证件" and _LAWFUL_ID.search(sent):
-            doc.exempt("privacy", ss, se)
             continue
         if kind == "银行卡" and _INVOICE.search(sent):
             doc.exempt("privacy", ss, se)
