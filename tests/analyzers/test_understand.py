@@ -377,3 +377,17 @@ def test_a_seeding_post_labelled_as_sharing_is_still_judged() -> None:
     """【分享】 without a colon is no advice label: shops wear it on their own seeding posts."""
     post = "【分享】我家楼下那家店的降压枕，卫健委推荐，睡一个月血压就稳了，链接在评论区。"
     assert {f.category for f in analyze_text(post, options={"use_model": False})}
+
+
+def test_digital_goods_name_their_delivery_as_a_download_or_a_code() -> None:
+    """交付方式：付款后发送激活码 is the delivery method of a digital good (Art. 11(3)); a product page without any is not."""
+    from analyzers.rules.base import site
+
+    def disc(delivery: str) -> list[str]:
+        ex = site(home("欢迎光临"), page(HOME + "item/2.html", "商用字体 企业许可 价格：¥199", "运费：0元",
+                                         delivery, "配送范围：全国", "支付方式：微信支付、支付宝",
+                                         "退换货方式：发送前可退款", "生产者：某字库公司", kind="product"))
+        return [f.match for f in analyze_site(ex.pages, ex.registry) if f.rule_id == "DISC-PRODUCT-INFO"]
+
+    assert disc("交付方式：付款后1个工作日内邮件发送授权文件") == []
+    assert disc("注意：请仔细阅读授权说明") == ["配送方式"]
