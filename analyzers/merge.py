@@ -39,7 +39,16 @@ def _articles(*articles: str) -> str:
 
 
 def _merge(group: list[Finding]) -> Finding:
-    keep = max(group, key=lambda f: (_RANK.get(f.severity, 0), f.confidence, f.source == "rule"))
+    # the statement is reported under its graver reading, as in bare text (_FOLDS: 概不退换 is the denied return,
+    # citing the unfair-term articles too), then by severity and confidence
+    candidates = group
+    for fold in _FOLDS:
+        majors = [f for f in group if f.category != fold.minor and (not fold.into or f.category in fold.into)
+                  and (f.source == "rule" or not fold.by_rule)]
+        if majors and any(f.category == fold.minor and _foldable(fold, f) for f in group):
+            candidates = majors
+            break
+    keep = max(candidates, key=lambda f: (_RANK.get(f.severity, 0), f.confidence, f.source == "rule"))
     others = [f for f in group if f is not keep]
     law = tuple(dict.fromkeys([*keep.law, *(x for f in others for x in f.law)]))
     also = tuple(dict.fromkeys([*keep.also, *((f.rule_id, f.category, f.article) for f in others),

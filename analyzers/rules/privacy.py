@@ -54,6 +54,7 @@ _LAWFUL_ID = re.compile(r"清关|海关|跨境|实名(?:制|预约|购票|核验
                         # 按规定登记…备查: a register the law requires (含麻黄碱类复方制剂 are sold only against the buyer's ID)
                         r"按(?:国家|相关|有关)?规定(?:须|需|要|应)?(?:查验|登记|核验|实名)|登记备查|麻黄碱|"
                         r"(?:公安|文旅|旅游|交通|民航|铁路|卫健|教育|金融|监管)(?:部门|机关|局|主管部门)?的?(?:要求|规定)")
+_INVOICE = re.compile(r"增值税专用发票|专票|开票信息|开具发票|开发票|发票抬头")
 # a policy that takes anything, for any use, for ever
 _BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|收集您?在[^。;]{0,16}?(?:一切|任何|全部|所有)(?:个人)?信息|"
                       r"(?:没有|不提供|不设|未提供|无)(?:任何)?隐私(?:政策|说明|条款|声明)|"
@@ -105,12 +106,15 @@ def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         warned = _WARNING.search(text[ss:cut]) or (_WARNING.search(rest) and not _REASSURE.search(rest))
         around = text[ss:m.start()] + " " + text[m.end():se]  # 验证码 holds 验证: the data word is no demand
         kind = _kind(m)
+        if kind == "身份证件" and _LAWFUL_ID.search(sent):
+            doc.exempt("privacy", ss, se)  # a lawful basis binds the model too, asked for or only a form's label
+            continue
         if kind != "录音或摄像" and not _DEMAND.search(around) or warned or doc.compliance((m.start(), m.end())) \
                 or doc.quoted((m.start(), m.end())):
             continue
-        if kind == "身份证件" and _LAWFUL_ID.search(sent):
+        if kind == "银行卡" and _INVOICE.search(sent):
             doc.exempt("privacy", ss, se)
-            continue
+            continue  # a special VAT invoice carries the buyer's bank and account (增值税专用发票: 发票管理办法)
         if kind == "验证码" and _OWN_ENTRY.search(sent) and not re.search(r"发给|告诉|报给|截图", sent):
             continue
         if kind == "密码" and (re.search(r"(?:设置|设定|修改|重置|找回|忘记)(?:您的|你的)?(?:登录|支付|账户|账号)?$", text[max(ss, m.start() - 8):m.start()])
@@ -156,6 +160,7 @@ RULES: tuple[Rule, ...] = (
               "收货地址和手机号仅用于配送。", "您可以在账户设置中修改登录密码。", "谨防诈骗：任何要求您提供银行卡密码的都是骗子。",
               "购买电话卡须按规定实名登记，请提供身份证。",
               "本药房销售特殊药品复方制剂，按规定登记购买人身份证号，登记备查，不作他用。",
+              "开增值税专用发票请提供公司名称、税号、开户行及账号。",
               "我们不会读取通讯录、相册或定位。", "平台禁止商家要求消费者提供身份证号、银行卡密码、通讯录等。",
               "本店0元试用仅需填写收货信息，不需要上传身份证照片。", "普通消费者购物无须提供身份证号码。",
               "凡是以退款为由要求您提供银行卡密码的，都是诈骗。", "网信部门通报多款App未提供隐私政策，已责令整改。",

@@ -61,6 +61,9 @@ _SHORT_RETURN = re.compile(
     rf"|(?:退货|退换货?|退款)(?:期限|时限|期)(?:为|是|仅|只有)?[^,。;]{{0,6}}?(?<![0-9]){_N}\s*(?:个)?(?:天|日|小时)")
 
 
+_RETURNED = re.compile(r"寄回|退回|寄到|寄至|退货地址|收到(?:退货|退回|寄回|您的?退货|商品后)|(?:本店|我们|商家|仓库)收到")
+
+
 def check_short_window(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """A return window shorter than seven days that is not about defects (签收后3天内可申请退换)."""
     for m in anchored(doc, "window", _SHORT_RETURN):
@@ -68,6 +71,8 @@ def check_short_window(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         if "无理由" in doc.text[m.start():m.end() + 4]:
             continue  # RET-SHORT-PERIOD
+        if m.group().endswith("退款") and _RETURNED.search(doc.text, *doc.sentence(m.start(), m.end())):
+            continue  # 寄回…，收到后3日内退款: how soon the shop refunds once the goods are back (消法 第二十五条: 七日内)
         ss, se = doc.sentence(m.start(), m.end())
         if any(w in doc.text[ss:se] for w in _DEFECT) or _goods_exempt(doc, m.start(), m.end()):
             continue
@@ -204,7 +209,7 @@ RULES: tuple[Rule, ...] = (
        "消费者权益保护法第二十五条：自收到商品之日起七日内可无理由退货；把退换期限缩短到七日以内，违反第十一条第（四）项。",
        ("服装类商品签收后3天内可申请退换，超时不予受理。", "本店退货期限为签收后3天内，逾期不予受理。"),
        ("签收后3天内如发现质量问题可申请退换。", "生鲜水果签收后24小时内可申请退款。", "签收后7天内可申请退换。",
-        "退货期限为签收后15天内。", "退款期限为3个工作日，原路退回。")),
+        "退货期限为签收后15天内。", "退款期限为3个工作日，原路退回。", "退货请寄回本店仓库，收到后2日内原路退款。")),
     _r("RET-REFUND-DEDUCTION", "return_policy", "medium", _LAW_RET,
        "无理由退货时扣除手续费、折旧费等费用", check_deduction,
        "Fees or a percentage withheld from a no-reason refund (退货需扣除20%手续费); only the return postage may fall on "

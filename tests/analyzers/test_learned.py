@@ -161,3 +161,20 @@ def test_a_veto_is_chosen_at_a_precision_not_moved_by_one_right_hit() -> None:
     ruled = [{"privacy"} for _ in scores]
     assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 0.9) == {"privacy": 0.3}
     assert training._vetoes(probs, dev, ruled, ["privacy"], 0.6, 2, 1.0) == {"privacy": 0.025}
+
+
+def test_terms_read_in_the_buyers_favour_are_no_model_unfair_terms() -> None:
+    from analyzers.normalise import normalise_term
+
+    assert not learned._restricts(normalise_term("条款有歧义的，按照有利于消费者的原则解释；本店不享有单方面的最终解释权。"))
+    assert learned._restricts(normalise_term("本活动最终解释权归本店所有。"))
+
+
+def test_a_lawful_id_request_binds_the_model_even_without_a_demand_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform's seller form labelled 法定代表人身份证号码 (电子商务法 第二十七条) is lawful for the model too."""
+    m = TextModel(("privacy",), {"身份证": 0}, np.ones(1, np.float32), np.array([[10.0]], np.float32),
+                  np.array([-3.0], np.float32), {"privacy": 0.9}, {})
+    monkeypatch.setattr(learned, "load", lambda: m)
+    assert analyze_text("商家入驻资料清单：法定代表人身份证号码、营业执照副本扫描件。") == []
+    assert [f.rule_id for f in analyze_text("欢迎光临本店。为了核对买家身份，购物前请准备好身份证号码一起给我们。")] \
+        == ["MODEL-PRIVACY"]

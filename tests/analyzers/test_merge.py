@@ -111,3 +111,16 @@ def test_a_model_guess_does_not_absorb_a_state_level_claim() -> None:
     assert {f.category for f in fold_statements([absolute, guess])} == {"false_advertising", "gov_impersonation"}
     ruled = replace(guess, rule_id="GOV-IMPERSONATION", source="rule")
     assert {f.category for f in fold_statements([absolute, ruled])} == {"gov_impersonation"}
+
+
+def test_a_page_reports_a_refusal_of_returns_as_the_denied_return_citing_the_unfair_term() -> None:
+    """On a page, as in bare text (merge._FOLDS), one finding under the graver reading: the denied 7-day return,
+    with the unfair-term rule in ``also`` — whichever of the two rules is the more confident."""
+    from analyzers.engine import analyze_page
+    from analyzers.model import Page, TextBlock
+
+    for words in ("蜂蜜礼盒一经售出不予退换", "本店商品售出概不退换"):
+        page = Page(url="http://shop.example.cn/item/1.html", blocks=(TextBlock(words),), kind="product")
+        [f] = analyze_page(page)
+        assert f.category == "return_policy"
+        assert "UNF-NO-RETURN-EXCHANGE" in [a[0] for a in f.also]

@@ -362,3 +362,32 @@ def test_a_number_read_from_a_badge_image_is_not_format_checked() -> None:
     assert not [f for f in analyze_page(read) if f.rule_id == "FIL-POLICE-INVALID"]
     written = Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock("青公网安备63010302")), is_home=True)
     assert [f.rule_id for f in analyze_page(written) if f.rule_id == "FIL-POLICE-INVALID"] == ["FIL-POLICE-INVALID"]
+
+
+@pytest.mark.parametrize("text", [
+    "买家：你们这款表是A货吗？卖家：亲，不是的，本店只卖国行正品，可查保卡。",   # a buyer asks; the seller denies
+    "【科普】为什么包装上不能印“国家免检”？因为免检制度早已取消。",           # advice in brackets, no colon
+    "我们店不说“全网最低”，只说这是本店今年的活动价。",                       # words the shop says it does not use
+])
+def test_chats_and_labelled_advice_do_not_fire(text: str) -> None:
+    assert analyze_text(text, options={"use_model": False}) == []
+
+
+def test_a_seeding_post_labelled_as_sharing_is_still_judged() -> None:
+    """【分享】 without a colon is no advice label: shops wear it on their own seeding posts."""
+    post = "【分享】我家楼下那家店的降压枕，卫健委推荐，睡一个月血压就稳了，链接在评论区。"
+    assert {f.category for f in analyze_text(post, options={"use_model": False})}
+
+
+def test_digital_goods_name_their_delivery_as_a_download_or_a_code() -> None:
+    """交付方式：付款后发送激活码 is the delivery method of a digital good (Art. 11(3)); a product page without any is not."""
+    from analyzers.rules.base import site
+
+    def disc(delivery: str) -> list[str]:
+        ex = site(home("欢迎光临"), page(HOME + "item/2.html", "商用字体 企业许可 价格：¥199", "运费：0元",
+                                         delivery, "配送范围：全国", "支付方式：微信支付、支付宝",
+                                         "退换货方式：发送前可退款", "生产者：某字库公司", kind="product"))
+        return [f.match for f in analyze_site(ex.pages, ex.registry) if f.rule_id == "DISC-PRODUCT-INFO"]
+
+    assert disc("交付方式：付款后1个工作日内邮件发送授权文件") == []
+    assert disc("注意：请仔细阅读授权说明") == ["配送方式"]
