@@ -34,11 +34,20 @@ SELLING_MIN_SIDE = 150
 SELLING_MIN_AREA = 200 * 200
 
 
+# a strip of text wider than a badge (an honours banner: 中国驰名商标 · 唯一指定品牌, 460×90): one or two lines of copy
+STRIP_MIN_WIDTH = BADGE_MAX_WIDTH
+STRIP_MIN_HEIGHT = 32
+STRIP_MIN_RATIO = 2.5
+
+
 def is_selling_sized(width: int | None, height: int | None) -> bool | None:
-    """Big enough to carry selling copy (a main or detail picture, a banner); None when the size is unknown."""
+    """Big enough to carry selling copy (a main or detail picture, a banner or a strip of text); None when the
+    size is unknown."""
     if not width or not height:
         return None
-    return min(width, height) >= SELLING_MIN_SIDE and width * height >= SELLING_MIN_AREA
+    if min(width, height) >= SELLING_MIN_SIDE and width * height >= SELLING_MIN_AREA:
+        return True
+    return width >= STRIP_MIN_WIDTH and height >= STRIP_MIN_HEIGHT and width / height >= STRIP_MIN_RATIO
 
 
 def _load() -> Any:

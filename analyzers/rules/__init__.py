@@ -23,6 +23,7 @@ from analyzers.rules import (
     marks,
     privacy,
     refunds,
+    scripted,
     state,
     terms,
 )
@@ -99,6 +100,7 @@ RULES: tuple[Rule, ...] = (
     *disclosure.RULES,
     *privacy.RULES,
     *code.RULES,
+    *scripted.RULES,
 )
 BY_ID = validate(RULES)
 for _r in RULES:

@@ -17,7 +17,9 @@ PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
     "价格": re.compile(r"[¥￥]\s*\d|\d\s*元|价格|售价|单价|price"),
     "生产者": re.compile(r"生产者|生产商|生产厂家|生产厂商|生产企业|生产单位|制造商|制造厂|制造单位|厂家|厂名|厂址|出品方|出品商"
                       r"|委托方|受托方|提供者|供货商|制作者|制作人|制作方|绘制者|加工者|加工方|加工企业|加工单位|手作人|匠人"
-                      r"|创作者|传承人|屠宰企业|加工厂|生产许可证|sc\d{14}|manufacturer|producer|made by"),
+                      r"|创作者|传承人|屠宰企业|加工厂|生产许可证|sc\d{14}|manufacturer|producer|made by"
+                      # a book's producer is its publisher (出版管理条例: 出版者 and ISBN on every publication)
+                      r"|出版者|出版社|出版单位|isbn\s*97[89]"),
     "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping"),
     # digital goods are delivered too: 交付方式, 激活码发送, 在线下载/观看, 邮件发送 (电子商务法 第五十一条)
     "配送方式": re.compile(r"快递|物流|配送方式|送货上门|自提|顺丰|圆通|中通|申通|韵达|ems|邮政|同城配送|发货方式|delivery"

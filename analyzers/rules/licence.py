@@ -34,6 +34,9 @@ _NAME = re.compile(
     r"(?:主体名称|公司名称|企业名称|经营者名称|经营者|经营主体|运营主体|运营方|主办单位|网站主办者|主办方|营业执照|版权所有|©|copyright)[:：\s]*"
     r"(?:©|\d{4}(?:-\d{4})?)?\s*([\u4e00-\u9fff()]{2,40}?(?:有限责任公司|股份有限公司|有限公司|合作社|商行|经营部|工作室|门市部))"
 )
+# or named, unlabelled, right before its credit code (页脚：西宁某某有限公司 统一社会信用代码：…), from the start of its line or item
+_NAME_BEFORE_USCC = re.compile(r"(?:^|[\n·|,;:。!?>])([\u4e00-\u9fff()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|合作社|商行|经营部|工作室"
+                               r"|门市部))[·|,\s]*(?:统一社会信用代码|社会信用代码|信用代码)", re.M)
 
 
 # ---- text rules: malformed identifiers -------------------------------------------------------
@@ -174,7 +177,7 @@ def check_licence_mismatch(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
                   excerpt=f"网站展示 {shown[0]}，备案为 {r.uscc}", detail="（统一社会信用代码与备案不符）")
     if r.name:
         want = normalise_term(r.name)
-        names = [m.group(1) for m in _NAME.finditer(text)]
+        names = [m.group(1) for m in _NAME.finditer(text)] + [m.group(1) for m in _NAME_BEFORE_USCC.finditer(text)]
         if names and want not in text and all(n != want for n in names):
             yield Hit(match=names[0], location=_here(h), url=h.url, confidence=0.8,
                       excerpt=f"网站展示“{names[0]}”，备案主体为“{r.name}”", detail="（主体名称与备案不符）")
@@ -290,8 +293,14 @@ RULES: tuple[Rule, ...] = (
        check_licence_mismatch, "site", "The name or USCC shown differs from the storefront's filing record.",
        "第九条：经营者应对其备案登记信息的真实性负责；网站公示的营业执照信息应与备案一致。",
        (site(home("欢迎光临", TextBlock("运营主体：西宁另一家商贸有限公司")), registry=REGISTRY.__class__(
-           name="西宁另一家商贸有限公司", uscc="91110000802100433B"), description="展示的代码与备案不同"),),
-       (site(home("欢迎光临示例商城"), registry=REGISTRY, description="展示信息与备案一致"),)),
+           name="西宁另一家商贸有限公司", uscc="91110000802100433B"), description="展示的代码与备案不同"),
+        site(Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock(f"西宁示例奢品有限公司 统一社会信用代码：{REGISTRY.uscc}"),
+                                    TextBlock("青ICP备19000123号-1")), is_home=True), registry=REGISTRY,
+             description="页脚在信用代码前写的公司名与备案不同（未标“主体名称”）")),
+       (site(home("欢迎光临示例商城"), registry=REGISTRY, description="展示信息与备案一致"),
+        site(Page(url=HOME, blocks=(TextBlock("欢迎光临"), TextBlock(f"{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}"),
+                                    TextBlock("青ICP备19000123号-1")), is_home=True), registry=REGISTRY,
+             description="页脚在信用代码前写的公司名与备案一致"))),
     _r("FIL-ICP-MISSING", "filing_display", "9, 16", _LAW_ICP, "medium", "首页未展示ICP备案号", check_icp_missing, "site",
        "No ICP filing or licence number on the home page.", _WHY_ICP,
        (site(Page(url=HOME, blocks=(TextBlock(f"主体名称：{REGISTRY.name} 统一社会信用代码：{REGISTRY.uscc}"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.ocr import is_badge_sized, ocr_image
+from analyzers.ocr import is_badge_sized, is_selling_sized, ocr_image
 
 
 @pytest.mark.parametrize(("w", "h", "expected"), [
@@ -11,6 +11,15 @@ from analyzers.ocr import is_badge_sized, ocr_image
 ])
 def test_badge_size(w, h, expected) -> None:
     assert is_badge_sized(w, h) is expected
+
+
+@pytest.mark.parametrize(("w", "h", "expected"), [
+    (800, 600, True), (460, 90, True), (560, 90, True),   # a picture; strips of text wider than a badge (honours banners)
+    (300, 90, False), (460, 20, False), (120, 40, False),  # a badge-sized mark, a rule line, an icon
+    (None, 90, None),
+])
+def test_selling_size(w, h, expected) -> None:
+    assert is_selling_sized(w, h) is expected
 
 
 def _png(text: str) -> bytes:

@@ -368,6 +368,8 @@ def test_a_number_read_from_a_badge_image_is_not_format_checked() -> None:
     "买家：你们这款表是A货吗？卖家：亲，不是的，本店只卖国行正品，可查保卡。",   # a buyer asks; the seller denies
     "【科普】为什么包装上不能印“国家免检”？因为免检制度早已取消。",           # advice in brackets, no colon
     "我们店不说“全网最低”，只说这是本店今年的活动价。",                       # words the shop says it does not use
+    "为什么有些网店的“A货”表不能买？因为它们假冒他人注册商标。",              # a lesson on others' offers
+    "本店不会在任何页面收集您的身份证号码。",                                  # a denial with words between
 ])
 def test_chats_and_labelled_advice_do_not_fire(text: str) -> None:
     assert analyze_text(text, options={"use_model": False}) == []
@@ -391,3 +393,16 @@ def test_digital_goods_name_their_delivery_as_a_download_or_a_code() -> None:
 
     assert disc("交付方式：付款后1个工作日内邮件发送授权文件") == []
     assert disc("注意：请仔细阅读授权说明") == ["配送方式"]
+
+
+def test_a_books_publisher_is_its_producer() -> None:
+    from analyzers.rules.base import site
+
+    def disc(who: str) -> list[str]:
+        ex = site(home("欢迎光临"), page(HOME + "item/b1.html", "《青海湖鸟类图鉴》 价格：¥68", who, "运费：满49元包邮",
+                                         "配送方式/范围：中通快递，全国", "支付方式：微信支付", "退换货：支持七天无理由退货",
+                                         kind="product"))
+        return [f.match for f in analyze_site(ex.pages, ex.registry) if f.rule_id == "DISC-PRODUCT-INFO"]
+
+    assert disc("出版者：青海人民出版社；ISBN 978-7-225-00000-0") == []
+    assert disc("装帧：平装") == ["生产者"]

@@ -1,0 +1,1 @@
+document.querySelectorAll('.sold').forEach(function(e){var n=Math.floor(3000+Math.random()*9000);e.textContent='已有'+n+'位顾客购买，库存仅剩'+(1+Math.floor(Math.random()*3))+'件';});
