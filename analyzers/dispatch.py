@@ -37,8 +37,8 @@ def text_plan(disabled: frozenset[str], kind: str, use_voice: bool) -> Plan:
 
 _NEWLINE = re.compile("\n")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.、]|第[一二三四五六七八九十\d]+[条章节部分])")
-_SENTENCE_END = re.compile(r"[。;!?；！？]")
 _STOPS = frozenset("。;!?；！？")
+_SENTENCE_END = re.compile("[" + "".join(sorted(_STOPS)) + "]")
 
 
 class Voices:
@@ -71,8 +71,14 @@ class Voices:
                 return t
         return ""
 
-    def section_of(self, original_start: int) -> str:
-        """:meth:`_section` for the block that starts at ``original_start`` of the original text."""
+    def in_section(self, bs: int, block: str) -> str:
+        """``block`` (normalised, starting at ``bs``) with its section's heading before it on a policy page (a list
+        under 禁售商品目录 is the platform's list, item by item), else as it is."""
+        head = self._section(bs) if self.kind == "policy" else ""
+        return head + "\n" + block if head else block
+
+    def block_start(self, original_start: int) -> int:
+        """Where the block that starts at ``original_start`` of the original text starts in the normalised text."""
         lo, hi = 0, len(self.doc.text)
         while lo < hi:  # the first normalised offset at or after it (to_original is monotonic)
             mid = (lo + hi) // 2
@@ -80,18 +86,14 @@ class Voices:
                 lo = mid + 1
             else:
                 hi = mid
-        return self._section(self._block(lo)[0])
+        return self._block(lo)[0]
 
     def at(self, start: int, end: int) -> str:
         ss, se = self.doc.sentence(start, end)
         got = self._cache.get((ss, se))
         if got is None:
             bs, be = self._block(start)
-            context = self.doc.text[bs:be]
-            if self.kind == "policy":  # a list under 禁售商品目录 is the platform's list, item by item
-                head = self._section(bs)
-                if head:
-                    context = head + "\n" + context
+            context = self.in_section(bs, self.doc.text[bs:be])
             text = self.doc.text
             stop = se + 1 if se < len(text) and text[se] in _STOPS else se  # with its 。 or ？ (a question ends in ?)
             got = self._cache[(ss, se)] = voice(text[ss:stop], context=context, kind=self.kind, page=self.page)

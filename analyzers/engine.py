@@ -208,16 +208,19 @@ def _model_findings(doc: TextDoc, units: Sequence[_Unit], ruled: dict[int, set[s
     better); a block where a rule found one kind of violation may still carry another."""
     judged = [k for k, u in enumerate(units) if not u.hidden and u.kind != "title"]  # a page title is a name, not copy
     blocks = [(units[k].selector, units[k].kind, _unit_text(doc, units, k), frozenset(ruled.get(k, ()))) for k in judged]
-    # on a policy page a block speaks under its section's heading (三、禁止发布的商品: its items are the list), as for rules
-    sections = {normalise_term(b[2]): voices.section_of(units[k].start) for k, b in zip(judged, blocks, strict=True)} \
-        if kind == "policy" else {}
     model = learned.load()
     if model is not None:  # the trained voice, asked only where the category model would speak
         blocks = [b for b in blocks if len(b[2]) < 10 or not model.passing(b[2]) or not voice_model.reported(b[2])]
 
+    starts: dict[str, int] = {}  # normalised block -> its start in the original text, filled when first asked
+
     def voice_of(sentence: str, block: str) -> str:
-        head = sections.get(block, "")  # block: normalised, as learned.model_findings passes it
-        context = head + "\n" + block if head else block
+        context = block  # normalised, as learned.model_findings passes it
+        if kind == "policy":  # a block speaks under its section's heading (三、禁止发布的商品: its items), as for rules
+            if not starts:
+                starts.update((normalise_term(_unit_text(doc, units, k)), units[k].start) for k in judged)
+            if block in starts:
+                context = voices.in_section(voices.block_start(starts[block]), block)
         return voice(sentence, context=context, kind=kind, page=voices.page)
 
     found = learned.model_findings(blocks, url=url, page_kind=kind, storefront_id=storefront_id, voice_of=voice_of)

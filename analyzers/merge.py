@@ -43,8 +43,7 @@ def _merge(group: list[Finding]) -> Finding:
     # citing the unfair-term articles too), then by severity and confidence
     candidates = group
     for fold in _FOLDS:
-        majors = [f for f in group if f.category != fold.minor and (not fold.into or f.category in fold.into)
-                  and (f.source == "rule" or not fold.by_rule)]
+        majors = _majors(fold, group)
         if majors and any(f.category == fold.minor and _foldable(fold, f) for f in group):
             candidates = majors
             break
@@ -110,6 +109,12 @@ _FOLDS: tuple[_Fold, ...] = (
 )
 
 
+def _majors(fold: _Fold, findings: Sequence[Finding]) -> list[Finding]:
+    """The findings of the graver reading a fold keeps (of its ``into`` categories, from a rule if ``by_rule``)."""
+    return [f for f in findings if f.category != fold.minor and (not fold.into or f.category in fold.into)
+            and (f.source == "rule" or not fold.by_rule)]
+
+
 def _foldable(fold: _Fold, f: Finding) -> bool:
     if f.rule_id not in fold.rules:
         return False
@@ -125,8 +130,7 @@ def _foldable(fold: _Fold, f: Finding) -> bool:
 
 def _fold_one(fold: _Fold, findings: list[Finding]) -> list[Finding]:
     minor = [f for f in findings if f.category == fold.minor]
-    major = [f for f in findings if f.category != fold.minor and (not fold.into or f.category in fold.into)
-             and (f.source == "rule" or not fold.by_rule)]
+    major = _majors(fold, findings)
     if not minor or not major or not all(_foldable(fold, f) for f in minor):
         return findings
     keep = max(major, key=lambda f: (_RANK.get(f.severity, 0), f.confidence, f.source == "rule"))

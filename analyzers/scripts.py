@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from analyzers.model import Script
+
 _AUTO = r"setTimeout|setInterval|requestAnimationFrame|onload|DOMContentLoaded|onpageshow|\$\(\s*(?:document|window)\s*\)\.ready|\$\(\s*function"
 _USER = r"click|mousedown|mouseup|touchstart|touchend|onsubmit|submit|keydown|keyup|keypress|onchange|change|input|focus"
 _TRIGGER = re.compile(rf"(?P<auto>{_AUTO})|(?P<user>{_USER})|function\s+(?P<fn>[A-Za-z_$][\w$]*)\s*\(")
@@ -46,3 +48,8 @@ def trigger_at(code: str, pos: int, depth: int = 0) -> str:
 def auto_positions(code: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     """The matches of ``pattern`` in ``code`` that run without the visitor doing anything."""
     return [m for m in pattern.finditer(code) if trigger_at(code, m.start()) == "auto"]
+
+
+def source(sc: Script) -> str:
+    """A script's text: inline, or the archived text of a same-host external script ("" if neither)."""
+    return sc.inline or sc.fetched

@@ -172,13 +172,13 @@ _ASKS = re.compile(r"(?:能|可以|会|是不是|是否|有没有|有|算|属于
 # before what names them as words (“…”字样, “…”等描述, “…”有没有效？); a run of quoted terms counts as one.
 _QUOTE_RUN = re.compile(r"(?:[“「『\"][^”」』\"\n]{1,30}[”」』\"][、,和及与或]?){1,8}")
 _MENTION_BEFORE = re.compile(r"(?:关于|说|称|问|叫|叫做|号称|自称|宣称|声称|所谓|打着|冒充|含有?|诸如|例如|比如|什么)(?:的|是|了|为|过|着)?$")
+# said about the words (a question whether they are lawful), not only naming them: a mention even in a shop's own sentence
+_DISCUSS = r"有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|是什么|什么意思|行不行"
 _MENTION_AFTER = re.compile(r"^(?:等|之类|这类|一类|这样)?(?:的)?(?:条款|一词|这个词|词语?|这种说法|这种写法|说法|写法|二字|两个字|"
-                            r"用语|表述|描述|宣传语?|名义|为名|旗号|噱头|幌子|有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|"
-                            r"是什么|什么意思|行不行)")
+                            r"用语|表述|描述|宣传语?|名义|为名|旗号|噱头|幌子|" + _DISCUSS + ")")
 _MERCHANT_SAID = re.compile(r"(?:商家|客服|店家|卖家|老板|掌柜|店主)[^,。;:“”\"]{0,4}?"
                             r"(?:说|称|回复|回答|表示|讲)(?:的|是|了|道)?:?$")
-# said about the words (a question whether they are lawful), not only naming them: a mention even in a shop's own sentence
-_DISCUSSED = re.compile(r"^(?:等)?(?:的)?(?:有没有效|能不能|可不可以|合法吗|违法吗|违规吗|算不算|是不是|是什么|什么意思|行不行)")
+_DISCUSSED = re.compile(r"^(?:等)?(?:的)?(?:" + _DISCUSS + ")")
 
 
 def mentioned(sentence: str, start: int, end: int) -> bool:

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from analyzers.lexicons import lexicon
 from analyzers.model import BrowserEvent, Iframe, Location, Overlay, Page, Script
 from analyzers.rules.base import HOME, Hit, Rule, home, site
-from analyzers.scripts import auto_positions
+from analyzers.scripts import auto_positions, source
 from analyzers.urls import host, host_matches, same_site
 
 
@@ -145,14 +145,10 @@ def deobfuscated(code: str) -> str:
     return "\n".join([code[:200_000], *hidden_strings(code)])
 
 
-def _code(sc: Script) -> str:
-    return sc.inline or sc.fetched
-
-
 def check_miner(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     sigs = [e.raw.lower() for e in lexicon("miner_signatures")]
     for sc in p.scripts:
-        code = _code(sc)
+        code = source(sc)
         plain = deobfuscated(code) if code and sc.fetched else code[:200_000]
         text = (sc.src + "\n" + plain).lower()
         pool = _POOL_URL.search(text) if "ws" in text else None
@@ -221,7 +217,7 @@ def _decoded_target(code: str) -> str:
 
 def check_obfuscated_redirect(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
-        code = _code(sc)[:200_000]
+        code = source(sc)[:200_000]
         if not code:
             continue
         ob = _OBFUSCATION.search(code)

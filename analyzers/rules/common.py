@@ -33,14 +33,11 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     if after.startswith(_MARKS):
         return True
     t = doc.text
-    if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
-            and t[c.end + 1:c.end + 4].startswith(_SERIES):
-        return True  # '至尊'系列: a quoted series or product name
     if t.startswith("系列", c.end):
         return True  # 传世·至尊系列: a series name
     if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \
-            and _NAMED_AS.match(t, c.end + 1):
-        return True  # “至尊”为本店系列名称: the text says the word is a name
+            and (t[c.end + 1:c.end + 4].startswith(_SERIES) or _NAMED_AS.match(t, c.end + 1)):
+        return True  # '至尊'系列, “至尊”为本店系列名称: a quoted series or product name
     cs, _ = doc.clause(c.start)
     before = doc.text[max(cs, c.start - 6):c.start]
     return any(label in before for label in _NAME_LABELS)
@@ -71,6 +68,8 @@ def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Ma
 
 
 # opened or used, not "未拆封" (unopened goods are never exempt)
+_UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后)")
+# 非定制, 不属于鲜活: the goods are said not to be of the exempt kind
 _NOT_OF_KIND = re.compile(r"(?:非|不是|并非|不属于?|无需)$")
 # refused whether opened or not (拆封与否均不退换, 未拆封也不退): the 第七条 exemption covers opened goods only
 _EITHER_WAY = re.compile(r"(?:拆封|开封|拆开|使用)与否|(?:无论|不论|不管)(?:是否|有没有|有无)?(?:拆封|开封|拆开|使用)|未(?:拆封|开封|拆开|使用)(?:的)?也")
@@ -78,9 +77,6 @@ _EITHER_WAY = re.compile(r"(?:拆封|开封|拆开|使用)与否|(?:无论|不�
 
 def _opened_only(doc: TextDoc, ss: int, se: int) -> bool:
     return bool(_UNSEALED_WORDS.search(doc.text, ss, se)) and not _EITHER_WAY.search(doc.text, ss, se)
-
-
-_UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后)")
 
 
 # the shop keeps returns for quality defects: 除(药品)质量问题外, 非质量问题不退

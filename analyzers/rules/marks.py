@@ -90,17 +90,22 @@ _ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|�
 
 def _gi_elsewhere(doc: TextDoc, c: Any) -> str | None:
     """The GI's block says the goods come from outside its area: the words that say so, else None."""
+    return _made_elsewhere(doc, c.start, c.end, c.tag.split("|"), before=80, after=160)
+
+
+def _made_elsewhere(doc: TextDoc, start: int, end: int, places: list[str], *, before: int, after: int) -> str | None:
+    """Within ``before``/``after`` characters of the GI at [start, end), in its block: an origin outside ``places``
+    (产自江苏…) or words that say the goods come from elsewhere (外地, 混着收); the words, else None."""
     text = doc.text
-    bs = text.rfind("\n", 0, c.start) + 1
-    be = text.find("\n", c.end)
+    bs = text.rfind("\n", 0, start) + 1
+    be = text.find("\n", end)
     be = len(text) if be < 0 else be
-    ws, we = max(bs, c.start - 80), min(be, c.end + 160)
-    places = c.tag.split("|")
+    ws, we = max(bs, start - before), min(be, end + after)
     for m in _MADE_AT.finditer(text, ws, we):
         k = 1 if m.group(1) else 2
         if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
             return m.group(k)
-    other = _ELSEWHERE.search(text, c.end, we)
+    other = _ELSEWHERE.search(text, end, we)
     if other is not None and not doc.negated((other.start(), other.end())):
         return other.group()
     return None
@@ -144,23 +149,13 @@ def _loose_gi_hits(doc: TextDoc) -> Iterator[Hit]:
         bs = doc.text.rfind("\n", 0, m.start()) + 1
         be = doc.text.find("\n", m.end())
         be = len(doc.text) if be < 0 else be
-        ws, we = max(bs, m.start() - 60), min(be, m.end() + 120)
         places = e.tag.split("|")
-        other = _ELSEWHERE.search(doc.text, m.end(), we)
-        said = _MADE_ELSEWHERE.search(doc.text, ws, we)
-        where = None
-        if said is not None:
-            where = said.group(1) or said.group(2) or said.group()
-            if any(p in where or where in p for p in places):
-                where = None
-        if where is None and other is not None and not doc.negated((other.start(), other.end())):
-            where = other.group()
+        said = _MADE_ELSEWHERE.search(doc.text, max(bs, m.start() - 60), min(be, m.end() + 120))
+        where = (said.group(1) or said.group(2) or said.group()) if said is not None else None
+        if where is not None and any(p in where or where in p for p in places):
+            where = None
         if where is None:
-            for p in _MADE_AT.finditer(doc.text, ws, we):
-                k = 1 if p.group(1) else 2
-                if not any(x in doc.text[p.start(k):p.start(k) + 8] for x in places) and not doc.negated((p.start(), p.end())):
-                    where = p.group(k)
-                    break
+            where = _made_elsewhere(doc, m.start(), m.end(), places, before=60, after=120)
         if where is not None:
             yield Hit(m.start(), m.end(), confidence=0.65, detail=f"（{e.term}；实际产地：{where}）")
             return

@@ -13,6 +13,7 @@ from typing import Any
 
 from analyzers.model import Location, Page, Script
 from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.scripts import source
 
 # a string the script writes that speaks of sales, buyers or stock left
 _SALES_LITERAL = re.compile(r"""(["'`])[^"'`\n]{0,30}?(?:已售|销量|月销|已有|人已(?:买|购|抢|付款)|位顾客|人购买|人在看|人正在|正在(?:抢|购|看)"""
@@ -24,13 +25,9 @@ _MADE_UP = re.compile(r"Math\.random\s*\(|Date\.now\s*\(|\.getTime\s*\(|new\s+Da
 _WINDOW = 240  # characters either side of the string: the statement that computes the figure
 
 
-def _code(sc: Script) -> str:
-    return (sc.inline or sc.fetched)[:200_000]
-
-
 def check_scripted_sales(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
-        code = _code(sc)
+        code = source(sc)[:200_000]
         if not code or "Math.random" not in code and "Date" not in code and "getTime" not in code:
             continue
         where = Location(kind="script", selector=sc.src or "inline")
