@@ -48,8 +48,22 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("about", re.compile(r"关于我们|公司简介|营业执照|资质|证照|经营许可|联系我们|品牌故事")),
     ("article", re.compile(r"资讯|新闻|动态|帮助中心|常见问题|公告|科普|知识|攻略|指南|案例|报道")),
 )
+_PRODUCT_URL = dict(_URL_KINDS)["product"]
 PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")  # a price stated (also DISC-PRODUCT-INFO)
 _BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
+
+
+def _lists_products(page: Page, path: str) -> bool:
+    """A page at a product URL that lists goods: at least three prices and three links to other product pages
+    of the site, and no buy button of its own."""
+    text = normalise_term(page.visible_text[:6000])
+    if len(PRICE.findall(text)) < 3 or _BUY.search(text):
+        return False
+    own = urlsplit(page.url).netloc
+    items = {urlsplit(lk.href).path.lower() for lk in page.links
+             if urlsplit(lk.href).netloc == own and lk.region not in ("nav", "header", "footer")}
+    linked = {p for p in items if p != path.split("?")[0] and _PRODUCT_URL.search(p)}
+    return len(linked) >= 3 and len(linked) >= len(PRICE.findall(text)) - 1
 
 
 def page_kind(page: Page) -> PageKind:
@@ -69,6 +83,8 @@ def page_kind(page: Page) -> PageKind:
         if rx.search(path):
             if kind in ("product", "listing") and _TITLE_KINDS[0][1].search(head):
                 return "cart"
+            if kind == "product" and _lists_products(page, path):
+                return "listing"  # /products.html: several priced items, each linked to its own page, nothing to buy here
             return kind  # type: ignore[return-value]
     for kind, rx in _TITLE_KINDS:
         if rx.search(head):

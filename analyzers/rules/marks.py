@@ -97,8 +97,10 @@ _PROV = "(" + "|".join(_PROVINCES) + ")"
 _MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|果园|种植园|工厂|厂子?|货源|实际(?:是|为|上是)?|实为|其实是)"
                       r"[^。;!?,\n]{0,6}?" + _PROV
                       + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的"
-                      r"|(?<![特生国资房地物])产(?![品业值量能权地])|的(?:工?厂|作坊|加工厂))")
-_ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
+                      r"|(?<![特生国资房地物])产(?![品业值量能权地])|的(?:工?厂|作坊|加工厂|茶(?!叶?店)|货|米|蟹|枣|果子|料))")
+_PLACE_END = re.compile(r"[\s,，。;；、/|()（）:：!！?？]|包装|标|的")
+_PROV_RX = re.compile(_PROV)
+_ELSEWHERE = re.compile(r"不是[^。;\n]{1,6}?胜似|外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
                         r"不是[^。;\n]{0,6}?(?:产的|本地|当地|原产)|学的|按[^。;\n]{0,6}?工艺")
 
 
@@ -116,8 +118,14 @@ def _made_elsewhere(doc: TextDoc, start: int, end: int, places: list[str], *, be
     be = len(text) if be < 0 else be
     ws, we = max(bs, start - before), min(be, end + after)
     for m in _MADE_AT.finditer(text, ws, we):
-        k = 1 if m.group(1) else 2
-        if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
+        if m.group(1):  # 产自浙江杭州: the province and the place after it, up to another province or other words
+            where = _PLACE_END.split(text[m.start(1):m.start(1) + 8], 1)[0]
+            later = _PROV_RX.search(where, len(m.group(1)))
+            where = where[:later.start()] if later else where
+            k = 1
+        else:  # 黑龙江产 盘锦包装: the words of the match, not those after it
+            where, k = text[m.start(2):m.end()], 2
+        if not any(p in where for p in places) and not doc.negated((m.start(), m.end())):
             return m.group(k)
     other = _ELSEWHERE.search(text, end, we)
     if other is not None and not doc.negated((other.start(), other.end())):
