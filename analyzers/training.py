@@ -117,7 +117,8 @@ def _vocab(texts: Sequence[str], min_df: int, max_features: int) -> tuple[dict[s
     for t in texts:
         for g in features(normalise_term(t)):
             df[g] = df.get(g, 0) + 1
-    kept = sorted((g for g, d in df.items() if d >= min_df), key=lambda g: (-df[g], g))[:max_features]
+    # a gram across a line break is left out: the vocabulary is stored one gram a line (TextModel.save)
+    kept = sorted((g for g, d in df.items() if d >= min_df and "\n" not in g), key=lambda g: (-df[g], g))[:max_features]
     vocab = {g: i for i, g in enumerate(kept)}
     n = len(texts)
     idf = np.array([np.log((1 + n) / (1 + df[g])) + 1.0 for g in kept], dtype=np.float32)

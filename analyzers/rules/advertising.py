@@ -94,7 +94,7 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(span[0], span[1], confidence=0.8)
 
 
-_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
+_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好|(?<![政自统整法防救诊])治(?=[\u4e00-\u9fff]{0,2}?(?:炎|癌|失眠|便秘|抑郁|三高|哮喘)|[\u4e00-\u9fff]{1,3}病))[\u4e00-\u9fff]{0,6}?"
                      r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺"
                      r"|增生|结节|囊肿|肌瘤|息肉|哮喘|贫血|抑郁|近视|疝气|静脉曲张)")
 # A named disease with a cure or relief promised around it (三天湿疹全消, 改善失眠, 对颈椎病有辅助治疗作用).

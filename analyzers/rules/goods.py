@@ -150,7 +150,7 @@ _KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精�
           "spy": "窃听窃照专用器材", "wildlife": "国家重点保护野生动物制品", "tobacco": "烟草制品（含电子烟）",
           "pharma": "处方药", "police": "警用标志、制式服装和警械", "pesticide": "国家禁止销售使用的农药",
           "feed": "禁止在饲料和动物饮用水中使用的药物（瘦肉精）", "trap": "禁止使用的猎捕工具",
-          "explosive": "烟花爆竹、民用爆炸物品（须经营许可）"}
+          "explosive": "烟花爆竹、民用爆炸物品（须经营许可）", "cheat": "网络游戏外挂等非法控制计算机信息系统的程序"}
 
 
 # Banned pesticides, feed drugs, hunting tools and fireworks (data/prohibited.txt): not the goods when the sentence

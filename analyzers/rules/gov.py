@@ -24,6 +24,7 @@ _VERIFY = re.compile(r"(?:可在|可通过|可于|可登录|请到|请登录|可
                      r"|(?:公告|名单|名录|官网|数据库|系统)(?:中|内|上)?(?:可)?(?:查询|查到|核验)")
 # a partnership stated with its term and licence number (合作期2024-2026年，授权编号CAA-…): a fact the buyer can check
 _LICENSED = re.compile(r"授权(?:书)?编号|协议编号|合作期(?:限)?[:：为]?\s*\d{4}")
+_DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*(?:第)?\d+\s*号")
 _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协会", "行业协会", "红十字会"})
 
 
@@ -128,6 +129,8 @@ def _lexicon_impersonation(doc: TextDoc) -> Iterator[Hit]:
         if _VERIFY.search(doc.text, ss, se):
             doc.exempt("gov_impersonation", ss, se)
             continue  # the body named as where to check a licence or approval, not as an endorser
+        if b.term in _ORGS and _DOC_NUMBER.search(doc.text, ss, min(len(doc.text), se + 30)):
+            continue  # 消费者协会授予…称号（青消协〔2023〕15号）: an honour with the document that grants it
         yield Hit(b.start, e.end, confidence=0.6 if b.term in _ORGS else 0.85)
 
 

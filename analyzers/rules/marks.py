@@ -116,6 +116,10 @@ def _made_elsewhere(doc: TextDoc, start: int, end: int, places: list[str], *, be
     bs = text.rfind("\n", 0, start) + 1
     be = text.find("\n", end)
     be = len(text) if be < 0 else be
+    if be - bs <= 40:  # a line of its own on a page (中宁枸杞·国家地理标志保护产品): read the lines around it too (产地：…)
+        bs = text.rfind("\n", 0, max(0, bs - 1)) + 1
+        nxt = text.find("\n", be + 1) if be < len(text) else -1
+        be = len(text) if nxt < 0 else nxt
     ws, we = max(bs, start - before), min(be, end + after)
     for m in _MADE_AT.finditer(text, ws, we):
         if m.group(1):  # 产自浙江杭州: the province and the place after it, up to another province or other words

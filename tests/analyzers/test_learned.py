@@ -78,6 +78,18 @@ def test_threshold_folds_judge_every_labelled_row_out_of_fold(tmp_path: Path) ->
     assert model.scores("拉人入会拿提成")["pyramid_scheme"] > model.scores("纯棉T恤")["pyramid_scheme"]
 
 
+def test_texts_with_line_breaks_train_a_model_that_reads_back(tmp_path: Path) -> None:
+    """A page-like fragment holds line breaks; a gram across one must not break the one-gram-a-line vocabulary."""
+    rows = [{"id": f"n{i}", "text": t, "categories": c} for i, (t, c) in enumerate(
+        [("交钱入会\n拉人拿提成", ["pyramid_scheme"]), ("纯棉T恤\n透气舒适", [])] * 8)]
+    _write(tmp_path / "corpus" / "train" / "a.jsonl", rows)
+    cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": [],
+           "categories": ["pyramid_scheme"], "threshold_folds": 0, "rule_examples": False}
+    training.train(cfg, root=tmp_path, out=tmp_path / "m.npz", log=lambda *_: None)
+    model = TextModel.read(tmp_path / "m.npz")
+    assert all("\n" not in g and 1 <= len(g) <= 3 for g in model.vocab)
+
+
 def test_training_rejects_bad_data(tmp_path: Path) -> None:
     (tmp_path / "corpus" / "train").mkdir(parents=True)
     (tmp_path / "corpus" / "train" / "a.jsonl").write_text('{"id": 1, "text": 5}\n', "utf-8")
