@@ -44,6 +44,10 @@ _DENIED_AFTER = re.compile(r"没有|没得|不会卖|不卖|不做|(?<![但却])
 _TALKED_OF = re.compile(r"问的|是不是|所谓|什么|说是|叫做?|被$")
 
 
+# a buyer's fear or a rumour, not an offer (怕买到A货, 担心是高仿, 有人说这个是高仿, 所谓原单就是假货的说法)
+_DOUBTED = re.compile(r"(?:担心|害怕|怕买到|怕是|怕|以为|怀疑|有人说|说是|是不是|会不会|所谓)[^,。;!?]{0,4}$")
+
+
 def _word_talked_of(doc: TextDoc, c: Any, ss: int, se: int) -> bool:
     t = doc.text
     if not (c.start > 0 and t[c.start - 1] in "“\"‘「'" and c.end < len(t) and t[c.end] in "”\"’」'"):
@@ -56,7 +60,7 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans: list[tuple[int, int]] = []
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
         ss, se = doc.sentence(c.start, c.end)
-        if _word_talked_of(doc, c, ss, se):
+        if _word_talked_of(doc, c, ss, se) or _DOUBTED.search(doc.text, max(ss, c.start - 8), c.start):
             doc.exempt("counterfeit_goods", ss, se)  # binds the model too (engine._overruled)
             continue
         if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
