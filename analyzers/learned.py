@@ -292,6 +292,20 @@ def _spans(text: str) -> list[tuple[int, int]]:
 # right ones were longer blocks, or a short one scored 0.97.
 SHORT_BLOCK = 16  # word characters
 SHORT_BLOCK_SCORE = 0.95
+QUOTE_FLOOR = 0.3
+
+
+# A delivery line (couriers, how and where the goods are sent) is not a claim, a term or an offer of banned goods.
+_LOGISTICS = re.compile(r"顺丰(?:速运|快递)?|中通|圆通|申通|韵达|极兔|德邦|ems|邮政(?:快递|包裹)?|京东物流|菜鸟|闪送|同城(?:配送|送达|急送)?|"
+                        r"快递|物流|配送|发货|包邮|冷链|自提|送货上门|可选|市区|全国|[省市县区]内?|[\s/、,，:：;；()（）]|西宁|青海|次日达|当日达")
+
+
+_EXEMPTION_HEADING = re.compile(r"^[^。;,!?]{0,12}?不(?:适用|支持|享受)(?:七天|7天|七日|7日)无理由退(?:货|换)?(?:服务)?的"
+                                r"(?:商品|情形|范围|类别|品类)(?:包括|有|如下)?[:：]?$")
+
+
+def _only_logistics(sentence: str) -> bool:
+    return len(_NON_WORD.sub("", _LOGISTICS.sub("", sentence.lower()))) < 2
 
 
 def _judged(text: str) -> bool:
@@ -326,7 +340,9 @@ _FAVOURS = re.compile(r"(?:本店|我们|商家|卖家|平台)[^。;,!?不无免
                       r"|退一赔[一二三十]|假一赔[一二三十]|先行赔付"
                       r"|不利于(?:本店|我方|商家|卖家|经营者|平台|提供格式条款(?:的)?一方)的解释"
                       r"|有利于(?:消费者|买家|您|顾客|用户)的(?:原则|解释|方式)|(?:不享有|没有|并无|不设)(?:任何)?(?:单方面?的?)?[“\"]?最终解释权[”\"]?"
-                      r"|(?:不会|不再|绝不)再?(?:在[^。;,!?]{0,6}?)?(?:要求|向您|向买家)?(?:补差价|加价|额外收取|另行收取|收取任何)[^。;,!?]{0,6}?(?:费用?)?")
+                      r"|(?:不会|不再|绝不)再?(?:在[^。;,!?]{0,6}?)?(?:要求|向您|向买家)?(?:补差价|加价|额外收取|另行收取|收取任何)[^。;,!?]{0,6}?(?:费用?)?"
+                      # the merchant gives up a right of its own (本店不会以任何理由单方取消已付款订单)
+                      r"|(?:本店|我们|商家|卖家|平台)?(?:不会|绝不|不得|不)(?:以任何理由)?单方(?:面)?(?:取消|解除|变更|修改|涨价|加价)")
 _STILL_RESTRICTS = re.compile(r"概不|一律不|不予|恕不|拒绝|拒不|不承担|不负责|免责|免除|扣除|扣[0-9一二三四五六七八九十]|另收|收取[^。;,!?]{0,6}?费"
                               r"|视为|以本店|为准|最终解释|有权|不支持|不参加|不参与|不接受|仅|只|最多|不超过|上限|由(?:买家|顾客|消费者|您)"
                               r"|(?:买家|顾客|消费者|您)(?:自行|须|需|应|承担)|自行|自负|须|必须")
@@ -358,8 +374,14 @@ def model_findings(blocks: Iterable[tuple[str, str, str, frozenset[str]]], *, ur
         for cat, score in model.passing(text).items():
             if cat in ruled or (short and score < SHORT_BLOCK_SCORE):
                 continue
-            s, e, _ = _best_sentence(model, text, cat)
+            s, e, best = _best_sentence(model, text, cat)
+            if best < QUOTE_FLOOR:
+                continue  # no sentence of the block says it: the score comes from the block as a whole
             sentence = text[s:e].strip()
+            if cat == "return_policy" and _EXEMPTION_HEADING.search(normalise_term(sentence)):
+                continue  # 不适用七天无理由退货的商品: the heading of the lawful exemptions, not a refusal
+            if _only_logistics(sentence):
+                continue  # 顺丰速运 / 中通快递，西宁市区可选同城闪送: how the goods travel says nothing of what they are
             if cat not in _REFUSAL_IS_CONTENT and _DENIES.search(normalise_term(sentence)):
                 continue
             if cat in _REFUSAL_IS_CONTENT and not _restricts(normalise_term(sentence)):

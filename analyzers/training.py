@@ -117,7 +117,8 @@ def _vocab(texts: Sequence[str], min_df: int, max_features: int) -> tuple[dict[s
     for t in texts:
         for g in features(normalise_term(t)):
             df[g] = df.get(g, 0) + 1
-    kept = sorted((g for g, d in df.items() if d >= min_df), key=lambda g: (-df[g], g))[:max_features]
+    # a gram across a line break is left out: the vocabulary is stored one gram a line (TextModel.save)
+    kept = sorted((g for g, d in df.items() if d >= min_df and "\n" not in g), key=lambda g: (-df[g], g))[:max_features]
     vocab = {g: i for i, g in enumerate(kept)}
     n = len(texts)
     idf = np.array([np.log((1 + n) / (1 + df[g])) + 1.0 for g in kept], dtype=np.float32)
@@ -162,25 +163,66 @@ def _thresholds(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[st
     return out, report
 
 
-def _train_voice(rows: list[dict[str, Any]], x: Any, vocab: dict[str, int], idf: np.ndarray, dev: list[dict[str, Any]],
-                 ruled: list[set[str]], cfg: dict[str, Any], out: Path,
-                 category_probs: dict[str, np.ndarray]) -> dict[str, float]:
-    """The voice model (:mod:`analyzers.voice_model`) on the same features, and its threshold: the lowest score
-    (at least 0.5) above which the dev rule hits it would drop are at least ``voice_precision`` false. It drops
-    only hits the category model does not back (score below :data:`analyzers.voice_model.BACKED`)."""
+def _fit(x: Any, y: np.ndarray, cfg: dict[str, Any]) -> tuple[np.ndarray, float]:
+    """One logistic regression (the config's C, class weights and seed): its weights and bias."""
     from sklearn.linear_model import LogisticRegression
 
+    clf = LogisticRegression(C=cfg["C"], class_weight=cfg.get("class_weight"), max_iter=2000, random_state=cfg["seed"])
+    clf.fit(x, y)
+    return clf.coef_[0], float(clf.intercept_[0])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+def _out_of_fold(x: Any, y: np.ndarray, fold: np.ndarray, judged: np.ndarray, cfg: dict[str, Any]) -> np.ndarray:
+    """Scores of the ``judged`` rows, each from a model fitted without its fold (rows of fold -1 always train)."""
+    out = np.zeros(x.shape[0], dtype=np.float64)
+    for f in sorted(set(fold[judged].tolist())):
+        train_idx = np.flatnonzero(fold != f)
+        test_idx = np.flatnonzero((fold == f) & judged)
+        yt = y[train_idx]
+        if yt.all() or not yt.any():
+            out[test_idx] = 1.0 if yt.all() else 0.0
+            continue
+        w, b = _fit(x[train_idx], yt, cfg)
+        out[test_idx] = _sigmoid(x[test_idx] @ w + b)
+    return out
+
+
+def _train_voice(rows: list[dict[str, Any]], x: Any, vocab: dict[str, int], idf: np.ndarray, dev: list[dict[str, Any]],
+                 ruled: list[set[str]], cfg: dict[str, Any], out: Path,
+                 category_probs: dict[str, np.ndarray], fold: np.ndarray | None = None) -> dict[str, float]:
+    """The voice model (:mod:`analyzers.voice_model`) on the same features, and its threshold: the lowest score
+    (at least 0.5) above which the dev rule hits it would drop are at least ``voice_precision`` false. It drops
+    only hits the category model does not back (score below :data:`analyzers.voice_model.BACKED`). With
+    ``fold`` (threshold folds), ``dev`` is the first ``len(dev)`` rows of ``rows`` and their voice scores are
+    out of fold."""
     from analyzers import voice_model
 
     idx = [i for i, r in enumerate(rows) if voice_model.label(r) is not None]
     y = np.array([bool(voice_model.label(rows[i])) for i in idx])
     if len(idx) < 20 or y.all() or not y.any():
         return {"threshold": 2.0, "rows": float(len(idx))}
-    clf = LogisticRegression(C=cfg["C"], class_weight=cfg.get("class_weight"), max_iter=2000, random_state=cfg["seed"])
-    clf.fit(x[idx], y)
-    model = TextModel(("reported",), vocab, idf, clf.coef_[0][:, None].astype(np.float32),
-                      np.array([clf.intercept_[0]], dtype=np.float32), {}, {})
-    probs = [model.scores(r["text"])["reported"] for r in dev]
+    w, b = _fit(x[idx], y, cfg)
+    model = TextModel(("reported",), vocab, idf, w[:, None].astype(np.float32), np.array([b], dtype=np.float32), {}, {})
+    if fold is None:
+        probs = [model.scores(r["text"])["reported"] for r in dev]
+    else:  # every dev row is scored by a voice model fitted without its fold (unlabelled rows train nothing)
+        sub = fold[idx]
+        judged = np.zeros(len(rows), dtype=bool)
+        judged[: len(dev)] = True
+        scored = np.zeros(len(rows))
+        for f in sorted(set(fold[: len(dev)].tolist())):
+            tr = [i for i, s in zip(idx, sub.tolist(), strict=True) if s != f]
+            te = np.flatnonzero((fold == f) & judged)
+            yt = np.array([bool(voice_model.label(rows[i])) for i in tr])
+            if yt.all() or not yt.any():
+                continue
+            wf, bf = _fit(x[tr], yt, cfg)
+            scored[te] = _sigmoid(x[te] @ wf + bf)
+        probs = scored[: len(dev)].tolist()
     # each rule hit on a dev text: would be dropped at a threshold at or below the text's score; right to drop if false
     cand = sorted(((probs[i], c not in dev[i]["categories"]) for i in range(len(dev)) for c in ruled[i]
                    if c in category_probs and category_probs[c][i] < voice_model.BACKED), reverse=True)
@@ -223,10 +265,19 @@ def _vetoes(probs: np.ndarray, dev: list[dict[str, Any]], ruled: list[set[str]],
     return out
 
 
-def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = OUT, log: Any = print) -> dict[str, Any]:
-    """Train, choose thresholds on dev, write ``out``; return the training report."""
-    from sklearn.linear_model import LogisticRegression
+def _fold(row: dict[str, Any], n: int, folds: int) -> int:
+    """A row's threshold fold: from the SHA-256 of its id (stable when rows are added), else of its position."""
+    key = str(row.get("id", n)).encode("utf-8")
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % folds
 
+
+def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = OUT, log: Any = print) -> dict[str, Any]:
+    """Train, choose thresholds on dev, write ``out``; return the training report.
+
+    With ``threshold_folds`` k > 1 in the config the dev files are training data too: thresholds, vetoes and the
+    voice threshold are chosen on the out-of-fold scores of every labelled row (k models, each fitted without one
+    fold; the rules' examples always train), and the shipped model is fitted on all rows. The vocabulary and idf
+    are those of all rows."""
     cfg = cfg or load_config()
     t0 = time.monotonic()
     train_files, dev_files = data_files(cfg, root)
@@ -236,29 +287,35 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
     rows = _rows(train_files)
     dev = _rows(dev_files)
     rng = random.Random(cfg["seed"])
-    if not dev:  # no dev files: a seeded share of the training rows
+    folds = int(cfg.get("threshold_folds") or 0)
+    if folds > 1:  # dev joins training; every labelled row is judged out of fold
+        rows = rows + dev
+        dev = rows
+    elif not dev:  # no dev files: a seeded share of the training rows
         rng.shuffle(rows)
         k = max(1, int(len(rows) * cfg["dev_share"]))
         dev, rows = rows[:k], rows[k:]
-    rows += examples
+    natural = len(rows)
+    rows = rows + examples
+    fold = np.array([_fold(r, n, folds) for n, r in enumerate(rows[:natural])] + [-1] * len(examples)) \
+        if folds > 1 else None
     cats = [c for c in cfg.get("categories", list(MODEL_LAW)) if c in MODEL_LAW]
     texts = [r["text"] for r in rows]
     vocab, idf = _vocab(texts, cfg["min_df"], cfg.get("max_features", 300000))
     x = _matrix(texts, vocab, idf)
     coef = np.zeros((len(vocab), len(cats)), dtype=np.float32)
     bias = np.zeros(len(cats), dtype=np.float32)
+    oof = np.zeros((natural, len(cats)))
     for k, cat in enumerate(cats):
         y = np.array([cat in r["categories"] for r in rows])
         if y.sum() == 0 or y.all():
             bias[k] = -20.0
             continue
-        clf = LogisticRegression(C=cfg["C"], class_weight=cfg.get("class_weight"), max_iter=2000,
-                                 random_state=cfg["seed"])
-        clf.fit(x, y)
-        coef[:, k] = clf.coef_[0]
-        bias[k] = clf.intercept_[0]
+        coef[:, k], bias[k] = _fit(x, y, cfg)
+        if fold is not None:
+            oof[:, k] = _out_of_fold(x, y, fold, fold >= 0, cfg)[:natural]
     model = TextModel(tuple(cats), vocab, idf, coef, bias, {}, {})
-    dev_probs = np.array([[model.scores(r["text"])[c] for c in cats] for r in dev])
+    dev_probs = oof if fold is not None else np.array([[model.scores(r["text"])[c] for c in cats] for r in dev])
     ruled = _rule_categories([r["text"] for r in dev])
     thresholds, report = _thresholds(dev_probs, dev, ruled, cats, cfg["precision"], cfg.get("min_added", 3))
     vetoes = _vetoes(dev_probs, dev, ruled, cats, cfg.get("veto_cap", 0.3), cfg.get("veto_min_run", 2),
@@ -266,12 +323,12 @@ def train(cfg: dict[str, Any] | None = None, *, root: Path = ROOT, out: Path = O
     meta = {"data_sha256": data_sha256(train_files + dev_files, root, examples), "rule_examples": len(examples),
             "train_files": [str(p.relative_to(root)) for p in train_files],
             "dev_files": [str(p.relative_to(root)) for p in dev_files],
-            "train_rows": len(rows), "dev_rows": len(dev), "seed": cfg["seed"], "C": cfg["C"],
+            "train_rows": len(rows), "dev_rows": len(dev), "threshold_folds": folds, "seed": cfg["seed"], "C": cfg["C"],
             "min_df": cfg["min_df"], "features": len(vocab), "dev": report, "vetoes": vetoes}
-    meta["voice"] = _train_voice(rows, x, vocab, idf, dev, ruled, cfg, out.parent / "voice.npz",
-                                 {c: dev_probs[:, k] for k, c in enumerate(cats)})
-    model = TextModel(tuple(cats), vocab, idf, coef, bias, thresholds, meta)
     out.parent.mkdir(parents=True, exist_ok=True)
+    meta["voice"] = _train_voice(rows, x, vocab, idf, dev, ruled, cfg, out.parent / "voice.npz",
+                                 {c: dev_probs[:, k] for k, c in enumerate(cats)}, fold)
+    model = TextModel(tuple(cats), vocab, idf, coef, bias, thresholds, meta)
     model.save(out)
     meta["seconds"] = round(time.monotonic() - t0, 1)
     meta["bytes"] = out.stat().st_size

@@ -48,8 +48,22 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("about", re.compile(r"关于我们|公司简介|营业执照|资质|证照|经营许可|联系我们|品牌故事")),
     ("article", re.compile(r"资讯|新闻|动态|帮助中心|常见问题|公告|科普|知识|攻略|指南|案例|报道")),
 )
+_PRODUCT_URL = dict(_URL_KINDS)["product"]
 PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")  # a price stated (also DISC-PRODUCT-INFO)
 _BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
+
+
+def _lists_products(page: Page, path: str) -> bool:
+    """A page at a product URL that lists goods: at least three prices and three links to other product pages
+    of the site, and no buy button of its own."""
+    text = normalise_term(page.visible_text[:6000])
+    if len(PRICE.findall(text)) < 3 or _BUY.search(text):
+        return False
+    own = urlsplit(page.url).netloc
+    items = {urlsplit(lk.href).path.lower() for lk in page.links
+             if urlsplit(lk.href).netloc == own and lk.region not in ("nav", "header", "footer")}
+    linked = {p for p in items if p != path.split("?")[0] and _PRODUCT_URL.search(p)}
+    return len(linked) >= 3 and len(linked) >= len(PRICE.findall(text)) - 1
 
 
 def page_kind(page: Page) -> PageKind:
@@ -69,6 +83,8 @@ def page_kind(page: Page) -> PageKind:
         if rx.search(path):
             if kind in ("product", "listing") and _TITLE_KINDS[0][1].search(head):
                 return "cart"
+            if kind == "product" and _lists_products(page, path):
+                return "listing"  # /products.html: several priced items, each linked to its own page, nothing to buy here
             return kind  # type: ignore[return-value]
     for kind, rx in _TITLE_KINDS:
         if rx.search(head):
@@ -101,7 +117,8 @@ _STATUTE = re.compile(r"《[^》]{0,30}(?:法|条例|办法|规定|规则|细则
 _LAW_SAYS = re.compile(r"(?:法|条例|办法|规定|第[一二三四五六七八九十百零0-9]+条)[^。;\n]{0,12}?(?:规定|明确|指出|要求|:|禁止|不得|应当)"
                        r"|(?:根据|依据|按照|依照)[^。;\n]{0,16}?《[^》]{0,30}》[^。;\n]{0,60}?(?:属于|是指|包括|认定|规定|禁止|不得)")
 _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|近日[^。;\n]{0,20}?(?:查处|查获|破获|抓获|立案|通报|曝光|处罚|判|罚)"
-                   r"|被告人?|判处|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
+                   r"|(?:委员会|总局|部|厅)(?:等部门|等\d+部门|联合)?(?:发布|印发|公布|出台|将)[^。;\n]{0,30}?(?:纳入|列入|目录|名单|通知|公告|办法|规定)"
+                   r"|被告人?|判处|判令|一审|二审|终审|判决|裁定|罚款[0-9一二三四五六七八九十百千万]|罚没|没收违法所得|行政处罚决定"
                    r"|警方|公安(?:机关|局|分局)[^。;\n]{0,12}?(?:查|破|抓|捣毁)|市场监管(?:局|部门)?[^。;\n]{0,16}?(?:查处|查获|立案|处罚|责令|约谈)"
                    r"|检察院|人民法院|(?<!成功)(?<!客户)(?<!用户)(?<!会员)(?<!学员)(?<!合作)(?<!买家)(?<!真实)案例|涉案|犯罪嫌疑人|捣毁|窝点|破获|查获|缴获|(?:一|两|三|多)名[^。;\n]{0,6}?(?:男子|女子|商家|店主)"
                    r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙|直播间|博主|平台)"
@@ -110,7 +127,8 @@ _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|
                    r"|被(?:消协|消保委|消委会|市场监管(?:局|部门)?|监管部门|工商(?:局|部门)?|网信办)[^。;\n]{0,4}?(?:约谈|处罚|罚款|查处|立案|通报|责令)")
 _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
                       r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
-                      r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|怎么(?:辨别|识别|分辨|判断)|教你(?:如何|怎么|几招)?(?:辨别|识别|分辨|鉴别|避坑|防骗|看穿|识破)|科普"
+                      r"|别(?:再)?上当|避坑|防骗|如何(?:辨别|识别|鉴别|分辨|判断)|如何避免(?:买到|上当|被骗)|选购指南|鉴别攻略|辨别方法|鉴别方法"
+                      r"|远离(?:高仿|假货|山寨|仿品|劣质)|(?:辨别|识别|分辨|鉴别)(?:真假|真伪|技巧|攻略)|市面上(?:的)?(?:一些|有些|部分|很多|不少)|怎么(?:辨别|识别|分辨|判断)|教你(?:如何|怎么|几招)?(?:辨别|识别|分辨|鉴别|避坑|防骗|看穿|识破)|科普"
                       r"|律师(?:提醒|表示|指出|说|认为|解读|答|回答|解答)|律师\s*[:：]|专家(?:提醒|表示|指出|认为)|遇到[^。;\n]{0,20}?(?:举报|报警|12315|投诉)"
                       r"|(?:工作人员|执法人员|法官|检察官|民警|专家)(?:解释|介绍|表示|答|回答|解答|说)\s*[:：]"
                       # a lesson on why some shops' offers are not to be trusted (为什么有些网店的“原单”刀不能买)

@@ -11,7 +11,9 @@ Scoring, per category: a labelled violation is found (TP) when a finding of its 
 its page (or anywhere, for ``absent:`` labels with ``scope: site``); a finding is a false alarm
 (FP) when it is on a hard negative's page, of a category the negative forbids, and its match or
 excerpt overlaps the negative's text; findings of categories no label mentions on that page are
-listed as "unlabelled" for a person to judge (not counted either way).
+listed as "unlabelled" for a person to judge (not counted either way). A page key with a hash route
+(``index.html#/item/1``) names that view of a single-page app; a bare path names the page and all its views. A
+label quoting code (``code: <script …>``) is also found on the script the page loads.
 """
 
 from __future__ import annotations
@@ -64,8 +66,18 @@ def categories(f: dict) -> set[str]:
 
 
 def page_of(url: str) -> str:
-    path = urlsplit(url).path.lstrip("/")
-    return path or "index.html"
+    """A finding's page as labels name it: its path, and its hash route (``index.html#/item/1``) if it has one."""
+    parts = urlsplit(url)
+    path = parts.path.lstrip("/") or "index.html"
+    return path + ("#" + parts.fragment if parts.fragment.startswith(("/", "!")) else "")
+
+
+def on_label_page(on_page: dict[str, list[dict]], page: str) -> list[dict]:
+    """Findings a label keyed ``page`` may be about: a hash-route key (``index.html#/item/1``) names that view only;
+    a bare path names the page and every hash-route view of it."""
+    if "#" in page:
+        return on_page.get(page, [])
+    return [f for key, fs in on_page.items() if key == page or key.startswith(page + "#") for f in fs]
 
 
 def main(argv: list[str]) -> int:
@@ -105,26 +117,32 @@ def main(argv: list[str]) -> int:
             for f in findings:
                 on_page.setdefault(page_of(f["url"]), []).append(f)
             print(f"\n## {s} ({url}): {len(findings)} findings")
+            # a label quoting code ("code: <script …>") may be found on the script the page loads
+            scripts = [f for key, fs in on_page.items() if not key.split("#")[0].endswith((".html", ".htm", "/"))
+                       and "." in key.rsplit("/", 1)[-1] for f in fs]
             labelled: dict[str, set[str]] = {}
             for page, spec in labels[s]["pages"].items():
                 for v in spec.get("violations", []):
                     cat = v["category"]
                     labelled.setdefault(page, set()).add(cat)
                     pool = findings if v.get("scope") == "site" or v["evidence_text"].startswith("absent") \
-                        else on_page.get(page, [])
+                        else on_label_page(on_page, page) + scripts if v["evidence_text"].startswith("code:") \
+                        else on_label_page(on_page, page)
                     hit = any(cat in categories(f) for f in pool)
                     (tp if hit else fn)[cat] += 1
                     if not hit:
                         print(f"  MISSED  {page} {cat}: {v['evidence_text'][:60]}")
                 for n in spec.get("hard_negatives", []):
-                    for f in on_page.get(page, []):
+                    for f in on_label_page(on_page, page):
                         text = n["evidence_text"]
                         overlaps = bool(f["match"]) and (f["match"] in text or text in f["excerpt"])
                         for c in categories(f) & set(n["must_not_fire"]) if overlaps else ():
                             fp[c] += 1
                             print(f"  FALSE   {page} {f['rule_id']}: {f['match'][:40]} (negative: {text[:40]})")
             for f in findings:
-                if f["category"] not in labelled.get(page_of(f["url"]), set()) and not any(
+                key = page_of(f["url"])
+                near = labelled.get(key, set()) | labelled.get(key.split("#")[0], set())
+                if f["category"] not in near and not any(
                         f["category"] == v["category"] for p in labels[s]["pages"].values()
                         for v in p.get("violations", []) if v.get("scope") == "site"):
                     print(f"  unlabelled {page_of(f['url'])} {f['rule_id']}: {f['match'][:50]}")

@@ -94,7 +94,7 @@ def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(span[0], span[1], confidence=0.8)
 
 
-_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好)[\u4e00-\u9fff]{0,6}?"
+_TREATS = re.compile(r"(?:专治|主治|治疗|根治|治愈|医治|可治|能治|治好|(?<![政自统整法防救诊])治(?=[\u4e00-\u9fff]{0,2}?(?:炎|癌|失眠|便秘|抑郁|三高|哮喘)|[\u4e00-\u9fff]{1,3}病))[\u4e00-\u9fff]{0,6}?"
                      r"(?:炎|病|癌|肿瘤|痛风|失眠|便秘|脱发|湿疹|高血压|糖尿病|三高|血栓|结石|痔疮|白癜风|牛皮癣|前列腺"
                      r"|增生|结节|囊肿|肌瘤|息肉|哮喘|贫血|抑郁|近视|疝气|静脉曲张)")
 # A named disease with a cure or relief promised around it (三天湿疹全消, 改善失眠, 对颈椎病有辅助治疗作用).
@@ -138,13 +138,18 @@ _PROMISE = re.compile(rf"保证[^,。;]{{0,4}}?{_EFFECTS}|(?<![满])不(?:长|�
 
 
 # returns promised on an investment or a business opportunity (广告法 第二十五条: 对未来效果、收益作出保证性承诺)
-_RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)?(?:月|天|年|周)(?:就能|即可|就|保证|包)?回本|保证(?:收益|回报|升值|盈利|赚钱|回本)"
+_RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)?(?:月|天|年|周)(?:就能|即可|就|保证|包|轻松|就可以|稳稳)?回本|保证(?:收益|回报|升值|盈利|赚钱|回本)"
                       r"|(?:签协议|承诺|保证)[^。;]{0,8}?(?:升值|收益不低于|回报不低于|翻倍|年化)|(?:年化|月|日)收益(?:不低于|保底)"
                       r"|亏损(?:全额)?(?:补偿|赔付|包赔|我们承担)|不赚钱我赔|(?:至少|保证|稳)翻[一二三四五两几\d]+倍"
                       # training that guarantees a pass or a job (广告法 第二十四条)
                       r"|(?:拿不到证|考不过|不通过|没通过|没考过|不过)[^。;]{0,10}?(?:全额|全部|一分不少)?(?:退还|退款|退费|退学费)"
-                      r"|包(?:推荐|分配|安排)?(?:工作|就业|上岗)|(?:起薪|月薪|工资)不低于|保证(?:就业|上岗|拿证|通过)")
-_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资")
+                      r"|包(?:推荐|分配|安排)?(?:工作|就业|上岗)|(?:起薪|月薪|工资)不低于|保证(?:就业|上岗|拿证|通过)"
+                      # scores, passes and exam questions promised (保证提分30分, 不提分全额退, 押题…原题直接出, 命中百分百)
+                      r"|保证(?:提分|提高\d+分|考上|上岸|录取)|不提分[^。;]{0,4}?(?:全额|全部)?(?:退|赔)|(?<![不])包(?:拿证|考上|上岸|录取)(?![年节夜来去])"
+                      r"|原题(?:直接)?出|命中(?:率)?(?:高达)?(?:百分百|100%)"
+                      # a buy-back promised at a premium (承诺3年后按150%回购)
+                      r"|承诺[^。;]{0,10}?按?\d+%回购|(?:溢价|加价)\d*%?回购")
+_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资|分|题|命中|回购|上岸|录取")
 
 
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -181,7 +186,11 @@ def check_certification(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 # a reward for a review, the two parts apart (五星好评并晒三张图，联系客服返现10元)
 _REVIEW = re.compile(r"(?:好评|五星|5星|晒图|晒单|追评|评价)[^。;]{0,20}?(?:返现|返\d+元|返红包|送红包|领红包|现金红包)"
                      r"|(?:返现|返\d+元|送红包)[^。;]{0,10}?(?:好评|五星|5星|晒图)"
-                     r"|(?:差评|中评)[^。;]{0,16}?(?:私下|联系客服|找客服)[^。;]{0,12}?(?:补偿|红包|返现|退款|赔偿|好处)")
+                     r"|(?:差评|中评)[^。;]{0,16}?(?:私下|联系客服|找客服)[^。;]{0,12}?(?:补偿|红包|返现|退款|赔偿|好处)"
+                     # a review bought back: 删掉差评返现20元, 差评改成五星再送一瓶
+                     r"|(?:删掉?|删除|撤掉?|撤回|追加|修改|改成|改为|换成)[^。;]{0,6}?(?:差评|中评|评价|五星|5星|好评)[^。;]{0,20}?"
+                     r"(?:返现|返\d+|返还|送(?:您|你)?|红包|补偿|赔)"
+                     r"|(?:差评|中评)[^。;]{0,4}?(?:删掉?|删除|撤掉?|撤回|改成|改为|换成)[^。;]{0,20}?(?:返现|返(?:您|你)?\d+|送(?:您|你)?|红包|补偿)")
 
 
 def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -247,6 +256,33 @@ def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
                 yield Hit(m.start(), m.end(), confidence=conf,
                           detail=f"（标示原价 {m.group(1)} 元为现价 {n.group(1)} 元的 {orig / now:.0f} 倍）")
                 break
+
+
+# A quality, condition or credential claimed and, in the same text, said to be untrue (全新未拆封（实际为拆机重新封膜）,
+# 真皮（实际PU材质）, 国家级非遗传承人（证书为自行印制）, 国际鉴定协会颁发（该协会不存在）): 广告法 第二十八条 — the goods'
+# quality, condition or qualification differ from the facts. Origins and brands are the trademark rules' (GI, OEM).
+_CLAIMED = re.compile(r"全新|未拆封|未激活|原封|国行|真皮|头层牛?皮|纯羊毛|羊毛标志|真丝|纯棉|无事故|无泡水|一手车|准新|野生|纯手工|"
+                      r"手工(?:编织|制作|打造)|实木|纯粮|原浆|传承人|非遗|表显|里程|获奖|金奖|专利|检测报告|有效率|临床|协会(?:颁发|认证|证书|会员)")
+_BELIED = re.compile(r"实际(?:上)?(?:为|是|已|只有|材质|成分|里程)|实际[a-z]{1,4}|实为|其实(?:是|为|已|都是)|"
+                     r"该[^,。;)）]{0,6}?(?:不存在|是假的)|(?:并|根本)不存在|"
+                     r"(?:证书|报告|奖项|专利|证明)[^,。;)）]{0,4}?(?:自行印制|自己印|自制|伪造|虚构|假的|ps的?)|调表")
+_NOT_BELIED = re.compile(r"实际(?:颜色|尺寸|重量|到手|价格|发货|效果|以|情况|使用|需求|折扣|支付|成交|销售|库存)")
+
+
+def check_claim_belied(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    if not _BELIED.search(doc.text):
+        return
+    for m in _BELIED.finditer(doc.text):
+        if _NOT_BELIED.match(doc.text, m.start()) or doc.negated((m.start(), m.end())):
+            continue
+        claim = None
+        for c in _CLAIMED.finditer(doc.text, max(0, m.start() - 24), m.start()):
+            if not (doc.negated((c.start(), c.end())) or doc.compliance((c.start(), c.end()))):
+                claim = c if claim is None else claim
+        if claim is None:
+            continue
+        yield Hit(claim.start(), m.end(), confidence=0.7)
+        return
 
 
 def _rule(id: str, severity: str, law: tuple[str, ...], explanation: str, check: Any, what: str,
@@ -326,12 +362,27 @@ RULES: tuple[Rule, ...] = (
         "Buying reviews or faking sales (好评返现, 晒图返现, 刷单).",
         "电子商务法第十七条：不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传；违反第十一条第（八）项。",
         ("收到货给五星好评返现5元，联系客服领取。", "招募兼职刷单，日结。",
-         "收货后给五星好评并晒三张图，联系客服返现10元。", "给差评的亲请先联系客服，私下给您满意的补偿。"),
+         "收货后给五星好评并晒三张图，联系客服返现10元。", "给差评的亲请先联系客服，私下给您满意的补偿。",
+         "麻烦您把差评删掉，删完返您15元红包。"),
         ("本店拒绝刷单，所有评价均为真实买家评价。", "好评不返现，请根据真实体验评价。",
          "本店从不以返现红包诱导好评。", "本店概不接受任何形式的刷单、好评返现合作，请勿私信。",
-         "如对商品不满意，可联系客服处理售后，评价请如实填写。"),
+         "如对商品不满意，可联系客服处理售后，评价请如实填写。", "您的差评我们已收到，会认真改进，不会要求您修改评价。"),
         ("电子商务法 第十七条",),
         article="11(8), 15(1)",
+    ),
+    _rule(
+        "AD-CLAIM-BELIED", "high", ("广告法 第二十八条第二款第（二）项", "消费者权益保护法 第二十条"),
+        "宣传的商品质量、成色、材质或资质，同一文字自述与实际不符", check_claim_belied,
+        "A quality, condition, material or credential claimed while the same text says it is untrue "
+        "(全新（实际为拆机）, 真皮（实际PU）, 证书为自行印制, 该协会不存在).",
+        "广告法第二十八条第二款第（二）项：商品的性能、质量、成分、有效期限等信息与实际情况不符的为虚假广告；"
+        "消费者权益保护法第二十条要求经营者提供真实、全面的信息。属第十五条第（五）项虚假宣传。",
+        ("全新未拆封国行手机（实际为拆机重新封膜）。", "头层牛皮钱包（实际PU材质）。", "国家级非遗传承人亲手制作（证书为自行印制）。",
+         "本店鉴定师持国际奢侈品鉴定协会证书（该协会不存在）。"),
+        ("实木餐桌，实际颜色以实物为准。", "全新正品，实际到手价以结算页为准。", "本店手机均为全新国行，支持官网验机。",
+         "有人冒充鉴定协会发证书，其实该协会并不存在，请消费者警惕。"),
+        ("广告法 第二十八条",),
+        article="15(5)",
     ),
     _rule(
         "AD-FICTITIOUS-ORIGINAL-PRICE", "medium", ("价格法 第十四条第（四）项", "明码标价和禁止价格欺诈规定 第十九条"),

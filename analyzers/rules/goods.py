@@ -44,6 +44,10 @@ _DENIED_AFTER = re.compile(r"没有|没得|不会卖|不卖|不做|(?<![但却])
 _TALKED_OF = re.compile(r"问的|是不是|所谓|什么|说是|叫做?|被$")
 
 
+# a buyer's fear or a rumour, not an offer (怕买到A货, 担心是高仿, 有人说这个是高仿, 所谓原单就是假货的说法)
+_DOUBTED = re.compile(r"(?:担心|害怕|怕买到|怕是|怕|以为|怀疑|有人说|说是|是不是|会不会|所谓)[^,。;!?]{0,4}$")
+
+
 def _word_talked_of(doc: TextDoc, c: Any, ss: int, se: int) -> bool:
     t = doc.text
     if not (c.start > 0 and t[c.start - 1] in "“\"‘「'" and c.end < len(t) and t[c.end] in "”\"’」'"):
@@ -56,7 +60,7 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans: list[tuple[int, int]] = []
     for c in lexicon_hits(doc, "counterfeit", "counterfeit_exempt"):
         ss, se = doc.sentence(c.start, c.end)
-        if _word_talked_of(doc, c, ss, se):
+        if _word_talked_of(doc, c, ss, se) or _DOUBTED.search(doc.text, max(ss, c.start - 8), c.start):
             doc.exempt("counterfeit_goods", ss, se)  # binds the model too (engine._overruled)
             continue
         if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
@@ -148,7 +152,21 @@ _BAN_WORDS = ("禁止", "严禁", "不得", "不销售", "不出售", "不售", 
               "不能购买", "不收寄", "不予发货", "无法邮寄", "举报")
 _KINDS = {"weapon": "枪支弹药、管制器具", "drug": "毒品、麻醉精神药品", "document": "发票、证件、银行卡",
           "spy": "窃听窃照专用器材", "wildlife": "国家重点保护野生动物制品", "tobacco": "烟草制品（含电子烟）",
-          "pharma": "处方药", "police": "警用标志、制式服装和警械"}
+          "pharma": "处方药", "police": "警用标志、制式服装和警械", "pesticide": "国家禁止销售使用的农药",
+          "feed": "禁止在饲料和动物饮用水中使用的药物（瘦肉精）", "trap": "禁止使用的猎捕工具",
+          "explosive": "烟花爆竹、民用爆炸物品（须经营许可）", "cheat": "网络游戏外挂等非法控制计算机信息系统的程序"}
+
+
+# Banned pesticides, feed drugs, hunting tools and fireworks (data/prohibited.txt): not the goods when the sentence
+# names a picture, shape or electric imitation of them, or reports enforcement; fireworks sold only in a licensed
+# shop (仅线下门店销售, 不提供快递) are not offered online.
+_LICENSED_KINDS = frozenset({"pesticide", "feed", "trap", "explosive"})
+_NOT_THE_GOODS = re.compile(r"图案|主题|造型|贴纸|红包|利是|印花|画|装饰|蜡烛|led|电子(?:鞭炮|烟花|爆竹)|无火药|不含火药|玩具|道具|"
+                            r"检测(?:卡|试纸|仪|试剂|服务|报告)|快检|中毒|解毒|防护|防鸟|不伤鸟")
+_ENFORCED = re.compile(r"查处|查获|破获|收缴|清理|专项(?:行动|整治)|立案|处罚|罚款|判处|通报|曝光|提醒|依法")
+_OFFLINE_ONLY = re.compile(r"线下(?:门店|实体店|零售点)?(?:销售|购买|选购)|到店(?:自提|购买|选购)|持证(?:的)?(?:零售点|门店|商店)|"
+                           r"不(?:提供|支持|能|得)(?:网上|网络|线上|快递|邮寄|寄递)|(?:网店|网上|线上|本店)不(?:卖|售|销售|出售)|仅(?:做|作)(?:产品)?展示|"
+                           r"不是烟花|并非烟花|本店不售")
 
 
 _INVOICE = re.compile(r"代开[\u4e00-\u9fff]{1,5}发票")
@@ -222,7 +240,7 @@ def toy_gun(text: str) -> bool:
 
 
 # a prescription drug offered without the prescription check (药品网络销售监督管理办法 第九条)
-_NO_RX = re.compile(r"无需处方|免处方|不用处方|不要处方|不需要?处方|没有?处方(?:也|都)?(?:能|可以?)|无处方|免问诊|不用问诊|"
+_NO_RX = re.compile(r"(?:无需|不用|不要|不需要?|免|没有?|不必)(?:上传|提交|出示|开具?|提供|看)?(?:电子)?(?:处方|方子)|没有?处方(?:也|都)?(?:能|可以?)|无处方|免问诊|不用问诊|"
                     r"无需问诊|不需要?问诊|不用开方|私聊|私信|加微|加v|vx|代购|海外直邮|印度版|老挝版|孟加拉版")
 _DRUG_KINDS = {"controlled": "麻醉药品、精神药品（药品管理法 第六十一条第二款）",
                "special": "医疗用毒性药品、药品类易制毒化学品（药品管理法 第六十一条第二款）",
@@ -280,7 +298,23 @@ def _covert(doc: TextDoc) -> Iterator[Hit]:
             break
 
 
+# Goods or services that need a licence, registration or qualification sold while the text says none is needed
+# (助听器…不用走医疗器械那一套手续, 热玛吉…无需医疗资质, 肉毒…不要证): 医疗器械监督管理条例 第十三条、第四十一条;
+# 医疗机构管理条例 第二十四条; 药品管理法 第五十一条; 农药管理条例 第二十七条; 种子法 第二十一条.
+_LICENSABLE = r"(?:医疗器械|助听器|血糖仪|呼吸机|制氧机|隐形眼镜|美瞳|注射|针剂|玻尿酸|肉毒|热玛吉|水光|医美|微整|药品|处方药|兽药|疫苗|农药|种子|种苗)"
+_NO_LICENCE = re.compile(_LICENSABLE + r"[^。;\n]{0,30}?(?:不用|无需|不需要?|免|不要|没有|不必)(?:走|办|提供|上传|出示|审核|任何)?[^。;,\n]{0,10}?"
+                         r"(?:注册证|备案|手续|资质|执照|许可证?|批文|准字号|审定|登记证?)|" + _LICENSABLE + r"[^。;\n]{0,30}?(?:不要|不用|无需|不需要)证(?![明书])"
+                         r"|(?:不用|无需|不需要?|免|不要|没有|不必)(?:走|办|提供|上传|出示|审核|任何)?[^。;,\n]{0,10}?"
+                         r"(?:医疗器械注册|医疗资质|行医资质|医师资格|兽药批准|农药登记|品种审定)(?:证|手续)?")
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for m in _NO_LICENCE.finditer(doc.text) if ("不" in doc.text or "无" in doc.text or "免" in doc.text or "没" in doc.text) else ():
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if not (doc.compliance(span) or any(w in doc.text[ss:se] for w in _BAN_WORDS) or _ENFORCED.search(doc.text, ss, se)):
+            yield Hit(m.start(), m.end(), confidence=0.75, detail="（须经注册、许可或具备资质的商品、服务，自述无需）")
+            break
     yield from _covert(doc)
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
@@ -313,6 +347,9 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # a list of goods the shop will not sell or ship
         if toy and c.tag == "weapon" and "枪" in doc.text[c.start:c.end]:
             continue  # 玩具猎枪道具, a plastic prop
+        if c.tag in _LICENSED_KINDS and (_NOT_THE_GOODS.search(doc.text, ss, se) or _ENFORCED.search(doc.text, ss, se)
+                                         or (c.tag == "explosive" and _OFFLINE_ONLY.search(doc.text))):
+            continue  # 烟花图案红包, 电子鞭炮 无火药; 清理捕兽夹的专项行动; 本店仅在线下门店销售烟花爆竹
         yield Hit(c.start, c.end, confidence=0.85, detail=f"（{_KINDS.get(c.tag, '禁限售商品')}）")
 
 
@@ -548,12 +585,18 @@ RULES: tuple[Rule, ...] = (
              "documents, eavesdropping devices, protected wildlife products, tobacco and e-cigarettes, prescription drugs without prescription.",
         why="第十一条第（一）项：法律法规禁止交易的商品和未取得前置许可的商品，不得在网上进行交易；电子商务法第十三条。",
         bad=("出售各类仿真枪配件，顺丰包邮。", "正规代开发票，税点低。", "新款电子烟套装，口味齐全，下单即发。",
+             "百草枯原液 除草灭根 一瓶包邮。", "大号捕兽夹 加粗弹簧 放山里一晚上就有收获。", "大地红鞭炮 礼花弹 网上下单 快递到家。",
+             "阿莫西林胶囊 不用上传处方 直接拍。",
+             "助听器按普通配件卖，不用走医疗器械注册那一套手续。", "玻尿酸 私人上门注射 无需医疗资质。",
              "正品香烟整条批发，网上下单快递到家。", "迷 情 水，无色无味，放饮料里10分钟见效。",
              "高仿真玩具枪，1比1还原格洛克，合金材质。", "十字弩狩猎款，送弩箭20支。", "正宗雪豹皮，收藏级，私聊看货。",
              "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。",
              "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。",
              "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。"),
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
+              "烟花图案烫金红包 30个装 新年必备。", "本店烟花爆竹仅在线下持证门店销售，不提供快递寄送。",
+              "林草部门开展专项行动，清理山里非法设置的捕兽夹。", "农药残留快检卡 可测甲胺磷等有机磷。",
+              "宠物疫苗预约 仅需主人电话，无需身份证。", "本店助听器均有医疗器械注册证，注册证编号见详情页。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
               "儿童塑料水枪，夏日戏水玩具。", "积木拼装手枪模型，ABS塑料，枪口封闭，不能发射任何弹丸。",

@@ -22,6 +22,9 @@ from analyzers.urls import basename, host, host_matches, same_site
 # 核准信息可在国家知识产权局…公告中查询: pointing the buyer to the register is how a lawful shop proves its claim
 _VERIFY = re.compile(r"(?:可在|可通过|可于|可登录|请到|请登录|可到|均可在|可以在)[^。;\n]{0,40}?(?:查询|核验|验证|查证|查到)"
                      r"|(?:公告|名单|名录|官网|数据库|系统)(?:中|内|上)?(?:可)?(?:查询|查到|核验)")
+# a partnership stated with its term and licence number (合作期2024-2026年，授权编号CAA-…): a fact the buyer can check
+_LICENSED = re.compile(r"授权(?:书)?编号|协议编号|合作期(?:限)?[:：为]?\s*\d{4}")
+_DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*(?:第)?\d+\s*号")
 _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协会", "行业协会", "红十字会"})
 
 
@@ -30,7 +33,7 @@ _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协
 _INVENTED_BODY = re.compile(r"(?:国家|中国|中华|全国|中央)[\u4e00-\u9fff]{2,14}?(?:委员会|促进会|联合会|研究会|协会|总会|基金会|"
                             r"研究院|研究中心|发展中心|指导中心|工作委员会|领导小组)")
 _INVENTED_ENDORSE = re.compile(r"[\"”」』]?[^。;,!?\n]{0,3}?(?:推荐|指定|特供|专供|监制|审定|指导|重点推广|推广|担保|点赞|定点|首推|力荐|背书"
-                               r"|认证|金奖|金牌|银奖|评为|授予|认定|研发|联合出品)")
+                               r"|认证|金奖|金牌|银奖|评为|授予|认定|研发|联合出品|官方合作|合作项目|战略合作|重点扶持|扶持项目)")
 _CERT_BODY = re.compile(r"认证|检验|检测|计量|质检|标准化")
 
 
@@ -82,7 +85,8 @@ def _bodies(doc: TextDoc, done: set[tuple[int, int]], pattern: re.Pattern[str]) 
         span = (m.start(), e.end())
         ss, se = doc.sentence(*span)
         if (ss, se) in done or doc.negated(span) or doc.quoted(span) or doc.compliance(span) \
-                or doc.has("compliance_markers", ss, se) or _VERIFY.search(doc.text, ss, se):
+                or doc.has("compliance_markers", ss, se) or _VERIFY.search(doc.text, ss, se) \
+                or _LICENSED.search(doc.text, ss, min(len(doc.text), se + 40)):
             continue
         done.add((ss, se))
         yield Hit(m.start(), e.end(), confidence=0.7)
@@ -125,6 +129,8 @@ def _lexicon_impersonation(doc: TextDoc) -> Iterator[Hit]:
         if _VERIFY.search(doc.text, ss, se):
             doc.exempt("gov_impersonation", ss, se)
             continue  # the body named as where to check a licence or approval, not as an endorser
+        if b.term in _ORGS and _DOC_NUMBER.search(doc.text, ss, min(len(doc.text), se + 30)):
+            continue  # 消费者协会授予…称号（青消协〔2023〕15号）: an honour with the document that grants it
         yield Hit(b.start, e.end, confidence=0.6 if b.term in _ORGS else 0.85)
 
 

@@ -21,7 +21,9 @@ from analyzers.text import TextDoc
 
 _NO_BASIS = re.compile(r"未申请|未获|未取得|未通过|未经认证|未认证|没有申请|没申请|没有认证|没有取得|尚未申请|尚未取得|虽未|暂未|正在申请|申请中|认证中(?!心)|待认证|办理中|"
                        r"实为|实际为|实际产地|实产地|借用|冒充|从未获得|本品为[^,。;]{0,6}?产"
-                       r"|暂无|正在办理|未做|没做|没去(?:弄|办|做|申请)|无相关认证|自行印制|自己印的?|尚未进入")
+                       r"|暂无|正在办理|未做|没做|没去(?:弄|办|做|申请)|无相关认证|自行印制|自己印的?|尚未进入"
+                       r"|不是(?:正式|真的|官方|什么)?认证|并非认证|只是(?:个)?装饰|装饰(?:图案|用的?)|(?:均|都)?(?:没有|无|没)(?:任何)?(?:相关)?证书"
+                       r"|未能出示|无法出示|拿不出")
 _CERT_NO = re.compile(r"证书编号|证书号|许可编号|核准公告|使用许可|编号[:\s]*[a-z0-9]{4,}|lb-\d")
 _ORIGIN = re.compile(r"(?:不输|媲美|堪比|不逊于?|比肩|赛过)[^,。;]{0,6}?(?:原产|正宗产区|核心产区|产区|原产地)")
 
@@ -39,20 +41,32 @@ def _backed(sentence: str) -> bool:
 # The shop says it does not use the mark at all (未申请使用…专用标志，页面不使用该标志): a disclaimer, not a mark used
 # without basis — unless the same sentence says the mark is on the goods after all (包装上印有…).
 _NOT_USED = re.compile(r"(?:未|没有?|不|并未|从未)(?:申请)?(?:使用|标注|印制|印|贴|标示)|不得使用")
-_ON_GOODS = re.compile(r"(?<![未没不])(?:印有|印着|印上|标有|标注了|贴有|带有|使用了|包装上|瓶身上?|标签上|盒子上)")
+_NOT_APPLIED_FOR = re.compile(r"(?:未|没有?|尚未|暂未|还没有?)(?:申请|取得|获得|办理)[^,。;]{0,2}$")
+_ON_GOODS = re.compile(r"(?<![未没不])(?:装饰|印有|印着|印上|标有|标注了|贴有|带有|使用了|包装上|瓶身上?|标签上|盒子上)")
+
+
+# a GI product's own name on the label (“循化线辣椒”这个标志我们没申请): its mark, not only its name
+_GI_AS_MARK = re.compile(r"标志|标识|标签|(?<![目指商])标(?![准题价])")
+_GI_PUT_ON = re.compile(r"(?<![未没不无])(?:印|贴|挂|标有|标注|用的|使用|打上)")
 
 
 def _mark_hits(doc: TextDoc, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
-    """Certification/GI marks in a sentence that also says the mark has no basis (per ``pattern``)."""
-    for c in doc.get("cert_marks"):
+    """Certification/GI marks in a sentence that also says the mark has no basis (per ``pattern``); a GI product's
+    name counts where the sentence speaks of its mark."""
+    gis = [c for c in doc.get("gi_regions") if pattern is _NO_BASIS]
+    for c in sorted([*doc.get("cert_marks"), *gis], key=lambda c: c.start):
         if doc.negated(c) or doc.compliance(c):
             continue
         ss, se = doc.sentence(c.start, c.end)
         sentence = doc.text[ss:se]
+        if c in gis and not (_GI_AS_MARK.search(sentence) and _GI_PUT_ON.search(sentence)):
+            continue
         if _backed(sentence) or not pattern.search(sentence):
             continue
         if _NOT_USED.search(sentence) and not _ON_GOODS.search(sentence):
             continue
+        if _NOT_APPLIED_FOR.search(doc.text, max(ss, c.start - 6), c.start) and not _ON_GOODS.search(sentence):
+            continue  # 本店尚未申请地理标志，包装只写产地: a disclosure that the mark is not held, the mark not put on
         yield c.start, c.end
 
 
@@ -83,8 +97,10 @@ _PROV = "(" + "|".join(_PROVINCES) + ")"
 _MADE_AT = re.compile(r"(?:产地|产自|产于|原产|出产|来自|种植|种在|养殖|养在|育苗|基地|牧场|茶园|果园|种植园|工厂|厂子?|货源|实际(?:是|为|上是)?|实为|其实是)"
                       r"[^。;!?,\n]{0,6}?" + _PROV
                       + "|" + _PROV + r"[\u4e00-\u9fff]{0,4}?(?:茶区|产区|基地|牧场|茶园|茶山|果园|稻田|养殖场|湖里|产的|种的|养的|收的"
-                      r"|(?<![特生国资房地物])产(?![品业值量能权地])|的(?:工?厂|作坊|加工厂))")
-_ELSEWHERE = re.compile(r"外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
+                      r"|(?<![特生国资房地物])产(?![品业值量能权地])|的(?:工?厂|作坊|加工厂|茶(?!叶?店)|货|米|蟹|枣|果子|料))")
+_PLACE_END = re.compile(r"[\s,，。;；、/|()（）:：!！?？]|包装|标|的")
+_PROV_RX = re.compile(_PROV)
+_ELSEWHERE = re.compile(r"不是[^。;\n]{1,6}?胜似|外省|外地|别的(?:湖|地方|产区|地区|省|县)|其他(?:产区|地区|省份|湖)|混着收|混收|放几天|洗个?澡|过水|"
                         r"不是[^。;\n]{0,6}?(?:产的|本地|当地|原产)|学的|按[^。;\n]{0,6}?工艺")
 
 
@@ -100,10 +116,20 @@ def _made_elsewhere(doc: TextDoc, start: int, end: int, places: list[str], *, be
     bs = text.rfind("\n", 0, start) + 1
     be = text.find("\n", end)
     be = len(text) if be < 0 else be
+    if be - bs <= 40:  # a line of its own on a page (中宁枸杞·国家地理标志保护产品): read the lines around it too (产地：…)
+        bs = text.rfind("\n", 0, max(0, bs - 1)) + 1
+        nxt = text.find("\n", be + 1) if be < len(text) else -1
+        be = len(text) if nxt < 0 else nxt
     ws, we = max(bs, start - before), min(be, end + after)
     for m in _MADE_AT.finditer(text, ws, we):
-        k = 1 if m.group(1) else 2
-        if not any(p in text[m.start(k):m.start(k) + 8] for p in places) and not doc.negated((m.start(), m.end())):
+        if m.group(1):  # 产自浙江杭州: the province and the place after it, up to another province or other words
+            where = _PLACE_END.split(text[m.start(1):m.start(1) + 8], 1)[0]
+            later = _PROV_RX.search(where, len(m.group(1)))
+            where = where[:later.start()] if later else where
+            k = 1
+        else:  # 黑龙江产 盘锦包装: the words of the match, not those after it
+            where, k = text[m.start(2):m.end()], 2
+        if not any(p in where for p in places) and not doc.negated((m.start(), m.end())):
             return m.group(k)
     other = _ELSEWHERE.search(text, end, we)
     if other is not None and not doc.negated((other.start(), other.end())):
@@ -294,7 +320,8 @@ def check_same_factory_fake(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
 _CLAIM = re.compile(r"官方授权|官方授權|授权经销|授權經銷|授权|授權|官方配件|官方出品|原装|原裝|监制|監製|®|官方")
 _ADMIT = re.compile(r"自制|自製|实为(?!仿|假|高仿)|第三方(?!鉴定|检测|平台|支付)|个人小店|拿货|拿貨|生产商[:：]|製造商[:：]|制造商[:：]|无任何关系|無任何關係|"
                     r"自己印的?标|擅用|借用|并非[^,。;]{0,8}?(?:授权|官方)|未获[^,。;]{0,8}?(?:授权|许可)"
-                    r"|[(（]\s*(?:无|非|没有|未经?)授权|(?:店铺|本店|我们|实际)(?:并)?(?:无|没有|未获)授权|非授权")
+                    r"|[(（]\s*(?:无|非|没有|未经?)授权|(?:店铺|本店|我们|实际|店家|商家)(?:并)?(?:无|没有|未获)授权|非授权"
+                    r"|(?:未能|无法|不能|拿不)出示?[^,。;]{0,4}?授权")
 
 _SAME_STYLE = re.compile(r"同款")
 _FAKE_CUE = re.compile(r"仿|一模一样|华强北|莆田|原单|顶级版|1[:比]1|懂的")
@@ -329,10 +356,14 @@ RULES: tuple[Rule, ...] = (
              "certified or come from elsewhere (虽未申请认证 … 印有绿色食品标志).",
         why=_WHY_MARKS,
         bad=("本店大米虽未申请认证，但包装上统一印有绿色食品标志。", "有机认证暂未取得，包装先印有机标志。",
-             "有机牦牛奶，包装已印有机产品认证标志（认证正在申请中）。", "有机蔬菜礼盒 绿色食品认证 证书编号：暂无（正在办理）。", "包装上的绿标是我们自己设计的，认证的话没去办。"),
+             "有机牦牛奶，包装已印有机产品认证标志（认证正在申请中）。", "有机蔬菜礼盒 绿色食品认证 证书编号：暂无（正在办理）。", "包装上的绿标是我们自己设计的，认证的话没去办。",
+             "包装上的“柴达木枸杞”地理标志是我们自己印的，一直没申请过。", "瓶身印着“中国质量认证中心”的认证标志，其实我们没有证书。",
+             "我们袋子上的“绿色食品”只是装饰图案，并不是认证。"),
         good=("本品已获绿色食品认证，证书编号LB-18-23010203456A。", "本店大米未申请有机认证，请按需选购。",
               "柴达木枸杞（地理标志保护产品），本店为经核准的专用标志使用企业，核准公告见详情页。",
-              "本店牦牛肉干未申请使用地理标志专用标志，包装和页面均不标注该标志。"),
+              "本店牦牛肉干未申请使用地理标志专用标志，包装和页面均不标注该标志。",
+              "绿色食品是经专门机构认证、许可使用绿色食品标志的产品，证书编号可在中国绿色食品发展中心网站查询。",
+              "柴达木枸杞 产地格尔木，本店尚未申请地理标志，包装只写产地。"),
         references=("西宁市电子商务信用管理制度 第十五条第（二）项", "商标法 第三条、第十六条"),
     ),
     Rule(

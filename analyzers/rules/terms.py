@@ -111,7 +111,9 @@ _DENY_FREE = re.compile(
     r"|每(?:月|年|人|位|个)[^。;]{0,12}?(?:仅|只)(?:可|能)?(?:申请|享受|使用)?(?:一|1|两|2)次[^。;]{0,8}?无理由"
     r"|(?:只|仅)(?:接受|支持|受理|处理)质量问题[^。]{0,30}?(?:不合适|不喜欢|个人原因|无理由)"
     r"|(?:无论|不论|不管)(?:任何|什么|何种)?(?:原因|理由)[^。;]{0,16}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退还|退款|退货|退换|退)"
-    r"|(?:无论|不论|不管)是否(?:开封|拆封|使用|拆开)[^。;]{0,8}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退货|退换|退)")
+    r"|(?:无论|不论|不管)是否(?:开封|拆封|使用|拆开)[^。;]{0,8}?(?:均|都|一律|概)?(?:不予|不|不能|无法)(?:退货|退换|退)"
+    # the right waived by buying (拍下即代表您已放弃七日无理由退货权利)
+    r"|放弃[^。;]{0,4}?(?:七|7)(?:天|日)无理由(?:退货|退换)?(?:的)?(?:权利|权)")
 
 
 def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -134,6 +136,10 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), confidence=0.8)
 
 
+_PLAIN_REFUSALS = frozenset({"不可退货", "不能退货", "不让退", "都是不退的", "不退哦", "不退的哦"})
+_CONDITIONED = re.compile(r"(?:拆|开封|打开|使用|用过|激活|试穿|试用|剪|洗|过了|超过|逾期|超时)[^,。;]{0,6}$")
+
+
 def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """概不退换 on goods that are not exempt also denies the 7-day no-reason return (Art. 11(4))."""
     for c in (c for t in ("noreturn", "blanket") for c in lexicon_hits(doc, "unfair_terms", tag=t)):
@@ -142,6 +148,8 @@ def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
         ss, _ = doc.sentence(c.start, c.end)
         if _QUALITY.search(doc.text, ss, c.start):
             continue  # 质量问题仅换不退: a defect remedy cut down (UNF-NO-RETURN-EXCHANGE), not the 7-day right
+        if c.term in _PLAIN_REFUSALS and _CONDITIONED.search(doc.text, max(ss, c.start - 10), c.start):
+            continue  # 拆箱即不能退货, 试穿后不可退货: refused on a condition (RET-UNSEALED-REFUSED judges that), not outright
         yield Hit(c.start, c.end, confidence=0.85)
 
 

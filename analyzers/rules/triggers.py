@@ -45,7 +45,7 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
                                "anchors:recruit", "anchors:fee", "anchors:team"),
     "MLM-EXPLICIT-NAME": ("pyramid:explicit",),
     # marks.py
-    "TM-CERT-MARK-UNFOUNDED": ("cert_marks",),
+    "TM-CERT-MARK-UNFOUNDED": ("cert_marks", "gi_regions"),
     "AD-GI-FALSE-ORIGIN": ("cert_marks",),
     "TM-GI-ORIGIN-MISMATCH": ("gi_regions", "anchors:origin"),
     "TM-FALSE-REGISTERED": ("anchors:registered",),

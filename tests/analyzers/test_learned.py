@@ -58,6 +58,38 @@ def test_training_runs_on_a_small_sample(tmp_path: Path) -> None:
     assert model.meta["data_sha256"] == meta["data_sha256"]
 
 
+def test_threshold_folds_judge_every_labelled_row_out_of_fold(tmp_path: Path) -> None:
+    """With threshold folds the dev files train too, thresholds are chosen on every labelled row's out-of-fold score,
+    and a model written to a folder that does not exist yet is written (the voice model beside it)."""
+    pos = ["交钱入会当店主，拉人进来你拿提成", "拉新人入伙，下面的人再拉人你也有钱", "入会费交了就能拉人赚钱，层层拿提成"]
+    neg = ["纯棉T恤，透气舒适", "高原枸杞，产地直发", "邀请好友得优惠券", "新品上市，欢迎选购"]
+    rows = [{"id": f"t{i}", "text": t, "categories": ["pyramid_scheme"] if t in pos else [],
+             "register": "news" if t in neg and i % 2 else "marketplace"} for i, t in enumerate((pos + neg) * 4)]
+    dev = [{**r, "id": f"d{i}"} for i, r in enumerate(rows[:7])]
+    _write(tmp_path / "corpus" / "train" / "a.jsonl", rows)
+    _write(tmp_path / "corpus" / "dev" / "a.jsonl", dev)
+    cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": ["dev/*.jsonl"],
+           "categories": ["pyramid_scheme"], "threshold_folds": 3, "rule_examples": False}
+    out = tmp_path / "new" / "m.npz"
+    meta = training.train(cfg, root=tmp_path, out=out, log=lambda *_: None)
+    assert meta["dev_rows"] == meta["train_rows"] == len(rows) + len(dev) and meta["threshold_folds"] == 3
+    assert out.is_file() and (out.parent / "voice.npz").is_file()
+    model = TextModel.read(out)
+    assert model.scores("拉人入会拿提成")["pyramid_scheme"] > model.scores("纯棉T恤")["pyramid_scheme"]
+
+
+def test_texts_with_line_breaks_train_a_model_that_reads_back(tmp_path: Path) -> None:
+    """A page-like fragment holds line breaks; a gram across one must not break the one-gram-a-line vocabulary."""
+    rows = [{"id": f"n{i}", "text": t, "categories": c} for i, (t, c) in enumerate(
+        [("交钱入会\n拉人拿提成", ["pyramid_scheme"]), ("纯棉T恤\n透气舒适", [])] * 8)]
+    _write(tmp_path / "corpus" / "train" / "a.jsonl", rows)
+    cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": [],
+           "categories": ["pyramid_scheme"], "threshold_folds": 0, "rule_examples": False}
+    training.train(cfg, root=tmp_path, out=tmp_path / "m.npz", log=lambda *_: None)
+    model = TextModel.read(tmp_path / "m.npz")
+    assert all("\n" not in g and 1 <= len(g) <= 3 for g in model.vocab)
+
+
 def test_training_rejects_bad_data(tmp_path: Path) -> None:
     (tmp_path / "corpus" / "train").mkdir(parents=True)
     (tmp_path / "corpus" / "train" / "a.jsonl").write_text('{"id": 1, "text": 5}\n', "utf-8")

@@ -36,7 +36,7 @@ def test_training_writes_the_voice_model_beside_the_category_model(tmp_path: Pat
         (tmp_path / "corpus" / part / "a.jsonl").write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     cfg = {**training.load_config(), "corpus": "corpus", "train": ["train/*.jsonl"], "dev": ["dev/*.jsonl"],
-           "categories": ["counterfeit_goods"]}
+           "categories": ["counterfeit_goods"], "threshold_folds": 0}
     meta = training.train(cfg, root=tmp_path, out=tmp_path / "m.npz", log=lambda *_: None)
     assert meta["voice"]["rows"] == len(rows) and meta["voice"]["reported_rows"] == 16
     voice = TextModel.read(tmp_path / "voice.npz")
