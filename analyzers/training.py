@@ -176,15 +176,17 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
-def _out_of_fold(x: Any, y: np.ndarray, fold: np.ndarray, judged: np.ndarray, cfg: dict[str, Any]) -> np.ndarray:
-    """Scores of the ``judged`` rows, each from a model fitted without its fold (rows of fold -1 always train)."""
+def _out_of_fold(x: Any, y: np.ndarray, fold: np.ndarray, judged: np.ndarray, cfg: dict[str, Any],
+                 trains: np.ndarray | None = None) -> np.ndarray:
+    """Scores of the ``judged`` rows, each from a model fitted without its fold (rows of fold -1 always train);
+    ``trains``: the rows that may train at all (default every row). A fold whose training rows are all of one
+    class leaves its rows at 0."""
     out = np.zeros(x.shape[0], dtype=np.float64)
     for f in sorted(set(fold[judged].tolist())):
-        train_idx = np.flatnonzero(fold != f)
+        train_idx = np.flatnonzero((fold != f) & (True if trains is None else trains))
         test_idx = np.flatnonzero((fold == f) & judged)
         yt = y[train_idx]
         if yt.all() or not yt.any():
-            out[test_idx] = 1.0 if yt.all() else 0.0
             continue
         w, b = _fit(x[train_idx], yt, cfg)
         out[test_idx] = _sigmoid(x[test_idx] @ w + b)
@@ -210,19 +212,13 @@ def _train_voice(rows: list[dict[str, Any]], x: Any, vocab: dict[str, int], idf:
     if fold is None:
         probs = [model.scores(r["text"])["reported"] for r in dev]
     else:  # every dev row is scored by a voice model fitted without its fold (unlabelled rows train nothing)
-        sub = fold[idx]
+        labelled = np.zeros(len(rows), dtype=bool)
+        labelled[idx] = True
+        reported = np.zeros(len(rows), dtype=bool)
+        reported[idx] = y
         judged = np.zeros(len(rows), dtype=bool)
         judged[: len(dev)] = True
-        scored = np.zeros(len(rows))
-        for f in sorted(set(fold[: len(dev)].tolist())):
-            tr = [i for i, s in zip(idx, sub.tolist(), strict=True) if s != f]
-            te = np.flatnonzero((fold == f) & judged)
-            yt = np.array([bool(voice_model.label(rows[i])) for i in tr])
-            if yt.all() or not yt.any():
-                continue
-            wf, bf = _fit(x[tr], yt, cfg)
-            scored[te] = _sigmoid(x[te] @ wf + bf)
-        probs = scored[: len(dev)].tolist()
+        probs = _out_of_fold(x, reported, fold, judged, cfg, trains=labelled)[: len(dev)].tolist()
     # each rule hit on a dev text: would be dropped at a threshold at or below the text's score; right to drop if false
     cand = sorted(((probs[i], c not in dev[i]["categories"]) for i in range(len(dev)) for c in ruled[i]
                    if c in category_probs and category_probs[c][i] < voice_model.BACKED), reverse=True)
