@@ -223,11 +223,12 @@ _PRICE_BASIS = re.compile(r"(?:实际|真实|最低)?(?:售价|成交价|销售�
 
 
 # the page itself says the reference price was never a real selling price (自上架以来未以参考价销售)
-_NEVER_SOLD = re.compile(r"(?:未|从未|没有|从没|并未)(?:曾)?(?:以|按|用)(?:该|此|这个|上述)?(?:原价|参考价|划线价|吊牌价|市场价|专柜价)"
-                         r"(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)")
+_NEVER_SOLD = re.compile(r"(?:未|从未|没有|从没|并未)(?:曾)?(?:以|按|用)(?:该|此|这个|上述)?(?:原价|参考价|划线价|吊牌价|市场价|专柜价"
+                         r"|(?<=[该此述])价格?)(?:实际|真实)?(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)")
 
 
 _REF_PRICE = re.compile(r"原价|划线价|参考价|吊牌价")
+_OWN_SHOP = re.compile(r"本店|我店|本商城|我们|我司|本公司|小店")
 
 
 def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -239,7 +240,8 @@ def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         if basis is not None and not doc.negated((basis.start(), basis.end()), window=4):
             doc.exempt("false_advertising", ss, se)  # binds the model too (engine._overruled)
     never = _NEVER_SOLD.search(t)
-    if never is not None and _NOW.search(t) and not doc.negated((never.start(), never.end()), window=2) \
+    # with a current price beside it, or the shop saying so of its own prices (本店从未按该价格销售过)
+    if never is not None and (_NOW.search(t) or _OWN_SHOP.search(t, max(0, never.start() - 8), never.start())) and not doc.negated((never.start(), never.end()), window=2) \
             and not doc.compliance((never.start(), never.end())):
         yield Hit(never.start(), never.end(), confidence=0.8, detail="（页面自述未以该价格销售）")
         return

@@ -85,6 +85,21 @@ def test_layers_that_can_be_closed_or_wait_for_a_click_raise_nothing(layer: str,
     assert _rules(html) == []
 
 
+@pytest.mark.parametrize("rendered", [False, True])
+def test_a_layer_whose_closing_only_schedules_it_back(rendered: bool) -> None:
+    layer = ('<div id="flash" style="position:fixed;left:0;top:0;width:100%;height:100%;display:none">'
+             "<p><b>限时秒杀！黄金克价直降80元，立即抢购</b></p></div>")
+    back = ("<script>(function(){var f=document.getElementById('flash');f.style.display='block';"
+            "f.addEventListener('click',function(e){if(e.target===f){f.style.display='none';"
+            "setTimeout(function(){f.style.display='block';},5000);}});})();</script>")
+    html = ORDER.format(extra="", after=layer + back + "<a href='/privacy.html'>隐私政策</a>")
+    assert [r for r, _ in _rules(html, rendered=rendered)] == ["ADS-UNCLOSABLE-OVERLAY"]
+    # closed for good: the click hides it and nothing brings it back
+    once = back.replace("setTimeout(function(){f.style.display='block';},5000);", "")
+    assert _rules(ORDER.format(extra="", after=layer + once + "<a href='/privacy.html'>隐私政策</a>"),
+                  rendered=rendered) == []
+
+
 def test_timer_window_open_on_a_rendered_page_the_browser_did_not_see() -> None:
     script = ("<script>setInterval(function(){window.open('order.html','_blank');}, 20000);"
               "document.addEventListener('keydown',function(e){e.preventDefault();});</script>")

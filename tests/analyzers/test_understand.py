@@ -114,6 +114,26 @@ def test_fresh_produce_names_its_origin_not_a_producer() -> None:
     assert [f.match for f in analyze_site([home("欢迎"), tee], REGISTRY) if f.category == "mandatory_disclosure"] == ["生产者"]
 
 
+def _missing(*blocks: str) -> list[str]:
+    item = page(HOME + "item/5.html", *blocks, kind="product")
+    return [f.match for f in analyze_site([home("欢迎"), item], REGISTRY) if f.category == "mandatory_disclosure"]
+
+
+def test_goods_handed_over_name_their_delivery_in_other_words() -> None:
+    car = ("2021款 卡罗拉 1.2T 价格：¥89,800", "生产企业：一汽丰田汽车有限公司", "支付方式：平台担保支付", "7日内可申请无理由退车")
+    assert _missing(*car, "交付方式：西宁市区免费送车上门；省内其他地区板车托运，运费按里程收取；暂不支持省外交付。") == []
+    assert _missing(*car, "交付方式：在城北交付中心当面验车交付，不收取交付费用。") == []
+    # a delivery method alone is still not a fee or a range
+    assert sorted(_missing(*car, "交付方式：当面交付")) == ["运费", "配送范围"]
+
+
+def test_a_producer_named_as_withheld_is_no_producer() -> None:
+    ring = ("足金戒指 价格：¥3,280", "运费：包邮，顺丰快递，配送范围：中国大陆", "支付方式：微信、支付宝", "支持七天无理由退换货")
+    assert _missing(*ring, "生产者：代工厂（不便透露）") == ["生产者"]
+    assert _missing(*ring, "生产厂家：保密") == ["生产者"]
+    assert _missing(*ring, "生产者：深圳市金缘首饰有限公司（不对外公开其他信息）") == []
+
+
 def test_returns_page_heading_over_lawful_exemptions() -> None:
     text = "不支持七天无理由退货的商品\n1. 消费者定制的商品\n2. 鲜活易腐的商品\n3. 在线下载的数字化商品"
     assert _cats(text) == set()
