@@ -330,6 +330,30 @@ _NO_LICENCE = re.compile(_LICENSABLE + r"[^。;\n]{0,30}?" + _NEED_NONE + r"(?:�
                          r"|(?:美容师|技师|店员|老板娘|纹绣师|美甲师)(?:亲自|手工|现场|上门)?(?:注射|打针|打水光|打玻尿酸|打肉毒|打瘦脸针)")
 
 
+# A knife controlled by its features (管制刀具认定标准, 公通字〔2007〕2号: a pointed blade over 150 mm), described as a
+# weapon — sharpened, for self-defence or fighting — whatever it is called (刀刃长度18公分，开了刃，可以用来防身)
+_BLADE_LEN = re.compile(r"(?:刀刃|刃长|刀身|刀长|刃部|刀片)(?:长度?)?[:\s约为有达]*([1-9]\d(?:\.\d)?)\s*(?:cm|厘米|公分)"
+                        r"|(?:刀刃|刃长|刀身|刃部)(?:长度?)?[:\s约为有达]*([1-9]\d{2})\s*(?:mm|毫米)")
+_AS_WEAPON = re.compile(r"开刃|开了刃|开过刃|防身|格斗|战术|搏击|近身|直刀|军刀|猎刀|砍刀|开山刀|刺刀|野战")
+_BLUNT = re.compile(r"(?:未|不|没|无|没有)开(?:刃|锋)|无刃|钝刃|仿真道具")
+_HOUSEHOLD_BLADE = re.compile(r"菜刀|厨师刀|厨房|切菜|切肉|切片刀|砍骨|水果刀|面包刀|寿司|料理|剪刀|美工|裁纸|剃须|园艺|修枝|割草|藏刀(?:工艺|摆件)")
+
+
+def _controlled_knife(doc: TextDoc) -> Iterator[Hit]:
+    for m in _BLADE_LEN.finditer(doc.text):
+        cm = float(m.group(1)) if m.group(1) else float(m.group(2)) / 10
+        ss, se = doc.sentence(m.start(), m.end())
+        lo, hi = max(0, ss - 40), min(len(doc.text), se + 40)
+        if cm < 15 or not _AS_WEAPON.search(doc.text, lo, hi) or _HOUSEHOLD_BLADE.search(doc.text, lo, hi) \
+                or _BLUNT.search(doc.text, lo, hi):
+            continue
+        if doc.negated((m.start(), m.end())) or doc.compliance((m.start(), m.end())) \
+                or any(w in doc.text[ss:se] for w in _BAN_WORDS):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.75, detail=f"（{_KINDS['weapon']}：刃长超过15厘米的开刃刀具）")
+        return
+
+
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for m in _NO_LICENCE.finditer(doc.text) if ("不" in doc.text or "无" in doc.text or "免" in doc.text or "没" in doc.text) else ():
         span = (m.start(), m.end())
@@ -338,6 +362,8 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), confidence=0.75, detail="（须经注册、许可或具备资质的商品、服务，自述无需）")
             break
     yield from _covert(doc)
+    if "刀" in doc.text or "刃" in doc.text:
+        yield from _controlled_knife(doc)
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
         doc.exempt("prohibited_goods", 0, len(doc.text))
@@ -615,11 +641,12 @@ RULES: tuple[Rule, ...] = (
              "高仿真玩具枪，1比1还原格洛克，合金材质。", "十字弩狩猎款，送弩箭20支。", "正宗雪豹皮，收藏级，私聊看货。",
              "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。",
              "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。",
-             "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。"),
+             "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。", "户外直刀 刃长20cm 双面开刃 防身利器。"),
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
               "烟花图案烫金红包 30个装 新年必备。", "本店烟花爆竹仅在线下持证门店销售，不提供快递寄送。",
               "林草部门开展专项行动，清理山里非法设置的捕兽夹。", "农药残留快检卡 可测甲胺磷等有机磷。",
               "宠物疫苗预约 仅需主人电话，无需身份证。", "本店助听器均有医疗器械注册证，注册证编号见详情页。",
+              "德国厨师刀 刀身长20cm 锋利开刃 切肉切菜。", "藏刀旅游纪念品，未开刃，刀身18厘米。",
               "本店不提供注射类项目，需要注射请到正规医院由医生操作。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
