@@ -26,12 +26,17 @@ _BRAND_CUE = ("同款", "正品", "原版", "大牌", "专柜", "名牌", "防�
 _FACTORY = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}厂(?:出品|版|货)?|原厂|正品|专柜|大牌|名表|名牌|奢侈品")
 
 
+# a brand named by its initial or as "a big brand" (B家经典款, L家, 某大牌, 大牌同款): sellers' way of naming it unnamed
+_BRAND_INITIAL = re.compile(r"(?<![a-z0-9])[a-z]家(?![具居电庭长乡人里])|某(?:大牌|奢侈品牌?|国际大牌|知名品牌)|大牌(?:同款|货|包|表)")
+
+
 def _brand_cue(doc: TextDoc, c: Candidate) -> bool:
     """1比1 / 复刻 / 顶配版 sell replicas only next to a brand, 专柜/正品, or a factory code (vs厂)."""
     ss, se = doc.sentence(c.start, c.end)
     if re.search(r"官方(?!同款)|品牌方|授权", doc.text[ss:se]):
         return False  # the brand's own reissue or top model (经典款复刻回归，官方正品)
-    return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None
+    return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None \
+        or _BRAND_INITIAL.search(doc.text, ss, se) is not None
 
 
 # A 1:1 replica of a gun or a knife copies a weapon's shape, not a brand: prohibited goods, not counterfeit.

@@ -440,3 +440,15 @@ def test_a_books_publisher_is_its_producer() -> None:
 
     assert disc("出版者：青海人民出版社；ISBN 978-7-225-00000-0") == []
     assert disc("装帧：平装") == ["生产者"]
+
+
+@pytest.mark.parametrize("text", ["巴宝莉格纹围巾 B家经典款 羊绒 高版本", "L家 老花 1比1 私", "G家 双G腰带 专柜验不出来",
+                                  "香奈儿CF 顶级版本 原厂皮料", "茅台回收瓶灌装，口感接近原厂"])
+def test_replica_grades_and_brand_initials(text: str) -> None:
+    assert "counterfeit_goods" in _cats(text)
+
+
+@pytest.mark.parametrize("text", ["1比1比例仿真汽车模型，合金材质。", "新款软件升级到高版本，兼容更多机型。",
+                                  "这款是实木家具，a家同款配色。", "香水小样从原装瓶分装，附原瓶照片和购买小票。"])
+def test_replica_words_without_a_brand(text: str) -> None:
+    assert "counterfeit_goods" not in _cats(text)
