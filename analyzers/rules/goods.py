@@ -135,10 +135,13 @@ _LABEL_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标|商标|字样|logo|标志
 # Dyson标 国产平替)
 _NOT_THEIRS = re.compile(r"非官方|非正品|不是正品|并非正品|非原装|国产平替|平替|山寨|仿制|仿的|冒牌|安卓系统|自己厂|本厂生产|工厂直供"
                          r"|非[\u4e00-\u9fffa-z]{1,6}官方产品|与[^。;\n]{1,12}?无关")
-_MARK_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标(?!准|价|题|配|签价|注)|商标|logo|标识|标志|字样)")
+# a mark used without the holder's leave (印米奇图案（实际无授权）): another's mark (Art. 15(2)), not yet passing off
+_UNLICENSED = re.compile(r"未获授权|未经授权|无任何授权|没有授权|无授权|未授权")
+_MARK_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标(?!准|价|题|配|签价|注)|商标|logo|标识|标志|字样|图案|图形|字体|[\u4e00-\u9fff]{2,4}图案)")
 
 
-def borrowed_labels(doc: TextDoc) -> Iterator[Candidate]:
+def borrowed_labels(doc: TextDoc, *, unlicensed: bool = False) -> Iterator[Candidate]:
+    """Another's mark on the shop's own goods; ``unlicensed`` also when the text only says it is used without leave."""
     for c in doc.get("brands"):
         if c.term == "华强北":
             continue
@@ -149,14 +152,20 @@ def borrowed_labels(doc: TextDoc) -> Iterator[Candidate]:
             if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
                 yield c
                 return
-        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and _NOT_THEIRS.search(doc.text, max(0, ss - 30), min(len(doc.text), se + 30)) \
-                and (not doc.quoted(c) or _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start])):
-            yield c
-            return
+        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and (not doc.quoted(c) or _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start])):
+            lo, hi = max(0, ss - 30), min(len(doc.text), se + 30)
+            if _NOT_THEIRS.search(doc.text, lo, hi) or (unlicensed and _UNLICENSED.search(doc.text, lo, hi)):
+                yield c
+                return
 
 
 def check_borrowed_label(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in borrowed_labels(doc):
+        yield Hit(c.start, c.end, confidence=0.8)
+
+
+def check_unlicensed_label(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in borrowed_labels(doc, unlicensed=True):
         yield Hit(c.start, c.end, confidence=0.8)
 
 
@@ -612,7 +621,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-BORROWED-LABEL", category="trademark_misuse", article="15(2)",
         law=("商标法 第五十七条第（一）项",), severity="medium",
-        explanation="未经许可在商品或包装上使用他人注册商标标识", check=check_borrowed_label, scope="text",
+        explanation="未经许可在商品或包装上使用他人注册商标标识", check=check_unlicensed_label, scope="text",
         what="The same finding as CF-BORROWED-LABEL under Art. 15(2): another's registered mark on the shop's own goods.",
         why="第十五条第（二）项：不得未经许可将他人注册商标标识在互联网上使用，造成误导。",
         bad=("自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标。",),
