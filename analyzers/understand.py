@@ -53,6 +53,12 @@ PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")  # a price stated (also DISC-PRODUC
 _BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
 
 
+def _route(href: str) -> str:
+    """A link's page as a path: its hash route for a single-page app's view (#/item/rod), else its path."""
+    parts = urlsplit(href)
+    return parts.fragment.lstrip("!").lower() if parts.fragment.startswith(("/", "!/")) else parts.path.lower()
+
+
 def _lists_products(page: Page, path: str) -> bool:
     """A page at a product URL that lists goods: at least three prices and three links to other product pages
     of the site, and no buy button of its own."""
@@ -60,7 +66,7 @@ def _lists_products(page: Page, path: str) -> bool:
     if len(PRICE.findall(text)) < 3 or _BUY.search(text):
         return False
     own = urlsplit(page.url).netloc
-    items = {urlsplit(lk.href).path.lower() for lk in page.links
+    items = {_route(lk.href) for lk in page.links
              if urlsplit(lk.href).netloc == own and lk.region not in ("nav", "header", "footer")}
     linked = {p for p in items if p != path.split("?")[0] and _PRODUCT_URL.search(p)}
     return len(linked) >= 3 and len(linked) >= len(PRICE.findall(text)) - 1
@@ -72,7 +78,9 @@ def page_kind(page: Page) -> PageKind:
         return "home"
     parts = urlsplit(page.url)
     path = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
-    if path in ("", "/", "/index.html", "/index.htm", "/index.php"):
+    if parts.fragment.startswith(("/", "!/")) and parts.fragment.lstrip("!") not in ("/", ""):
+        path = parts.fragment.lstrip("!").lower()  # a single-page app's view (index.html#/list) is read by its route
+    elif path in ("", "/", "/index.html", "/index.htm", "/index.php"):
         return "home"
     own = [b for b in page.blocks if b.region not in ("nav", "header", "footer")]  # a menu names other pages
     head = normalise_term(" ".join([page.title, *(b.text for b in own[:3] if len(b.text) <= 40)]))
@@ -144,7 +152,9 @@ _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|�
                       # a claim named only to be called false: 所谓“…”, …都是骗局, 多半是噱头, 别信…
                       r"|所谓\s*[“\"「]|(?:都是|均为|均系|多半是|大多是|纯属|全是|其实是)(?:骗局|噱头|假冒|虚构|忽悠|智商税|谣言|套路|骗人)"
                       r"|(?:不要|切勿|千万别|别|请勿|勿)信(?![用息号誉托])|律师提示|发言人(?:回应|表示|称|指出)"
-                      r"|的(?:直接)?(?:跳过|绕道|别买|不要买|赶紧退)")
+                      r"|的(?:直接)?(?:跳过|绕道|别买|不要买|赶紧退)"
+                      # claims named as untrustworthy (任何宣称“治疗颈椎病”的床垫宣传都不可信)
+                      r"|(?:宣称|声称|号称)[^。;\n]{0,30}?(?:都|均|皆)?(?:不可信|不可靠|是虚假|属虚假|不靠谱|不能信)")
 # A block labelled as consumer advice (科普：…, 提醒：…, 经验：…) speaks in that voice throughout; a shop's own
 # 温馨提示 is no such label.
 _WARN_LABEL = re.compile(r"^\s*[【\[]?(?:科普|提醒|消费提醒|消费提示|风险提示|避坑|避坑指南|防骗|律师提示|经验|经验分享|攻略|知识问答|小知识"

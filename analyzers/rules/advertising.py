@@ -32,6 +32,14 @@ _USAGE_BEFORE = re.compile(r"(?:煮|泡|冲|沏|焖|蒸|炖|烤|煎|炒|冷藏|�
 _USAGE_AFTER = re.compile(r"(?:的)?(?:赏味期|食用期|饮用期|使用期|保质|食用方法|饮用方法|使用方法|冲泡方法|食用温度|饮用温度|储存温度|保存方法)")
 
 
+_FIRM_NAME = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:股份有限公司|有限责任公司|有限公司|集团|总厂|研究所|研究院)")
+
+
+# 最好 as "had better" before what to do (花瓶水最好每天更换, 枸杞最好用80℃的水冲泡, 最好不要暴晒): advice, not a claim
+_ADVICE_AFTER = re.compile(r"(?:每天|每日|每周|定期|经常|尽快|尽量|提前|先|在|于|放(?!心)|存放|保存|用(?!的|过|了)[^。;,!?\n]{0,12}?(?:冲|泡|洗|擦|煮|浸|调|稀释|清洁)"
+                           r"|避免|不要|别|勿|选择|选用|搭配|配合|冷藏|冷冻|密封|当天|及时|分次|少量|控制|咨询|遵医嘱|在医生|由专业|请|给|让|带|穿|戴)")
+
+
 # the superlative said as a negation (价格找遍全网不可能比这里更低, 绝对找不到第二家): 广告法 第九条第（三）项
 _NONE_BETTER = re.compile(r"(?:全网|全国|全市|全行业|市面上|整个市场|任何一家|别家)[^。;]{0,12}?(?:不可能|找不到|没有|再也找不到|不会有)"
                           r"[^。;]{0,8}?(?:比[^。;]{0,8}?)?(?:更低|更便宜|更好|还低|还便宜|更优惠)|找不到第二家")
@@ -56,7 +64,8 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         if any(q in doc.text[cs:c.start] for q in _QUESTION):
             continue
         if c.term in _USAGE_TERMS and (_USAGE_BEFORE.search(doc.text, max(cs, c.start - 24), c.start)
-                                       or _USAGE_AFTER.match(doc.text, c.end)):
+                                       or _USAGE_AFTER.match(doc.text, c.end)
+                                       or (c.term == "最好" and _ADVICE_AFTER.match(doc.text, c.end))):
             doc.exempt("false_advertising", *doc.sentence(c.start, c.end))
             continue  # 再煮 1 分钟口感最好, 最佳赏味期: how to use the goods, not a claim over others (SAMR 2023 执法指南)
         if doc.before("aspiration", c) or doc.in_sentence("self_comparison", c) \
@@ -66,6 +75,8 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         if product_name(doc, c) or any(f.start == c.end for f in doc.get("counterfeit")):
             continue  # 顶级原单: part of a replica offer (CF-REPLICA-TERMS)
+        if _FIRM_NAME.match(doc.text, c.end):
+            continue  # 中国第一铅笔有限公司: a firm's registered name (企业名称登记管理规定), not a claim
         yield Hit(c.start, c.end, confidence=0.9 if len(c.term) > 2 else 0.8)
 
 

@@ -50,6 +50,7 @@ _ORIGIN = re.compile(r"产地|原产地|产区|种植基地|养殖基地|来源�
 _NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "other"})  # "other": linked as an item, offers nothing
 
 
+_SERVICE_SOLD = re.compile(r"一日游|[二三四五六七]日游|旅游线路|旅行社|行程安排|门票|演出票|课程|培训班|体验课|酒店|民宿|住宿|包车服务")
 _TRADE = re.compile(r"付款|支付|配送|发货|包邮|运费|快递|下单|购买")
 _SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟")
 
@@ -79,9 +80,12 @@ def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
         if "透露" in own or "保密" in own or "公开" in own or "告知" in own:
             own = _PRODUCER_WITHHELD.sub(" ", own)
         fresh = "fresh" in product_kind(own)
+        service = _SERVICE_SOLD.search(own) is not None
         for item, pattern in PRODUCT_ITEMS.items():
             if pattern.search(own):
                 continue
+            if service and item == "运费":
+                continue  # a tour, a ticket or a course is not shipped: no shipping fee to state
             if item not in _PAGE_ONLY:
                 if item not in in_shared:
                     in_shared[item] = pattern.search(shared) is not None
@@ -113,9 +117,15 @@ def _collects_personal(form: Form) -> bool:
                for f in form.fields)
 
 
+_PURPOSE = re.compile(r"用于|仅用于|只用于|用途|以便|为了")
+
+
 def _has_privacy_notice(p: Page, form: Form) -> bool:
     if p.kind == "privacy" or _PRIVACY_LINK.search(normalise_term(form.text)):
         return True
+    personal = [f for f in form.fields if "personal" in _field_tags(f)]
+    if personal and all(_PURPOSE.search(f.label) for f in personal):
+        return True  # each item says what it is for beside it (手机号（用于登录和接收订单通知）): 个人信息保护法 第十七条
     return any(_PRIVACY_LINK.search(normalise_term(f"{link.text} {link.title} {link.href}")) for link in p.links)
 
 

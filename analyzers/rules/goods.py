@@ -16,6 +16,13 @@ from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, voice
 
+_TREATED_JADE = re.compile(r"酸洗|注胶|充胶|灌胶|染色处理|优化处理|b货|c货|b\+c")
+def _treated_jade(text: str) -> bool:
+    """The stone is said to be treated (酸洗注胶优化处理, B+C货), not that it is untreated (未经酸洗充胶)."""
+    return any(not re.search(r"(?:未经|未|没有|没|无|不|非)[^,。;]{0,2}$", text[max(0, m.start() - 4):m.start()])
+               for m in _TREATED_JADE.finditer(text))
+
+
 _JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
 
@@ -70,8 +77,8 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
             continue
-        if c.term == "a货" and any(j in doc.text for j in _JADE):
-            continue  # 翡翠 A货 is a grade of natural jadeite
+        if c.term == "a货" and any(j in doc.text for j in _JADE) and not _treated_jade(doc.text):
+            continue  # 翡翠 A货 is a grade of natural jadeite (unless the stone is said to be treated: then the A is false)
         if c.tag == "cue" and not _brand_cue(doc, c):
             continue
         spans.append((c.start, c.end))
@@ -95,7 +102,8 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 # and keeps its marks; these cues say the goods are not the brand's.
 _PROVENANCE = re.compile(
     r"(?:无|没有|没带|不带)防伪|防伪(?:码|标|贴|标签)?(?:已|被)?(?:撕|刮|剪|去|抠|磨)(?:掉|了|除)"
-    r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了"
+    r"|(?<!证)(?:实为|实际为|实际上是)(?:仿冒|仿品|假货|高仿)"  # the page's aside (（实为仿冒品）), not 如证实为假货
+    r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了|防伪(?:码|标|贴|标签)?(?:是|都是)?(?:我们|本店)?自己(?:印|做|贴)"
     r"|(?:价格|价钱)?(?:只有|仅为|只要|仅|不到|只是)(?:真品|正品)(?:价格?)?的?[一二三四五六七八九十几0-9]+分之[一二三四五六七八九十几0-9]"
     r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)"
     # the brand's own bottle or tin refilled (瓶子是真瓶…自己灌装, 罐子是原装的（内容为…分装）): passed off as genuine;

@@ -41,6 +41,13 @@ def test_lawful_checkout_form_with_privacy_link_raises_nothing() -> None:
     assert _rules(html) == []
 
 
+def test_fields_that_each_say_what_they_are_for_are_a_notice() -> None:
+    form = ("<html><body><form action='/reg'><p>手机号（用于登录和接收订单通知） <input name='m'></p>"
+            "<button>注册</button></form></body></html>")
+    assert _rules(form) == []
+    assert [r for r, _ in _rules(form.replace("（用于登录和接收订单通知）", ""))] == ["PRIV-NO-POLICY"]
+
+
 def test_cross_border_order_may_ask_the_id_number() -> None:
     html = ORDER.format(extra="<p>跨境商品清关需要，收件人身份证号：<input name='x'></p>",
                         after="<p><a href='/privacy.html'>隐私政策</a></p>")

@@ -452,3 +452,26 @@ def test_replica_grades_and_brand_initials(text: str) -> None:
                                   "这款是实木家具，a家同款配色。", "香水小样从原装瓶分装，附原瓶照片和购买小票。"])
 def test_replica_words_without_a_brand(text: str) -> None:
     assert "counterfeit_goods" not in _cats(text)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("花瓶水最好每天更换一次，并斜剪根部1-2厘米。", "false_advertising"),
+    ("枸杞最好用80℃左右的热水冲泡，避免营养流失。", "false_advertising"),
+    ("生产者：中国第一铅笔有限公司（上海市）", "false_advertising"),
+    ("任何宣称“治疗颈椎病”“降血压”的床垫宣传都不可信，本店也不销售此类商品。", "false_advertising"),
+    ("个人卖家入驻须提交姓名、身份证号码和联系地址，用于平台依法核验身份。", "privacy"),
+    ("缅甸天然翡翠手镯（A货，即未经酸洗充胶处理），附国检证书。", "counterfeit_goods"),
+])
+def test_advice_firm_names_warnings_and_lawful_checks(text: str, category: str) -> None:
+    assert category not in _cats(text)
+
+
+def test_treated_jade_sold_as_a_grade_is_counterfeit() -> None:
+    assert "counterfeit_goods" in _cats("卖A货翡翠？不，是B+C货，注胶染色，看起来跟A货一样，按A货价卖")
+
+
+def test_a_mark_declared_on_one_page_names_the_goods_on_another() -> None:
+    home_page = home("“至尊鲤”为本公司注册商标（第45120376号），并非对产品品质的评价。")
+    item = page(HOME + "item/rod.html", "至尊鲤 碳素台钓竿 4.5米 ¥358.00", "运费：包邮 顺丰快递 全国", kind="product")
+    assert "AD-ABSOLUTE-TERM" not in {f.rule_id for f in analyze_site([home_page, item], REGISTRY)}
+    assert "AD-ABSOLUTE-TERM" in {f.rule_id for f in analyze_site([home("欢迎"), item], REGISTRY)}
