@@ -23,7 +23,7 @@ from analyzers.merge import fold_statements, merge_statements
 from analyzers.model import Finding, Location, Page, RegistryRecord, normalise_key
 from analyzers.normalise import normalise_term
 from analyzers.rules import BY_ID, Hit, Rule, Site
-from analyzers.rules.common import return_exempt
+from analyzers.rules.common import declared_names, return_exempt
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, voice
 from errors import ConfigError
@@ -390,6 +390,10 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
         page_found, text, prepared[page.url] = done if done is not None else (*_page_findings(page, registry, opts, sid), {})
         found.extend(page_found)
         texts[page.url] = text
+    names = set().union(*(declared_names(t) for t in texts.values())) if texts else set()
+    if names:  # a registered mark declared on one page (the home view) names the goods on the others too
+        found = [f for f in found if not (f.rule_id == "AD-ABSOLUTE-TERM"
+                                          and any(f.match and normalise_term(f.match) in n and n in normalise_term(f.excerpt) for n in names))]
     site = Site(tuple(ordered), registry, texts, unregistered, prepared)
     kinds = {p.url: page_kind(p) for p in ordered}
     for rule in _active(opts, "site"):

@@ -296,7 +296,7 @@ QUOTE_FLOOR = 0.3
 
 
 # A delivery line (couriers, how and where the goods are sent) is not a claim, a term or an offer of banned goods.
-_LOGISTICS = re.compile(r"顺丰(?:速运|快递)?|中通|圆通|申通|韵达|极兔|德邦|ems|邮政(?:快递|包裹)?|京东物流|菜鸟|闪送|同城(?:配送|送达|急送)?|"
+_LOGISTICS = re.compile(r"本店|我们|冷藏(?:电动)?车?|电动车|保温箱|专车|专人|急送|派送|或|由|采用|当日|次日|送达|顺丰(?:速运|快递)?|中通|圆通|申通|韵达|极兔|德邦|ems|邮政(?:快递|包裹)?|京东物流|菜鸟|闪送|同城(?:配送|送达|急送)?|"
                         r"快递|物流|配送|发货|包邮|冷链|自提|送货上门|可选|市区|全国|[省市县区]内?|[\s/、,，:：;；()（）]|西宁|青海|次日达|当日达")
 
 

@@ -28,7 +28,7 @@ __all__ = ["Normalised", "normalise", "normalise_term", "HAN"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
-ZERO_WIDTH = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f" \
+ZERO_WIDTH = "\ufe0e\ufe0f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f" \
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 
 # Look-alikes used to dodge keyword filters. Latin look-alikes map to ASCII (then lower case).
@@ -110,6 +110,17 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str]]:
                 one[cp] = mapped
         else:
             multi[ch] = mapped
+    # pinyin with its tone marks (mí yào, bù tuì) read without them, as the phrases' readings are written
+    for marked, plain in (("āáǎà", "a"), ("ēéěè", "e"), ("īíǐì", "i"), ("ōóǒò", "o"), ("ūúǔù", "u"), ("ǖǘǚǜü", "v")):
+        for ch in marked:
+            one[ord(ch)] = plain
+            one[ord(ch.upper())] = plain
+    # squared, negative circled and negative squared Latin letters (🄰, 🅐, 🅰️货 = A货) read as the letter; not O,
+    # which decorates like a circle (迪🅾️奥 keeps 🅾️ a separator between two Han characters)
+    for base in (0x1F130, 0x1F150, 0x1F170):
+        for i in range(26):
+            if i != ord("o") - ord("a"):
+                one[base + i] = chr(ord("a") + i)
     # Keep the pattern small: only characters that realistically occur (BMP).
     chars = "".join(re.escape(c) for c in sorted(multi) if ord(c) < 0x10000)
     pattern = re.compile(f"[{chars}]+") if chars else re.compile(r"(?!x)x")
@@ -256,6 +267,7 @@ def _normalise(text: str) -> Normalised:
 # ---- stage 3: pinyin written for some characters of a stock phrase (最zhong解释权, qi天无li由) -------------
 _MIXED = re.compile(rf"[{HAN}] ?[a-z]|[a-z] ?[{HAN}]")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_SPELT_APART = re.compile(r"(?<![a-z])[a-z]{1,6} [a-z]{1,6} [a-z]{1,6}(?![a-z])")
 
 
 @lru_cache(maxsize=1)
@@ -284,7 +296,7 @@ def _pinyin_phrases() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
 
 
 def _fold_pinyin(text: str) -> tuple[str, _Segments]:
-    if _MIXED.search(text) is None:
+    if _MIXED.search(text) is None and _SPELT_APART.search(text) is None:
         return text, _NO_SEGMENTS
     pattern, names, syllables = _pinyin_phrases()
     if not any(w in syllables for w in _LATIN_WORD.findall(text)):
@@ -292,12 +304,15 @@ def _fold_pinyin(text: str) -> tuple[str, _Segments]:
 
     def repl(m: re.Match[str]) -> str:
         got, a, b = m.group(), m.start(), m.end()
-        if not any("a" <= c <= "z" for c in got) or not re.search(f"[{HAN}]", got):
-            return got  # the phrase as written, or all in pinyin (which may be any words)
+        if not any("a" <= c <= "z" for c in got):
+            return got  # the phrase as written
+        phrase = names[m.lastgroup or ""]
+        if not re.search(f"[{HAN}]", got) and (len(phrase) < 3 or got.count(" ") < len(phrase) - 1):
+            return got  # all in pinyin: two syllables may be any words; three or more spelt apart (bu tui bu huan) are not
         if (got[0].isascii() and a and text[a - 1].isascii() and text[a - 1].isalpha()) \
                 or (got[-1].isascii() and b < len(text) and text[b].isascii() and text[b].isalpha()):
             return got  # the syllable is part of a longer Latin word
-        return names[m.lastgroup or ""]
+        return phrase
 
     return _rewrite(text, pattern, repl)
 

@@ -43,10 +43,11 @@ _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "�
                            "不可思议", "不二", "不二之选", "勿忘"})
 # Verbs of refusal or warning whose scope runs over a whole list in their clause
 # (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
-_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
+_SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|不做|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
                         r"|禁止|冒用|假冒我|谨慎|举报|打击")
 _ALSO_NOT = ("也不", "亦不", "更不", "也绝不")
 _SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")
+_HONOURS_AFTER = ("等称号", "等荣誉", "等奖项", "等殊荣", "等多项", "等大奖")  # the shop's own titles listed, not words talked of
 _LISTING_AFTER = ("等", "之类", "一词", "字样", "这类", "这样", "字眼", "用语", "词")
 
 
@@ -225,8 +226,26 @@ class TextDoc:
             return False
         if close == "》":
             return True
-        after = t[j + 1:j + 5]
-        if after.startswith(_LISTING_AFTER):
+        # a list of quoted words (“全网最低”“销量第一”等用语): past the other items to the word that closes the list
+        k = j + 1
+        for _ in range(8):
+            if k < se and t[k] in "、,，和及与或" and k + 1 < se and t[k + 1] in _OPEN:
+                k += 1
+            if k < se and t[k] in _OPEN:
+                nxt = t.find(_OPEN[t[k]], k + 1, se)
+                if nxt < 0:
+                    break
+                k = nxt + 1
+                continue
+            if k < se and t[k] == '"':
+                nxt = t.find('"', k + 1, se)
+                if nxt < 0:
+                    break
+                k = nxt + 1
+                continue
+            break
+        after = t[k:k + 4]
+        if after.startswith(_LISTING_AFTER) and not after.startswith(_HONOURS_AFTER):
             return True
         return self.negated((cs_, ce_), window=8) or self.compliance((cs_, ce_))
 

@@ -53,6 +53,12 @@ PRICE = re.compile(r"[¥￥]\s*\d|\d\s*元")  # a price stated (also DISC-PRODUC
 _BUY = re.compile(r"加入购物车|立即购买|马上抢|立即抢购|立即下单|add to cart|buy now")
 
 
+def _route(href: str) -> str:
+    """A link's page as a path: its hash route for a single-page app's view (#/item/rod), else its path."""
+    parts = urlsplit(href)
+    return parts.fragment.lstrip("!").lower() if parts.fragment.startswith(("/", "!/")) else parts.path.lower()
+
+
 def _lists_products(page: Page, path: str) -> bool:
     """A page at a product URL that lists goods: at least three prices and three links to other product pages
     of the site, and no buy button of its own."""
@@ -60,7 +66,7 @@ def _lists_products(page: Page, path: str) -> bool:
     if len(PRICE.findall(text)) < 3 or _BUY.search(text):
         return False
     own = urlsplit(page.url).netloc
-    items = {urlsplit(lk.href).path.lower() for lk in page.links
+    items = {_route(lk.href) for lk in page.links
              if urlsplit(lk.href).netloc == own and lk.region not in ("nav", "header", "footer")}
     linked = {p for p in items if p != path.split("?")[0] and _PRODUCT_URL.search(p)}
     return len(linked) >= 3 and len(linked) >= len(PRICE.findall(text)) - 1
@@ -72,7 +78,9 @@ def page_kind(page: Page) -> PageKind:
         return "home"
     parts = urlsplit(page.url)
     path = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
-    if path in ("", "/", "/index.html", "/index.htm", "/index.php"):
+    if parts.fragment.startswith(("/", "!/")) and parts.fragment.lstrip("!") not in ("/", ""):
+        path = parts.fragment.lstrip("!").lower()  # a single-page app's view (index.html#/list) is read by its route
+    elif path in ("", "/", "/index.html", "/index.htm", "/index.php"):
         return "home"
     own = [b for b in page.blocks if b.region not in ("nav", "header", "footer")]  # a menu names other pages
     head = normalise_term(" ".join([page.title, *(b.text for b in own[:3] if len(b.text) <= 40)]))
@@ -124,6 +132,10 @@ _NEWS = re.compile(r"据[^,。;\n]{0,12}?(?:报道|消息|通报)|记者|日前|
                    r"|执法人员|已下架|下架并|移送(?:市场监管|公安|司法|执法)|予以(?:下架|删除|处罚|封店|关店)|(?:一|两|三|多|部分|个别)家(?:店铺|网店|商家)|(?:监管|执法)部门[^。;\n]{0,16}?(?:发现|检查|抽检|监测)|某(?:网店|商家|店铺|电商|主播|微商|团伙|直播间|博主|平台)"
                    # a body's bulletin (…支队通报：, 发布通报) and a shop named as the one summoned or fined
                    r"|^[^。;\n]{0,20}?(?:发布|发出)?通报\s*:|发布(?:了)?(?:一则)?通报"
+                   # a headline of a case dealt with (西宁查处一起网售“高仿”耳机案)
+                   r"|(?:查处|查办|侦破|破获|审结)(?:了)?(?:一起|一批|多起|两起|三起|\d+起)"
+                   # a body publishing its spot checks (国家市场监督管理总局通报燃气灶产品质量抽查结果)
+                   r"|(?:总局|管理局|监管局|委员会|部|厅)(?:发布|公布)?通报(?!表扬|嘉奖)[^。;\n]{0,20}?(?:抽查|抽检|检查|监测|结果|情况)"
                    r"|被(?:消协|消保委|消委会|市场监管(?:局|部门)?|监管部门|工商(?:局|部门)?|网信办)[^。;\n]{0,4}?(?:约谈|处罚|罚款|查处|立案|通报|责令)")
 _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|大家|各位)|消费者(?:要|应|需|务必)?(?:警惕|谨防|提防|注意|留意|当心)"
                       r"|(?:警惕|谨防|提防|当心|小心)[^。;\n]{0,20}?(?:骗局|陷阱|套路|上当|受骗|诈骗|传销|假货)"
@@ -140,7 +152,9 @@ _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|�
                       # a claim named only to be called false: 所谓“…”, …都是骗局, 多半是噱头, 别信…
                       r"|所谓\s*[“\"「]|(?:都是|均为|均系|多半是|大多是|纯属|全是|其实是)(?:骗局|噱头|假冒|虚构|忽悠|智商税|谣言|套路|骗人)"
                       r"|(?:不要|切勿|千万别|别|请勿|勿)信(?![用息号誉托])|律师提示|发言人(?:回应|表示|称|指出)"
-                      r"|的(?:直接)?(?:跳过|绕道|别买|不要买|赶紧退)")
+                      r"|的(?:直接)?(?:跳过|绕道|别买|不要买|赶紧退)"
+                      # claims named as untrustworthy (任何宣称“治疗颈椎病”的床垫宣传都不可信)
+                      r"|(?:宣称|声称|号称)[^。;\n]{0,30}?(?:都|均|皆)?(?:不可信|不可靠|是虚假|属虚假|不靠谱|不能信)")
 # A block labelled as consumer advice (科普：…, 提醒：…, 经验：…) speaks in that voice throughout; a shop's own
 # 温馨提示 is no such label.
 _WARN_LABEL = re.compile(r"^\s*[【\[]?(?:科普|提醒|消费提醒|消费提示|风险提示|避坑|避坑指南|防骗|律师提示|经验|经验分享|攻略|知识问答|小知识"

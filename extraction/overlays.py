@@ -59,8 +59,37 @@ def shown_elements(doc: Any, scripts: list[str], paths: dict[Any, str]) -> tuple
         el = found[0]
         text = norm(" ".join(el.itertext()))[:300]
         if text:
-            out.append(Overlay(element_id=element_id, text=text, closable=_closable(el), path=paths.get(el, "")))
+            recurs = _AD_WORDS.search(text) is not None and _reshown(code, element_id)
+            out.append(Overlay(element_id=element_id, text=text, closable=False if recurs else _closable(el),
+                               path=paths.get(el, ""), defeat="recurs" if recurs else ""))
     return tuple(out)
+
+
+# hidden, then shown again by a timer (f.style.display='none'; setTimeout(function(){f.style.display='block'}, 5000)):
+# closing the layer only schedules it back
+_RESHOWN = re.compile(r"""display\s*=\s*['"]none['"]\s*;?\s*set(?:Timeout|Interval)\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?"""
+                      r"""[^}]{0,160}?(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
+
+
+_SHOW_FN = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{([^{}]{0,400})\}")
+
+
+def _reshown(code: str, element_id: str) -> bool:
+    code = code[:200_000]
+    for m in _RESHOWN.finditer(code):
+        refs = list(_SHOWN_ID.finditer(code, max(0, m.start() - 400), m.start()))
+        if refs and next(g for g in refs[-1].groups() if g) == element_id:
+            return True
+    # a function that shows it (function showAd(){…getElementById('ad').style.display='block'}) called by a
+    # repeating timer, or by a timer the close handler sets (…display='none';setTimeout(showAd,6000))
+    for fn in _SHOW_FN.finditer(code):
+        name, body = fn.group(1), fn.group(2)
+        if not _SHOWS.search(body) or not any(next(g for g in r.groups() if g) == element_id for r in _SHOWN_ID.finditer(body)):
+            continue
+        if re.search(rf"setInterval\s*\(\s*{re.escape(name)}\b", code) or re.search(
+                rf"""display\s*=\s*['"]none['"]\s*;?\s*setTimeout\s*\(\s*{re.escape(name)}\b""", code):
+            return True
+    return False
 
 
 # A layer the script builds itself (createElement … innerHTML = '<h2>限时秒杀…</h2>' … appendChild) in a function

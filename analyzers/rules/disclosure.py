@@ -20,20 +20,27 @@ PRODUCT_ITEMS: dict[str, re.Pattern[str]] = {
                       r"|创作者|传承人|屠宰企业|加工厂|生产许可证|sc\d{14}|manufacturer|producer|made by"
                       # a book's producer is its publisher (出版管理条例: 出版者 and ISBN on every publication)
                       r"|出版者|出版社|出版单位|isbn\s*97[89]"),
-    "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping"),
+    # goods handed over rather than posted (a car, furniture) name their fee as 交付/送车/托运/安装费用
+    "运费": re.compile(r"运费|邮费|包邮|免邮|快递费|配送费|shipping|(?:交付|送车|送货|托运|上门)(?:费用|费)|免费送(?:货|车)?上门"),
     # digital goods are delivered too: 交付方式, 激活码发送, 在线下载/观看, 邮件发送 (电子商务法 第五十一条)
     "配送方式": re.compile(r"快递|物流|配送方式|送货上门|自提|顺丰|圆通|中通|申通|韵达|ems|邮政|同城配送|发货方式|delivery"
-                        r"|交付方式|交付形式|发送激活码|激活码发送|在线下载|在线观看|在线开通|即时开通|邮件发送|网盘发送|电子交付"),
+                        r"|交付方式|交付形式|送车上门|托运|当面交付|到店(?:自提|提车|提货)|发送激活码|激活码发送|在线下载|在线观看|在线开通|即时开通|邮件发送|网盘发送|电子交付"),
     # a range named in any wording: 配送方式/范围, 配送方式及范围, 仅配送西宁市…, 中通快递，全国
     "配送范围": re.compile(r"(?:配送|发货|送货|派送|寄送|邮寄|快递)(?:方式)?(?:/|及|和|与|、|以及)?(?:范围|区域|地区)|可配送|可送达"
                         r"|仅(?:限)?(?:配送|发货|送达|寄往|发往|同城)|不发货|偏远地区|港澳台|除(?:新疆|西藏)|中国大陆|大陆地区"
-                        r"|(?:快递|配送|发货|包邮|送达|物流|邮寄|冷链|冷运)[^\n。;]{0,8}?全国|全国[^\n。;]{0,6}?(?:包邮|配送|可达|发货|范围|送达|通发)"),
+                        r"|(?:快递|配送|发货|包邮|送达|物流|邮寄|冷链|冷运)[^\n。;]{0,8}?全国|全国[^\n。;]{0,6}?(?:包邮|配送|可达|发货|范围|送达|通发)"
+                        # handed over in a named area or place: 西宁市区免费送车上门, 暂不支持省外交付, 在…交付中心当面交付
+                        r"|(?:市区|城区|省内|省外|市内|县内|本市|同城)[^\n。;]{0,8}?(?:交付|送车|送货|上门|配送|发货|送达)"
+                        r"|(?:交付中心|门店|店内|仓库)[^\n。;]{0,6}?(?:当面|现场)?(?:交付|提车|提货|自提)"),
     "支付方式": re.compile(r"支付方式|付款方式|支付宝|微信支付|银联|货到付款|在线支付|网银|信用卡|花呗|payment"),
     "退换货方式": re.compile(r"退换货|退货|换货|退款|售后|无理由"),
 }
 # a price withheld (价格请咨询客服, 询价, 面议) is no price (Art. 11(3); 明码标价和禁止价格欺诈规定 第五条)
 _PRICE_WITHHELD = re.compile(r"(?:价格|售价|单价|报价)[:\s]*(?:请|需)?(?:咨询|联系|私聊|私信|询问|面议|电议|议价)[^\n。;]{0,6}"
                              r"|询价|价格面议|面议")
+# a producer named as withheld (代工厂（不便透露）, 生产厂家：保密) is no producer (产品质量法 第二十七条)
+_PRODUCER_WITHHELD = re.compile(r"(?:生产者|生产商|生产厂家|生产企业|厂家|厂名|制造商|代工厂|加工厂)[:\s()（）]*"
+                                r"(?:代工厂|工厂)?[\s()（）]*(?:不便透露|保密|不公开|暂不公开|不予公开|不透露|恕不告知)")
 _PAGE_ONLY = ("价格", "生产者", "运费")  # must be on the product page itself; the rest may be on a help/terms page
 
 
@@ -43,6 +50,7 @@ _ORIGIN = re.compile(r"产地|原产地|产区|种植基地|养殖基地|来源�
 _NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "other"})  # "other": linked as an item, offers nothing
 
 
+_SERVICE_SOLD = re.compile(r"一日游|[二三四五六七]日游|旅游线路|旅行社|行程安排|门票|演出票|课程|培训班|体验课|酒店|民宿|住宿|包车服务")
 _TRADE = re.compile(r"付款|支付|配送|发货|包邮|运费|快递|下单|购买")
 _SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟")
 
@@ -69,10 +77,15 @@ def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
         own = s.text(p)
         if "议" in own or "询" in own or "咨询" in own:
             own = _PRICE_WITHHELD.sub(" ", own)
+        if "透露" in own or "保密" in own or "公开" in own or "告知" in own:
+            own = _PRODUCER_WITHHELD.sub(" ", own)
         fresh = "fresh" in product_kind(own)
+        service = _SERVICE_SOLD.search(own) is not None
         for item, pattern in PRODUCT_ITEMS.items():
             if pattern.search(own):
                 continue
+            if service and item == "运费":
+                continue  # a tour, a ticket or a course is not shipped: no shipping fee to state
             if item not in _PAGE_ONLY:
                 if item not in in_shared:
                     in_shared[item] = pattern.search(shared) is not None
@@ -104,9 +117,15 @@ def _collects_personal(form: Form) -> bool:
                for f in form.fields)
 
 
+_PURPOSE = re.compile(r"用于|仅用于|只用于|用途|以便|为了")
+
+
 def _has_privacy_notice(p: Page, form: Form) -> bool:
     if p.kind == "privacy" or _PRIVACY_LINK.search(normalise_term(form.text)):
         return True
+    personal = [f for f in form.fields if "personal" in _field_tags(f)]
+    if personal and all(_PURPOSE.search(f.label) for f in personal):
+        return True  # each item says what it is for beside it (手机号（用于登录和接收订单通知）): 个人信息保护法 第十七条
     return any(_PRIVACY_LINK.search(normalise_term(f"{link.text} {link.title} {link.href}")) for link in p.links)
 
 

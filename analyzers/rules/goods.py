@@ -16,6 +16,13 @@ from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, voice
 
+_TREATED_JADE = re.compile(r"酸洗|注胶|充胶|灌胶|染色处理|优化处理|b货|c货|b\+c")
+def _treated_jade(text: str) -> bool:
+    """The stone is said to be treated (酸洗注胶优化处理, B+C货), not that it is untreated (未经酸洗充胶)."""
+    return any(not re.search(r"(?:未经|未|没有|没|无|不|非)[^,。;]{0,2}$", text[max(0, m.start() - 4):m.start()])
+               for m in _TREATED_JADE.finditer(text))
+
+
 _JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
 
@@ -26,12 +33,17 @@ _BRAND_CUE = ("同款", "正品", "原版", "大牌", "专柜", "名牌", "防�
 _FACTORY = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}厂(?:出品|版|货)?|原厂|正品|专柜|大牌|名表|名牌|奢侈品")
 
 
+# a brand named by its initial or as "a big brand" (B家经典款, L家, 某大牌, 大牌同款): sellers' way of naming it unnamed
+_BRAND_INITIAL = re.compile(r"(?<![a-z0-9])[a-z]家(?![具居电庭长乡人里])|某(?:大牌|奢侈品牌?|国际大牌|知名品牌)|大牌(?:同款|货|包|表)")
+
+
 def _brand_cue(doc: TextDoc, c: Candidate) -> bool:
     """1比1 / 复刻 / 顶配版 sell replicas only next to a brand, 专柜/正品, or a factory code (vs厂)."""
     ss, se = doc.sentence(c.start, c.end)
     if re.search(r"官方(?!同款)|品牌方|授权", doc.text[ss:se]):
         return False  # the brand's own reissue or top model (经典款复刻回归，官方正品)
-    return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None
+    return doc.has("brands", ss, se) or _FACTORY.search(doc.text, ss, se) is not None \
+        or _BRAND_INITIAL.search(doc.text, ss, se) is not None
 
 
 # A 1:1 replica of a gun or a knife copies a weapon's shape, not a brand: prohibited goods, not counterfeit.
@@ -40,7 +52,7 @@ _WEAPON_GOODS = re.compile(r"枪|弩|军刺|匕首|刀具|手雷|弹夹|弹匣")
 
 # a replica word in quotes that the sentence then denies, retracts or tells of as harm (您问的“1:1复刻”我们家没有;
 # 是不是“莆田货”，不是！; 这个“原单”两个字我收回; 被“高仿”坑过): the word is talked of, not offered
-_DENIED_AFTER = re.compile(r"没有|没得|不会卖|不卖|不做|(?<![但却])不是|并非|不存在|收回|说错|坑|骗|假的|别信|不要信|侵权")
+_DENIED_AFTER = re.compile(r"没有|没得|没关系|无关|不沾边|不搭边|扯不上|不会卖|不卖|不做|(?<![但却])不是|并非|不存在|收回|说错|坑|骗|假的|别信|不要信|侵权")
 _TALKED_OF = re.compile(r"问的|是不是|所谓|什么|说是|叫做?|被$")
 
 
@@ -65,8 +77,8 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue
         if _WEAPON_GOODS.search(doc.text, ss, se) and not doc.has("brands", ss, se):
             continue
-        if c.term == "a货" and any(j in doc.text for j in _JADE):
-            continue  # 翡翠 A货 is a grade of natural jadeite
+        if c.term == "a货" and any(j in doc.text for j in _JADE) and not _treated_jade(doc.text):
+            continue  # 翡翠 A货 is a grade of natural jadeite (unless the stone is said to be treated: then the A is false)
         if c.tag == "cue" and not _brand_cue(doc, c):
             continue
         spans.append((c.start, c.end))
@@ -90,9 +102,15 @@ def check_counterfeit(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 # and keeps its marks; these cues say the goods are not the brand's.
 _PROVENANCE = re.compile(
     r"(?:无|没有|没带|不带)防伪|防伪(?:码|标|贴|标签)?(?:已|被)?(?:撕|刮|剪|去|抠|磨)(?:掉|了|除)"
-    r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了"
+    r"|(?<!证)(?:实为|实际为|实际上是)(?:仿冒|仿品|假货|高仿)"  # the page's aside (（实为仿冒品）), not 如证实为假货
+    r"|序列号(?:已|被|都)?(?:处理|磨|抹|去掉|改|刷)|不保真|保真不了|防伪(?:码|标|贴|标签)?(?:是|都是)?(?:我们|本店)?自己(?:印|做|贴)"
     r"|(?:价格|价钱)?(?:只有|仅为|只要|仅|不到|只是)(?:真品|正品)(?:价格?)?的?[一二三四五六七八九十几0-9]+分之[一二三四五六七八九十几0-9]"
-    r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)")
+    r"|(?:和|跟|与)正版一样[^,。;]{0,8}?(?:没有|没|无)授权|(?:没有|没|无|未经|未获)授权[^,。;]{0,6}?(?:仿制|复制|照搬|直接复制|印)"
+    # the brand's own bottle or tin refilled (瓶子是真瓶…自己灌装, 罐子是原装的（内容为…分装）): passed off as genuine;
+    # decanting from the genuine bottle (从原装瓶分装 5ml) is not
+    r"|(?<![从由自])(?:真瓶|原瓶|回收瓶|原装瓶|正品瓶|原装罐|(?:瓶子|罐子|盒子|包装)(?:是|都是|用的是)?(?:原装|真的|正品|回收)的?)"
+    r"(?!照片|图|实拍|小票|视频)[^。;\n]{0,24}?(?:灌装|分装|装的是|灌的|内容为|里面是)"
+    r"|(?:自己|自行|我们|本店)(?:灌装|灌的|分装)[^。;\n]{0,16}?(?:真瓶|原瓶|原装瓶|回收瓶|正品瓶)")
 _PROVENANCE_WEAK = re.compile(r"(?:没有?|不)走[^,。;]{0,4}?渠道|非(?:官方|正规|品牌)渠道|不是正规渠道")
 _PROVENANCE_WITH = re.compile(r"(?:包装|配方|logo|标)[^,。;]{0,3}?(?:也)?(?:一样|一模一样|相同)|半价|一半|分之一|不保|印(?:的是|着|有)")
 _BRANDED = re.compile(r"大牌|名牌|奢侈品|正品|正版|专柜|官方|品牌")
@@ -121,20 +139,41 @@ _LABEL_VERB = re.compile(r"(?:用|印|贴|套|仿)(?:的是|了|着|有|上)?['\
 _LABEL_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标|商标|字样|logo|标志|包装|瓶贴|标签|瓶子|盒子)")
 
 
-def borrowed_labels(doc: TextDoc) -> Iterator[Candidate]:
+# the goods said not to be the brand's while they bear its mark (印有"SUPREME"标识…非官方, 也有苹果的标…安卓系统,
+# Dyson标 国产平替)
+_NOT_THEIRS = re.compile(r"非官方|非正品|不是正品|并非正品|非原装|国产平替|平替|山寨|仿制|仿的|冒牌|安卓系统|自己厂|本厂生产|工厂直供"
+                         r"|非[\u4e00-\u9fffa-z]{1,6}官方产品|与[^。;\n]{1,12}?无关")
+# a mark used without the holder's leave (印米奇图案（实际无授权）): another's mark (Art. 15(2)), not yet passing off
+_UNLICENSED = re.compile(r"未获授权|未经授权|无任何授权|没有授权|无授权|未授权")
+_MARK_NOUN = re.compile(r"^['\"”’]?(?:的)?(?:标(?!准|价|题|配|签价|注)|商标|logo|标识|标志|字样|图案|图形|字体|[\u4e00-\u9fff]{2,4}图案)")
+
+
+def borrowed_labels(doc: TextDoc, *, unlicensed: bool = False) -> Iterator[Candidate]:
+    """Another's mark on the shop's own goods; ``unlicensed`` also when the text only says it is used without leave."""
     for c in doc.get("brands"):
         if c.term == "华强北":
             continue
         ss, se = doc.sentence(c.start, c.end)
-        if not _OWN_MAKE.search(doc.text, ss, se) or doc.negated(c) or doc.compliance(c):
+        if doc.negated(c) or doc.compliance(c):
             continue
-        if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
-            yield c
-            return
+        if _OWN_MAKE.search(doc.text, ss, se):
+            if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
+                yield c
+                return
+        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and (not doc.quoted(c) or _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start])):
+            lo, hi = max(0, ss - 30), min(len(doc.text), se + 30)
+            if _NOT_THEIRS.search(doc.text, lo, hi) or (unlicensed and _UNLICENSED.search(doc.text, lo, hi)):
+                yield c
+                return
 
 
 def check_borrowed_label(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in borrowed_labels(doc):
+        yield Hit(c.start, c.end, confidence=0.8)
+
+
+def check_unlicensed_label(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
+    for c in borrowed_labels(doc, unlicensed=True):
         yield Hit(c.start, c.end, confidence=0.8)
 
 
@@ -305,7 +344,36 @@ _LICENSABLE = r"(?:医疗器械|助听器|血糖仪|呼吸机|制氧机|隐形�
 _NEED_NONE = r"(?:不用|无需|不需要?|免|不要|没有|不必)(?:走|办|提供|上传|出示|审核|任何)?[^。;,\n]{0,10}?"
 _NO_LICENCE = re.compile(_LICENSABLE + r"[^。;\n]{0,30}?" + _NEED_NONE + r"(?:注册证|备案|手续|资质|执照|许可证?|批文|准字号|审定|登记证?)"
                          r"|" + _LICENSABLE + r"[^。;\n]{0,30}?(?:不要|不用|无需|不需要)证(?![明书])"
-                         r"|" + _NEED_NONE + r"(?:医疗器械注册|医疗资质|行医资质|医师资格|兽药批准|农药登记|品种审定)(?:证|手续)?")
+                         r"|" + _NEED_NONE + r"(?:医疗器械注册|医疗资质|行医资质|医师资格|兽药批准|农药登记|品种审定)(?:证|手续)?"
+                         # an injection given outside a medical institution (医疗美容服务管理办法 第二条、第十一条):
+                         # 注射…无需去医院, 不用医生面诊; a beautician injecting (美容师手工注射)
+                         r"|(?:注射|打针|针剂|玻尿酸|肉毒|水光针|溶脂针|瘦脸针)[^。;\n]{0,20}?(?:无需|不用|不必|不需要?|免)(?:去|到|跑)?"
+                         r"(?:医院|医生|医师|面诊)"
+                         r"|(?:美容师|技师|店员|老板娘|纹绣师|美甲师)(?:亲自|手工|现场|上门)?(?:注射|打针|打水光|打玻尿酸|打肉毒|打瘦脸针)")
+
+
+# A knife controlled by its features (管制刀具认定标准, 公通字〔2007〕2号: a pointed blade over 150 mm), described as a
+# weapon — sharpened, for self-defence or fighting — whatever it is called (刀刃长度18公分，开了刃，可以用来防身)
+_BLADE_LEN = re.compile(r"(?:刀刃|刃长|刀身|刀长|刃部|刀片)(?:长度?)?[:\s约为有达]*([1-9]\d(?:\.\d)?)\s*(?:cm|厘米|公分)"
+                        r"|(?:刀刃|刃长|刀身|刃部)(?:长度?)?[:\s约为有达]*([1-9]\d{2})\s*(?:mm|毫米)")
+_AS_WEAPON = re.compile(r"开刃|开了刃|开过刃|防身|格斗|战术|搏击|近身|直刀|军刀|猎刀|砍刀|开山刀|刺刀|野战")
+_BLUNT = re.compile(r"(?:未|不|没|无|没有)开(?:刃|锋)|无刃|钝刃|仿真道具")
+_HOUSEHOLD_BLADE = re.compile(r"菜刀|厨师刀|厨房|切菜|切肉|切片刀|砍骨|水果刀|面包刀|寿司|料理|剪刀|美工|裁纸|剃须|园艺|修枝|割草|藏刀(?:工艺|摆件)")
+
+
+def _controlled_knife(doc: TextDoc) -> Iterator[Hit]:
+    for m in _BLADE_LEN.finditer(doc.text):
+        cm = float(m.group(1)) if m.group(1) else float(m.group(2)) / 10
+        ss, se = doc.sentence(m.start(), m.end())
+        lo, hi = max(0, ss - 40), min(len(doc.text), se + 40)
+        if cm < 15 or not _AS_WEAPON.search(doc.text, lo, hi) or _HOUSEHOLD_BLADE.search(doc.text, lo, hi) \
+                or _BLUNT.search(doc.text, lo, hi):
+            continue
+        if doc.negated((m.start(), m.end())) or doc.compliance((m.start(), m.end())) \
+                or any(w in doc.text[ss:se] for w in _BAN_WORDS):
+            continue
+        yield Hit(m.start(), m.end(), confidence=0.75, detail=f"（{_KINDS['weapon']}：刃长超过15厘米的开刃刀具）")
+        return
 
 
 def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -316,6 +384,8 @@ def check_prohibited(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), confidence=0.75, detail="（须经注册、许可或具备资质的商品、服务，自述无需）")
             break
     yield from _covert(doc)
+    if "刀" in doc.text or "刃" in doc.text:
+        yield from _controlled_knife(doc)
     toy = "枪" in doc.text and toy_gun(doc.text)
     if toy:
         doc.exempt("prohibited_goods", 0, len(doc.text))
@@ -559,7 +629,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="TM-BORROWED-LABEL", category="trademark_misuse", article="15(2)",
         law=("商标法 第五十七条第（一）项",), severity="medium",
-        explanation="未经许可在商品或包装上使用他人注册商标标识", check=check_borrowed_label, scope="text",
+        explanation="未经许可在商品或包装上使用他人注册商标标识", check=check_unlicensed_label, scope="text",
         what="The same finding as CF-BORROWED-LABEL under Art. 15(2): another's registered mark on the shop's own goods.",
         why="第十五条第（二）项：不得未经许可将他人注册商标标识在互联网上使用，造成误导。",
         bad=("自家作坊灌装的辣椒酱，瓶贴用的是老干妈的标。",),
@@ -588,15 +658,18 @@ RULES: tuple[Rule, ...] = (
              "百草枯原液 除草灭根 一瓶包邮。", "大号捕兽夹 加粗弹簧 放山里一晚上就有收获。", "大地红鞭炮 礼花弹 网上下单 快递到家。",
              "阿莫西林胶囊 不用上传处方 直接拍。",
              "助听器按普通配件卖，不用走医疗器械注册那一套手续。", "玻尿酸 私人上门注射 无需医疗资质。",
+             "店内美容师手工注射玻尿酸，无需去医院，午休即可完成。",
              "正品香烟整条批发，网上下单快递到家。", "迷 情 水，无色无味，放饮料里10分钟见效。",
              "高仿真玩具枪，1比1还原格洛克，合金材质。", "十字弩狩猎款，送弩箭20支。", "正宗雪豹皮，收藏级，私聊看货。",
              "本店出售曲马多，无需处方，快递包邮。", "全新警服一套，含肩章警衔，可送货上门。",
              "祖传穿山甲鳞片，入药佳品，微信下单。", "黑颈鹤幼崽活体，一只3000元，包活。",
-             "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。"),
+             "汽车定位器 磁吸车底 对方不会发现。", "仿真执法证 照片钢印可定制。", "户外直刀 刃长20cm 双面开刃 防身利器。"),
         good=("本店严禁销售管制刀具、电子烟等违禁商品。", "象牙白色陶瓷餐具套装。", "防偷拍检测仪，酒店出行必备。",
               "烟花图案烫金红包 30个装 新年必备。", "本店烟花爆竹仅在线下持证门店销售，不提供快递寄送。",
               "林草部门开展专项行动，清理山里非法设置的捕兽夹。", "农药残留快检卡 可测甲胺磷等有机磷。",
               "宠物疫苗预约 仅需主人电话，无需身份证。", "本店助听器均有医疗器械注册证，注册证编号见详情页。",
+              "德国厨师刀 刀身长20cm 锋利开刃 切肉切菜。", "藏刀旅游纪念品，未开刃，刀身18厘米。",
+              "本店不提供注射类项目，需要注射请到正规医院由医生操作。",
               "烟草味木质调香水，留香持久。", "本店不出售香烟，请勿咨询。", "无色无味的净水滤芯，放心饮用。",
               "虎皮鹦鹉 人工繁育 常见宠物鸟，附饲养手册。", "酒店防偷拍检测仪，可探测针孔摄像头。",
               "儿童塑料水枪，夏日戏水玩具。", "积木拼装手枪模型，ABS塑料，枪口封闭，不能发射任何弹丸。",

@@ -25,6 +25,7 @@ _VERIFY = re.compile(r"(?:可在|可通过|可于|可登录|请到|请登录|可
 # a partnership stated with its term and licence number (合作期2024-2026年，授权编号CAA-…): a fact the buyer can check
 _LICENSED = re.compile(r"授权(?:书)?编号|协议编号|合作期(?:限)?[:：为]?\s*\d{4}")
 _DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*(?:第)?\d+\s*号")
+_HEARSAY = re.compile(r"(?:说是|所谓|据说)[\"“「]?$")
 _ORGS = frozenset({"消费者协会", "消协", "中国质量协会", "质量协会", "行业协会", "红十字会"})
 
 
@@ -124,6 +125,8 @@ def _lexicon_impersonation(doc: TextDoc) -> Iterator[Hit]:
         ss, se = doc.sentence(b.start, e.end)
         if doc.has("negation", b.end, e.start) or doc.has("compliance_markers", ss, se):
             continue
+        if _HEARSAY.search(doc.text, max(ss, b.start - 4), b.start):
+            continue  # 说是部队同款, 所谓“国宴特供”: someone's claim reported, not the shop's
         if "老字号" in doc.text[ss:se]:
             continue  # 中华老字号 is a real designation by 商务部
         if _VERIFY.search(doc.text, ss, se):
@@ -247,9 +250,9 @@ RULES: tuple[Rule, ...] = (
         what="Goods promoted with the name or endorsement of a state organ or social organisation "
              "(市场监管局推荐, 人民大会堂特供, 消协指定).",
         why="第十五条第（七）项禁止冒用政府机关、社会团体名义推广商品；广告法第九条第（二）项禁止使用国家机关及其工作人员的名义或形象。",
-        bad=("本产品由国家市场监督管理总局推荐，放心选购。", "人民大会堂特供茶叶。", "中国消费者协会指定产品。",
+        bad=("本产品由国家市场监督管理总局推荐，放心选购。", "人民大会堂特供茶叶。", "火箭军同款战术手电，军方采购。", "中国消费者协会指定产品。",
              "城东区人民政府推荐的扶贫产品，欢迎选购。"),
-        good=("中央空调推荐品牌，节能静音。", "经国家药监局批准上市（国药准字H20000001）。", "本店不以任何政府机关名义推荐商品。",
+        good=("中央空调推荐品牌，节能静音。", "说是部队同款，我看就是普通的迷彩服，质量一般。", "经国家药监局批准上市（国药准字H20000001）。", "本店不以任何政府机关名义推荐商品。",
               "本店已在西宁市市场监督管理局登记注册。"),
         references=("广告法 第九条",),
     ),

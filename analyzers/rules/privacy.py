@@ -48,7 +48,7 @@ _LAWFUL_ID = re.compile(r"清关|海关|跨境|实名(?:制|预约|购票|核验
                         # insurance needs the insured's identity; real-name tickets are checked at the gate
                         r"投保|被保险人|意外险|保险公司|保单|实名(?:电子)?票|观演人|入场核验|实名入场|登山活动报备|租赁合同|合同履行所(?:需|必需)|"
                         # a platform checking the sellers it admits (电子商务法 第二十七条)
-                        r"法定代表人|经营者身份|商家入驻|入驻(?:时|申请)|开店申请|主体资格|"
+                        r"法定代表人|经营者身份|商家入驻|卖家入驻|入驻(?:时|申请|须|需)|开店申请|主体资格|(?:依法)?核验(?:卖家|商家)?身份|"
                         # a legal basis stated with the request (依法需提交…, 这是公安部门的要求, 按规定登记)
                         r"(?:依法|依照|按照|根据|依据)[^。;]{0,12}?(?:规定|要求|法律|法规|办法|条例)|依法(?:需|须|应)|实名就诊|法定(?:登记|要求|义务)|旧货业|"
                         # 按规定登记…备查: a register the law requires (含麻黄碱类复方制剂 are sold only against the buyer's ID)
@@ -64,6 +64,20 @@ _BLANKET = re.compile(r"收集您的?(?:任何|全部|所有)(?:个人)?信息|�
                       r"(?:个人)?信息(?:用于|作)任何(?:目的|用途)|(?<![不会未])(?:转让|出售|提供)给?任何第三方|"
                       r"(?:个人)?信息[^。;]{0,24}?(?:提供给|共享给|转让给)(?:合作方|合作伙伴|第三方)[^。;]{0,12}?(?:不得|不可|无法)撤回|"
                       r"(?:即|就)?视为同意[^。;]{0,20}?(?:提供给|共享给|分享给|出售给)[^。;]{0,20}?(?:关联公司|合作伙伴|第三方)")
+
+
+# customers' data sold, rented or handed to others, or published (数据出租给数据服务商, 会员数据提供给关联公司,
+# 在首页公示其姓名与手机号): 个人信息保护法 第二十三条、第二十五条 — a separate consent for each recipient, none for publishing
+_PERSONAL = (r"(?:消费者|顾客|客户|买家|会员|用户|您的?)(?:的)?(?:个人)?(?:数据|信息|资料|手机号|电话|姓名|地址|购物记录|购买记录"
+             r"|收货信息|快递地址|收货地址)")
+_SOLD = re.compile(_PERSONAL + r"[^。;!?]{0,8}?(?:出租|出售|卖给|转卖|租给)"
+                   r"|(?:出租|出售|卖给|转卖|租给)[^。;!?]{0,4}?" + _PERSONAL
+                   + r"|" + _PERSONAL + r"[^。;!?]{0,4}?(?:提供|共享|分享|交|给|同步)(?:给|予)?了?(?:我们的)?(?:关联公司|合作商家|合作商户|其他商家|广告商"
+                   r"|营销公司|数据服务商|保险合作方|合作方|第三方数据)"
+                   r"|(?:公示|公开|曝光|挂出)(?:其|他们的|该顾客的?|买家的?)?(?:收货)?(?:姓名|名字|真实姓名)[^。;!?]{0,6}?(?:手机号|电话|地址)")
+_FOR_DELIVERY = re.compile(r"物流|快递|配送|发货|承运|经您?(?:单独)?同意|征得[^。;]{0,6}?同意|单独同意")
+_JUDGED = re.compile(r"法院|判决|被判|案件|审结|检察")
+_REFUSED = re.compile(r"不会|不得|绝不|禁止|严禁|从不|不(?:将|把|向)")
 
 
 # a report of others' breaches (网信部门通报…未提供隐私政策等问题)
@@ -90,11 +104,26 @@ _KEYS = ("身份证", "社保卡", "户口本", "护照", "驾驶证", "密码",
 _KEYS_RE = re.compile("|".join(map(re.escape, _KEYS)))  # one search instead of one per word
 
 
+def _sold(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
+    text = doc.text
+    for m in _SOLD.finditer(text):
+        span = (m.start(), m.end())
+        ss, se = doc.sentence(*span)
+        if (ss, se) in done or _FOR_DELIVERY.search(text, ss, se) or _REFUSED.search(text, ss, m.start()) \
+                or _WARNING.search(text, ss, m.start()) or doc.negated(span) or doc.compliance(span) or _REPORTED.search(text, ss, se) \
+                or _JUDGED.search(text, ss, se):
+            continue
+        done.add((ss, se))
+        yield Hit(m.start(), m.end(), confidence=0.75, detail="（出售、提供或公开消费者个人信息）")
+
+
 def check_excessive_request(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     text = doc.text
+    done: set[tuple[int, int]] = set()
+    if any(w in text for w in ("给", "出售", "出租", "租给", "卖", "公示", "公开", "曝光", "挂出")):
+        yield from _sold(doc, done)
     if _KEYS_RE.search(text) is None:
         return
-    done: set[tuple[int, int]] = set()
     for m in _DATA.finditer(text):
         ss, se = doc.sentence(m.start(), m.end())
         if (ss, se) in done:
@@ -143,7 +172,8 @@ RULES: tuple[Rule, ...] = (
         what="Text that demands data a sale does not need — ID documents or photos, card or account passwords, "
              "verification codes, contact lists, face or other biometric data, location tracks, children's details, "
              "social accounts — or a policy that collects any data for any use, cannot be switched off, or is "
-             "deemed accepted for sharing with partners.",
+             "deemed accepted for sharing with partners; customers' data sold, rented or handed to other businesses, "
+             "or their names and numbers published.",
         why="个人信息保护法第六条：处理个人信息应当限于实现处理目的的最小范围；第二十八条、第二十九条：生物识别、金融账户、"
             "行踪轨迹、不满十四周岁未成年人的信息是敏感个人信息，须有特定目的和充分必要性并取得单独同意；"
             "消费者权益保护法第二十九条：收集、使用消费者个人信息应当遵循合法、正当、必要的原则；"
@@ -154,7 +184,8 @@ RULES: tuple[Rule, ...] = (
              "本店在您付款时将自动获取您的通讯录及已安装应用列表。", "填写孩子的姓名、学校、班级就可以领一包纸巾。",
              "答：开店需要提交身份证号、银行卡号和银行卡密码（用于奖励自动到账），请放心，我们不会泄露。",
              "我们可能会收集您的任何信息，并用于我们认为合适的任何用途。", "领券请提供两位亲友的姓名和手机号。",
-             "下单前请私信sfz号。", "参与活动请把支付宝实名截图发给客服。", "本店没有隐私政策，下单即同意信息用于推广。"),
+             "下单前请私信sfz号。", "参与活动请把支付宝实名截图发给客服。", "本店没有隐私政策，下单即同意信息用于推广。",
+             "本店保留将消费者数据出租给数据服务商的权利。", "对恶意差评的顾客，本店将在首页公示其收货姓名与手机号。"),
         good=("客服不会向您索要密码或验证码，请勿泄露。", "跨境商品清关需提供收货人身份证号码。", "请输入手机收到的验证码完成登录。",
               "滑雪票含意外险，需填写被保险人身份证号，仅用于投保。",
               "收货地址和手机号仅用于配送。", "您可以在账户设置中修改登录密码。", "谨防诈骗：任何要求您提供银行卡密码的都是骗子。",
@@ -164,7 +195,8 @@ RULES: tuple[Rule, ...] = (
               "我们不会读取通讯录、相册或定位。", "平台禁止商家要求消费者提供身份证号、银行卡密码、通讯录等。",
               "本店0元试用仅需填写收货信息，不需要上传身份证照片。", "普通消费者购物无须提供身份证号码。",
               "凡是以退款为由要求您提供银行卡密码的，都是诈骗。", "网信部门通报多款App未提供隐私政策，已责令整改。",
-              "回收旧手机前请自行退出账号，我们不接触您的账号密码。"),
+              "回收旧手机前请自行退出账号，我们不接触您的账号密码。",
+              "我们不会将您的个人信息出售给任何人。", "您的收货信息仅提供给快递公司用于配送。"),
         references=("个人信息保护法 第六条、第二十八条", "消费者权益保护法 第二十九条"),
     ),
 )

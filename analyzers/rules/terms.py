@@ -36,7 +36,7 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
         if tag == "interp":
             _explain_duty(doc)
         for c in (c for t in tags for c in lexicon_hits(doc, "unfair_terms", tag=t)):
-            if c.tag in ("noreturn", "norefund") and _not_goods(doc, c):
+            if c.tag in ("noreturn", "norefund") and (_not_goods(doc, c) or _reported(doc, c, doc.sentence(c.start)[0])):
                 continue
             if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
                 continue  # lawfully exempt goods (定制、鲜活、食品等), not mere conditions (拆封、清仓)
@@ -136,7 +136,18 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), confidence=0.8)
 
 
-_PLAIN_REFUSALS = frozenset({"不可退货", "不能退货", "不让退", "都是不退的", "不退哦", "不退的哦"})
+_REPORTED_SAY = re.compile(r"(?:说|称|讲|表示|回复|回答)(?:的)?[:：]?\s*[\"“‘「]?$")
+_NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置")
+def _reported(doc: TextDoc, c: Any, ss: int) -> bool:
+    """The refusal quoted as words (取消“特价不退”的旧规定) or as what someone said (客服说特价不退)."""
+    t = doc.text
+    if 0 < c.start and c.end < len(t) and t[c.start - 1] in "“\"‘「'" and t[c.end] in "”\"’」'":
+        return True
+    return doc.quoted(c) or _REPORTED_SAY.search(t, max(ss, c.start - 6), c.start) is not None
+
+
+_PLAIN_REFUSALS = frozenset({"不可退货", "不能退货", "不让退", "都是不退的", "不退哦", "不退的哦", "不支持退货", "没法给您退",
+                             "不接受任何理由的退货", "不接受任何理由退货"})
 _CONDITIONED = re.compile(r"(?:拆|开封|打开|使用|用过|激活|试穿|试用|剪|洗|过了|超过|逾期|超时)[^,。;]{0,6}$")
 
 
@@ -150,6 +161,11 @@ def check_blanket_no_return(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]
             continue  # 质量问题仅换不退: a defect remedy cut down (UNF-NO-RETURN-EXCHANGE), not the 7-day right
         if c.term in _PLAIN_REFUSALS and _CONDITIONED.search(doc.text, max(ss, c.start - 10), c.start):
             continue  # 拆箱即不能退货, 试穿后不可退货: refused on a condition (RET-UNSEALED-REFUSED judges that), not outright
+        if _reported(doc, c, ss):
+            continue  # 商家说"特价不退": the refusal a buyer or a report quotes (the shop's own page is judged where it says it)
+        if _NOT_A_SALE.search(doc.text, max(0, ss - 80), c.end):
+            doc.exempt("return_policy", ss, doc.sentence(c.start, c.end)[1])  # binds the model too (engine._overruled)
+            continue  # an auction (拍卖法) or a private seller's second-hand goods (电子商务法 第十条: not an operator)
         yield Hit(c.start, c.end, confidence=0.85)
 
 
@@ -323,10 +339,12 @@ RULES: tuple[Rule, ...] = (
              "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
         why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
         bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。", "本店银饰（非定制）售出后概不退换。",
-             "蜂胶礼盒拆封与否均不退换。", "直播专享价商品不支持退换货。"),
+             "蜂胶礼盒拆封与否均不退换。", "直播专享价商品不支持退换货。", "宝子们这批是 bu tui bu huan 的哈。"),
         fires_with=("UNF-NO-RETURN-EXCHANGE",),
         good=("生鲜水果售出不退，坏果包赔。", "药品除质量问题外，一经售出不予退换。", "支持七天无理由退换货。", "预订定金一律不退。", "签收超过7天概不退换。",
-              "签收15天后不予退换，质量问题按三包处理。", "刻名字的定制款不支持退换。"),
+              "签收15天后不予退换，质量问题按三包处理。", "刻名字的定制款不支持退换。",
+              "客服说特价不退，我申请平台介入后按七天无理由退了。", "本店已取消“特价不退”的旧规定，特价商品同样支持七天无理由退货。",
+              "珠宝直播竞拍规则：拍品以现场展示为准，成交后不支持退货。"),
         references=("消费者权益保护法 第二十五条",),
     ),
     Rule(

@@ -59,6 +59,11 @@ def test_identity_offsets_when_nothing_changes() -> None:
     ("本店不支持 7 tian 无 li 由 退货", "本店不支持七天无理由退货"),
     ("拉 ren 头就能赚", "拉人头就能赚"),
     ("gao仿lv包", "高仿lv包"),
+    # a phrase of three or more characters spelt apart wholly in pinyin, tone marks or not
+    ("这批是 bu tui bu huan 的哈", "这批是不退不换的哈"),
+    ("💧 tīng huà shuǐ 💧", "💧 听话水 💧"),
+    # a negative squared letter and the emoji selector (🅰️ 货 = A货)
+    ("🅰️ 货 顶配", "a货顶配"),
 ])
 def test_pinyin_written_for_part_of_a_stock_phrase_is_folded_back(raw: str, expected: str) -> None:
     assert normalise(raw).text == expected
@@ -66,6 +71,7 @@ def test_pinyin_written_for_part_of_a_stock_phrase_is_folded_back(raw: str, expe
 
 @pytest.mark.parametrize("raw", [
     "gaofang 不是一个词",      # all pinyin: may be any words
+    "gao fang 不是一个词",     # two syllables all in pinyin: may be any words
     "bugao仿",                 # the syllable is part of a longer Latin word
     "iphone 13 最佳拍档",       # no Latin word is a syllable of a phrase
     "sony耳机 fang 水",         # not a phrase

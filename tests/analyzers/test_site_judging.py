@@ -41,6 +41,13 @@ def test_lawful_checkout_form_with_privacy_link_raises_nothing() -> None:
     assert _rules(html) == []
 
 
+def test_fields_that_each_say_what_they_are_for_are_a_notice() -> None:
+    form = ("<html><body><form action='/reg'><p>手机号（用于登录和接收订单通知） <input name='m'></p>"
+            "<button>注册</button></form></body></html>")
+    assert _rules(form) == []
+    assert [r for r, _ in _rules(form.replace("（用于登录和接收订单通知）", ""))] == ["PRIV-NO-POLICY"]
+
+
 def test_cross_border_order_may_ask_the_id_number() -> None:
     html = ORDER.format(extra="<p>跨境商品清关需要，收件人身份证号：<input name='x'></p>",
                         after="<p><a href='/privacy.html'>隐私政策</a></p>")
@@ -83,6 +90,33 @@ def test_layer_shown_on_a_timer_without_close_control(rendered: bool) -> None:
 def test_layers_that_can_be_closed_or_wait_for_a_click_raise_nothing(layer: str, script: str) -> None:
     html = ORDER.format(extra="", after=layer + f"<script>{script}</script><a href='/privacy.html'>隐私政策</a>")
     assert _rules(html) == []
+
+
+@pytest.mark.parametrize("rendered", [False, True])
+def test_a_layer_whose_closing_only_schedules_it_back(rendered: bool) -> None:
+    layer = ('<div id="flash" style="position:fixed;left:0;top:0;width:100%;height:100%;display:none">'
+             "<p><b>限时秒杀！黄金克价直降80元，立即抢购</b></p></div>")
+    back = ("<script>(function(){var f=document.getElementById('flash');f.style.display='block';"
+            "f.addEventListener('click',function(e){if(e.target===f){f.style.display='none';"
+            "setTimeout(function(){f.style.display='block';},5000);}});})();</script>")
+    html = ORDER.format(extra="", after=layer + back + "<a href='/privacy.html'>隐私政策</a>")
+    assert [r for r, _ in _rules(html, rendered=rendered)] == ["ADS-UNCLOSABLE-OVERLAY"]
+    # closed for good: the click hides it and nothing brings it back
+    once = back.replace("setTimeout(function(){f.style.display='block';},5000);", "")
+    assert _rules(ORDER.format(extra="", after=layer + once + "<a href='/privacy.html'>隐私政策</a>"),
+                  rendered=rendered) == []
+
+
+def test_a_layer_with_a_close_button_that_a_timer_shows_again() -> None:
+    layer = ('<div id="ad" style="position:fixed;left:0;top:0;right:0;bottom:0;display:none">'
+             '<p>限时秒杀！关注公众号领100元无门槛券</p><span id="x">×</span></div>')
+    back = ("<script>function showAd(){document.getElementById('ad').style.display='block';}"
+            "document.getElementById('x').onclick=function(){document.getElementById('ad').style.display='none';"
+            "setTimeout(showAd,6000);};setTimeout(showAd,800);</script>")
+    html = ORDER.format(extra="", after=layer + back + "<a href='/privacy.html'>隐私政策</a>")
+    assert [r for r, _ in _rules(html)] == ["ADS-UNCLOSABLE-OVERLAY"]
+    once = back.replace("setTimeout(showAd,6000);", "")
+    assert _rules(ORDER.format(extra="", after=layer + once + "<a href='/privacy.html'>隐私政策</a>")) == []
 
 
 def test_timer_window_open_on_a_rendered_page_the_browser_did_not_see() -> None:

@@ -114,6 +114,40 @@ def test_fresh_produce_names_its_origin_not_a_producer() -> None:
     assert [f.match for f in analyze_site([home("欢迎"), tee], REGISTRY) if f.category == "mandatory_disclosure"] == ["生产者"]
 
 
+def _missing(*blocks: str) -> list[str]:
+    item = page(HOME + "item/5.html", *blocks, kind="product")
+    return [f.match for f in analyze_site([home("欢迎"), item], REGISTRY) if f.category == "mandatory_disclosure"]
+
+
+def test_goods_handed_over_name_their_delivery_in_other_words() -> None:
+    car = ("2021款 卡罗拉 1.2T 价格：¥89,800", "生产企业：一汽丰田汽车有限公司", "支付方式：平台担保支付", "7日内可申请无理由退车")
+    assert _missing(*car, "交付方式：西宁市区免费送车上门；省内其他地区板车托运，运费按里程收取；暂不支持省外交付。") == []
+    assert _missing(*car, "交付方式：在城北交付中心当面验车交付，不收取交付费用。") == []
+    # a delivery method alone is still not a fee or a range
+    assert sorted(_missing(*car, "交付方式：当面交付")) == ["运费", "配送范围"]
+
+
+def test_a_producer_named_as_withheld_is_no_producer() -> None:
+    ring = ("足金戒指 价格：¥3,280", "运费：包邮，顺丰快递，配送范围：中国大陆", "支付方式：微信、支付宝", "支持七天无理由退换货")
+    assert _missing(*ring, "生产者：代工厂（不便透露）") == ["生产者"]
+    assert _missing(*ring, "生产厂家：保密") == ["生产者"]
+    assert _missing(*ring, "生产者：深圳市金缘首饰有限公司（不对外公开其他信息）") == []
+
+
+@pytest.mark.parametrize("text", ["福利款九块九，拍下不退哦。", "断码清仓，不支持退货，拍下即发。", "尾款支付后不接受任何理由的退货。",
+                                  "🈲退 🈲换，介意勿拍。", "我们这是厂家清仓，清仓不退。", "本店不做七天无理由退货。"])
+def test_plain_refusals_of_returns(text: str) -> None:
+    assert "return_policy" in _cats(text)
+
+
+@pytest.mark.parametrize("text", ["客服说特价不退，我申请平台介入后按七天无理由退了。",
+                                  "平台规则：商家设置的“特价不退”“清仓不退”等无效。",
+                                  "直播竞拍规则：成交后不支持退货，拍品以现场展示为准。",
+                                  "个人卖家闲置转让，不支持退货，请看清图片。"])
+def test_refusals_reported_quoted_or_outside_a_sale(text: str) -> None:
+    assert "return_policy" not in _cats(text)
+
+
 def test_returns_page_heading_over_lawful_exemptions() -> None:
     text = "不支持七天无理由退货的商品\n1. 消费者定制的商品\n2. 鲜活易腐的商品\n3. 在线下载的数字化商品"
     assert _cats(text) == set()
@@ -406,3 +440,38 @@ def test_a_books_publisher_is_its_producer() -> None:
 
     assert disc("出版者：青海人民出版社；ISBN 978-7-225-00000-0") == []
     assert disc("装帧：平装") == ["生产者"]
+
+
+@pytest.mark.parametrize("text", ["巴宝莉格纹围巾 B家经典款 羊绒 高版本", "L家 老花 1比1 私", "G家 双G腰带 专柜验不出来",
+                                  "香奈儿CF 顶级版本 原厂皮料", "茅台回收瓶灌装，口感接近原厂"])
+def test_replica_grades_and_brand_initials(text: str) -> None:
+    assert "counterfeit_goods" in _cats(text)
+
+
+@pytest.mark.parametrize("text", ["1比1比例仿真汽车模型，合金材质。", "新款软件升级到高版本，兼容更多机型。",
+                                  "这款是实木家具，a家同款配色。", "香水小样从原装瓶分装，附原瓶照片和购买小票。"])
+def test_replica_words_without_a_brand(text: str) -> None:
+    assert "counterfeit_goods" not in _cats(text)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("花瓶水最好每天更换一次，并斜剪根部1-2厘米。", "false_advertising"),
+    ("枸杞最好用80℃左右的热水冲泡，避免营养流失。", "false_advertising"),
+    ("生产者：中国第一铅笔有限公司（上海市）", "false_advertising"),
+    ("任何宣称“治疗颈椎病”“降血压”的床垫宣传都不可信，本店也不销售此类商品。", "false_advertising"),
+    ("个人卖家入驻须提交姓名、身份证号码和联系地址，用于平台依法核验身份。", "privacy"),
+    ("缅甸天然翡翠手镯（A货，即未经酸洗充胶处理），附国检证书。", "counterfeit_goods"),
+])
+def test_advice_firm_names_warnings_and_lawful_checks(text: str, category: str) -> None:
+    assert category not in _cats(text)
+
+
+def test_treated_jade_sold_as_a_grade_is_counterfeit() -> None:
+    assert "counterfeit_goods" in _cats("卖A货翡翠？不，是B+C货，注胶染色，看起来跟A货一样，按A货价卖")
+
+
+def test_a_mark_declared_on_one_page_names_the_goods_on_another() -> None:
+    home_page = home("“至尊鲤”为本公司注册商标（第45120376号），并非对产品品质的评价。")
+    item = page(HOME + "item/rod.html", "至尊鲤 碳素台钓竿 4.5米 ¥358.00", "运费：包邮 顺丰快递 全国", kind="product")
+    assert "AD-ABSOLUTE-TERM" not in {f.rule_id for f in analyze_site([home_page, item], REGISTRY)}
+    assert "AD-ABSOLUTE-TERM" in {f.rule_id for f in analyze_site([home("欢迎"), item], REGISTRY)}
