@@ -210,3 +210,13 @@ def test_a_lawful_id_request_binds_the_model_even_without_a_demand_word(monkeypa
     assert analyze_text("商家入驻资料清单：法定代表人身份证号码、营业执照副本扫描件。") == []
     assert [f.rule_id for f in analyze_text("欢迎光临本店。为了核对买家身份，购物前请准备好身份证号码一起给我们。")] \
         == ["MODEL-PRIVACY"]
+
+
+@pytest.mark.parametrize(("sentence", "only"), [
+    ("中通快递，带土整盆发货，防震泡沫包装", True),
+    ("本店冷藏电动车同城配送，或顺丰同城急送", True),
+    ("出售野生穿山甲，顺丰发货", False),
+])
+def test_a_delivery_line_says_nothing_of_the_goods(sentence: str, only: bool) -> None:
+    from analyzers.learned import _only_logistics
+    assert _only_logistics(sentence) is only
