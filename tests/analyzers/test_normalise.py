@@ -64,6 +64,9 @@ def test_identity_offsets_when_nothing_changes() -> None:
     ("💧 tīng huà shuǐ 💧", "💧 听话水 💧"),
     # a negative squared letter and the emoji selector (🅰️ 货 = A货)
     ("🅰️ 货 顶配", "a货顶配"),
+    # a state body with a character in pinyin (wei健委, zhong南海)
+    ("wei健委都推荐的辅食", "卫健委都推荐的辅食"),
+    ("zhong南海同款茶", "中南海同款茶"),
 ])
 def test_pinyin_written_for_part_of_a_stock_phrase_is_folded_back(raw: str, expected: str) -> None:
     assert normalise(raw).text == expected
