@@ -371,6 +371,18 @@ def page_part(page: Page, registry: RegistryRecord | None, *, storefront_id: int
     return found, text, {r.id: r.prepare(page, text) for r in _active(opts, "site") if r.prepare is not None}
 
 
+def _drop_declared_names(found: list[Finding], texts: Mapping[str, str]) -> list[Finding]:
+    """Absolute-term findings on a name one page of the site declares as its mark (“至尊鲤”为本公司注册商标): the
+    declaration on the home view names the goods on the other pages too."""
+    names = set().union(*map(declared_names, texts.values())) if texts else set()
+
+    def on_name(f: Finding) -> bool:
+        match, excerpt = normalise_term(f.match), normalise_term(f.excerpt)
+        return any(match in n and n in excerpt for n in names)
+
+    return [f for f in found if not (names and f.match and f.rule_id == "AD-ABSOLUTE-TERM" and on_name(f))]
+
+
 def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, storefront_id: int | None = None,
                  allow_list: Sequence[AllowEntry] = (), options: Mapping[str, Any] | None = None,
                  parts: Mapping[int, PagePart] | None = None) -> list[Finding]:
@@ -390,10 +402,7 @@ def analyze_site(pages: Sequence[Page], registry: RegistryRecord | None, *, stor
         page_found, text, prepared[page.url] = done if done is not None else (*_page_findings(page, registry, opts, sid), {})
         found.extend(page_found)
         texts[page.url] = text
-    names = set().union(*(declared_names(t) for t in texts.values())) if texts else set()
-    if names:  # a registered mark declared on one page (the home view) names the goods on the others too
-        found = [f for f in found if not (f.rule_id == "AD-ABSOLUTE-TERM"
-                                          and any(f.match and normalise_term(f.match) in n and n in normalise_term(f.excerpt) for n in names))]
+    found = _drop_declared_names(found, texts)
     site = Site(tuple(ordered), registry, texts, unregistered, prepared)
     kinds = {p.url: page_kind(p) for p in ordered}
     for rule in _active(opts, "site"):

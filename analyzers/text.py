@@ -204,6 +204,12 @@ class TextDoc:
             return False
         return _SCOPE_BREAK.search(t, last[-1], start) is None
 
+    def enclosed(self, c: Candidate | tuple[int, int]) -> bool:
+        """The span is exactly a quoted word (“特价不退”, "高仿"): a quote mark right before and right after it."""
+        s, e = c if isinstance(c, tuple) else (c.start, c.end)
+        t = self.text
+        return 0 < s and e < len(t) and t[s - 1] in "“\"‘「'" and t[e] in "”\"’」'"
+
     def quoted(self, c: Candidate | tuple[int, int]) -> bool:
         """Quoted as a word (“最佳”等用语) or inside a title 《…》."""
         cs_, ce_ = c if isinstance(c, tuple) else (c.start, c.end)
@@ -231,19 +237,11 @@ class TextDoc:
         for _ in range(8):
             if k < se and t[k] in "、,，和及与或" and k + 1 < se and t[k + 1] in _OPEN:
                 k += 1
-            if k < se and t[k] in _OPEN:
-                nxt = t.find(_OPEN[t[k]], k + 1, se)
-                if nxt < 0:
-                    break
-                k = nxt + 1
-                continue
-            if k < se and t[k] == '"':
-                nxt = t.find('"', k + 1, se)
-                if nxt < 0:
-                    break
-                k = nxt + 1
-                continue
-            break
+            item_close = (_OPEN.get(t[k]) or ('"' if t[k] == '"' else "")) if k < se else ""
+            nxt = t.find(item_close, k + 1, se) if item_close else -1
+            if nxt < 0:
+                break
+            k = nxt + 1
         after = t[k:k + 4]
         if after.startswith(_LISTING_AFTER) and not after.startswith(_HONOURS_AFTER):
             return True

@@ -78,8 +78,8 @@ def page_kind(page: Page) -> PageKind:
         return "home"
     parts = urlsplit(page.url)
     path = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
-    if parts.fragment.startswith(("/", "!/")) and parts.fragment.lstrip("!") not in ("/", ""):
-        path = parts.fragment.lstrip("!").lower()  # a single-page app's view (index.html#/list) is read by its route
+    if parts.fragment.startswith(("/", "!/")) and _route(page.url) != "/":
+        path = _route(page.url)  # a single-page app's view (index.html#/list) is read by its route
     elif path in ("", "/", "/index.html", "/index.htm", "/index.php"):
         return "home"
     own = [b for b in page.blocks if b.region not in ("nav", "header", "footer")]  # a menu names other pages

@@ -48,7 +48,7 @@ def shown_elements(doc: Any, scripts: list[str], paths: dict[Any, str]) -> tuple
     code = "\n".join(scripts)
     if not code or not _SHOWS.search(code):
         return ()
-    ids = dict.fromkeys(next(g for g in m.groups() if g) for m in _SHOWN_ID.finditer(code))
+    ids = dict.fromkeys(_named(m) for m in _SHOWN_ID.finditer(code))
     out: list[Overlay] = []
     for element_id in ids:
         if len(out) >= MAX_OVERLAYS:
@@ -65,12 +65,15 @@ def shown_elements(doc: Any, scripts: list[str], paths: dict[Any, str]) -> tuple
     return tuple(out)
 
 
+def _named(ref: re.Match[str]) -> str:
+    """The element id a getElementById / querySelector / $('#…') reference names."""
+    return next(g for g in ref.groups() if g)
+
+
 # hidden, then shown again by a timer (f.style.display='none'; setTimeout(function(){f.style.display='block'}, 5000)):
 # closing the layer only schedules it back
 _RESHOWN = re.compile(r"""display\s*=\s*['"]none['"]\s*;?\s*set(?:Timeout|Interval)\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?"""
                       r"""[^}]{0,160}?(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
-
-
 _SHOW_FN = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{([^{}]{0,400})\}")
 
 
@@ -78,13 +81,13 @@ def _reshown(code: str, element_id: str) -> bool:
     code = code[:200_000]
     for m in _RESHOWN.finditer(code):
         refs = list(_SHOWN_ID.finditer(code, max(0, m.start() - 400), m.start()))
-        if refs and next(g for g in refs[-1].groups() if g) == element_id:
+        if refs and _named(refs[-1]) == element_id:
             return True
     # a function that shows it (function showAd(){…getElementById('ad').style.display='block'}) called by a
     # repeating timer, or by a timer the close handler sets (…display='none';setTimeout(showAd,6000))
     for fn in _SHOW_FN.finditer(code):
         name, body = fn.group(1), fn.group(2)
-        if not _SHOWS.search(body) or not any(next(g for g in r.groups() if g) == element_id for r in _SHOWN_ID.finditer(body)):
+        if not _SHOWS.search(body) or not any(_named(r) == element_id for r in _SHOWN_ID.finditer(body)):
             continue
         if re.search(rf"setInterval\s*\(\s*{re.escape(name)}\b", code) or re.search(
                 rf"""display\s*=\s*['"]none['"]\s*;?\s*setTimeout\s*\(\s*{re.escape(name)}\b""", code):

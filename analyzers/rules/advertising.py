@@ -257,7 +257,8 @@ def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             doc.exempt("false_advertising", ss, se)  # binds the model too (engine._overruled)
     never = _NEVER_SOLD.search(t)
     # with a current price beside it, or the shop saying so of its own prices (本店从未按该价格销售过)
-    if never is not None and (_NOW.search(t) or _OWN_SHOP.search(t, max(0, never.start() - 8), never.start())) and not doc.negated((never.start(), never.end()), window=2) \
+    said = never is not None and (_NOW.search(t) or _OWN_SHOP.search(t, max(0, never.start() - 8), never.start()))
+    if never is not None and said and not doc.negated((never.start(), never.end()), window=2) \
             and not doc.compliance((never.start(), never.end())):
         yield Hit(never.start(), never.end(), confidence=0.8, detail="（页面自述未以该价格销售）")
         return

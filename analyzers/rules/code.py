@@ -271,8 +271,7 @@ def _hidden_frame_drive_by(p: Page, code: str) -> str:
     return next((u for u in hidden_strings(code) if _EXE_URL.search(u) and not same_site(u, p.url)), "")
 
 
-def _anchor_drive_by(p: Page, sc: Script) -> re.Match[str] | None:
-    code = sc.inline or ""
+def _anchor_drive_by(p: Page, code: str) -> re.Match[str] | None:
     if ".click(" not in code or "createElement" not in code:
         return None
     m = next(iter(auto_positions(code, _ANCHOR_DL)), None)
@@ -299,7 +298,7 @@ def check_drive_by(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit
             yield Hit(match=hidden[-60:], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(sc.inline), detail="（脚本以隐藏框架下载隐藏地址的可执行文件）")
             break
-        a = _anchor_drive_by(p, sc)
+        a = _anchor_drive_by(p, sc.inline or "")
         if a is not None:
             yield Hit(match=a.group(1)[-60:], location=Location(kind="script", selector=sc.src or "inline"),
                       confidence=0.8, excerpt=_short(sc.inline), detail="（脚本自行点击下载可执行文件的链接）")

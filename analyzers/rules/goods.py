@@ -16,14 +16,14 @@ from analyzers.rules.common import anchored, lexicon_hits, longest
 from analyzers.text import TextDoc
 from analyzers.understand import page_kind, voice
 
+_JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 _TREATED_JADE = re.compile(r"酸洗|注胶|充胶|灌胶|染色处理|优化处理|b货|c货|b\+c")
+
+
 def _treated_jade(text: str) -> bool:
     """The stone is said to be treated (酸洗注胶优化处理, B+C货), not that it is untreated (未经酸洗充胶)."""
     return any(not re.search(r"(?:未经|未|没有|没|无|不|非)[^,。;]{0,2}$", text[max(0, m.start() - 4):m.start()])
                for m in _TREATED_JADE.finditer(text))
-
-
-_JADE = ("翡翠", "玉石", "玉镯", "手镯", "和田玉", "缅甸玉")
 
 
 # Imitation admitted in other words: "as good as the genuine article", "the logo is the same".
@@ -61,8 +61,7 @@ _DOUBTED = re.compile(r"(?:担心|害怕|怕买到|怕是|怕|以为|怀疑|有�
 
 
 def _word_talked_of(doc: TextDoc, c: Any, ss: int, se: int) -> bool:
-    t = doc.text
-    if not (c.start > 0 and t[c.start - 1] in "“\"‘「'" and c.end < len(t) and t[c.end] in "”\"’」'"):
+    if not doc.enclosed(c):
         return False
     return (_DENIED_AFTER.search(doc.text, c.end, min(se, c.end + 16)) is not None
             or _TALKED_OF.search(doc.text[max(ss, c.start - 6):c.start]) is not None)
@@ -156,11 +155,12 @@ def borrowed_labels(doc: TextDoc, *, unlicensed: bool = False) -> Iterator[Candi
         ss, se = doc.sentence(c.start, c.end)
         if doc.negated(c) or doc.compliance(c):
             continue
+        verb = _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) is not None
         if _OWN_MAKE.search(doc.text, ss, se):
-            if _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start]) and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
+            if verb and _LABEL_NOUN.match(doc.text[c.end:c.end + 6]):
                 yield c
                 return
-        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and (not doc.quoted(c) or _LABEL_VERB.search(doc.text[max(ss, c.start - 5):c.start])):
+        elif _MARK_NOUN.match(doc.text[c.end:c.end + 6]) and (verb or not doc.quoted(c)):
             lo, hi = max(0, ss - 30), min(len(doc.text), se + 30)
             if _NOT_THEIRS.search(doc.text, lo, hi) or (unlicensed and _UNLICENSED.search(doc.text, lo, hi)):
                 yield c

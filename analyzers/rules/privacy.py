@@ -75,7 +75,8 @@ _SOLD = re.compile(_PERSONAL + r"[^。;!?]{0,8}?(?:出租|出售|卖给|转卖|�
                    + r"|" + _PERSONAL + r"[^。;!?]{0,4}?(?:提供|共享|分享|交|给|同步)(?:给|予)?了?(?:我们的)?(?:关联公司|合作商家|合作商户|其他商家|广告商"
                    r"|营销公司|数据服务商|保险合作方|合作方|第三方数据)"
                    r"|(?:公示|公开|曝光|挂出)(?:其|他们的|该顾客的?|买家的?)?(?:收货)?(?:姓名|名字|真实姓名)[^。;!?]{0,6}?(?:手机号|电话|地址)")
-_FOR_DELIVERY = re.compile(r"物流|快递|配送|发货|承运|经您?(?:单独)?同意|征得[^。;]{0,6}?同意|单独同意")
+# shared for delivery, or with the person's own consent
+_LAWFUL_SHARE = re.compile(r"物流|快递|配送|发货|承运|经您?(?:单独)?同意|征得[^。;]{0,6}?同意|单独同意")
 _JUDGED = re.compile(r"法院|判决|被判|案件|审结|检察")
 _REFUSED = re.compile(r"不会|不得|绝不|禁止|严禁|从不|不(?:将|把|向)")
 
@@ -109,7 +110,7 @@ def _sold(doc: TextDoc, done: set[tuple[int, int]]) -> Iterator[Hit]:
     for m in _SOLD.finditer(text):
         span = (m.start(), m.end())
         ss, se = doc.sentence(*span)
-        if (ss, se) in done or _FOR_DELIVERY.search(text, ss, se) or _REFUSED.search(text, ss, m.start()) \
+        if (ss, se) in done or _LAWFUL_SHARE.search(text, ss, se) or _REFUSED.search(text, ss, m.start()) \
                 or _WARNING.search(text, ss, m.start()) or doc.negated(span) or doc.compliance(span) or _REPORTED.search(text, ss, se) \
                 or _JUDGED.search(text, ss, se):
             continue

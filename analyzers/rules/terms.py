@@ -140,10 +140,7 @@ _REPORTED_SAY = re.compile(r"(?:说|称|讲|表示|回复|回答)(?:的)?[:：]?
 _NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置")
 def _reported(doc: TextDoc, c: Any, ss: int) -> bool:
     """The refusal quoted as words (取消“特价不退”的旧规定) or as what someone said (客服说特价不退)."""
-    t = doc.text
-    if 0 < c.start and c.end < len(t) and t[c.start - 1] in "“\"‘「'" and t[c.end] in "”\"’」'":
-        return True
-    return doc.quoted(c) or _REPORTED_SAY.search(t, max(ss, c.start - 6), c.start) is not None
+    return doc.enclosed(c) or doc.quoted(c) or _REPORTED_SAY.search(doc.text, max(ss, c.start - 6), c.start) is not None
 
 
 _PLAIN_REFUSALS = frozenset({"不可退货", "不能退货", "不让退", "都是不退的", "不退哦", "不退的哦", "不支持退货", "没法给您退",
