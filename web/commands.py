@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 @click.command("web")
 @click.option("--host", default=None, help="Address to listen on (default: settings web.host, 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default: settings web.port, 8700).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default: settings web.port, 8700; 0: one the system chooses, printed).")
 @click.option("--demo-admin", is_flag=True,
               help="Create the user 'admin' with a random password, printed once, if no user exists yet.")
 @pass_ctx
@@ -27,12 +28,12 @@ def web_cmd(ctx: Context, host: str | None, port: int | None, demo_admin: bool) 
     import uvicorn
 
     from web.app import create_app
-    from web.serve import bind, ensure_demo_admin, uvicorn_config
+    from web.serve import bind, ensure_demo_admin, url_of, uvicorn_config
 
     settings = ctx.settings
     host = host or settings.web.host
-    port = port or settings.web.port
-    sock = bind(host, port)  # a port in use is an error before anything else happens
+    # a port in use is an error before anything else happens
+    sock = bind(host, settings.web.port if port is None else port)
     store = open_store(settings, create=demo_admin)
     if demo_admin:
         password = ensure_demo_admin(store, actor="web --demo-admin")
@@ -43,7 +44,7 @@ def web_cmd(ctx: Context, host: str | None, port: int | None, demo_admin: bool) 
     if pending:
         click.echo(f"搜索索引有 {pending} 条变更尚未同步，问题列表暂时看不到它们：运行 `storewatch index sync`"
                    f"（守护进程每分钟同步一次） — {pending} change(s) not in the search index yet", err=True)
-    click.echo(f"storewatch web UI on http://{host}:{port}/", err=True)
+    click.echo(f"storewatch web UI on {url_of(sock)}", err=True)
     uvicorn.Server(uvicorn_config(create_app(settings, store), settings)).run(sockets=[sock])
 
 

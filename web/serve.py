@@ -40,6 +40,12 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def url_of(sock: socket.socket) -> str:
+    """The UI's address on a bound socket (the port the system chose when 0 was asked; IPv6 in brackets)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def ensure_demo_admin(store: Store, actor: str) -> str | None:
     """Create the user ``admin`` with a random password if no user exists; the password, or None."""
     with store.session() as session:
@@ -67,8 +73,7 @@ class WebThread:
         from web.app import create_app
 
         self.sock = sock
-        host, port = sock.getsockname()[:2]
-        self.url = f"http://{host}:{port}/"
+        self.url = url_of(sock)
         self.app = create_app(settings, store)
         self.server = uvicorn.Server(uvicorn_config(self.app, settings))
         self.thread = threading.Thread(target=self._serve, name="web-ui", daemon=True)

@@ -9,12 +9,7 @@ not archive is 404. The boxed exhibit shows the image too."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +21,7 @@ import cli
 from store.db import Store
 from store.models import Finding, PageRecord, Storefront
 from tests.crawler.sitekit import Site, png
-from tests.web.live import CHROMIUM_ARGS, ROOT, free_port
+from tests.web.live import CHROMIUM_ARGS, web_process
 
 pytestmark = pytest.mark.integration
 
@@ -117,25 +112,8 @@ def test_warcinfo_names_the_capture_environment(crawled: dict[str, Any]) -> None
 
 
 def _web(crawled: dict[str, Any]) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *crawled["args"], "web", "--host", "127.0.0.1",
-                             "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 - local test server
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "web died") from None
-                time.sleep(0.2)
+    with web_process(crawled["args"], crawled["tmp"] / "web.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

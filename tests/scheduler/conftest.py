@@ -103,15 +103,17 @@ def add_storefront(store: Store, sid: int, url: str) -> None:
                          domain=url.split("/")[2], start_url=url))
 
 
-def wait_for(pred: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
-    """Poll until ``pred()`` is truthy (a functional deadline, not a performance threshold)."""
+def wait_for(pred: Callable[[], Any], timeout: float = 60.0, what: str = "condition",
+             log: Callable[[], str] | None = None) -> Any:
+    """Poll until ``pred()`` is truthy (a functional deadline, not a performance threshold); on timeout the
+    message carries ``log()`` (a daemon's output), so a failure in CI says what the process was doing."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = pred()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f"; its log:\n{log()[-4000:]}" if log else ""))
 
 
 class DaemonProc:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from store.db import Store
 from store.models import CrawlRun, DaemonState
-from tests.scheduler.conftest import add_storefront, free_port, wait_for
+from tests.scheduler.conftest import add_storefront, wait_for
 from tests.web.conftest import login
 
 
@@ -26,13 +26,14 @@ def healthy(base: str) -> bool:
 
 def test_run_serves_the_ui_with_a_demo_admin_and_stops_on_sigterm(db: Store, sites: Any, daemon: Any) -> None:
     add_storefront(db, 1, sites.page("/s1/", "本店茶叶为国家级产品"))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    d = daemon(None, "--web-port", str(port), "--demo-admin")
-    wait_for(lambda: healthy(base), what="the UI's /healthz")
-    m = wait_for(lambda: re.search(r"用户名 admin  密码 (\S+)", d.log()), what="the demo admin's password")
-    assert f"storewatch web UI on {base}/" in d.log()
-    wait_for(lambda: _findings(db), what="a crawl's finding")
+    # port 0: the daemon binds a port the system chooses and says which (no window for another socket to take it)
+    d = daemon(None, "--web-port", "0", "--demo-admin")
+    url = wait_for(lambda: re.search(r"storewatch web UI on (http://127\.0\.0\.1:(\d+))/", d.log()),
+                   what="the UI's address in the log", log=d.log)
+    base, port = url.group(1), int(url.group(2))
+    wait_for(lambda: healthy(base), what="the UI's /healthz", log=d.log)
+    m = wait_for(lambda: re.search(r"用户名 admin  密码 (\S+)", d.log()), what="the demo admin's password", log=d.log)
+    wait_for(lambda: _findings(db), what="a crawl's finding", log=d.log)
     with httpx.Client(base_url=base, timeout=10) as client:
         assert client.get("/findings", follow_redirects=False).status_code == 303  # anonymous: to the login page
         login(client, "admin", m.group(1))

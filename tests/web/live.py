@@ -4,7 +4,7 @@ then runs ``storewatch web`` (the CLI, in a subprocess) on a free port of 127.0.
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -22,10 +22,40 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@contextmanager
+def web_process(args: list[str], log_path: Path, timeout: float = 30.0) -> Iterator[str]:
+    """Yields the base URL while ``storewatch [args] web --port 0`` serves it. Port 0: the server binds a port
+    the system chooses and prints it, so no other socket can take the port between choosing and binding."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
+    with open(log_path, "wb") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args, "web", "--host", "127.0.0.1",
+                                 "--port", "0"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        base = ""
+        while True:
+            log = log_path.read_text(encoding="utf-8", errors="replace")
+            m = re.search(r"storewatch web UI on (http://127\.0\.0\.1:\d+)/", log)
+            if m and not base:
+                base = m.group(1)
+            if base:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310 - local test server
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"storewatch web did not start (exit {proc.poll()}):\n{log}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextmanager
@@ -47,29 +77,5 @@ def live_server(data_dir: Path, extra_findings: int = 0, rebuild: bool = False) 
     else:
         index_store(settings, store)
     store.dispose()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STOREWATCH_")}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--data-dir", str(data_dir), "web",
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310 - local test server
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"storewatch web did not start on {base}:\n{out}")
-            time.sleep(0.2)
+    with web_process(["--data-dir", str(data_dir)], data_dir / "web.log") as base:
         yield base, seeded
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
