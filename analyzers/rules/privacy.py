@@ -43,7 +43,7 @@ _WARNING = re.compile(r"不要|切勿|请勿|谨防|不会(?:向您)?(?:索要|�
                       r"拦截|伪基站|嗅探|破解|"
                       r"通报|责令|整改|无权|举报|不上传|本地|仅在您主动|选择不提供|防伪|不接触|不经手|不触碰|不法分子|冒充")  # goods for sale, news, tips, on-device data
 # lawful reasons to see an ID: customs, real-name goods, age checks for restricted sales, travel
-_LAWFUL_ID = re.compile(r"清关|海关|跨境|实名(?:制|预约|购票|核验)|(?:电话卡|手机卡|号卡|寄递|入住|购票)[^。;]{0,8}?实名|机票|火车票|(?:酒店|民宿|宾馆|旅馆)?入住|住宿登记|"
+_LAWFUL_ID = re.compile(r"清关|海关|跨境|实名(?:制|预约|购票|核验)|核验年龄|验证年龄|寄递[^。;]{0,24}?实名|(?:电话卡|手机卡|号卡|寄递|入住|购票)[^。;]{0,8}?实名|机票|火车票|(?:酒店|民宿|宾馆|旅馆)?入住|住宿登记|"
                         r"年龄核验|未成年人保护|电话卡|手机卡|彩票|医保|处方|营业执照|法人|刻章|资质审核|背景审查|"
                         # insurance needs the insured's identity; real-name tickets are checked at the gate
                         r"投保|被保险人|意外险|保险公司|保单|实名(?:电子)?票|观演人|入场核验|实名入场|登山活动报备|租赁合同|合同履行所(?:需|必需)|"

@@ -162,6 +162,9 @@ _AT_WILL = re.compile(r"(?:保留|有权)[^,。;]{0,8}?(?:随时|任意|单方�
                       r"(?:调整|修改|变更|更改|取消|终止|解除|收回|作废|扣除|冻结|没收)")
 
 
+_PLACED_KEPT = re.compile(r"不受[^,。;]{0,4}?影响|不影响已|按下单时|以下单时")
+
+
 def check_at_will(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """The shop may change or cancel the contract at will (处罚办法 第十二条第（五）项)."""
     for m in anchored(doc, "atwill", _AT_WILL):
@@ -171,8 +174,9 @@ def check_at_will(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # 买家有权随时取消订单: the consumer's right
         if _overlaps_lexicon(doc, m.start(), m.end(), "unfair_terms", "contract"):
             continue  # 有权单方面取消订单: UNF-CONTRACT-NOT-FORMED
-        if re.search(r"不受影响|不影响已|按下单时|以下单时", doc.text[ss:se]):
-            continue
+        stop = doc.text.find("。", se)  # the whole statement, across its ；
+        if _PLACED_KEPT.search(doc.text, ss, stop if stop >= 0 else len(doc.text)):
+            continue  # orders already placed keep their terms (已付款订单价格不受调整影响): a change for future sales
         if not doc.compliance((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.75)
 

@@ -137,7 +137,7 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _REPORTED_SAY = re.compile(r"(?:说|称|讲|表示|回复|回答)(?:的)?[:：]?\s*[\"“‘「]?$")
-_NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置")
+_NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置|自用闲置|闲置自用|个人出(?![售货])|个人转让|自用转让")
 def _reported(doc: TextDoc, c: Any, ss: int) -> bool:
     """The refusal quoted as words (取消“特价不退”的旧规定) or as what someone said (客服说特价不退)."""
     return doc.enclosed(c) or doc.quoted(c) or _REPORTED_SAY.search(doc.text, max(ss, c.start - 6), c.start) is not None
