@@ -93,3 +93,16 @@ def test_a_layer_named_by_a_variable_that_a_timer_shows_again_cannot_be_closed()
               "setInterval(function(){c.style.display='block';},1000);")
     (layer,) = [o for o in shown_elements(doc, [honest], {}) if o.element_id == "ad"]
     assert layer.closable and not layer.defeat
+
+
+def test_an_ad_on_the_page_from_the_start_that_comes_back_after_closing_is_a_forced_popup() -> None:
+    html = ("<html><body><p>欢迎光临</p><div id='float'><button id='fx'>×</button><a href='list.html'>奢品闪拍：1元起拍，"
+            "仅剩3个名额！</a></div><script>(function(){var f=document.getElementById('float');"
+            "document.getElementById('fx').onclick=function(){f.style.display='none';"
+            "setTimeout(function(){f.style.display='block';},3000);};})();</script></body></html>")
+    page = extract_page(html, "http://shop.example.cn/", is_home=True, kind="home")
+    found = [f for f in analyze_page(page) if f.category == "harassing_ads"]
+    assert [f.rule_id for f in found] == ["ADS-UNCLOSABLE-OVERLAY"] and "1元起拍" in found[0].match
+    honest = html.replace("setTimeout(function(){f.style.display='block';},3000);", "")
+    assert [f for f in analyze_page(extract_page(honest, "http://shop.example.cn/", is_home=True, kind="home"))
+            if f.category == "harassing_ads"] == []
