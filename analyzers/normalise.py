@@ -8,7 +8,9 @@ Pipeline (DESIGN.md, "Chinese text"):
    homoglyphs (Cyrillic/Greek look-alikes, variant ideographs) and ASCII lower case;
 3. spacing tricks: separators between two Han characters (``最 佳``, ``最-佳``, ``最*佳``, ``原 🌊 单``),
    spaces between a Han character and a letter or digit, and spaces between single Latin letters
-   (``g u c c i``) are dropped.
+   (``g u c c i``) are dropped;
+   a capitalised Latin word with a small l, a 0 or a 1 standing in for a capital (``GUCCl``, ``R0LEX``) is read
+   as the capitals it imitates.
 
 Steps that keep the length are done with ``str.translate``; only the places that change the length
 are recorded, so :meth:`Normalised.to_original` maps any offset of the normalised text back to the
@@ -252,9 +254,19 @@ def _normalise_short(text: str) -> Normalised:
     return _normalise(text)
 
 
+# a capitalised Latin word with a look-alike inside (GUCCl with a small L, R0LEX with a zero, GUCC1): at least three
+# capitals, 4-12 characters, nothing else but small l, 0 and 1; read as the capitals it imitates (same length).
+# Not a number after letters (RMB100, USB10, RMB1): no two digits together, and a last digit only after four letters.
+_LOOKALIKE_CAPS = re.compile(r"(?<![A-Za-z0-9])(?=(?:[A-Z0-9l]*[A-Z]){3})(?=[A-Z]*[l01])(?![A-Z0-9l]*[01]{2})"
+                             r"(?:[A-Z0-9l]{3,11}[A-Zl]|[A-Z0-9l]*[A-Zl]{4}[01])(?![A-Za-z0-9])")
+_CAPS_OF = str.maketrans({"l": "I", "1": "I", "0": "O"})
+
+
 def _normalise(text: str) -> Normalised:
     one, expand, multi = _tables()
     t1, seg1 = _rewrite(text, expand, lambda m: "".join(multi[c] for c in m.group()))
+    if _LOOKALIKE_CAPS.search(t1) is not None:
+        t1 = _LOOKALIKE_CAPS.sub(lambda m: m.group().translate(_CAPS_OF), t1)
     t2 = t1.translate(one)
     if _SEP_ANY.search(t2) is None:  # every spacing trick holds one of these characters: nothing to drop
         t3, seg2 = t2, _NO_SEGMENTS

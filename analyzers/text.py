@@ -44,7 +44,10 @@ _NOT_NEGATION = frozenset({"不仅", "不但", "不管", "不论", "不少", "�
 # Verbs of refusal or warning whose scope runs over a whole list in their clause
 # (本店不销售高仿、A货…; 谨防冒用我司名义销售高仿; 概不接受刷单、好评返现合作).
 _SCOPE_NEG = re.compile(r"不销售|不出售|不卖|不售|不经营|不做|概不接受|不接受|不支持|不允许|不参与|不搞|拒绝|杜绝|抵制|谨防|警惕|严禁"
-                        r"|禁止|冒用|假冒我|谨慎|举报|打击")
+                        r"|禁止|冒用|假冒我|谨慎|举报|打击"
+                        # the goods said not to be of that kind (不是那种能打钢珠的仿真枪)
+                        r"|不是那种|并非那种|不是什么")
+_UNRELATED = re.compile(r"[^,。;!?，；！？]{0,2}?(?:没关系|没有关系|没有任何关系|无关|毫无关系)")
 _ALSO_NOT = ("也不", "亦不", "更不", "也绝不")
 _SCOPE_BREAK = re.compile(r"但|但是|而是|只|仅|本店(?:有|提供|出售|销售)")
 _HONOURS_AFTER = ("等称号", "等荣誉", "等奖项", "等殊荣", "等多项", "等大奖")  # the shop's own titles listed, not words talked of
@@ -175,8 +178,11 @@ class TextDoc:
 
     # ---- context ----------------------------------------------------------------------------
     def negated(self, c: Candidate | tuple[int, int], window: int = 4) -> bool:
-        """A negation token among the last ``window`` tokens before the span, in its clause."""
-        start = c[0] if isinstance(c, tuple) else c.start
+        """A negation token among the last ``window`` tokens before the span, in its clause, or 没关系/无关 right
+        after it."""
+        start, end = c if isinstance(c, tuple) else (c.start, c.end)
+        if _UNRELATED.match(self.text, end):
+            return True  # 跟烟花爆竹没关系: the word is named to say the goods have nothing to do with it
         cs, _ = self.clause(start)
         before = self.text[cs:start]
         if not before:

@@ -146,8 +146,8 @@ _WARNING = re.compile(r"(?:提醒|建议)(?:广大)?(?:消费者|市民|网友|�
                       # a lesson on why some shops' offers are not to be trusted (为什么有些网店的“原单”刀不能买)
                       r"|为什么[^。;\n]{0,24}?(?:不能|不要|别|不该|不可以)|(?:有些|一些|不少|很多)(?:网店|商家|店铺|主播|卖家|微商)[^。;\n]{0,24}?(?:不能|不要|别|骗|假|坑)"
                       r"|属于(?:违法|违规|传销|诈骗|虚假宣传|侵权)|(?:是|为)(?:违法|违规|非法)|风险提示|请(?:远离|提高警惕|注意防范)|涉嫌(?:违法|传销|诈骗|虚假|侵权)"
-                      r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:部门|公安|警方|民警|监管局|药监局|协会|消协|消保委|消委会|12315)(?:郑重)?提醒|违法风险|(?:私人)?(?:持有|购买|私藏)[^。;\n]{0,4}?(?:违法|犯法)|(?:不要|切勿|千万别|别|请勿|勿)(?:轻信|相信|购买|贪便宜|食用)"
-                      r"|(?:属于|是|为|系)国家[一二]级(?:重点)?保护|严禁(?:网上|网络)?(?:销售|买卖|出售)"
+                      r"|消费者(?:有权|可以|可)(?:要求|依法|向)|(?:部门|公安|警方|民警|监管局|药监局|协会|消协|消保委|消委会|12315)(?:郑重)?提醒|违法风险|(?:私人)?(?:持有|购买|私藏|买卖|收购)[^。;\n]{0,4}?(?:违法|犯法|犯罪)|法律(?:明令|明文)?禁止|(?:不要|切勿|千万别|别|请勿|勿)(?:轻信|相信|购买|贪便宜|食用|收|卖|碰)"
+                      r"|(?:属于|是|为|系)(?:国家)?[一二]级(?:重点)?保护|严禁(?:网上|网络)?(?:销售|买卖|出售)"
                       r"|(?:条款|约定|说法|表述|写法|规定)[^。;\n]{0,12}?(?:无效|不符合|违反|违法)|(?:依法|当然|一律)无效|常见于违规|常见误区"
                       # a claim named only to be called false: 所谓“…”, …都是骗局, 多半是噱头, 别信…
                       r"|所谓\s*[“\"「]|(?:都是|均为|均系|多半是|大多是|纯属|全是|其实是)(?:骗局|噱头|假冒|虚构|忽悠|智商税|谣言|套路|骗人)"
@@ -166,10 +166,22 @@ _WARN_LABEL = re.compile(r"^\s*[【\[]?(?:科普|提醒|消费提醒|消费提�
                          r"|^\s*[【\[](?:科普|消费提醒|消费提示|风险提示|避坑指南|防骗|律师提示|知识问答|小知识|消费维权|以案说法|法律小知识)[】\]]"
                          # a lesson in telling a scheme or a fake (如何识别传销？怎么辨别高仿？): advice throughout
                          r"|^\s*(?:如何|怎么|怎样|教你)(?:识别|辨别|分辨|鉴别|判断|区分)[^。?？\n]{1,12}[?？]")
+# A buyer's account of what a shop did to them (收到发现是A货，已经投诉到12315; 这家店要我发身份证照片，我直接取消订单了):
+# a purchase or a seller's demand told in the first person, with the grievance it caused. A shop's testimonial
+# (我妈喝了三个月，药都停了) tells no grievance and stays the shop's claim.
+_BUYER_TOLD = re.compile(r"我(?:在|从|去)?[^。;\n]{0,14}?(?:买了|买的|买过|下单|拍了|拍的|订了|收到|到手)"
+                         r"|(?:到手|收到(?:货|后)?)(?:后)?(?:发现|一看|闻着|明显|才发现)"
+                         r"|(?:卖家|商家|店家|客服|主播|(?:这|那)家[^。;\n]{0,6}?店)(?:还)?(?:收了货)?(?:说|让我|要我|叫我|跟我说|非要)"
+                         r"|看到[^。;\n]{0,10}?(?:帖子|广告|视频|直播)[^。;\n]{0,4}?说")
+# the shop's own words, quoted by the buyer (客服说“家电类不支持无理由”, 理由居然是“…”): still the shop's act (mentioned)
+_SHOP_QUOTED = re.compile(r"(?:卖家|商家|店家|客服|主播|老板|店主)[^。;\n“”\"「」]{0,6}?(?:说|称|回复|回答|承认|表示|讲)[^。;\n“”\"「」]{0,4}?[:：]?\s*[“\"「]"
+                          r"|理由(?:居然|竟然)?是\s*[“\"「]")
+_GRIEVANCE = re.compile(r"被坑|坑了|坑人|被骗|骗了|上当|投诉|12315|举报|别买|别去|不要买|避雷|踩雷|气死|是假的|假货|鉴定(?:是|为)?假"
+                        r"|是托|维权|不给退|拒绝退|取消(?:了)?订单|怎么办|该怎么|我没(?:搞|同意|答应|理|给)")
 _COMPLIANCE = re.compile(r"(?:本店|我店|本公司|我司|我们)[^。;\n]{0,10}?(?:郑重)?(?:承诺|声明|保证|严格遵守|依法|遵守)"
                          # a refusal of wrongdoing, not a promise's own 不 (收益不低于, 达不到就退, 不满意包退)
                          r"[^。;\n]{0,30}?(?:不(?!低于|少于|足|满意|到|赚|超过|好|达标|灵|退|反弹|复发)|绝不|拒绝|杜绝|严禁|依法|遵守|规定)|合规声明|依法经营"
-                         r"|(?:本店|我店|我们|本公司|平台)(?:不采用|不使用|已删除|已去除|不会使用|(?:从不|绝不|不会|不)(?:要求|索要|收集))"
+                         r"|(?:本店|我店|我们|本公司|平台)(?:不采用|不使用|已删除|已去除|不会使用|(?:从不|绝不|不会|不)(?:额外|另行|再)?(?:要求|索要|收集))"
                          r"|(?:本店|我店|我们|本公司|我们店|我们家)(?:只卖[^。;\n]{0,6}?(?:正品|自有品牌)|(?:从不|绝不|不)(?:宣传|说|写|用)[“\"「])"
                          r"|(?:本店|我店|我们|本公司|我们店|我们家)(?:从不|绝不|不)宣传(?:驰名商标|中国名牌|国家级|最|第一)"
                          r"|(?:卖家|商家|经营者|入驻商家|店铺|主播)(?:不得|应当|须|必须|禁止)"
@@ -264,13 +276,17 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
         return "news"
     if _WARNING.search(text):
         return "warning"
+    told = context or text
+    if not own and _BUYER_TOLD.search(told) and _GRIEVANCE.search(told) and _SHOP_QUOTED.search(told) is None \
+            and _SELF.search(_QUOTED.sub("", told)) is None:
+        return "warning"  # a buyer's complaint about a shop, not the shop's offer
     if _COMPLIANCE.search(text):
         return "compliance"
     if _STATUTE.search(text) and _LAW_SAYS.search(text) and not offer:
         return "law"
     if context and context != text and not offer:
         outer = _block_voice(context, kind)
-        if outer in ("news", "law", "banned_list"):
+        if outer in ("news", "law", "banned_list", "warning"):
             return outer
     if context and _WARN_LABEL.match(context) and not (own and _OFFER.search(said)):
         return "warning"

@@ -7,7 +7,8 @@ product pages, then everything else; within a kind, shallower pages first. Pure 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 KIND_PRIORITY: dict[str, int] = {
     "home": 60,
@@ -111,3 +112,17 @@ def is_page_link(url: str) -> bool:
     if parts.scheme not in ("http", "https"):
         return False
     return not _SKIP_EXT.search(parts.path)
+
+
+def opened_by_script(events: list[dict[str, Any]], base_url: str) -> list[tuple[str, str, str]]:
+    """The pages a rendered page opened by itself (window.open, a pop-up) as links ``(URL, anchor, "")``: a page
+    reached only that way (a loan offer opened on load) is still the storefront's page to read. The crawl's
+    scope decides, as for any link, whether it is followed or recorded as off-site."""
+    out: list[tuple[str, str, str]] = []
+    for ev in events:
+        detail = str(ev.get("detail") or "").strip()
+        if ev.get("kind") in ("window_open", "popup") and detail and not detail.startswith(("javascript:", "about:")):
+            url = urljoin(base_url, detail)
+            if url.startswith(("http://", "https://")) and url not in (u for u, _, _ in out):
+                out.append((url, "脚本打开的页面", ""))
+    return out

@@ -32,7 +32,8 @@ _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
 _HAS_SCRIPT = re.compile(r"<script\b", re.I)
 _SPA_ROOT = re.compile(
-    r"""<(div|main|section)\b[^>]*\bid\s*=\s*["']?(app|root|__next|__nuxt|q-app|main-app)["']?[^>]*>\s*</\1>"""
+    r"""<(div|main|section|ul|table|tbody)\b[^>]*\bid\s*=\s*["']?(app|root|__next|__nuxt|q-app|main-app|view|content|goods"""
+    r"""|detail|product|items|list|grid|page|container)["']?[^>]*>\s*</\1>"""
     r"""|<app-root\b|\bng-app\b|\bng-version\b|\bdata-reactroot\b|\bv-cloak\b""",
     re.I,
 )
@@ -45,6 +46,10 @@ _MUTATES = re.compile(r"innerHTML|insertAdjacentHTML|document\.write|appendChild
                       r"|\.append\(|\.html\(|\.text\(")
 _LOADS = re.compile(r"\bfetch\(|XMLHttpRequest|\$\.(ajax|get|getJSON|post)\(|axios")
 _CJK = re.compile(r"[\u3400-\u9fff]|\\u[34-9][0-9a-fA-F]{3}")
+# data in the page for its script to show (<script type="application/json" id="goods">{"title": "香奈儿…"}); not
+# JSON-LD, which describes what the page already shows
+_INLINE_DATA = re.compile(r"<script\b[^>]*\btype\s*=\s*[\"']?(?:application/json|text/json|text/template|text/x-template)"
+                          r"[\"']?[^>]*>(.*?)</script>", re.I | re.S)
 _APP_BUNDLE = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["'][^"']*(app|main|bundle|chunk|index|vendor)[.\-\w]*\.js""",
                          re.I)
 
@@ -76,6 +81,8 @@ def needs_render(html: str) -> str:
         return "script loads content"
     if _MUTATES.search(inline) and _CJK.search(inline):
         return "script inserts text"
+    if any(_CJK.search(m.group(1)) for m in _INLINE_DATA.finditer(html)):
+        return "script shows data held in the page"
     if _APP_BUNDLE.search(html):
         return "application bundle"
     return ""

@@ -74,14 +74,34 @@ def _named(ref: re.Match[str]) -> str:
 # closing the layer only schedules it back
 _RESHOWN = re.compile(r"""display\s*=\s*['"]none['"]\s*;?\s*set(?:Timeout|Interval)\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?"""
                       r"""[^}]{0,160}?(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
+# or shown again every few seconds whatever the visitor did (setInterval(function(){ad.style.display='block'},8000))
+_REPEATED = re.compile(r"""setInterval\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?[^}]{0,160}?"""
+                       r"""(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
 _SHOW_FN = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{([^{}]{0,400})\}")
+# a variable holding the element (var ad = document.getElementById('ad'), x = …): the timer shows it by that name
+_ALIAS = re.compile(r"""(?:^|[\s,;({])([A-Za-z_$][\w$]*)\s*=\s*(?:document\.)?(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)"""
+                    r"""|querySelector\(\s*['"]#([\w-]+)['"]\s*\))""")
+_SHOWN_VAR = re.compile(r"""([A-Za-z_$][\w$]*)\s*\.\s*(?:style\.display\s*=\s*['"](?:block|flex|grid)|show\(|fadeIn\(|classList\.add\()""")
+
+
+def _shows_it(code: str, m: re.Match[str], element_id: str, aliases: dict[str, str]) -> bool:
+    """The statement a timer runs shows ``element_id``: by id there, by a variable holding it, or (the close
+    handler's element) by the nearest element the code addressed before."""
+    inside = [_named(r) for r in _SHOWN_ID.finditer(m.group())]
+    if inside:
+        return inside[-1] == element_id
+    shown = [aliases.get(v.group(1)) for v in _SHOWN_VAR.finditer(m.group())]
+    if any(shown):
+        return element_id in shown
+    refs = list(_SHOWN_ID.finditer(code, max(0, m.start() - 400), m.start()))
+    return bool(refs) and _named(refs[-1]) == element_id
 
 
 def _reshown(code: str, element_id: str) -> bool:
     code = code[:200_000]
-    for m in _RESHOWN.finditer(code):
-        refs = list(_SHOWN_ID.finditer(code, max(0, m.start() - 400), m.start()))
-        if refs and _named(refs[-1]) == element_id:
+    aliases = {a.group(1): a.group(2) or a.group(3) for a in _ALIAS.finditer(code)}
+    for m in [*_RESHOWN.finditer(code), *_REPEATED.finditer(code)]:
+        if _shows_it(code, m, element_id, aliases):
             return True
     # a function that shows it (function showAd(){…getElementById('ad').style.display='block'}) called by a
     # repeating timer, or by a timer the close handler sets (…display='none';setTimeout(showAd,6000))

@@ -20,7 +20,7 @@ from scrapy.exceptions import StopDownload
 
 from crawler.capture import capture_from_response, describe_failure, utc_now
 from crawler.items import PageCapture
-from crawler.links import classify, is_hash_route, is_page_link, priority
+from crawler.links import classify, is_hash_route, is_page_link, opened_by_script, priority
 from crawler.render import (
     RenderResult,
     compact_events,
@@ -210,6 +210,7 @@ class StorefrontSpider(scrapy.Spider):
         if result.dom_annotated or result.dom:  # one parse: the annotated DOM has the same links
             cap.doc = parse_html(result.dom_annotated or result.dom)
             links = links_in(cap.doc, result.final_url or cap.url)
+        links += opened_by_script(result.events, result.final_url or cap.url)
         yield cap
         for request in self._follow(links, result.final_url or cap.url, meta):
             yield request

@@ -77,7 +77,14 @@ def check_absolute(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # 顶级原单: part of a replica offer (CF-REPLICA-TERMS)
         if _FIRM_NAME.match(doc.text, c.end):
             continue  # 中国第一铅笔有限公司: a firm's registered name (企业名称登记管理规定), not a claim
+        if c.term == "最佳" and _AWARD_NAME.match(doc.text, c.end) \
+                and _AWARDED.search(doc.text, doc.sentence(c.start)[0], c.start):
+            continue  # 获雨果奖最佳长篇小说奖: the name of an award given, not the shop ranking its goods
         yield Hit(c.start, c.end, confidence=0.9 if len(c.term) > 2 else 0.8)
+
+
+_AWARD_NAME = re.compile(r"[\u4e00-\u9fff]{1,10}?奖")
+_AWARDED = re.compile(r"获|荣获|获得|摘得|斩获|入围|提名")
 
 
 def check_medical(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -133,7 +140,14 @@ _CURES = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别
 _CURE_VERB = re.compile(r"(?:改善|缓解|调理|根治|治疗|治好|消除|告别|远离|预防|克星|专克|对付)[^,。;]{0,3}$")
 _CURE_OUTCOME = re.compile(r"[^,。;]{0,6}?(?:全消|消失|痊愈|根除|好了|断根|不再复发|不复发|全好|就好|康复|逆转|消退|好转"
                            r"|减轻|恢复正常|治愈|不再(?:犯|疼|痛|发作)|有(?:辅助|明显|显著|很好的?)?(?:治疗|疗效|改善)(?:作用|效果))")
-_NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药")
+_NO_MEDICINE = re.compile(r"(?:不用|不必|无需|告别|摆脱)再?(?:吃|服)[\u4e00-\u9fff]{0,3}药"
+                          # the medicine stopped or cut as the goods' outcome (降压药都停了, 药都减量了, 不用再打针吃药)
+                          r"|(?:降压|降糖|降脂|胰岛素|西)?药(?:都|也|全)(?:停了|停掉了|减量了|减半了|减了|不吃了)"
+                          r"|(?:停|停掉|减掉)了(?:降压|降糖|降脂)药"
+                          r"|(?:不用|不必|无需|告别|摆脱)再?(?:打针|打点滴|输液|打胰岛素|胰岛素|吃药打针)"
+                          # a clinical figure brought down, in numbers (空腹血糖从9.8降到6.1, 血压从一百六降到一百二)
+                          r"|(?:血糖|血压|血脂|尿酸|胆固醇|转氨酶|肌酐|甘油三酯)从[\d.一二三四五六七八九十百几点]{1,6}降(?:到了?|至|为|回)"
+                          r"|(?:各项|检查|化验)?指标(?:都|全部|全都)?(?:恢复|回到|转为)正常")
 _WARNING = "不能代替药物"
 
 
@@ -163,9 +177,16 @@ _RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)
                       # scores, passes and exam questions promised (保证提分30分, 不提分全额退, 押题…原题直接出, 命中百分百)
                       r"|保证(?:提分|提高\d+分|考上|上岸|录取)|不提分[^。;]{0,4}?(?:全额|全部)?(?:退|赔)|(?<![不])包(?:拿证|考上|上岸|录取)(?![年节夜来去])"
                       r"|原题(?:直接)?出|命中(?:率)?(?:高达)?(?:百分百|100%)"
+                      # a pass or a hit rate promised in other words (押题命中率超过80%, 不过线免费重读, 到过为止); not a bare
+                      # 包过, which on proxy exams and forged papers is their offer (PROH-) and on replicas passing checks (CF-)
+                      r"|押题命中率|命中率(?:超过|高达|达到?|在)?\d{2}(?:\.\d+)?\s*%"
+                      r"|(?:不过线?|没过|过不了|考不过)[^。;]{0,4}?(?:免费|全额)?(?:重读|重修|重学|再学)|到过为止"
+                      # a harvest promised (保证增产20%, 亩产保证达到5000斤, 不增产全额赔) — 广告法 第二十七条
+                      r"|保证增产|增产[^。;]{0,6}?(?:保证|打包票|包赔|包退)|不增产[^。;]{0,6}?(?:赔|退)|(?:亩产|产量)[^。;]{0,4}?保证"
+                      r"|达不到产量[^。;]{0,4}?(?:包赔|赔|退)"
                       # a buy-back promised at a premium (承诺3年后按150%回购)
                       r"|承诺[^。;]{0,10}?按?\d+%回购|(?:溢价|加价)\d*%?回购")
-_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资|分|题|命中|回购|上岸|录取")
+_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资|分|题|命中|回购|上岸|录取|增产|产")
 
 
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
@@ -192,11 +213,23 @@ def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             yield Hit(m.start(), m.end(), confidence=0.85)
 
 
+# a patent claimed for goods whose patent is only applied for (广告法 第十二条：未取得专利权的，不得在广告中谎称取得专利权；
+# 禁止使用未授予专利权的专利申请…作广告)
+_PATENT_CLAIM = re.compile(r"专利产品|国家专利|专利技术|获得(?:了)?(?:国家)?专利|拥有(?:国家)?专利|有专利|专利认证")
+_PATENT_PENDING = re.compile(r"专利(?:还|正)?(?:在|正在)?申请(?:中|了)|(?:已经?|刚)?提交(?:了)?(?:专利)?申请|专利[^。;]{0,6}?还没(?:下来|批|授权|拿到)"
+                             r"|专利[^。;]{0,8}?马上就(?:下来|批)|专利申请号")
+
+
 def check_certification(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     for c in lexicon_hits(doc, "fake_certification"):
         if c.tag == "fda" and (doc.anywhere("medical_context") or "器械" in doc.text[slice(*doc.sentence(c.start))]):
             continue  # drugs and devices are approved or cleared by the FDA
         yield Hit(c.start, c.end, confidence=0.9)
+    if "专利" in doc.text:
+        claim, pending = _PATENT_CLAIM.search(doc.text), _PATENT_PENDING.search(doc.text)
+        if claim is not None and pending is not None and not (doc.negated((claim.start(), claim.end()))
+                                                              or doc.compliance((claim.start(), claim.end()))):
+            yield Hit(claim.start(), claim.end(), confidence=0.8, detail="（专利尚在申请，未获授权）")
 
 
 # a reward for a review, the two parts apart (五星好评并晒三张图，联系客服返现10元)
@@ -209,6 +242,12 @@ _REVIEW = re.compile(r"(?:好评|五星|5星|晒图|晒单|追评|评价)[^。;]
                      r"|(?:差评|中评)[^。;]{0,4}?(?:删掉?|删除|撤掉?|撤回|改成|改为|换成)[^。;]{0,20}?(?:返现|返(?:您|你)?\d+|送(?:您|你)?|红包|补偿)")
 
 
+# sales or stock made up, told in words: orders faked by the hundred (先刷500单), stock shown as almost gone and
+# reset every night (库存统一显示“仅剩3件”，每天零点自动重置)
+_MADE_UP_SALES = re.compile(r"刷[\d一二三四五六七八九十百千几]+(?:单|个单|笔)|先刷[^。;]{0,6}?(?:单|销量|评价)"
+                            r"|(?:库存|仅剩|剩余)[^。;]{0,24}?(?:自动重置|每天重置|定时重置|别改回真实|不是真实库存|虚拟库存)|制造紧迫感")
+
+
 def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     spans = []
     for c in lexicon_hits(doc, "fake_sales"):
@@ -216,6 +255,11 @@ def check_fake_sales(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
         yield Hit(c.start, c.end, confidence=0.85)
     if spans:
         return
+    for m in _MADE_UP_SALES.finditer(doc.text):
+        span = (m.start(), m.end())
+        if not (doc.negated(span) or doc.compliance(span)):
+            yield Hit(m.start(), m.end(), confidence=0.8)
+            return
     for m in anchored(doc, "review", _REVIEW):
         cs, _ = doc.clause(m.start())
         money = re.search(r"返|红包", m.group())
@@ -240,10 +284,14 @@ _PRICE_BASIS = re.compile(r"(?:实际|真实|最低)?(?:售价|成交价|销售�
 
 # the page itself says the reference price was never a real selling price (自上架以来未以参考价销售)
 _NEVER_SOLD = re.compile(r"(?:未|从未|没有|从没|并未)(?:曾)?(?:以|按|用)(?:该|此|这个|上述)?(?:原价|参考价|划线价|吊牌价|市场价|专柜价"
-                         r"|(?<=[该此述个])价格?)(?:实际|真实)?(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)")
+                         r"|(?<=[该此述个])价格?)(?:实际|真实)?(?:销售|出售|卖出?|成交)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:非实际成交|不是实际(?:成交|售)价|并非(?:实际|真实)(?:成交|售)价)"
+                         # the shop saying it made the price up (随便标的划线价, 吊牌价是我们自己印的，想印多少印多少)
+                         r"|(?:随便|随意|自己)(?:标|印|写|定)的?(?:原价|参考价|划线价|吊牌价)|(?:原价|参考价|划线价|吊牌价)[^。;]{0,12}?(?:随便|随意|我们自己|自己)(?:标|印|写|定)"
+                         r"|想(?:标|印|写)多少(?:标|印|写)多少")
 
 
 _REF_PRICE = re.compile(r"原价|划线价|参考价|吊牌价")
+_MADE_UP_PRICE = re.compile(r"随便|随意|自己|想(?:标|印|写)多少")  # the shop's own admission, whoever it addresses
 _OWN_SHOP = re.compile(r"本店|我店|本商城|我们|我司|本公司|小店")
 
 
@@ -257,7 +305,8 @@ def check_original_price(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             doc.exempt("false_advertising", ss, se)  # binds the model too (engine._overruled)
     never = _NEVER_SOLD.search(t)
     # with a current price beside it, or the shop saying so of its own prices (本店从未按该价格销售过)
-    said = never is not None and (_NOW.search(t) or _OWN_SHOP.search(t, max(0, never.start() - 8), never.start()))
+    said = never is not None and (_NOW.search(t) or _OWN_SHOP.search(t, max(0, never.start() - 8), never.start())
+                                  or _MADE_UP_PRICE.search(never.group()))
     if never is not None and said and not doc.negated((never.start(), never.end()), window=2) \
             and not doc.compliance((never.start(), never.end())):
         yield Hit(never.start(), never.end(), confidence=0.8, detail="（页面自述未以该价格销售）")
@@ -344,8 +393,10 @@ RULES: tuple[Rule, ...] = (
          "远红外理疗内衣，穿上就能治疗乳腺增生。", "婴儿湿巾可消炎杀菌，一擦就好。",
          "宝宝湿疹膏，纯植物配方，三天湿疹全消。", "糖友坚持喝三个月，血糖血压稳稳降下来。", "负离子能量手环，改善失眠，对颈椎病有辅助治疗作用。",
          "黑玛咖片，改善性功能、增强持久力。", "孕妇防辐射服，预防胎儿畸形。", "修复面膜可替代医美疗程，烧伤烫伤也能敷。",
-         "磁疗护颈，颈椎病患者戴上，三天就不疼了。"),
-        ("本品不能代替药物，不具有治疗作用。", "【国药准字Z20050123】用于降血压，请遵医嘱。",
+         "磁疗护颈，颈椎病患者戴上，三天就不疼了。", "我妈喝了三个月苦荞茶，空腹血糖从9.8降到6.1，降压药都停了。",
+         "肾衰猫咪吃了半年，各项指标恢复正常。", "糖友每天一勺，不用再打胰岛素。"),
+        ("本品不能代替药物，不具有治疗作用。", "降压药请遵医嘱服用，不要因为喝茶就停了降压药。",
+         "市消协提醒：凡宣称“吃了药都停了”“指标恢复正常”的保健食品均属违法宣传。", "【国药准字Z20050123】用于降血压，请遵医嘱。",
          "高血压患者请勿擅自停药。", "“治愈系”毛绒玩偶，抱着追剧超舒服。",
          "国食健注G20150123，保健功能：辅助降血脂。本品不能代替药物。", "失眠人群请在医生指导下用药。",
          "颈椎病患者使用前请咨询医生。", "血压计测量前请静坐5分钟。", "湿疹宝宝的衣物建议选纯棉材质。"),
@@ -366,9 +417,9 @@ RULES: tuple[Rule, ...] = (
         "Guarantees of efficacy, safety or returns (无效退款, 零副作用, 稳赚不赔, 有效率98%).",
         "广告法第十六条、第十八条禁止对功效、安全性作断言或保证；第二十五条禁止对投资回报作保证性承诺。"
         "属第十五条第（五）项虚假宣传。",
-        ("加盟奶茶店，三个月回本。", "纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。",
+        ("加盟奶茶店，三个月回本。", "玉米良种，亩产保证两千斤，达不到产量包赔。", "考研押题卷，往年押题命中率超过80%。", "纯中药配方，零副作用，无效退款！", "本品治疗有效率高达98%。", "跟着导师投资，稳赚不赔。",
          "坚持用21天，保证长出新发，不长包退。"),
-        ("本品效果因人而异。", "投资有风险，入市需谨慎。", "不满意包退，运费我们出。", "保证正品，假一赔十。",
+        ("本品效果因人而异。", "增产效果受气候、土壤和管理影响，以实际为准。", "投资有风险，入市需谨慎。", "不满意包退，运费我们出。", "保证正品，假一赔十。",
          "本店不承诺任何收益，理财有风险。"),
         ("广告法 第十六条、第十八条、第二十五条",),
     ),
@@ -377,8 +428,8 @@ RULES: tuple[Rule, ...] = (
         "宣称已废止或不存在的认证、荣誉（如“国家免检产品”）", check_certification,
         "Certifications that do not exist (国家免检 was abolished in 2008) or were never granted.",
         "产品免检制度已于2008年废止；以不存在的资格、荣誉宣传商品属广告法第二十八条规定的虚假广告，违反第十五条第（五）项。",
-        ("国家免检产品，质量有保障。", "这款精华液已获得美国FDA认证。"),
-        ("本品经第三方检测机构检验合格，附检测报告。", "血糖仪（国械注进20172400123）已获美国FDA认证。"),
+        ("国家免检产品，质量有保障。", "国家专利产品！专利我们已经提交申请了，马上就下来了。", "这款精华液已获得美国FDA认证。"),
+        ("本品经第三方检测机构检验合格，附检测报告。", "本品已获国家发明专利（专利号ZL202110123456.7）。", "血糖仪（国械注进20172400123）已获美国FDA认证。"),
         ("广告法 第二十八条", "国务院关于废止《国务院关于进一步加强产品质量工作若干问题的决定》中有关产品免检制度规定的决定（2008）"),
     ),
     _rule(
@@ -386,10 +437,10 @@ RULES: tuple[Rule, ...] = (
         "以好评返现、刷单等方式虚构交易或编造用户评价", check_fake_sales,
         "Buying reviews or faking sales (好评返现, 晒图返现, 刷单).",
         "电子商务法第十七条：不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传；违反第十一条第（八）项。",
-        ("收到货给五星好评返现5元，联系客服领取。", "招募兼职刷单，日结。",
+        ("收到货给五星好评返现5元，联系客服领取。", "新店先刷500单把销量做起来，评价统一五星带图。", "详情页库存统一显示“仅剩3件”，每天零点自动重置。", "招募兼职刷单，日结。",
          "收货后给五星好评并晒三张图，联系客服返现10元。", "给差评的亲请先联系客服，私下给您满意的补偿。",
          "麻烦您把差评删掉，删完返您15元红包。"),
-        ("本店拒绝刷单，所有评价均为真实买家评价。", "好评不返现，请根据真实体验评价。",
+        ("本店拒绝刷单，所有评价均为真实买家评价。", "库存以页面实时显示为准，售完即止。", "好评不返现，请根据真实体验评价。",
          "本店从不以返现红包诱导好评。", "本店概不接受任何形式的刷单、好评返现合作，请勿私信。",
          "如对商品不满意，可联系客服处理售后，评价请如实填写。", "您的差评我们已收到，会认真改进，不会要求您修改评价。"),
         ("电子商务法 第十七条",),
@@ -416,8 +467,8 @@ RULES: tuple[Rule, ...] = (
         "price (虚构原价).",
         "价格法第十四条禁止利用虚假的或者使人误解的价格手段诱骗消费者；《明码标价和禁止价格欺诈规定》第十九条"
         "将虚构原价列为价格欺诈。属第十一条第（八）项虚假表示。需核实该原价是否曾真实成交。",
-        ("原价：¥1999 限时秒杀价：¥19.9", "吊牌价￥899，活动价￥329。吊牌价为品牌建议价，本店从未以吊牌价销售。"),
-        ("原价：¥199 活动价：¥159",),
+        ("原价：¥1999 限时秒杀价：¥19.9", "那个“原价1999”是我们随便标的划线价，平时一直卖199。", "吊牌价￥899，活动价￥329。吊牌价为品牌建议价，本店从未以吊牌价销售。"),
+        ("原价：¥199 活动价：¥159", "划线价为本店前7日最低成交价。",),
         ("价格法 第十四条", "明码标价和禁止价格欺诈规定（2022）第十九条"),
         options={"min_ratio": 10.0},
     ),

@@ -74,6 +74,8 @@ def _refers(code: str, pos: int, element_id: str) -> bool:
 def _shown_by_itself(o: Overlay, code: str) -> bool:
     if o.element_id.startswith("script-built:"):
         return True  # extraction.overlays.built_layers: built by a function a timer calls
+    if o.defeat == "recurs":
+        return True  # extraction.overlays: a timer shows it again (by its id or a variable holding it) after closing
     if not o.defeat and any(_refers(code, m.start(), o.element_id) for m in _HIDDEN_BY.finditer(code)):
         return False  # the page's own script closes it somewhere: a close control it wires up
     return any(_refers(code, m.start(), o.element_id) for m in auto_positions(code, _SHOWN))

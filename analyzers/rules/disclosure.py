@@ -52,7 +52,10 @@ _NOT_PRODUCT = frozenset({"cart", "policy", "article", "about", "listing", "othe
 
 _SERVICE_SOLD = re.compile(r"一日游|[二三四五六七]日游|旅游线路|旅行社|行程安排|门票|演出票|课程|培训班|体验课|酒店|民宿|住宿|包车服务")
 _TRADE = re.compile(r"付款|支付|配送|发货|包邮|运费|快递|下单|购买")
-_SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟")
+_SERVICE = re.compile(r"培训|课程|报名|门票|票务|旅游|线路|行程|预约|咨询服务|会员|入驻|加盟|寄卖|寄售|回收|鉴定服务")
+# second-hand goods name their maker by the brand (品牌：香奈儿): the reseller produced nothing
+_USED = re.compile(r"二手|中古|寄卖|寄售|闲置|成色|几成新|[九八七]成新|vintage")
+_BRAND_STATED = re.compile(r"品牌\s*[:：]|品牌\s+[^\s]")
 
 
 def _offers_one_item(s: Site, p: Page) -> bool:
@@ -92,6 +95,8 @@ def check_product_info(s: Site, opts: dict[str, Any]) -> Iterator[Hit]:
                 if in_shared[item]:
                     continue
             if item == "生产者" and fresh and _ORIGIN.search(own):
+                continue
+            if item == "生产者" and _USED.search(own) and _BRAND_STATED.search(own):
                 continue
             yield Hit(match=item, location=Location(kind="page", selector=p.url), url=p.url, confidence=0.75,
                       excerpt=f"商品页面及网站说明页面未说明{item}", detail=f"（缺少：{item}）")
@@ -249,7 +254,11 @@ RULES: tuple[Rule, ...] = (
                site(home("欢迎"), page(HOME + "news/2.html", "本店开业三周年", "活动期间满199元包邮，详见各商品页。"),
                     description="一则店铺公告提到价格与包邮，不卖具体商品"),
                site(home("欢迎"), page(HOME + "course.html", "雪山基础培训（5天）报名 费用：￥3800/人", "支付方式：支付宝、微信支付"),
-                    description="培训报名页：服务没有生产者与运费")),
+                    description="培训报名页：服务没有生产者与运费"),
+               site(home("欢迎"), page(HOME + "item/8.html", "二手 香奈儿 CF口盖包 价格：¥26800", "品牌：香奈儿", "成色：九成新",
+                                       "运费：顺丰包邮", "配送方式及范围：顺丰特快，中国大陆", "支付方式：支付宝、微信",
+                                       "退换货：详见帮助中心", kind="product"),
+                    description="二手商品写明品牌，即写明了生产者")),
          references=("消费者权益保护法 第二十八条",)),
     Rule(id="PRIV-NO-POLICY", category="privacy", article="11(7), 13(4)",
          law=("消费者权益保护法 第二十九条", "个人信息保护法 第十七条"), severity="medium",

@@ -162,6 +162,9 @@ _AT_WILL = re.compile(r"(?:保留|有权)[^,。;]{0,8}?(?:随时|任意|单方�
                       r"(?:调整|修改|变更|更改|取消|终止|解除|收回|作废|扣除|冻结|没收)")
 
 
+_PLACED_KEPT = re.compile(r"不受[^,。;]{0,4}?影响|不影响已|按下单时|以下单时")
+
+
 def check_at_will(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
     """The shop may change or cancel the contract at will (处罚办法 第十二条第（五）项)."""
     for m in anchored(doc, "atwill", _AT_WILL):
@@ -171,8 +174,9 @@ def check_at_will(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
             continue  # 买家有权随时取消订单: the consumer's right
         if _overlaps_lexicon(doc, m.start(), m.end(), "unfair_terms", "contract"):
             continue  # 有权单方面取消订单: UNF-CONTRACT-NOT-FORMED
-        if re.search(r"不受影响|不影响已|按下单时|以下单时", doc.text[ss:se]):
-            continue
+        stop = doc.text.find("。", se)  # the whole statement, across its ；
+        if _PLACED_KEPT.search(doc.text, ss, stop if stop >= 0 else len(doc.text)):
+            continue  # orders already placed keep their terms (已付款订单价格不受调整影响): a change for future sales
         if not doc.compliance((m.start(), m.end())):
             yield Hit(m.start(), m.end(), confidence=0.75)
 
@@ -208,7 +212,7 @@ RULES: tuple[Rule, ...] = (
        "暂行办法第八条：消费者基于查验需要而打开商品包装，或者为确认商品的品质、功能而进行合理的调试不影响商品的完好；"
        "以拆封、试穿为由一律拒绝退货排除了第十一条第（四）项规定的七日无理由退货权利。",
        ("衣服拆封、试穿后一律不予退货。", "电器类商品一经拆箱即不能退货。"),
-       ("拆封后如有质量问题可退换。", "食品一经拆封不予退货。", "吊牌剪除或洗涤后不予退货。",
+       ("拆封后如有质量问题可退换。", "面膜拆开用过了是不能退的哦，这是卫生用品，您下单时页面也勾选了确认的。", "食品一经拆封不予退货。", "吊牌剪除或洗涤后不予退货。",
         "商品拆封后不影响二次销售的，支持七天无理由退货。")),
     _r("RET-SHORT-WINDOW", "return_policy", "medium", _LAW_RET,
        "退货期限短于法定的七日（与质量问题无关）", check_short_window,
@@ -275,7 +279,7 @@ RULES: tuple[Rule, ...] = (
        "侵害消费者权益行为处罚办法第十二条第（五）项：不得规定经营者有权任意变更或者解除合同；违反第十五条第（六）项。",
        ("本店保留随时调整价格及活动规则的权利，已付款订单需补差价。", "本店有权在发货前随时取消订单。",
         "本店有权因任何原因收回已发放的红包。"),
-       ("发货前您有权随时取消订单并全额退款。", "本店保留随时调整价格的权利，已付款订单不受影响。")),
+       ("发货前您有权随时取消订单并全额退款。", "本店保留根据市场情况随时调整商品价格的权利；已付款订单价格不受调整影响。", "本店保留随时调整价格的权利，已付款订单不受影响。")),
     _r("UNF-CONTRACT-NOT-FORMED-PAID", "unfair_terms", "medium", ("电子商务法 第四十九条",),
        "约定消费者付款成功后订单或合同仍不成立", check_not_formed,
        "Free wordings of 'payment does not make the order binding' (付款成功不代表订单成立).",

@@ -1,7 +1,8 @@
 """false_advertising (Art. 11(8), 15(1)) written by a page's scripts: sales or scarcity figures made up in the browser.
 
 A counter that a script computes from ``Math.random()`` or the clock (已有 3,000+random 位顾客购买, 库存仅剩 1+random
-件, 12000 + seconds since a date) reports no transaction: it is a fabricated sales figure (电子商务法 第十七条：不得以
+件, 12000 + seconds since a date), or a "just bought" feed of notices written into the script in advance and shown in
+turn by a timer, reports no transaction: it is a fabricated sales figure (电子商务法 第十七条：不得以
 虚构交易…等方式进行虚假或者引人误解的商业宣传). A figure a script fetches from the shop's server is not judged here.
 """
 
@@ -21,6 +22,10 @@ _SALES_LITERAL = re.compile(r"""(["'`])[^"'`\n]{0,30}?(?:已售|销量|月销|�
 # or a figure written into the page's sales or stock element (已售 <span id="sold">), computed in the same statement
 _SALES_TARGET = re.compile(r"""getElementById\(\s*["'](?:sold|sales?|sold_?(?:num|count)|buyers?|bought|orders?|stock|left|remain)["']\s*\)"""
                            r"""\s*\.\s*(?:textContent|innerText|innerHTML)\s*=[^;\n]{0,160}""")
+# a notice that someone just bought (来自西宁的李女士刚刚购买了「手镯」); three or more of them written into the script and
+# shown in turn by a timer are a "live" feed made up in advance: a real one is fetched from the shop's orders
+_BOUGHT_LITERAL = re.compile(r"""(["'`])[^"'`\n]{0,40}?(?:购买了|下单了|抢到了|拍下了|抢购了|买走了|订购了)[^"'`\n]{0,40}?\1""")
+_TIMER = re.compile(r"\bset(?:Interval|Timeout)\s*\(")
 _MADE_UP = re.compile(r"Math\.random\s*\(|Date\.now\s*\(|\.getTime\s*\(|new\s+Date\s*\(")
 _WINDOW = 240  # characters either side of the string: the statement that computes the figure
 
@@ -28,7 +33,7 @@ _WINDOW = 240  # characters either side of the string: the statement that comput
 def check_scripted_sales(p: Page, registry: Any, opts: dict[str, Any]) -> Iterator[Hit]:
     for sc in p.scripts:
         code = source(sc)[:200_000]
-        if not code or "Math.random" not in code and "Date" not in code and "getTime" not in code:
+        if not code or "Math.random" not in code and "Date" not in code and "getTime" not in code and "set" not in code:
             continue
         where = Location(kind="script", selector=sc.src or "inline")
         hit = next(((m.group()[1:-1], code[max(0, m.start() - _WINDOW):m.end() + _WINDOW])
@@ -37,8 +42,19 @@ def check_scripted_sales(p: Page, registry: Any, opts: dict[str, Any]) -> Iterat
         if hit is None:
             hit = next(((m.group(), code[max(0, m.start() - _WINDOW):m.end()]) for m in _SALES_TARGET.finditer(code)
                         if _MADE_UP.search(m.group()) or _computed_from_clock(code, m)), None)
+        if hit is None:
+            hit = _canned_feed(code)
         if hit is not None:
             yield Hit(match=hit[0][:80], location=where, confidence=0.8, excerpt=" ".join(hit[1].split())[:200])
+
+
+def _canned_feed(code: str) -> tuple[str, str] | None:
+    """Three or more different "X just bought Y" strings written into the script, which a timer shows in turn."""
+    notices = list(_BOUGHT_LITERAL.finditer(code))
+    if len({m.group()[1:-1] for m in notices}) < 3 or not _TIMER.search(code):
+        return None
+    first, last = notices[0], notices[-1]
+    return first.group()[1:-1], code[max(0, first.start() - 40):min(last.end(), first.start() + _WINDOW)]
 
 
 def _computed_from_clock(code: str, m: re.Match[str]) -> bool:
@@ -58,7 +74,8 @@ RULES: tuple[Rule, ...] = (
          explanation="页面脚本用随机数或时间凭空生成销量、购买人数或库存紧张提示，虚构交易",
          check=check_scripted_sales, scope="page",
          what="Sales, buyer or stock-left figures a page's script makes up from Math.random() or the clock "
-              "(已有'+n+'位顾客购买 with n random; 12000 + seconds since a date).",
+              "(已有'+n+'位顾客购买 with n random; 12000 + seconds since a date), or a \"just bought\" feed of three or more "
+              "notices written into the script and shown in turn by a timer.",
          why="电子商务法第十七条：电子商务经营者不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传；"
              "随机生成的销量与“仅剩几件”不是真实交易，违反第十一条第（八）项、第十五条第（一）项。",
          bad=(site(home("欢迎", scripts=(Script(inline="var n=Math.floor(3000+Math.random()*9000);"
@@ -75,7 +92,12 @@ RULES: tuple[Rule, ...] = (
                    description="页面写“已售”，脚本把随时间增长的数写进销量元素"),
               site(home("欢迎", scripts=(Script(inline="box.textContent = c + '的' + n + ' ' + (Math.floor(Math.random()*59)+1)"
                                                       " + '秒前购买了 ' + g;"),)),
-                   description="随机拼出的“某某几秒前购买了”播报")),
+                   description="随机拼出的“某某几秒前购买了”播报"),
+              site(home("来自西宁的李女士刚刚购买了「手镯」", scripts=(Script(
+                  inline="var L=['来自西宁的李女士刚刚购买了「手镯」','来自兰州的王先生刚刚购买了「摆件」',"
+                         "'来自成都的陈女士刚刚购买了「手串」'];var i=0;setInterval(function(){i=(i+1)%L.length;"
+                         "document.getElementById('ticker').textContent=L[i];},4000);"),)),
+                   description="写死在脚本里、由定时器轮播的“刚刚购买了”")),
          good=(site(home("欢迎", scripts=(Script(inline="fetch('/api/sales').then(r=>r.json()).then(d=>{"
                                                        "el.textContent='已售'+d.count+'件'});"),)),
                     description="销量取自本店服务器"),
@@ -84,6 +106,12 @@ RULES: tuple[Rule, ...] = (
                     description="倒计时，不是销量"),
                site(home("欢迎", scripts=(Script(inline="var id=Math.random().toString(36);"),
                                           Script(inline="el.textContent='已售 1,204 件';"))),
-                    description="随机数与销量不在同一处")),
+                    description="随机数与销量不在同一处"),
+               site(home("欢迎", scripts=(Script(inline="setInterval(function(){fetch('/api/recent-orders').then(r=>r.json())"
+                                                       ".then(o=>{t.textContent=`${o.city}的${o.name}刚刚购买了${o.item}`})},5000);"),)),
+                    description="“刚刚购买”播报取自本店订单接口"),
+               site(home("欢迎", scripts=(Script(inline="var tips=['全场包邮','新品上架','会员九五折'];var i=0;"
+                                                       "setInterval(function(){b.textContent=tips[++i%3];},3000);"),)),
+                    description="轮播的是促销语，不是购买播报")),
          references=_LAW),
 )

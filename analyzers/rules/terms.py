@@ -29,6 +29,9 @@ def _not_goods(doc: TextDoc, c: Any) -> bool:
     return _NOT_GOODS.search(doc.text, cs, c.start) is not None or _LATE.search(doc.text, cs, c.start) is not None
 
 
+_DEFECTS_TOO = re.compile(r"任何问题|质量|描述不符|保修|售后|瑕疵")
+
+
 def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
     tags = (tag, *more)
 
@@ -40,6 +43,9 @@ def _unfair(tag: str, *more: str):  # type: ignore[no-untyped-def]
                 continue
             if tag == "noreturn" and "质量" not in c.term and _exempt_goods(doc, c):
                 continue  # lawfully exempt goods (定制、鲜活、食品等), not mere conditions (拆封、清仓)
+            if tag == "noreturn" and _NOT_A_SALE.search(doc.text, max(0, doc.sentence(c.start)[0] - 80), c.end) \
+                    and not _DEFECTS_TOO.search(doc.text, *doc.sentence(c.start, c.end)):
+                continue  # an auction, or a private seller's own used goods, taken as seen (not defects hidden)
             if tag == "liability" and "不可抗力" in doc.text[slice(*doc.sentence(c.start, c.end))]:
                 continue
             yield Hit(c.start, c.end, confidence=0.9)
@@ -137,7 +143,7 @@ def check_no_seven_day(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
 
 
 _REPORTED_SAY = re.compile(r"(?:说|称|讲|表示|回复|回答)(?:的)?[:：]?\s*[\"“‘「]?$")
-_NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置")
+_NOT_A_SALE = re.compile(r"竞拍|拍卖|拍品|个人卖家|非经营者|个人闲置|自用闲置|闲置自用|个人出(?![售货])|个人转让|自用转让")
 def _reported(doc: TextDoc, c: Any, ss: int) -> bool:
     """The refusal quoted as words (取消“特价不退”的旧规定) or as what someone said (客服说特价不退)."""
     return doc.enclosed(c) or doc.quoted(c) or _REPORTED_SAY.search(doc.text, max(ss, c.start - 6), c.start) is not None
@@ -230,10 +236,16 @@ def check_one_sided(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
                 continue  # consent to ordinary terms (下单即视为同意《用户协议》) restricts nothing by itself
             if name == "免除自身责任" and (_FORCE_MAJEURE.search(doc.text, *sent) or "不负责任" in m.group()):
                 continue
+            if _OWN_FAULT.search(doc.text, sent[0], m.start()):
+                continue  # 因用户本人泄露密码导致的损失由用户自行承担: the user's own fault, borne by the user (民法典 第一千一百六十五条)
             if doc.negated(span, window=3) and name != "免除自身责任":
                 continue
             done.add(sent)
             yield Hit(m.start(), m.end(), confidence=0.75, detail=f"（{name}）")
+
+
+# the loss is caused by the consumer's own act (因用户本人泄露密码导致的…, 由于您自身原因造成的…)
+_OWN_FAULT = re.compile(r"(?:因|由于)(?:用户|您|买家|消费者|会员)(?:本人|自身|自己|个人)?(?:原因|故意|过错|过失|泄露|保管不当|操作不当|未按|擅自|私自|自行)")
 
 
 _COMMON = dict(scope="text")
@@ -275,7 +287,7 @@ RULES: tuple[Rule, ...] = (
         bad=("本店商品一经售出，概不退换。", "特价商品，不退不换。", "本店所有商品只换不退。",
              "内衣、袜子等贴身衣物一经售出不退不换。"),
         fires_with=("RET-BLANKET-NO-RETURN",),
-        good=("定制刻字商品一经制作不退不换，质量问题除外。", "药品除质量问题外，一经售出不予退换。", "支持七天无理由退换货。", "预订定金一律不退，请确认档期后支付。",
+        good=("定制刻字商品一经制作不退不换，质量问题除外。", "自用闲置，iPhone 13 128G，个人出不退不换，可以当面验机。", "药品除质量问题外，一经售出不予退换。", "支持七天无理由退换货。", "预订定金一律不退，请确认档期后支付。",
               "活动赠品一律不退，退货时请一并寄回。"),
         references=("消费者权益保护法 第二十四条、第二十六条",),
     ),

@@ -17,8 +17,8 @@ TRIGGERS: Mapping[str, tuple[str, ...]] = {
     # advertising.py
     "AD-ABSOLUTE-TERM": ("absolute_terms", "anchors:nonebetter"),
     "AD-HEALTH-FOOD-NO-WARNING": ("health_food",),
-    "AD-FAKE-CERTIFICATION": ("fake_certification",),
-    "AD-FAKE-SALES": ("fake_sales", "anchors:review"),
+    "AD-FAKE-CERTIFICATION": ("fake_certification", "anchors:patent"),
+    "AD-FAKE-SALES": ("fake_sales", "anchors:review", "anchors:madeup"),
     # terms.py
     "UNF-FINAL-INTERPRETATION": ("unfair_terms:interp", "unfair_terms:explain"),
     "UNF-LIABILITY-EXCLUSION": ("unfair_terms:liability",),

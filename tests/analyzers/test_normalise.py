@@ -88,3 +88,16 @@ def test_folded_phrase_quotes_the_page_as_written() -> None:
     n = normalise(raw)
     start = n.text.index("最终解释权")
     assert n.original_text(start, start + len("最终解释权")) == "最zhong解释权"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("GUCCl香水", "gucci香水"), ("R0LEX手表", "rolex手表"), ("新到“GUCC1”托特包", "新到“gucci”托特包"),
+    ("L0UIS VUITT0N", "louis vuitton"),
+    # numbers after letters, codes and ordinary words are not look-alikes
+    ("RMB100", "rmb100"), ("USB10接口", "usb10接口"), ("RMB1", "rmb1"), ("A100", "a100"), ("RTX4090", "rtx4090"),
+    ("MAC0", "mac0"), ("Gold", "gold"), ("型号ABC101", "型号abc101"),
+])
+def test_capitals_imitated_by_a_small_l_a_zero_or_a_one(raw: str, expected: str) -> None:
+    n = normalise(raw)
+    assert n.text == expected
+    assert len(n.text) == len(raw) and n.original_text(0, len(n.text)) == raw  # quoted as the page shows it

@@ -473,5 +473,6 @@ def test_treated_jade_sold_as_a_grade_is_counterfeit() -> None:
 def test_a_mark_declared_on_one_page_names_the_goods_on_another() -> None:
     home_page = home("“至尊鲤”为本公司注册商标（第45120376号），并非对产品品质的评价。")
     item = page(HOME + "item/rod.html", "至尊鲤 碳素台钓竿 4.5米 ¥358.00", "运费：包邮 顺丰快递 全国", kind="product")
-    assert "AD-ABSOLUTE-TERM" not in {f.rule_id for f in analyze_site([home_page, item], REGISTRY)}
-    assert "AD-ABSOLUTE-TERM" in {f.rule_id for f in analyze_site([home("欢迎"), item], REGISTRY)}
+    rules = {"use_model": False}  # the filter judges the rules' hits (the trained layer may veto this one on its own)
+    assert "AD-ABSOLUTE-TERM" not in {f.rule_id for f in analyze_site([home_page, item], REGISTRY, options=rules)}
+    assert "AD-ABSOLUTE-TERM" in {f.rule_id for f in analyze_site([home("欢迎"), item], REGISTRY, options=rules)}

@@ -19,6 +19,10 @@ FULL = "<p>" + "本店销售青海特产牦牛肉干、枸杞和藏茶，全场�
     (f"<html><body>{FULL}<script>history.pushState({{}}, '', '/x')</script></body></html>", "history routing"),
     (f"<html><body>{FULL}<script>fetch('/api/price')</script></body></html>", "loads content"),
     (f"<html><body>{FULL}<script>f.innerHTML='营业执照'</script></body></html>", "inserts text"),
+    (f"<html><body>{FULL}<main><div id='view'></div></main><script src='/js/goods.js'></script></body></html>",
+     "single-page-app root"),  # an empty mount point an external script fills
+    (f"<html><body>{FULL}<script type='application/json' id='goods'>{{\"title\": \"香奈儿 口盖包\"}}</script>"
+     "<script src='/js/g.js'></script></body></html>", "data held in the page"),
 ])
 def test_needs_render(html: str, reason: str) -> None:
     assert reason in needs_render(html)
@@ -28,6 +32,8 @@ def test_needs_render(html: str, reason: str) -> None:
     f"<html><body>{FULL}</body></html>",  # no scripts at all
     f"<html><body>{FULL}<script>var _hmt = _hmt || [];</script></body></html>",  # analytics only
     "<html><body><p>短</p></body></html>",  # little text but no script
+    # structured data describing what the page already shows
+    f"<html><body>{FULL}<script type='application/ld+json'>{{\"name\": \"牦牛肉干\"}}</script></body></html>",
 ])
 def test_no_render_needed(html: str) -> None:
     assert needs_render(html) == ""

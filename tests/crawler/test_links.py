@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.links import canonical, classify, is_page_link, priority, url_pattern
+from crawler.links import canonical, classify, is_page_link, opened_by_script, priority, url_pattern
 
 
 @pytest.mark.parametrize(("url", "text", "kind"), [
@@ -43,3 +43,12 @@ def test_trap_pattern_folds_digits_and_values() -> None:
                                          ("mailto:x@s.cn", False), ("http://s.cn/f.zip", False)])
 def test_is_page_link(url: str, ok: bool) -> None:
     assert is_page_link(url) is ok
+
+
+def test_pages_a_script_opens_are_links() -> None:
+    events = [{"kind": "window_open", "detail": "loan.html"}, {"kind": "popup", "detail": "http://s.cn/loan.html"},
+              {"kind": "popup", "detail": "about:blank"}, {"kind": "window_open", "detail": "javascript:void(0)"},
+              {"kind": "dialog", "detail": "限时优惠"}, {"kind": "window_open", "detail": "https://far.example/x"}]
+    assert opened_by_script(events, "http://s.cn/index.html") == [
+        ("http://s.cn/loan.html", "脚本打开的页面", ""), ("https://far.example/x", "脚本打开的页面", "")]
+    assert opened_by_script([], "http://s.cn/") == []

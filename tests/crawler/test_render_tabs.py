@@ -47,10 +47,11 @@ def test_kept_tabs_show_each_page_alone_and_lazy_images_still_load(tmp_path: Pat
     site.page("/", f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>店</title></head><body>{links}</body></html>')
     for i, extra in pages.items():
         site.page(f"/item/{i}.html", PAGE.format(i=i, extra=extra))
+    site.page("/elsewhere.html", "<!DOCTYPE html><html><body><p>脚本打开的页面</p></body></html>")
     site.prefix("/lazy-", lambda _p: (200, {"Content-Type": "image/png"}, png(40, 40)))
     site.start()
     try:
-        opts = crawl_options(render="always", max_pages=len(pages) + 1, ocr=False, render_concurrency=2,
+        opts = crawl_options(render="always", max_pages=len(pages) + 2, ocr=False, render_concurrency=2,
                              context_recycle_pages=50, concurrency=4, per_host_concurrency=4)
         out = run_crawl(CrawlJob(start_url=site.url("/"), evidence=str(tmp_path / "run"), options=opts,
                                  progress=False, log_level="INFO"))
@@ -66,6 +67,7 @@ def test_kept_tabs_show_each_page_alone_and_lazy_images_still_load(tmp_path: Pat
         assert not re.search(rf"第(?!{i}号)\d+号商品", text), p["url"]  # nothing of the tab's last page
         opened = [e for e in p["page"]["events"] if e["kind"] == "window_open"]
         assert bool(opened) == (i == PLAIN + 3), (p["url"], p["page"]["events"])
+    assert any(p["url"].endswith("/elsewhere.html") for p in out.pages)  # the page a script opened is read too
     assert site.hits["/lazy-io.png"] >= 1  # scrolled: the observer saw the image come into view
     assert site.hits["/lazy-scroll.png"] >= 1  # scrolled: the scroll listener loaded it
     log = (Path(out.summary["warc"]).parent / "crawl.log").read_text(encoding="utf-8", errors="replace")

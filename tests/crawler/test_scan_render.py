@@ -56,6 +56,8 @@ def test_scan_js_only_storefront(sites: dict[str, Any], tmp_path: Path, capsys: 
     assert ev["screenshot_sha256"] and ev["pdf_sha256"] and ev["dom_sha256"]  # the home page's tangible form
     # a link that exists only in the rendered DOM was followed
     assert any(p["url"].endswith("/item/7.html") for p in result["pages"])
+    # and so was the page the script opened by itself (linked from nowhere)
+    assert any(p["url"].endswith("/popup-ad.html") for p in result["pages"])
     assert any("国家级" in f["match"] for f in result["findings"])  # the inserted claim is judged
 
     # the same storefront without a browser: the inserted content is not seen, and the output says so

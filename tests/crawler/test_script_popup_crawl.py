@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawler.conftest import crawl
+from tests.crawler.conftest import crawl, dump, page, text_of
 from tests.crawler.sitekit import Site
 
 pytestmark = pytest.mark.integration
@@ -44,3 +44,21 @@ def test_an_external_script_whose_layer_closes_is_not(shop: Site, tmp_path: Path
     shop.raw("/js/pop.js", lambda _p: (200, {"Content-Type": "application/javascript"}, closable))
     outcome = crawl(shop.url("/"), tmp_path, render="never", max_pages=1)
     assert [f for f in outcome.findings if f["category"] == "harassing_ads"] == []
+
+
+def test_a_page_only_a_script_opens_is_crawled_and_judged_and_another_host_it_opens_is_not_fetched(
+        shop: Site, tmp_path: Path) -> None:
+    far = Site("far").start()
+    try:
+        far.page("/ad.html", "<html><body>境外广告</body></html>")
+        shop.page("/", "<html><body><h1>好物</h1><p>欢迎光临</p><script>window.addEventListener('load', function () {"
+                       f"window.open('/loan.html', '_blank'); window.open('{far.url('/ad.html')}');}});</script>"
+                       "</body></html>")
+        shop.page("/loan.html", "<html><body><p>秒批贷款，本平台为国家级金融服务平台</p></body></html>")
+        outcome = crawl(shop.url("/"), tmp_path, render="always", max_pages=4)
+        loan = page(outcome, "/loan.html")
+        assert loan is not None and "国家级" in text_of(loan), dump(outcome)
+        assert any(f["url"].endswith("/loan.html") and "国家级" in f["match"] for f in outcome.findings)
+        assert far.hits["/ad.html"] == 0  # opened by the shop's script: recorded, never fetched by the crawl
+    finally:
+        far.stop()

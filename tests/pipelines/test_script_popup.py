@@ -71,3 +71,38 @@ def test_what_an_external_script_hides_is_read() -> None:
     library = Page(url="http://127.0.0.1:1/", scripts=(Script(src="http://127.0.0.1:1/js/lib.js",
                                                                fetched="var s=String.fromCharCode(65,66,67,68);render(s);"),))
     assert not list(rules.check_miner(library, None, {})) and not list(rules.check_obfuscated_redirect(library, None, {}))
+
+
+def test_a_layer_named_by_a_variable_that_a_timer_shows_again_cannot_be_closed() -> None:
+    from extraction.dom import parse_html
+    from extraction.overlays import shown_elements
+
+    html = ("<html><body><div id='ad'><button id='adx'>关闭</button><h3>恭喜您获得新人专享888元大礼包！</h3></div>"
+            "<div id='clock'>12:00</div></body></html>")
+    doc = parse_html(html)
+    back = ("var ad=document.getElementById('ad'),x=document.getElementById('adx');"
+            "x.addEventListener('click',function(e){ad.style.display='none';\nsetTimeout(function(){ad.style.display='block';},1500);});")
+    every = ("var f=document.getElementById('ad');document.getElementById('adx').onclick=function(){f.style.display='none';};"
+             "setInterval(function(){f.style.display='block';},8000);")
+    for code in (back, every):
+        (layer,) = [o for o in shown_elements(doc, [code], {}) if o.element_id == "ad"]
+        assert layer.defeat == "recurs" and not layer.closable, code
+    # closing hides it for good; the timer shows another element (a clock)
+    honest = ("var ad=document.getElementById('ad'),c=document.getElementById('clock');"
+              "document.getElementById('adx').onclick=function(){ad.style.display='none';};"
+              "setInterval(function(){c.style.display='block';},1000);")
+    (layer,) = [o for o in shown_elements(doc, [honest], {}) if o.element_id == "ad"]
+    assert layer.closable and not layer.defeat
+
+
+def test_an_ad_on_the_page_from_the_start_that_comes_back_after_closing_is_a_forced_popup() -> None:
+    html = ("<html><body><p>欢迎光临</p><div id='float'><button id='fx'>×</button><a href='list.html'>奢品闪拍：1元起拍，"
+            "仅剩3个名额！</a></div><script>(function(){var f=document.getElementById('float');"
+            "document.getElementById('fx').onclick=function(){f.style.display='none';"
+            "setTimeout(function(){f.style.display='block';},3000);};})();</script></body></html>")
+    page = extract_page(html, "http://shop.example.cn/", is_home=True, kind="home")
+    found = [f for f in analyze_page(page) if f.category == "harassing_ads"]
+    assert [f.rule_id for f in found] == ["ADS-UNCLOSABLE-OVERLAY"] and "1元起拍" in found[0].match
+    honest = html.replace("setTimeout(function(){f.style.display='block';},3000);", "")
+    assert [f for f in analyze_page(extract_page(honest, "http://shop.example.cn/", is_home=True, kind="home"))
+            if f.category == "harassing_ads"] == []
