@@ -83,7 +83,7 @@ def anchored(doc: TextDoc, tag: str, pattern: re.Pattern[str]) -> Iterator[re.Ma
 # opened or used, not "未拆封" (unopened goods are never exempt)
 _UNSEALED_WORDS = re.compile(r"(?<![未不没])(?:拆封|开封|拆开|拆包|已使用|使用过|试用|试穿|试戴|已激活|激活后|已食用|食用过|已饮用|开瓶)")
 # 非定制, 不属于鲜活: the goods are said not to be of the exempt kind
-_NOT_OF_KIND = re.compile(r"(?:非|不是|并非|不属于?|无需)$")
+_NOT_OF_KIND = re.compile(r"(?:非|不是|并非|不属于?|无需|没有?|未)$")  # 没刻字: not custom-made
 # refused whether opened or not (拆封与否均不退换, 未拆封也不退): the 第七条 exemption covers opened goods only
 _EITHER_WAY = re.compile(r"(?:拆封|开封|拆开|使用)与否|(?:无论|不论|不管)(?:是否|有没有|有无)?(?:拆封|开封|拆开|使用)|未(?:拆封|开封|拆开|使用)(?:的)?也|(?:拆封|开封|拆开|开瓶|使用)前[^,。;]{0,4}?也")
 

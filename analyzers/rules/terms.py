@@ -150,7 +150,7 @@ def _reported(doc: TextDoc, c: Any, ss: int) -> bool:
 
 
 _PLAIN_REFUSALS = frozenset({"不可退货", "不能退货", "不让退", "都是不退的", "不退哦", "不退的哦", "不支持退货", "没法给您退",
-                             "不接受任何理由的退货", "不接受任何理由退货"})
+                             "不接受任何理由的退货", "不接受任何理由退货", "不接受任何形式的退货", "不接受任何形式退货"})
 _CONDITIONED = re.compile(r"(?:拆|开封|打开|使用|用过|激活|试穿|试用|剪|洗|过了|超过|逾期|超时)[^,。;]{0,6}$")
 
 
@@ -347,7 +347,7 @@ RULES: tuple[Rule, ...] = (
         what="Blanket no-return statements (售出概不退换, 不退不换) for goods that are not lawfully exempt: they deny the "
              "7-day no-reason return as well as being unfair terms (UNF-NO-RETURN-EXCHANGE fires on the same words).",
         why="第十一条第（四）项与消费者权益保护法第二十五条：除法定例外商品外，消费者可自收到商品之日起七日内无理由退货。",
-        bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。", "本店银饰（非定制）售出后概不退换。",
+        bad=("报单产品不退不换。", "化妆品一经售出不退，未拆封也不退。", "本店银饰（非定制）售出后概不退换。", "买咗嘅嘢唔退唔换，特价货嚟㗎。",
              "蜂胶礼盒拆封与否均不退换。", "直播专享价商品不支持退换货。", "宝子们这批是 bu tui bu huan 的哈。"),
         fires_with=("UNF-NO-RETURN-EXCHANGE",),
         good=("生鲜水果售出不退，坏果包赔。", "药品除质量问题外，一经售出不予退换。", "支持七天无理由退换货。", "预订定金一律不退。", "签收超过7天概不退换。",
