@@ -276,9 +276,7 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
         return "news"
     if _WARNING.search(text):
         return "warning"
-    told = context or text
-    if not own and _BUYER_TOLD.search(told) and _GRIEVANCE.search(told) and _SHOP_QUOTED.search(told) is None \
-            and _SELF.search(_QUOTED.sub("", told)) is None:
+    if not own and _buyer_complaint(context or text):
         return "warning"  # a buyer's complaint about a shop, not the shop's offer
     if _COMPLIANCE.search(text):
         return "compliance"
@@ -293,6 +291,14 @@ def voice(text: str, *, context: str = "", kind: str = "", page: Voice | None = 
     if page is not None and not (own and _OFFER.search(text)):
         return page
     return "offer"
+
+
+@lru_cache(maxsize=1024)
+def _buyer_complaint(told: str) -> bool:
+    """A buyer telling of a purchase or a seller's demand with the grievance it caused, quoting no words of the shop
+    and with no shop speaking of itself (asked once per block, by each of its sentences)."""
+    return bool(_BUYER_TOLD.search(told) and _GRIEVANCE.search(told) and _SHOP_QUOTED.search(told) is None
+                and _SELF.search(_QUOTED.sub("", told)) is None)
 
 
 @lru_cache(maxsize=1024)

@@ -72,11 +72,12 @@ def _named(ref: re.Match[str]) -> str:
 
 # hidden, then shown again by a timer (f.style.display='none'; setTimeout(function(){f.style.display='block'}, 5000)):
 # closing the layer only schedules it back
-_RESHOWN = re.compile(r"""display\s*=\s*['"]none['"]\s*;?\s*set(?:Timeout|Interval)\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?"""
-                      r"""[^}]{0,160}?(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
+# a timer's callback (function(){… / () => …) that shows an element, up to the statement that shows it
+_CALLBACK_SHOWS = (r"""\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?[^}]{0,160}?"""
+                   r"""(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
+_RESHOWN = re.compile(r"""display\s*=\s*['"]none['"]\s*;?\s*set(?:Timeout|Interval)""" + _CALLBACK_SHOWS)
 # or shown again every few seconds whatever the visitor did (setInterval(function(){ad.style.display='block'},8000))
-_REPEATED = re.compile(r"""setInterval\s*\(\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{?[^}]{0,160}?"""
-                       r"""(?:\.style\.display\s*=\s*['"](?:block|flex|grid)|\.show\(|\.fadeIn\(|classList\.add\()""")
+_REPEATED = re.compile(r"setInterval" + _CALLBACK_SHOWS)
 _SHOW_FN = re.compile(r"function\s+([\w$]+)\s*\([^)]*\)\s*\{([^{}]{0,400})\}")
 # a variable holding the element (var ad = document.getElementById('ad'), x = …): the timer shows it by that name
 _ALIAS = re.compile(r"""(?:^|[\s,;({])([A-Za-z_$][\w$]*)\s*=\s*(?:document\.)?(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)"""

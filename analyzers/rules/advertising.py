@@ -186,7 +186,7 @@ _RETURNS = re.compile(r"(?:\d+|[一二三四五六七八九十两半])\s*(?:个)
                       r"|达不到产量[^。;]{0,4}?(?:包赔|赔|退)"
                       # a buy-back promised at a premium (承诺3年后按150%回购)
                       r"|承诺[^。;]{0,10}?按?\d+%回购|(?:溢价|加价)\d*%?回购")
-_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资|分|题|命中|回购|上岸|录取|增产|产")
+_RETURNS_HINT = re.compile(r"回本|收益|回报|升值|盈利|赚钱|亏损|不赚|翻|证|考|过|工作|就业|上岗|起薪|月薪|工资|分|题|命中|回购|上岸|录取|增产|亩产|产量")
 
 
 def check_guarantee(doc: TextDoc, opts: dict[str, Any]) -> Iterator[Hit]:
