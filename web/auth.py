@@ -59,8 +59,16 @@ def check_password_strength(password: str, name: str = "") -> None:
         raise InputError("密码太简单：须含字母、数字、符号中至少两类，不能是连续或重复字符，不能包含用户名 (password too weak)")
 
 
-def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+def generate_password(name: str = "") -> str:
+    """A random password that passes :func:`check_password_strength` for user ``name``. A bare
+    ``token_urlsafe(12)`` is all letters about one time in 28 (or holds the name), and would be refused."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            check_password_strength(password, name)
+        except InputError:
+            continue
+        return password
 
 
 def audit(session: Session, kind: str, user_name: str, *, actor: str = "", ip: str = "", detail: str = "") -> None:

@@ -51,7 +51,7 @@ def ensure_demo_admin(store: Store, actor: str) -> str | None:
     with store.session() as session:
         if session.scalar(select(User).limit(1)) is not None:
             return None
-        password = auth.generate_password()
+        password = auth.generate_password("admin")
         auth.add_user(session, "admin", "admin", password, actor=actor)
         return password
 

@@ -52,3 +52,16 @@ def test_highlight_escapes_text_and_match() -> None:
     assert str(highlight("a<b>国家级</b>", "国家级")) == "a&lt;b&gt;<mark>国家级</mark>&lt;/b&gt;"
     assert str(highlight("<i>x</i>", "<i>")) == "<mark>&lt;i&gt;</mark>x&lt;/i&gt;"
     assert str(highlight("<x>", "")) == "&lt;x&gt;"
+
+
+def test_generated_passwords_always_pass_the_strength_check(monkeypatch) -> None:  # noqa: ANN001
+    import secrets
+
+    from web import auth
+
+    drawn = iter(["abcdefghijklmnopqrstuv", "xxadminxx1234567", "Zq8-mR2kT7wLp4Vs"])  # letters only; holds the name
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert auth.generate_password("admin") == "Zq8-mR2kT7wLp4Vs"
+    monkeypatch.undo()
+    for _ in range(500):
+        auth.check_password_strength(auth.generate_password("admin"), "admin")  # raises if refused

@@ -31,7 +31,7 @@ async def users_page(request: Request) -> Response:
 async def user_add(request: Request) -> Response:
     u, data = await form(request, role="admin")
     name, role = str(data.get("name", "")), str(data.get("role", ""))
-    password = str(data.get("password", "")) or auth.generate_password()
+    password = str(data.get("password", "")) or auth.generate_password(name.strip())
     await in_db(request, lambda s: auth.add_user(s, name, role, password, actor=u.name))
     return render(request, "admin_created.html", name=name, password=password)
 
@@ -51,7 +51,7 @@ async def user_update(request: Request) -> Response:
         elif action == "role":
             auth.set_role(session, name, str(data.get("role", "")), actor=u.name)
         elif action == "reset":
-            pw = auth.generate_password()
+            pw = auth.generate_password(name)
             auth.set_password(session, name, pw, actor=u.name)
             return pw
         else:
